@@ -1,0 +1,94 @@
+"""One NATS connection per process, on an event loop in a background thread.
+
+Flask views are synchronous; nats-py is asyncio. Each process (each gunicorn worker: the
+connection is made on first use, so after the fork) runs one loop thread and views hand it
+coroutines with `run()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import os
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import nats
+from nats.aio.client import Client as NATS
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS:
+    """Connect, waiting up to `wait` seconds for the server; then reconnect forever."""
+
+    async def report_error(error: Exception) -> None:
+        log.warning("NATS: %s", error)
+
+    async def report_disconnect() -> None:
+        log.warning("NATS: disconnected from %s, reconnecting", url)
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            return await nats.connect(
+                url,
+                name=name,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.25,
+                ping_interval=10,
+                max_outstanding_pings=3,
+                connect_timeout=2,
+                error_cb=report_error,
+                disconnected_cb=report_disconnect,
+            )
+        except (OSError, nats.errors.NoServersError, nats.errors.TimeoutError):
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
+class NatsThread:
+    """A NATS connection owned by a background event loop, usable from any thread."""
+
+    def __init__(self, url: str, name: str = "staffroom"):
+        self.url = url
+        self.name = name
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="nats", daemon=True)
+        self._thread.start()
+        self.nc: NATS = self.run(connect(url, name))
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 30.0) -> T:
+        """Run a coroutine on the connection's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self) -> None:
+        if self.loop.is_closed():
+            return
+        try:
+            self.run(self.nc.drain(), timeout=5)
+        except Exception as error:  # closing anyway: the process is on its way out
+            log.warning("NATS: drain failed: %s", error)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+        self.loop.close()
+
+
+_process_connection: tuple[int, NatsThread] | None = None
+_lock = threading.Lock()
+
+
+def process_connection(url: str, name: str = "staffroom") -> NatsThread:
+    """This process's connection, made on first use (so after a gunicorn fork)."""
+    global _process_connection
+    with _lock:
+        if _process_connection is None or _process_connection[0] != os.getpid():
+            connection = NatsThread(url, name)
+            atexit.register(connection.close)
+            _process_connection = (os.getpid(), connection)
+        return _process_connection[1]

@@ -1,0 +1,181 @@
+"""Deciders and the command loop that runs them against the log.
+
+A decider is three pure parts: an initial state, `decide(command, state) -> events` and
+`evolve(state, event) -> state`. The command loop loads the aggregate, decides, and appends
+with the version it decided on; when another writer got there first it catches up and
+decides again, a bounded number of times with jittered waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, Protocol, TypeVar
+
+from events.envelope import Event, Metadata
+from events.store import ConcurrencyConflict, EventStore
+
+State = TypeVar("State")
+Command = TypeVar("Command")
+
+
+class Fact(Protocol):
+    """What evolve reads: a new Event or a RecordedEvent both have these."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def data(self) -> Any: ...
+
+
+class CommandRejected(Exception):
+    """A command that breaks a rule of the domain. `rule` names it; `status` is 409 or 422."""
+
+    def __init__(self, rule: str, message: str, status: int = 409):
+        self.rule = rule
+        self.message = message
+        self.status = status
+        super().__init__(f"{rule}: {message}")
+
+
+class Decider(Generic[State, Command]):
+    """Subclass and give `initial_state`, `decide` and `evolve`: pure functions, no I/O."""
+
+    def initial_state(self) -> State:
+        raise NotImplementedError
+
+    def decide(self, command: Command, state: State) -> Sequence[Event]:
+        raise NotImplementedError
+
+    def evolve(self, state: State, event: Fact) -> State:
+        raise NotImplementedError
+
+    def fold(self, events: Iterable[Fact], state: State | None = None) -> State:
+        for event in events:
+            state = self.evolve(self.initial_state() if state is None else state, event)
+        return self.initial_state() if state is None else state
+
+
+class TooMuchContention(Exception):
+    """The command lost the race for its subject more times than the loop allows."""
+
+
+@dataclass(frozen=True)
+class Aggregate(Generic[State]):
+    """An aggregate's state as of stream sequence `seq`, and the commands it has seen."""
+
+    state: State
+    seq: int = 0
+    commands: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    seq: int
+    """Stream sequence of the command's events (or of the aggregate, if it decided nothing)."""
+    events: Sequence[Event]
+    """What this call appended; empty for a repeated command or a decision to do nothing."""
+
+
+class CommandLoop(Generic[State, Command]):
+    """Runs commands for one decider. Keeps recent aggregates in memory (LRU).
+
+    A cached state is trusted optimistically: the append names its sequence, so a stale
+    cache costs one refused append, not a wrong decision. A refusal or a decision to do
+    nothing is never given from the cache alone: the loop catches up and decides again.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        decider: Decider[State, Command],
+        max_attempts: int = 40,
+        cache_size: int = 10_000,
+    ):
+        self.store = store
+        self.decider = decider
+        self.max_attempts = max_attempts
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Aggregate[State]] = OrderedDict()
+
+    async def load(self, subject: str) -> Aggregate[State]:
+        """The aggregate at the head of the log (fetching only what the cache lacks)."""
+        return await self._catch_up(subject, self._cached(subject))
+
+    async def execute(
+        self,
+        subject: str,
+        command: Command,
+        idempotency_key: str | None = None,
+        meta: Metadata | None = None,
+    ) -> Outcome:
+        meta = meta or Metadata()
+        if idempotency_key:  # the command's id: recorded as the cause of its events
+            meta = replace(meta, causation_id=idempotency_key)
+        cached = self._cache.get(subject)
+        fresh = cached is None
+        aggregate = await self.load(subject) if cached is None else cached
+        for attempt in range(self.max_attempts):
+            if idempotency_key and idempotency_key in aggregate.commands:
+                return Outcome(aggregate.commands[idempotency_key], [])
+            try:
+                events = list(self.decider.decide(command, aggregate.state))
+            except CommandRejected:
+                if fresh:
+                    raise
+                events = []
+            if not events:
+                if fresh:
+                    return Outcome(aggregate.seq, [])
+                aggregate, fresh = await self._catch_up(subject, aggregate), True
+                continue
+            try:
+                appended = await self.store.append(
+                    subject, events, aggregate.seq, idempotency_key, meta
+                )
+            except ConcurrencyConflict:
+                await asyncio.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
+                aggregate, fresh = await self._catch_up(subject, aggregate), True
+                continue
+            if appended.duplicate:
+                self._cache.pop(subject, None)
+                return Outcome(appended.seq, [])
+            self._remember(subject, self._evolved(aggregate, events, appended.seq, meta))
+            return Outcome(appended.seq, events)
+        raise TooMuchContention(f"{subject}: gave up after {self.max_attempts} attempts")
+
+    def _evolved(
+        self, aggregate: Aggregate[State], events: Sequence[Event], seq: int, meta: Metadata
+    ) -> Aggregate[State]:
+        commands = aggregate.commands
+        if meta.causation_id:
+            commands = {**commands, meta.causation_id: seq}
+        return Aggregate(self.decider.fold(events, aggregate.state), seq, commands)
+
+    async def _catch_up(self, subject: str, aggregate: Aggregate[State]) -> Aggregate[State]:
+        recorded, seq = await self.store.load(subject, after=aggregate.seq)
+        commands = dict(aggregate.commands)
+        commands.update({e.causation_id: e.seq for e in recorded if e.causation_id})
+        aggregate = Aggregate(self.decider.fold(recorded, aggregate.state), seq, commands)
+        self._remember(subject, aggregate)
+        return aggregate
+
+    def _cached(self, subject: str) -> Aggregate[State]:
+        cached = self._cache.get(subject)
+        if cached is None:
+            return Aggregate(self.decider.initial_state())
+        self._cache.move_to_end(subject)
+        return cached
+
+    def _remember(self, subject: str, aggregate: Aggregate[State]) -> None:
+        current = self._cache.get(subject)
+        if current is not None and current.seq > aggregate.seq:
+            return  # a concurrent command already cached a newer state
+        self._cache[subject] = aggregate
+        self._cache.move_to_end(subject)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)

@@ -1,0 +1,130 @@
+"""Event types: each has a name, a current version and a marshmallow schema for its data.
+
+An event written under an old version is upcast on load, one version at a time, by the
+upcasters registered for it, and then validated by the current schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import marshmallow
+
+from events.envelope import Event, Metadata, RecordedEvent, new_id, utcnow
+
+WireData = dict[str, Any]
+Upcaster = Callable[[WireData], WireData]
+
+
+class InvalidEvent(ValueError):
+    """An event whose type is unknown or whose data does not fit its schema."""
+
+    def __init__(self, event_type: str, errors: Any):
+        self.event_type = event_type
+        self.errors = errors
+        super().__init__(f"{event_type}: {errors}")
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    version: int
+    schema: marshmallow.Schema
+
+
+class EventRegistry:
+    def __init__(self) -> None:
+        self._types: dict[str, EventType] = {}
+        self._upcasters: dict[tuple[str, int], Upcaster] = {}
+
+    def event(self, name: str, version: int = 1) -> Callable[[type], type]:
+        """Class decorator: register a marshmallow schema as the data of event type `name`."""
+
+        def register(schema_class: type) -> type:
+            if name in self._types:
+                raise ValueError(f"event type {name} is registered twice")
+            self._types[name] = EventType(name, version, schema_class())
+            return schema_class
+
+        return register
+
+    def upcaster(self, name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+        """Function decorator: turn the wire data of `name` at `from_version` into the next."""
+
+        def register(upcast: Upcaster) -> Upcaster:
+            self._upcasters[(name, from_version)] = upcast
+            return upcast
+
+        return register
+
+    def get(self, name: str) -> EventType:
+        try:
+            return self._types[name]
+        except KeyError:
+            raise InvalidEvent(name, "unknown event type") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._types
+
+    def envelope(self, event: Event, subject: str, meta: Metadata) -> WireData:
+        """Stamp a new event with its envelope, checking its data against its schema."""
+        event_type = self.get(event.type)
+        return {
+            "id": new_id(),
+            "type": event.type,
+            "version": event_type.version,
+            "subject": subject,
+            "occurred_at": utcnow().isoformat(),
+            "actor": meta.actor,
+            "correlation_id": meta.correlation_id,
+            "causation_id": meta.causation_id,
+            "data": self.dump(event_type, event.data),
+        }
+
+    def dump(self, event_type: EventType, data: Mapping[str, Any]) -> WireData:
+        """Data in Python form to JSON form, refusing what the schema would not load back."""
+        try:
+            wire = event_type.schema.dump(data)
+        except (TypeError, ValueError, AttributeError) as error:
+            raise InvalidEvent(event_type.name, str(error)) from None
+        errors = event_type.schema.validate(wire)
+        if errors:
+            raise InvalidEvent(event_type.name, errors)
+        return wire
+
+    def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
+        """A JSON envelope from the log to a RecordedEvent at the current version."""
+        name = envelope["type"]
+        event_type = self.get(name)
+        version = envelope["version"]
+        wire = dict(envelope["data"])
+        while version < event_type.version:
+            upcast = self._upcasters.get((name, version))
+            if upcast is None:
+                raise InvalidEvent(name, f"no upcaster from version {version}")
+            wire = upcast(wire)
+            version += 1
+        try:
+            data = event_type.schema.load(wire)
+        except marshmallow.ValidationError as error:
+            raise InvalidEvent(name, error.messages) from None
+        return RecordedEvent(
+            id=envelope["id"],
+            type=name,
+            version=version,
+            subject=envelope["subject"],
+            occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
+            actor=envelope["actor"],
+            correlation_id=envelope.get("correlation_id"),
+            causation_id=envelope.get("causation_id"),
+            data=data,
+            seq=seq,
+            index=index,
+        )
+
+
+registry = EventRegistry()
+"""The process-wide registry: each service's events.py registers its types here."""

@@ -1,0 +1,242 @@
+"""The event log: one JetStream stream, one subject per aggregate.
+
+A command's events travel as one message (a JSON list of envelopes), so a decision is
+never half-written. The stream sequence of a subject's last message is the aggregate's
+version: an append names the version it decided on and the server refuses it if the
+subject has moved on. The pitfalls this guards against are in shared/NATS.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import nats.errors
+import nats.js.errors
+from nats.aio.client import Client as NATS
+from nats.js import api
+from nats.js.errors import APIError, NotFoundError
+
+from events.envelope import Event, Metadata, RecordedEvent, new_id
+from events.registry import EventRegistry, registry
+
+WRONG_LAST_SEQUENCE = 10071
+STILL_REPLICATING = 10164
+EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence"
+MSG_ID = "Nats-Msg-Id"
+
+# Errors after which the outcome of a publish is unknown: the server may not have seen it,
+# or may have stored it and lost the ack. The identical message is sent again.
+UNKNOWN_OUTCOME = (
+    nats.errors.TimeoutError,
+    nats.errors.NoRespondersError,
+    nats.js.errors.NoStreamResponseError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.ConnectionClosedError,
+    nats.errors.StaleConnectionError,
+)
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    name: str = "STAFFROOM"
+    subjects: tuple[str, ...] = ("events.>",)
+    replicas: int = 1
+    duplicate_window: float = 300.0
+    storage: api.StorageType = api.StorageType.FILE
+
+    @property
+    def prefix(self) -> str:
+        return self.subjects[0].removesuffix(".>")
+
+    def config(self) -> api.StreamConfig:
+        # No limits (a limit with discard=old silently deletes history), no deletes, no
+        # purges, no rollups: the log only grows.
+        return api.StreamConfig(
+            name=self.name,
+            subjects=list(self.subjects),
+            storage=self.storage,
+            num_replicas=self.replicas,
+            duplicate_window=self.duplicate_window,
+            retention=api.RetentionPolicy.LIMITS,
+            discard=api.DiscardPolicy.OLD,
+            deny_delete=True,
+            deny_purge=True,
+            allow_rollup_hdrs=False,
+            allow_direct=True,
+        )
+
+
+class ConcurrencyConflict(Exception):
+    """The subject moved on since the version the caller decided on."""
+
+    def __init__(self, subject: str, expected_seq: int, detail: str = ""):
+        self.subject = subject
+        self.expected_seq = expected_seq
+        super().__init__(f"{subject} is no longer at sequence {expected_seq} {detail}".strip())
+
+
+class Appended(NamedTuple):
+    seq: int
+    """Stream sequence of the message holding the command's events."""
+    duplicate: bool
+    """True when the idempotency key had been appended before: nothing new was written."""
+
+
+class EventStore:
+    def __init__(
+        self,
+        nc: NATS,
+        settings: StreamSettings | None = None,
+        events: EventRegistry = registry,
+        publish_deadline: float = 30.0,
+    ):
+        self.nc = nc
+        self.js = nc.jetstream()
+        self.settings = settings or StreamSettings()
+        self.registry = events
+        self.publish_deadline = publish_deadline
+
+    @property
+    def stream(self) -> str:
+        return self.settings.name
+
+    def subject(self, *parts: str) -> str:
+        """The subject of one aggregate, e.g. subject("trustdays", "day", day_id)."""
+        return ".".join((self.settings.prefix, *parts))
+
+    async def ensure_stream(self) -> api.StreamInfo:
+        """Create the stream, or bring an existing one's configuration up to date."""
+        config = self.settings.config()
+        try:
+            await self.js.stream_info(self.stream)
+        except NotFoundError:
+            return await self.js.add_stream(config)
+        return await self.js.update_stream(config)
+
+    async def append(
+        self,
+        subject: str,
+        events: Sequence[Event],
+        expected_seq: int,
+        idempotency_key: str | None = None,
+        meta: Metadata | None = None,
+    ) -> Appended:
+        """Append a command's events as one message if `subject` is still at `expected_seq`.
+
+        `expected_seq` 0 means the subject must be empty. Raises ConcurrencyConflict when it
+        has moved on, InvalidEvent (appending nothing) when an event's data fails its schema.
+        """
+        if not events:
+            raise ValueError("append needs at least one event")
+        meta = meta or Metadata()
+        key = idempotency_key or new_id()
+        payload = json.dumps(
+            [self.registry.envelope(event, subject, meta) for event in events]
+        ).encode()
+        headers = {EXPECTED_LAST_SUBJECT_SEQ: str(expected_seq), MSG_ID: key}
+        return await self._publish(subject, payload, headers, expected_seq)
+
+    async def _publish(
+        self, subject: str, payload: bytes, headers: dict[str, str], expected_seq: int
+    ) -> Appended:
+        deadline = time.monotonic() + self.publish_deadline
+        retried = False
+        attempt = 0
+        while True:
+            try:
+                ack = await self.js.publish(subject, payload, headers=dict(headers), timeout=2.0)
+                return Appended(ack.seq, bool(ack.duplicate))
+            except APIError as error:
+                if error.err_code not in (WRONG_LAST_SEQUENCE, STILL_REPLICATING):
+                    raise
+                if retried:
+                    # Our earlier try may have landed before its ack was lost.
+                    landed = await self._landed(subject, headers[MSG_ID])
+                    if landed:
+                        return Appended(landed, True)
+                raise ConcurrencyConflict(subject, expected_seq, error.description or "") from None
+            except UNKNOWN_OUTCOME:
+                if time.monotonic() > deadline:
+                    raise
+                retried = True
+                attempt += 1
+                await asyncio.sleep(min(1.0, 0.05 * attempt) * random.uniform(0.5, 1.0))
+
+    async def _landed(self, subject: str, msg_id: str) -> int:
+        """The sequence of the subject's last message if it carries `msg_id`, else 0."""
+        try:
+            last = await self.js.get_last_msg(self.stream, subject)
+        except NotFoundError:
+            return 0
+        return last.seq if (last.headers or {}).get(MSG_ID) == msg_id else 0
+
+    async def load(self, subject: str, after: int = 0) -> tuple[list[RecordedEvent], int]:
+        """The events of one subject after stream sequence `after`, and the last sequence.
+
+        Reads message by message with direct gets (no consumer is created), so a caller
+        holding a state at `after` fetches only what is newer.
+        """
+        events: list[RecordedEvent] = []
+        last = after
+        while True:
+            try:
+                msg = await self.js.get_msg(self.stream, seq=last + 1, subject=subject, next=True)
+            except NotFoundError:
+                return events, last
+            last = msg.seq
+            events.extend(self.decode(msg.data or b"[]", last))
+
+    def decode(self, payload: bytes, seq: int) -> list[RecordedEvent]:
+        return [
+            self.registry.load(envelope, seq=seq, index=index)
+            for index, envelope in enumerate(json.loads(payload))
+        ]
+
+    async def last_seq(self) -> int:
+        """The stream's last sequence: how far the whole log reaches."""
+        info = await self.js.stream_info(self.stream)
+        return info.state.last_seq
+
+    async def read(
+        self, from_seq: int = 1, batch: int = 500, follow: bool = False, idle: float = 1.0
+    ) -> AsyncIterator[list[RecordedEvent]]:
+        """The whole log from `from_seq`, a batch of events at a time.
+
+        Without `follow` it stops once it has reached the last sequence it saw at the start.
+        An ephemeral ordered read: it keeps no state on the server.
+        """
+        end = await self.last_seq()
+        if not follow and end < from_seq:
+            return
+        sub = await self.js.pull_subscribe(
+            self.settings.subjects[0],
+            stream=self.stream,
+            config=api.ConsumerConfig(
+                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+                opt_start_seq=from_seq,
+                ack_policy=api.AckPolicy.NONE,
+                inactive_threshold=30.0,
+            ),
+        )
+        try:
+            while True:
+                try:
+                    msgs = await sub.fetch(batch, timeout=idle)
+                except nats.errors.TimeoutError:
+                    if follow:
+                        continue
+                    return
+                events: list[RecordedEvent] = []
+                for msg in msgs:
+                    events.extend(self.decode(msg.data, msg.metadata.sequence.stream))
+                yield events
+                if not follow and msgs[-1].metadata.sequence.stream >= end:
+                    return
+        finally:
+            await sub.unsubscribe()

@@ -1,0 +1,73 @@
+"""The suite's real parts: a nats-server of its own on a free port (JetStream in a temp
+folder), a fresh stream per test, and a fresh database per test (SQLite, and PostgreSQL
+too when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from events.connection import NatsThread
+from events.db import create_db_engine
+from events.embedded import EmbeddedNats
+from events.store import EventStore, StreamSettings
+from tests.support import counter  # noqa: F401  (registers the test event types)
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
+    with EmbeddedNats(tmp_path_factory.mktemp("nats")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def nats(nats_server: EmbeddedNats) -> Iterator[NatsThread]:
+    connection = NatsThread(nats_server.url, name="tests")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def stream_settings() -> StreamSettings:
+    name = f"T{uuid.uuid4().hex[:12]}"
+    return StreamSettings(name=name, subjects=(f"{name.lower()}.>",), duplicate_window=120)
+
+
+@pytest.fixture
+def store(nats: NatsThread, stream_settings: StreamSettings) -> Iterator[EventStore]:
+    event_store = EventStore(nats.nc, stream_settings)
+    nats.run(event_store.ensure_stream())
+    yield event_store
+    nats.run(event_store.js.delete_stream(stream_settings.name))
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    assert POSTGRES_URL  # the parameter exists only when it is set
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_db_engine(POSTGRES_URL)
+    with admin.begin() as connection:  # fails, not skips, when PostgreSQL is unreachable
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    db = create_db_engine(database_url)
+    yield db
+    db.dispose()

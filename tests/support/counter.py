@@ -1,0 +1,71 @@
+"""A tiny aggregate for testing the event library: a counter that only goes up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, insert
+
+from events import CommandRejected, Decider, Event, registry
+from events.decider import Fact
+from events.projection import Projection
+
+
+@registry.event("TestCounterIncremented", version=2)
+class CounterIncremented(Schema):
+    by = fields.Integer(required=True, validate=validate.Range(min=1))
+    reason = fields.String(required=True)
+
+
+@registry.upcaster("TestCounterIncremented", from_version=1)
+def _reason_added(data: dict) -> dict:
+    return {**data, "reason": "(not recorded)"}
+
+
+@dataclass(frozen=True)
+class Increment:
+    by: int = 1
+    reason: str = "test"
+    limit: int | None = None
+
+
+class CounterDecider(Decider[int, Increment]):
+    def initial_state(self) -> int:
+        return 0
+
+    def decide(self, command: Increment, state: int) -> Sequence[Event]:
+        if command.limit is not None and state + command.by > command.limit:
+            raise CommandRejected("counter_limit", f"the counter may not pass {command.limit}")
+        return [Event("TestCounterIncremented", {"by": command.by, "reason": command.reason})]
+
+    def evolve(self, state: int, event: Fact) -> int:
+        return state + event.data["by"]
+
+
+metadata = MetaData()
+applied = Table(
+    "test_counter_applied",
+    metadata,
+    Column("seq", BigInteger, primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("subject", String(200), nullable=False),
+    Column("by", Integer, nullable=False),
+)
+
+
+def record_increment(connection: Connection, event) -> None:
+    # The primary key (seq, idx) turns an event applied twice into an error.
+    connection.execute(
+        insert(applied).values(
+            seq=event.seq, idx=event.index, subject=event.subject, by=event.data["by"]
+        )
+    )
+
+
+projection = Projection(
+    name="test_counter",
+    tables=[applied],
+    handlers={"TestCounterIncremented": record_increment},
+)

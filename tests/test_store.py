@@ -1,0 +1,103 @@
+"""The event store against a real nats-server."""
+
+import json
+
+import pytest
+
+from events import ConcurrencyConflict, Event, InvalidEvent, Metadata
+from events.store import EXPECTED_LAST_SUBJECT_SEQ, MSG_ID
+
+
+def incremented(by: int = 1) -> Event:
+    return Event("TestCounterIncremented", {"by": by, "reason": "test"})
+
+
+def test_append_then_load_round_trip(nats, store):
+    subject = store.subject("counter", "a")
+    first = nats.run(store.append(subject, [incremented(1), incremented(2)], expected_seq=0))
+    second = nats.run(
+        store.append(subject, [incremented(3)], first.seq, meta=Metadata(actor="x@y.org"))
+    )
+    events, last = nats.run(store.load(subject))
+    assert [e.data["by"] for e in events] == [1, 2, 3]
+    assert [(e.seq, e.index) for e in events] == [(first.seq, 0), (first.seq, 1), (second.seq, 0)]
+    assert last == second.seq
+    assert events[2].actor == "x@y.org"
+    assert events[0].id < events[1].id < events[2].id  # sortable ids
+    assert nats.run(store.load(subject, after=first.seq))[0] == events[2:]
+
+
+def test_subjects_are_separate_aggregates(nats, store):
+    a, b = store.subject("counter", "a"), store.subject("counter", "b")
+    nats.run(store.append(a, [incremented()], 0))
+    nats.run(store.append(b, [incremented()], 0))  # b is still empty: 0 is right
+    assert len(nats.run(store.load(a))[0]) == 1
+
+
+def test_stale_expected_sequence_is_refused(nats, store):
+    subject = store.subject("counter", "a")
+    seq = nats.run(store.append(subject, [incremented()], 0)).seq
+    with pytest.raises(ConcurrencyConflict):
+        nats.run(store.append(subject, [incremented()], 0))
+    with pytest.raises(ConcurrencyConflict):
+        nats.run(store.append(subject, [incremented()], seq - 1 if seq > 1 else seq + 5))
+    assert len(nats.run(store.load(subject))[0]) == 1
+
+
+def test_headers_reach_the_server_unchanged(nats, store):
+    subject = store.subject("counter", "a")
+    nats.run(store.append(subject, [incremented()], 0, idempotency_key="cmd-1"))
+    last = nats.run(store.js.get_last_msg(store.stream, subject))
+    assert last.headers[MSG_ID] == "cmd-1"
+    assert last.headers[EXPECTED_LAST_SUBJECT_SEQ] == "0"
+
+
+def test_same_idempotency_key_twice_appends_once(nats, store):
+    subject = store.subject("counter", "a")
+    first = nats.run(store.append(subject, [incremented()], 0, idempotency_key="cmd-1"))
+    again = nats.run(store.append(subject, [incremented()], first.seq, idempotency_key="cmd-1"))
+    assert again.duplicate and again.seq == first.seq
+    assert nats.run(store.last_seq()) == first.seq
+    assert len(nats.run(store.load(subject))[0]) == 1
+
+
+def test_event_failing_its_schema_is_refused_and_nothing_appended(nats, store):
+    subject = store.subject("counter", "a")
+    bad = Event("TestCounterIncremented", {"by": "many", "reason": "test"})
+    with pytest.raises(InvalidEvent, match="TestCounterIncremented"):
+        nats.run(store.append(subject, [incremented(), bad], 0))
+    assert nats.run(store.last_seq()) == 0
+
+
+def test_old_event_version_is_upcast_on_load(nats, store):
+    subject = store.subject("counter", "old")
+    old = {
+        "id": "018f0000-0000-7000-8000-000000000000",
+        "type": "TestCounterIncremented",
+        "version": 1,
+        "subject": subject,
+        "occurred_at": "2025-09-01T08:00:00+00:00",
+        "actor": "system",
+        "data": {"by": 5},
+    }
+    nats.run(store.js.publish(subject, json.dumps([old]).encode()))
+    (event,), _ = nats.run(store.load(subject))
+    assert (event.version, event.data) == (2, {"by": 5, "reason": "(not recorded)"})
+
+
+def test_read_the_whole_log_from_a_sequence(nats, store):
+    for n in range(1, 8):
+        nats.run(store.append(store.subject("counter", str(n)), [incremented(n)], 0))
+
+    async def read_from(seq):
+        return [e.data["by"] async for batch in store.read(seq, batch=3) for e in batch]
+
+    assert nats.run(read_from(1)) == [1, 2, 3, 4, 5, 6, 7]
+    assert nats.run(read_from(5)) == [5, 6, 7]
+    assert nats.run(read_from(8)) == []
+
+
+def test_stream_refuses_deletes(nats, store):
+    nats.run(store.append(store.subject("counter", "a"), [incremented()], 0))
+    with pytest.raises(Exception, match="(?i)delete"):
+        nats.run(store.js.delete_msg(store.stream, 1))
