@@ -25,6 +25,7 @@ class Settings:
             database_url=env.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'staffroom.db'}"),
             stream=StreamSettings(
                 name=env.get("STAFFROOM_STREAM", "STAFFROOM"),
+                subjects=(env.get("STAFFROOM_SUBJECT_PREFIX", "events") + ".>",),
                 replicas=int(env.get("STAFFROOM_STREAM_REPLICAS", "1")),
                 duplicate_window=float(env.get("STAFFROOM_DUPLICATE_WINDOW", "300")),
             ),

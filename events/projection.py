@@ -8,15 +8,11 @@ apply an event twice, and any read model can be rebuilt from sequence 1.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import nats.errors
-from nats.js import api
-from nats.js.errors import NotFoundError
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -33,8 +29,6 @@ from sqlalchemy import (
 
 from events.envelope import RecordedEvent
 from events.store import EventStore
-
-log = logging.getLogger(__name__)
 
 metadata = MetaData()
 checkpoints = Table(
@@ -145,72 +139,3 @@ def wait_for(engine: Engine, name: str, seq: int, timeout: float = 2.0) -> bool:
             return False
         time.sleep(0.01)
     return True
-
-
-class Projector:
-    """Keeps projections up to date: one durable pull consumer each, acked after commit."""
-
-    def __init__(
-        self,
-        store: EventStore,
-        engine: Engine,
-        projections: Sequence[Projection],
-        batch: int = 500,
-    ):
-        self.store = store
-        self.engine = engine
-        self.projections = projections
-        self.batch = batch
-
-    async def run(self, stop: asyncio.Event) -> None:
-        await asyncio.gather(*(self._follow(p, stop) for p in self.projections))
-
-    async def _follow(self, projection: Projection, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self._consume(projection, stop)
-            except (GapInLog, nats.errors.Error, OSError) as error:
-                log.warning("projection %s: %s; resuming from its checkpoint", projection.name, error)
-                await asyncio.sleep(0.5)
-
-    async def _consume(self, projection: Projection, stop: asyncio.Event) -> None:
-        subscription = await self._subscribe(projection)
-        idle = 0
-        while not stop.is_set():
-            try:
-                msgs = await subscription.fetch(self.batch, timeout=1.0)
-            except nats.errors.TimeoutError:
-                idle += 1
-                if idle % 10 == 0:  # a deleted consumer looks like an idle stream
-                    await subscription.consumer_info()
-                continue
-            idle = 0
-            events = [
-                event
-                for msg in msgs
-                for event in self.store.decode(msg.data, msg.metadata.sequence.stream)
-            ]
-            await asyncio.to_thread(apply, self.engine, projection, events)
-            await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
-
-    async def _subscribe(self, projection: Projection) -> nats.js.JetStreamContext.PullSubscription:
-        """(Re)create the projection's durable consumer at its SQL checkpoint: the
-        checkpoint, not the consumer's memory, says where to resume."""
-        durable = f"projection_{projection.name}"
-        start = await asyncio.to_thread(checkpoint, self.engine, projection.name) + 1
-        try:
-            await self.store.js.delete_consumer(self.store.stream, durable)
-        except NotFoundError:
-            pass
-        return await self.store.js.pull_subscribe(
-            self.store.settings.subjects[0],
-            durable=durable,
-            stream=self.store.stream,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-                opt_start_seq=start,
-                ack_policy=api.AckPolicy.ALL,
-                ack_wait=30.0,
-                max_ack_pending=10_000,
-            ),
-        )

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from events.connection import NatsThread
-from events.db import create_db_engine
+from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats
 from events.store import EventStore, StreamSettings
 from tests.support import counter  # noqa: F401  (registers the test event types)
@@ -69,5 +69,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     db = create_db_engine(database_url)
+    migrate(db)
     yield db
     db.dispose()

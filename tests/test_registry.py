@@ -53,4 +53,4 @@ def test_old_version_is_upcast_on_load():
 
 def test_loaded_data_is_validated():
     with pytest.raises(InvalidEvent):
-        registry.load(envelope(2, {"by": -1, "reason": "x"}))
+        registry.load(envelope(2, {"by": 0, "reason": "x"}))

@@ -1,4 +1,4 @@
-"""A tiny aggregate for testing the event library: a counter that only goes up."""
+"""A tiny aggregate for testing the event library: a counter with an optional ceiling."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from events.projection import Projection
 
 @registry.event("TestCounterIncremented", version=2)
 class CounterIncremented(Schema):
-    by = fields.Integer(required=True, validate=validate.Range(min=1))
+    by = fields.Integer(required=True, validate=validate.NoneOf([0]))
     reason = fields.String(required=True)
 
 

@@ -1,0 +1,145 @@
+"""The projector process: keeps projections up to date as the log grows.
+
+One durable pull consumer per projection, created at the projection's SQL checkpoint each
+time it (re)starts, acked after the batch has committed. The checkpoint is the truth; the
+consumer is only a fast way to read from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import signal
+from collections.abc import Sequence
+
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext, api
+from nats.js.errors import NotFoundError
+from sqlalchemy import Engine
+
+from events.config import Settings
+from events.connection import connect
+from events.db import create_db_engine
+from events.projection import GapInLog, Projection, apply, checkpoint
+from events.store import EventStore
+
+log = logging.getLogger(__name__)
+
+
+class Projector:
+    """Keeps projections up to date: one durable pull consumer each, acked after commit."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        engine: Engine,
+        projections: Sequence[Projection],
+        batch: int = 500,
+    ):
+        self.store = store
+        self.engine = engine
+        self.projections = projections
+        self.batch = batch
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await asyncio.gather(*(self._follow(p, stop) for p in self.projections))
+
+    async def _follow(self, projection: Projection, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self._consume(projection, stop)
+            except GapInLog as gap:
+                log.warning("%s; resuming from the checkpoint", gap)
+            except Exception:  # NATS or SQL away, a handler's bug: log it, resume, retry
+                log.exception("projection %s failed; resuming from its checkpoint", projection.name)
+                await asyncio.sleep(1.0)
+
+    async def _consume(self, projection: Projection, stop: asyncio.Event) -> None:
+        subscription = await self._subscribe(projection)
+        try:
+            while not stop.is_set():
+                msgs = await self._fetch(subscription)
+                if not msgs:
+                    continue
+                events = [
+                    event
+                    for msg in msgs
+                    for event in self.store.decode(msg.data, msg.metadata.sequence.stream)
+                ]
+                await asyncio.to_thread(apply, self.engine, projection, events)
+                await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
+        finally:
+            await subscription.unsubscribe()
+
+    async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
+        try:
+            return await subscription.fetch(self.batch, timeout=1.0)
+        except nats.errors.TimeoutError:
+            # fetch() takes a deleted consumer for an idle stream: ask, so it is recreated
+            await subscription.consumer_info()
+            return []
+
+    async def _subscribe(self, projection: Projection) -> JetStreamContext.PullSubscription:
+        """(Re)create the projection's durable consumer at its SQL checkpoint: the
+        checkpoint, not the consumer's memory, says where to resume."""
+        durable = f"projection_{projection.name}"
+        start = await asyncio.to_thread(checkpoint, self.engine, projection.name) + 1
+        try:
+            await self.store.js.delete_consumer(self.store.stream, durable)
+        except NotFoundError:
+            pass
+        return await self.store.js.pull_subscribe(
+            self.store.settings.subjects[0],
+            durable=durable,
+            stream=self.store.stream,
+            config=api.ConsumerConfig(
+                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+                opt_start_seq=start,
+                ack_policy=api.AckPolicy.ALL,
+                ack_wait=30.0,
+                max_ack_pending=10_000,
+            ),
+        )
+
+
+async def run(settings: Settings, projections: Sequence[Projection], batch: int = 500) -> None:
+    """Run the projector until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    nc = await connect(settings.nats_url, name="projector")
+    store = EventStore(nc, settings.stream)
+    await store.ensure_stream()
+    engine = create_db_engine(settings.database_url)
+    try:
+        await Projector(store, engine, projections, batch).run(stop)
+    finally:
+        await nc.drain()
+        engine.dispose()
+
+
+def load_projection(path: str) -> Projection:
+    """'package.module:name' to the Projection it names."""
+    module, _, name = path.partition(":")
+    projection = getattr(importlib.import_module(module), name)
+    if not isinstance(projection, Projection):
+        raise TypeError(f"{path} is not a Projection")
+    return projection
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Keep projections up to date.")
+    parser.add_argument("projections", nargs="+", help="module:name of each projection")
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s projector %(message)s")
+    projections = [load_projection(path) for path in args.projections]
+    asyncio.run(run(Settings.from_env(), projections, args.batch))
+
+
+if __name__ == "__main__":
+    main()

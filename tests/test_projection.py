@@ -1,0 +1,153 @@
+"""The projection runtime against a real database (and a real nats-server)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from events import Event
+from events.db import create_db_engine, migrate
+from events.projection import GapInLog, apply, checkpoint, rebuild, reset, wait_for
+from tests.support.counter import applied, projection
+
+COUNTER_PROJECTION = "tests.support.counter:projection"
+
+
+class Counters:
+    """Appends to test counters, remembering each subject's last sequence."""
+
+    def __init__(self, store, nats):
+        self.store, self.nats, self.last = store, nats, {}
+
+    def increment(self, name: str, *amounts: int) -> int:
+        events = [Event("TestCounterIncremented", {"by": n, "reason": "t"}) for n in amounts]
+        subject = self.store.subject("counter", name)
+        appended = self.nats.run(self.store.append(subject, events, self.last.get(name, 0)))
+        self.last[name] = appended.seq
+        return appended.seq
+
+
+@pytest.fixture
+def counters(store, nats) -> Counters:
+    return Counters(store, nats)
+
+
+def whole_log(store, nats):
+    async def read():
+        return [event async for batch in store.read(1) for event in batch]
+
+    return nats.run(read())
+
+
+def rows(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(applied).order_by(applied.c.seq, applied.c.idx)).all()
+
+
+def test_apply_skips_what_it_already_applied(nats, store, engine, counters):
+    counters.increment("a", 1, 2)
+    counters.increment("a", 3)
+    reset(engine, projection)
+    events = whole_log(store, nats)
+    assert apply(engine, projection, events[:2]) == 1  # both events of message 1
+    assert apply(engine, projection, events) == 2  # message 1 again: skipped
+    assert apply(engine, projection, events) == 2
+    assert [row.by for row in rows(engine)] == [1, 2, 3]
+
+
+def test_a_gap_is_refused_and_changes_nothing(nats, store, engine, counters):
+    for n in range(3):
+        counters.increment("a", n + 1)
+    reset(engine, projection)
+    events = whole_log(store, nats)
+    with pytest.raises(GapInLog):
+        apply(engine, projection, events[1:])
+    assert checkpoint(engine, projection.name) == 0
+    assert rows(engine) == []
+
+
+def test_rebuild_from_sequence_one_into_fresh_tables(nats, store, engine, counters):
+    for n in range(1, 6):
+        counters.increment(str(n % 2), n)
+    reset(engine, projection)
+    apply(engine, projection, whole_log(store, nats)[:2])
+    seen = []
+    last = nats.run(rebuild(store, engine, projection, progress=lambda s, e: seen.append(s)))
+    assert last == 5 and seen[-1] == 5
+    assert [row.by for row in rows(engine)] == [1, 2, 3, 4, 5]
+
+
+def test_wait_for_reports_whether_the_projection_caught_up(nats, store, engine, counters):
+    seq = counters.increment("a", 1)
+    reset(engine, projection)
+    assert not wait_for(engine, projection.name, seq, timeout=0.05)
+    apply(engine, projection, whole_log(store, nats))
+    assert wait_for(engine, projection.name, seq, timeout=0.05)
+
+
+def test_migrations_create_the_checkpoint_table(database_url):
+    db = create_db_engine(database_url)
+    migrate(db)
+    migrate(db)  # a second run changes nothing
+    assert "projection_checkpoints" in inspect(db).get_table_names()
+    db.dispose()
+
+
+def projector_process(nats_server, stream_settings, database_url, batch: int):
+    env = {
+        **os.environ,
+        "NATS_URL": nats_server.url,
+        "DATABASE_URL": database_url,
+        "STAFFROOM_STREAM": stream_settings.name,
+        "STAFFROOM_SUBJECT_PREFIX": stream_settings.prefix,
+    }
+    command = [sys.executable, "-m", "events.projector", COUNTER_PROJECTION, f"--batch={batch}"]
+    return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+@pytest.mark.slow
+def test_projector_killed_mid_stream_ends_equal_to_a_rebuild(
+    nats, nats_server, store, stream_settings, database_url, engine, counters, tmp_path
+):
+    reset(engine, projection)
+    for n in range(1500):
+        counters.increment(str(n % 7), *((1, 2) if n % 10 == 0 else (1,)))
+    total = nats.run(store.last_seq())
+
+    first = projector_process(nats_server, stream_settings, database_url, batch=5)
+    assert wait_until(lambda: checkpoint(engine, projection.name) > 100, 60)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    killed_at = checkpoint(engine, projection.name)
+    assert 0 < killed_at < total, "the kill must land mid-stream"
+    for n in range(200):  # the log grows while no projector runs
+        counters.increment("late", n + 1)
+    total = nats.run(store.last_seq())
+
+    second = projector_process(nats_server, stream_settings, database_url, batch=50)
+    caught_up = wait_until(lambda: checkpoint(engine, projection.name) == total, 60)
+    second.send_signal(signal.SIGTERM)
+    _, stderr = second.communicate(timeout=20)
+    assert caught_up, stderr
+    assert "Traceback" not in stderr, stderr  # a double apply would break the primary key
+    projected = rows(engine)
+
+    rebuilt_db = create_db_engine(f"sqlite:///{tmp_path / 'rebuilt.db'}")
+    migrate(rebuilt_db)
+    nats.run(rebuild(store, rebuilt_db, projection))
+    assert projected == rows(rebuilt_db)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(applied)) == 1500 + 150 + 200
