@@ -119,13 +119,22 @@ async def rebuild(
     progress: Callable[[int, int], None] | None = None,
     batch: int = 1000,
 ) -> int:
-    """Empty the projection's tables and apply the whole log again from sequence 1."""
+    """Empty the projection's tables and apply the whole log again from sequence 1.
+
+    Reading and decoding the next batch overlaps with writing the last one.
+    """
     reset(engine, projection)
     end = await store.last_seq()
     seq = 0
+    writing: asyncio.Future[int] | None = None
     async for events in store.read(1, batch=batch):
-        if events:
-            seq = await asyncio.to_thread(apply, engine, projection, events)
+        if writing is not None:
+            seq = await writing
+            if progress:
+                progress(seq, end)
+        writing = asyncio.ensure_future(asyncio.to_thread(apply, engine, projection, events))
+    if writing is not None:
+        seq = await writing
         if progress:
             progress(seq, end)
     return seq

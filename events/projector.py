@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import logging
 import signal
@@ -87,10 +88,8 @@ class Projector:
         checkpoint, not the consumer's memory, says where to resume."""
         durable = f"projection_{projection.name}"
         start = await asyncio.to_thread(checkpoint, self.engine, projection.name) + 1
-        try:
+        with contextlib.suppress(NotFoundError):
             await self.store.js.delete_consumer(self.store.stream, durable)
-        except NotFoundError:
-            pass
         return await self.store.js.pull_subscribe(
             self.store.settings.subjects[0],
             durable=durable,

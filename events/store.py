@@ -19,10 +19,11 @@ from typing import NamedTuple
 import nats.errors
 import nats.js.errors
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.js import api
 from nats.js.errors import APIError, NotFoundError
 
-from events.envelope import Event, Metadata, RecordedEvent, new_id
+from events.envelope import Event, Metadata, RecordedEvent
 from events.registry import EventRegistry, registry
 
 WRONG_LAST_SEQUENCE = 10071
@@ -135,11 +136,10 @@ class EventStore:
         if not events:
             raise ValueError("append needs at least one event")
         meta = meta or Metadata()
-        key = idempotency_key or new_id()
-        payload = json.dumps(
-            [self.registry.envelope(event, subject, meta) for event in events]
-        ).encode()
+        envelopes = [self.registry.envelope(event, subject, meta) for event in events]
+        key = idempotency_key or envelopes[0]["id"]
         headers = {EXPECTED_LAST_SUBJECT_SEQ: str(expected_seq), MSG_ID: key}
+        payload = json.dumps(envelopes).encode()
         return await self._publish(subject, payload, headers, expected_seq)
 
     async def _publish(
@@ -174,22 +174,26 @@ class EventStore:
             last = await self.js.get_last_msg(self.stream, subject)
         except NotFoundError:
             return 0
-        return last.seq if (last.headers or {}).get(MSG_ID) == msg_id else 0
+        landed = (last.headers or {}).get(MSG_ID) == msg_id
+        return last.seq or 0 if landed else 0
 
     async def load(self, subject: str, after: int = 0) -> tuple[list[RecordedEvent], int]:
         """The events of one subject after stream sequence `after`, and the last sequence.
 
         Reads message by message with direct gets (no consumer is created), so a caller
-        holding a state at `after` fetches only what is newer.
+        holding a state at `after` fetches only what is newer. A direct get may come from a
+        lagging replica: a decision on it is still safe, the expected sequence catches it.
         """
         events: list[RecordedEvent] = []
         last = after
         while True:
             try:
-                msg = await self.js.get_msg(self.stream, seq=last + 1, subject=subject, next=True)
+                msg = await self.js.get_msg(
+                    self.stream, seq=last + 1, subject=subject, next=True, direct=True
+                )
             except NotFoundError:
                 return events, last
-            last = msg.seq
+            last = msg.seq or last + 1
             events.extend(self.decode(msg.data or b"[]", last))
 
     def decode(self, payload: bytes, seq: int) -> list[RecordedEvent]:
@@ -204,39 +208,69 @@ class EventStore:
         return info.state.last_seq
 
     async def read(
-        self, from_seq: int = 1, batch: int = 500, follow: bool = False, idle: float = 1.0
+        self, from_seq: int = 1, batch: int = 1000, follow: bool = False, idle: float = 1.0
     ) -> AsyncIterator[list[RecordedEvent]]:
         """The whole log from `from_seq`, a batch of events at a time.
 
-        Without `follow` it stops once it has reached the last sequence it saw at the start.
-        An ephemeral ordered read: it keeps no state on the server.
+        Without `follow` it stops at the last sequence the stream had when it started.
+        An ordered push consumer: nothing kept on the server, gaps healed by the client,
+        and about five times the rate of a pull consumer's fetch in nats-py.
         """
         end = await self.last_seq()
         if not follow and end < from_seq:
             return
-        sub = await self.js.pull_subscribe(
+        buffer = _Buffer(limit=batch * 4)
+        sub = await self.js.subscribe(
             self.settings.subjects[0],
             stream=self.stream,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-                opt_start_seq=from_seq,
-                ack_policy=api.AckPolicy.NONE,
-                inactive_threshold=30.0,
-            ),
+            cb=buffer.put,
+            ordered_consumer=True,
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            config=api.ConsumerConfig(opt_start_seq=from_seq),
         )
         try:
             while True:
-                try:
-                    msgs = await sub.fetch(batch, timeout=idle)
-                except nats.errors.TimeoutError:
+                msgs = await buffer.take(batch, idle)
+                if not msgs:
                     if follow:
                         continue
-                    return
+                    raise TimeoutError(f"the log stopped short of sequence {end}")
                 events: list[RecordedEvent] = []
                 for msg in msgs:
-                    events.extend(self.decode(msg.data, msg.metadata.sequence.stream))
+                    seq = msg.metadata.sequence.stream
+                    events.extend(self.decode(msg.data, seq))
                 yield events
-                if not follow and msgs[-1].metadata.sequence.stream >= end:
+                if not follow and seq >= end:
                     return
         finally:
             await sub.unsubscribe()
+
+
+class _Buffer:
+    """Messages between a subscription's callback and a reader. While it is full the
+    callback waits, so the subscription stops answering flow control and the server
+    holds back: memory stays bounded however long the log is."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.msgs: list[Msg] = []
+        self.arrived = asyncio.Event()
+        self.room = asyncio.Event()
+
+    async def put(self, msg: Msg) -> None:
+        while len(self.msgs) >= self.limit:
+            self.room.clear()
+            await self.room.wait()
+        self.msgs.append(msg)
+        self.arrived.set()
+
+    async def take(self, most: int, timeout: float) -> list[Msg]:
+        if not self.msgs:
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), timeout)
+            except TimeoutError:
+                return []
+        taken, self.msgs = self.msgs[:most], self.msgs[most:]
+        self.room.set()
+        return taken

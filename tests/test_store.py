@@ -99,5 +99,5 @@ def test_read_the_whole_log_from_a_sequence(nats, store):
 
 def test_stream_refuses_deletes(nats, store):
     nats.run(store.append(store.subject("counter", "a"), [incremented()], 0))
-    with pytest.raises(Exception, match="(?i)delete"):
+    with pytest.raises(Exception, match=r"(?i)delete"):
         nats.run(store.js.delete_msg(store.stream, 1))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, insert
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table
 
 from events import CommandRejected, Decider, Event, registry
 from events.decider import Fact
@@ -55,12 +55,14 @@ applied = Table(
 )
 
 
+INSERT_APPLIED = applied.insert()  # built once: SQLAlchemy caches its compiled form
+
+
 def record_increment(connection: Connection, event) -> None:
     # The primary key (seq, idx) turns an event applied twice into an error.
     connection.execute(
-        insert(applied).values(
-            seq=event.seq, idx=event.index, subject=event.subject, by=event.data["by"]
-        )
+        INSERT_APPLIED,
+        {"seq": event.seq, "idx": event.index, "subject": event.subject, "by": event.data["by"]},
     )
 
 

@@ -1,0 +1,24 @@
+"""`make bench`: start a nats-server of its own and print every benchmark's figures."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from pathlib import Path
+
+from events.embedded import EmbeddedNats
+from tests.bench import log
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=100_000, help="events in the log bench")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, EmbeddedNats(Path(folder) / "nats") as nats:
+        asyncio.run(log.run(nats.url, Path(folder), args.events))
+        log.sync_bridge(nats.url, min(args.events, 20_000))
+
+
+if __name__ == "__main__":
+    main()
