@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nats.js import api
+
 from events.store import StreamSettings
 
 VAR_DIR = Path(os.environ.get("STAFFROOM_VAR", "var")).resolve()
@@ -28,5 +30,6 @@ class Settings:
                 subjects=(env.get("STAFFROOM_SUBJECT_PREFIX", "events") + ".>",),
                 replicas=int(env.get("STAFFROOM_STREAM_REPLICAS", "1")),
                 duplicate_window=float(env.get("STAFFROOM_DUPLICATE_WINDOW", "300")),
+                storage=api.StorageType(env.get("STAFFROOM_STREAM_STORAGE", "file")),
             ),
         )

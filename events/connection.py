@@ -29,7 +29,7 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
         log.warning("NATS: %s", error)
 
     async def report_disconnect() -> None:
-        log.warning("NATS: disconnected from %s, reconnecting", url)
+        log.info("NATS: disconnected from %s", url)
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
