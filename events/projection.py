@@ -7,7 +7,6 @@ apply an event twice, and any read model can be rebuilt from sequence 1.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,15 +125,8 @@ async def rebuild(
     reset(engine, projection)
     end = await store.last_seq()
     seq = 0
-    writing: asyncio.Future[int] | None = None
     async for events in store.read(1, batch=batch):
-        if writing is not None:
-            seq = await writing
-            if progress:
-                progress(seq, end)
-        writing = asyncio.ensure_future(asyncio.to_thread(apply, engine, projection, events))
-    if writing is not None:
-        seq = await writing
+        seq = apply(engine, projection, events)
         if progress:
             progress(seq, end)
     return seq

@@ -219,7 +219,8 @@ class EventStore:
         end = await self.last_seq()
         if not follow and end < from_seq:
             return
-        buffer = _Buffer(limit=batch * 4)
+        # Roomy: while the buffer is full, nats-py answers flow control only every 250 ms
+        buffer = _Buffer(limit=batch * 20)
         sub = await self.js.subscribe(
             self.settings.subjects[0],
             stream=self.stream,
