@@ -120,7 +120,8 @@ async def rebuild(
 ) -> int:
     """Empty the projection's tables and apply the whole log again from sequence 1.
 
-    Reading and decoding the next batch overlaps with writing the last one.
+    Applies in the reading loop itself: both sides are Python work under one GIL, and a
+    worker thread measured slower (make bench). Meanwhile the server fills the buffer.
     """
     reset(engine, projection)
     end = await store.last_seq()
