@@ -208,11 +208,12 @@ class EventStore:
         return info.state.last_seq
 
     async def read(
-        self, from_seq: int = 1, batch: int = 1000, follow: bool = False, idle: float = 1.0
+        self, from_seq: int = 1, batch: int = 1000, follow: bool = False, stall: float = 30.0
     ) -> AsyncIterator[list[RecordedEvent]]:
         """The whole log from `from_seq`, a batch of events at a time.
 
-        Without `follow` it stops at the last sequence the stream had when it started.
+        Without `follow` it stops at the last sequence the stream had when it started, and
+        gives up if nothing arrives for `stall` seconds before then.
         An ordered push consumer: nothing kept on the server, gaps healed by the client,
         and about five times the rate of a pull consumer's fetch in nats-py.
         """
@@ -231,7 +232,7 @@ class EventStore:
         )
         try:
             while True:
-                msgs = await buffer.take(batch, idle)
+                msgs = await buffer.take(batch, stall)
                 if not msgs:
                     if follow:
                         continue

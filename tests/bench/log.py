@@ -43,27 +43,29 @@ class AppendRace:
     """Three ways to append, timed in interleaved rounds so that drift on a shared
     machine falls on all of them alike."""
 
-    def __init__(self, store: EventStore):
+    def __init__(self, raw_store: EventStore, store: EventStore):
+        self.raw_store = raw_store
         self.store = store
         self.loop = CommandLoop(store, CounterDecider())
         self.last: dict[str, int] = {}
         self.seconds = {"raw": 0.0, "headers": 0.0, "loop": 0.0}
 
     async def raw(self, count: int) -> None:
-        payload = sample_payload(self.store.subject("raw"))
+        payload = sample_payload(self.raw_store.subject("raw"))
         for n in range(count):
-            await self.store.js.publish(self.store.subject("raw", str(n % SUBJECTS)), payload)
+            subject = self.raw_store.subject("raw", str(n % SUBJECTS))
+            await self.raw_store.js.publish(subject, payload)
 
     async def raw_with_headers(self, count: int) -> None:
         """What the server does for us too: the expected-sequence check and deduplication."""
-        payload = sample_payload(self.store.subject("headers"))
+        payload = sample_payload(self.raw_store.subject("headers"))
         for n in range(count):
-            subject = self.store.subject("headers", str(n % SUBJECTS))
+            subject = self.raw_store.subject("headers", str(n % SUBJECTS))
             headers = {
                 "Nats-Msg-Id": str(uuid.uuid4()),
                 "Nats-Expected-Last-Subject-Sequence": str(self.last.get(subject, 0)),
             }
-            ack = await self.store.js.publish(subject, payload, headers=headers)
+            ack = await self.raw_store.js.publish(subject, payload, headers=headers)
             self.last[subject] = ack.seq
 
     async def command_loop(self, count: int) -> None:
@@ -132,10 +134,12 @@ def postgres_schema_url() -> str | None:
 async def run(nats_url: str, folder: Path, events: int) -> None:
     heading(f"Event log: {events:,} appends each way over {SUBJECTS} subjects")
     nc = await connect(nats_url, name="bench")
+    raw_store = EventStore(nc, StreamSettings(name="BENCH_RAW", subjects=("benchraw.>",)))
     store = EventStore(nc, StreamSettings(name="BENCH", subjects=("bench.>",)))
-    await store.ensure_stream()
-    await AppendRace(store).run(events)
-    consumed = await raw_consume(store, events * 3)
+    for each in (raw_store, store):
+        await each.ensure_stream()
+    await AppendRace(raw_store, store).run(events)
+    consumed = await raw_consume(store, events)
     await rebuild_into(store, f"sqlite:///{folder / 'bench.db'}", "SQLite", consumed)
     postgres = postgres_schema_url()
     if postgres:
