@@ -36,7 +36,7 @@ class Metadata:
     causation_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordedEvent:
     """An event as the log holds it: the envelope, plus where it sits in the stream.
 

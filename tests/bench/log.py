@@ -109,12 +109,20 @@ async def raw_consume(store: EventStore, count: int) -> float:
     return rate("raw ordered consumer, no decoding", received, timer.seconds)
 
 
-async def rebuild_into(store: EventStore, url: str, label: str, raw: float) -> None:
+async def rebuild_into(
+    store: EventStore, url: str, label: str, raw: float, runs: int = 1
+) -> None:
+    """The median of `runs` rebuilds: this shared 2-core machine is noisy."""
     engine = create_db_engine(url)
     migrate(engine)
-    with timed() as timer:
-        last = await rebuild(store, engine, projection)
-    rate(f"projection rebuild into {label}", last, timer.seconds, raw)
+    seconds = []
+    for _ in range(runs):
+        with timed() as timer:
+            last = await rebuild(store, engine, projection)
+        seconds.append(timer.seconds)
+    median = sorted(seconds)[len(seconds) // 2]
+    label = f"projection rebuild into {label}" + (f", median of {runs}" if runs > 1 else "")
+    rate(label, last, median, raw)
     engine.dispose()
 
 
@@ -140,7 +148,7 @@ async def run(nats_url: str, folder: Path, events: int) -> None:
         await each.ensure_stream()
     await AppendRace(raw_store, store).run(events)
     consumed = await raw_consume(store, events)
-    await rebuild_into(store, f"sqlite:///{folder / 'bench.db'}", "SQLite", consumed)
+    await rebuild_into(store, f"sqlite:///{folder / 'bench.db'}", "SQLite", consumed, runs=3)
     postgres = postgres_schema_url()
     if postgres:
         await rebuild_into(store, postgres, "PostgreSQL", consumed)
