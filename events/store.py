@@ -146,7 +146,6 @@ class EventStore:
         self, subject: str, payload: bytes, headers: dict[str, str], expected_seq: int
     ) -> Appended:
         deadline = time.monotonic() + self.publish_deadline
-        retried = False
         attempt = 0
         while True:
             try:
@@ -155,8 +154,8 @@ class EventStore:
             except APIError as error:
                 if error.err_code not in (WRONG_LAST_SEQUENCE, STILL_REPLICATING):
                     raise
-                if retried:
-                    # Our earlier try may have landed before its ack was lost.
+                if attempt:
+                    # An earlier try may have landed before its ack was lost.
                     landed = await self._landed(subject, headers[MSG_ID])
                     if landed:
                         return Appended(landed, True)
@@ -164,7 +163,6 @@ class EventStore:
             except UNKNOWN_OUTCOME:
                 if time.monotonic() > deadline:
                     raise
-                retried = True
                 attempt += 1
                 await asyncio.sleep(min(1.0, 0.05 * attempt) * random.uniform(0.5, 1.0))
 
