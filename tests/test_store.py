@@ -1,10 +1,11 @@
 """The event store against a real nats-server."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from events import ConcurrencyConflict, Event, InvalidEvent, Metadata
+from events import ConcurrencyConflict, Event, EventStore, InvalidEvent, Metadata
 from events.store import EXPECTED_LAST_SUBJECT_SEQ, MSG_ID
 
 
@@ -101,3 +102,20 @@ def test_stream_refuses_deletes(nats, store):
     nats.run(store.append(store.subject("counter", "a"), [incremented()], 0))
     with pytest.raises(Exception, match=r"(?i)delete"):
         nats.run(store.js.delete_msg(store.stream, 1))
+
+
+def test_loading_an_aggregate_creates_no_consumer(nats, store):
+    subject = store.subject("counter", "a")
+    nats.run(store.append(subject, [incremented()], 0))
+    nats.run(store.load(subject))
+    info = nats.run(store.js.stream_info(store.stream))
+    assert info.state.consumer_count == 0
+
+
+def test_ensure_stream_updates_an_existing_stream(nats, store, stream_settings):
+    wider = EventStore(store.nc, replace(stream_settings, duplicate_window=600))
+    nats.run(wider.ensure_stream())
+    config = nats.run(store.js.stream_info(store.stream)).config
+    assert config.duplicate_window == 600
+    assert config.deny_delete and config.deny_purge and not config.allow_rollup_hdrs
+    assert config.max_msgs in (None, -1) and config.max_age in (None, 0)
