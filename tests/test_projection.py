@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 from events import Event
 from events.db import create_db_engine, migrate
 from events.projection import GapInLog, apply, checkpoint, rebuild, reset, wait_for
-from tests.support.counter import applied, projection
+from tests.support.counter import applied, projection, totals
 
 COUNTER_PROJECTION = "tests.support.counter:projection"
 
@@ -41,6 +41,11 @@ def whole_log(store, nats):
         return [event async for batch in store.read(1) for event in batch]
 
     return nats.run(read())
+
+
+def totals_of(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(totals).order_by(totals.c.subject)).all()
 
 
 def rows(engine):
@@ -79,6 +84,10 @@ def test_rebuild_from_sequence_one_into_fresh_tables(nats, store, engine, counte
     last = nats.run(rebuild(store, engine, projection, progress=lambda s, e: seen.append(s)))
     assert last == 5 and seen[-1] == 5
     assert [row.by for row in rows(engine)] == [1, 2, 3, 4, 5]
+    assert [tuple(row) for row in totals_of(engine)] == [
+        (store.subject("counter", "0"), 6),
+        (store.subject("counter", "1"), 9),
+    ]
 
 
 def test_wait_for_reports_whether_the_projection_caught_up(nats, store, engine, counters):
@@ -149,5 +158,7 @@ def test_projector_killed_mid_stream_ends_equal_to_a_rebuild(
     migrate(rebuilt_db)
     nats.run(rebuild(store, rebuilt_db, projection))
     assert projected == rows(rebuilt_db)
+    assert totals_of(engine) == totals_of(rebuilt_db)
+    assert sum(total for _, total in totals_of(engine)) == sum(row.by for row in projected)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(applied)) == 1500 + 150 + 200

@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+)
 
 from events import CommandRejected, Decider, Event, registry
 from events.decider import Fact
@@ -55,7 +65,18 @@ applied = Table(
 )
 
 
-INSERT_APPLIED = applied.insert()  # built once: SQLAlchemy caches its compiled form
+totals = Table(
+    "test_counter_totals",
+    metadata,
+    Column("subject", String(200), primary_key=True),
+    Column("total", Integer, nullable=False),
+)
+
+# Built once: SQLAlchemy caches their compiled form.
+INSERT_APPLIED = applied.insert()
+SELECT_TOTAL = select(totals.c.total).where(totals.c.subject == bindparam("key"))
+INSERT_TOTAL = totals.insert()
+UPDATE_TOTAL = totals.update().where(totals.c.subject == bindparam("key"))
 
 
 def record_increment(connection: Connection, event) -> None:
@@ -64,10 +85,16 @@ def record_increment(connection: Connection, event) -> None:
         INSERT_APPLIED,
         {"seq": event.seq, "idx": event.index, "subject": event.subject, "by": event.data["by"]},
     )
+    # A read inside the batch: it must see the rows written before it in the same batch.
+    total = connection.scalar(SELECT_TOTAL, {"key": event.subject})
+    if total is None:
+        connection.execute(INSERT_TOTAL, {"subject": event.subject, "total": event.data["by"]})
+    else:
+        connection.execute(UPDATE_TOTAL, {"key": event.subject, "total": total + event.data["by"]})
 
 
 projection = Projection(
     name="test_counter",
-    tables=[applied],
+    tables=[applied, totals],
     handlers={"TestCounterIncremented": record_increment},
 )
