@@ -109,9 +109,7 @@ async def raw_consume(store: EventStore, count: int) -> float:
     return rate("raw ordered consumer, no decoding", received, timer.seconds)
 
 
-async def rebuild_into(
-    store: EventStore, url: str, label: str, raw: float, runs: int = 1
-) -> None:
+async def rebuild_into(store: EventStore, url: str, label: str, raw: float, runs: int = 1) -> None:
     """The median of `runs` rebuilds: this shared 2-core machine is noisy."""
     engine = create_db_engine(url)
     migrate(engine)
