@@ -1,0 +1,1 @@
+"""Running Staffroom: the `staffroom` command, the Procfile and the gunicorn settings."""

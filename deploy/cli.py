@@ -1,0 +1,132 @@
+"""The `staffroom` command: run it all, follow the log, rebuild read models, load a demo."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from typing import NoReturn
+
+import click
+from sqlalchemy import Engine
+
+from deploy import demo, launcher, logview
+from events import projector
+from events.config import Settings
+from events.connection import NatsThread
+from events.db import create_db_engine
+from events.projection import Projection, rebuild
+from events.store import EventStore
+from frontend.projections import PROJECTIONS
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Staffroom: the trust's calendar and bookings."""
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, help="Where to open Staffroom.")
+@click.option("--nats-port", default=4322, show_default=True, help="The embedded NATS port.")
+def up(port: int, nats_port: int) -> None:
+    """Run everything on this machine until Ctrl-C."""
+    try:
+        launcher.up(port, nats_port)
+    except launcher.LaunchError as error:
+        fail(str(error))
+    except KeyboardInterrupt:  # Ctrl-C before the processes started: nothing to report
+        pass
+    click.echo("Staffroom stopped.")
+
+
+@main.command("projector")
+def run_projector() -> None:
+    """Keep the frontend's read models up to date (until SIGTERM or Ctrl-C)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(projector.run(Settings.from_env(), PROJECTIONS))
+
+
+@main.group()
+def log() -> None:
+    """The event log."""
+
+
+@log.command()
+@click.option("--from-seq", type=int, help="Start at this stream sequence (default: the last 10).")
+def tail(from_seq: int | None) -> None:
+    """Print events as they arrive, one line each."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(logview.tail(Settings.from_env(), from_seq, click.echo))
+
+
+@main.group()
+def projections() -> None:
+    """The frontend's projections."""
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+def rebuild_command(name: str | None) -> None:
+    """Empty read models and fold the whole log into them again (NAME, or all)."""
+    chosen = [p for p in PROJECTIONS if name in (None, p.name)]
+    if not chosen:
+        names = ", ".join(p.name for p in PROJECTIONS)
+        fail(f"There is no projection {name}: choose one of {names}.")
+    settings = Settings.from_env()
+    nats = NatsThread(settings.nats_url, name="rebuild")
+    engine = create_db_engine(settings.database_url)
+    try:
+        store = EventStore(nats.nc, settings.stream)
+        for projection in chosen:
+            rebuild_one(nats, store, engine, projection)
+    finally:
+        engine.dispose()
+        nats.close()
+
+
+def rebuild_one(
+    nats: NatsThread, store: EventStore, engine: Engine, projection: Projection
+) -> None:
+    end = nats.run(store.last_seq())
+    with click.progressbar(length=end, label=projection.name, show_pos=True) as bar:
+
+        def progress(seq: int, _end: int) -> None:
+            bar.update(seq - bar.pos)
+
+        seq = nats.run(rebuild(store, engine, projection, progress), timeout=None)
+    click.echo(f"{projection.name}: rebuilt up to sequence {seq}.")
+
+
+@main.group("demo")
+def demo_commands() -> None:
+    """The demo trust."""
+
+
+@demo_commands.command("load")
+def demo_load() -> None:
+    """Load the demo trust into the log (each service adds its part)."""
+    loaded = asyncio.run(demo.load(Settings.from_env()))
+    if not loaded:
+        click.echo(
+            "The demo trust has no data yet: each service adds its loader in deploy/demo.py."
+        )
+    for what in loaded:
+        click.echo(f"Loaded {what}.")
+
+
+@main.group("db")
+def db() -> None:
+    """The SQL database."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Bring the schema up to date (Alembic migrations)."""
+    launcher.upgrade_database(Settings.from_env().database_url)
+    click.echo("The database schema is up to date.")

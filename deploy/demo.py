@@ -1,0 +1,28 @@
+"""`staffroom demo load`: the demo trust, one loader per service.
+
+Each service adds its loader to LOADERS: an async function that appends its part of the
+demo trust through the store and says what it loaded ("6 PD day sessions").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from events.config import Settings
+from events.connection import connect
+from events.store import EventStore
+
+DemoLoader = Callable[[EventStore], Awaitable[str]]
+
+LOADERS: list[DemoLoader] = []
+
+
+async def load(settings: Settings) -> list[str]:
+    """Run each loader against the log; what each one loaded."""
+    nc = await connect(settings.nats_url, name="demo-load")
+    try:
+        store = EventStore(nc, settings.stream)
+        await store.ensure_stream()
+        return [await loader(store) for loader in LOADERS]
+    finally:
+        await nc.drain()

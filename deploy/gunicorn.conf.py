@@ -1,0 +1,18 @@
+"""gunicorn settings for every Staffroom web process (gateway, frontend, services)."""
+
+import os
+
+# Threads, not more processes: the work waits on NATS, SQL and the next hop, and each
+# process keeps one NATS connection. Two processes for two cores.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("STAFFROOM_THREADS", "8"))
+timeout = 60
+graceful_timeout = 10
+keepalive = 5
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+reload = os.environ.get("STAFFROOM_DEV") == "1"
+# gunicorn 25+ opens a control socket at one fixed path per user: several gunicorns at once
+# (gateway, frontend, services) would fight over it, and nothing here uses it.
+control_socket_disable = True

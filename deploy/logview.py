@@ -1,0 +1,55 @@
+"""`staffroom log tail`: the log as it grows, one readable line per event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from events.config import Settings
+from events.connection import connect
+from events.envelope import RecordedEvent
+from events.registry import EventRegistry, registry
+from events.store import EventStore
+
+
+class AnyTypeRegistry(EventRegistry):
+    """Loads every event, even of a type this process has not registered: a log viewer
+    shows the whole shared log, not only the types it knows."""
+
+    def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
+        if envelope["type"] in registry:
+            return registry.load(envelope, seq, index)
+        return RecordedEvent(
+            id=envelope["id"],
+            type=envelope["type"],
+            version=envelope["version"],
+            subject=envelope["subject"],
+            occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
+            actor=envelope["actor"],
+            correlation_id=envelope.get("correlation_id"),
+            causation_id=envelope.get("causation_id"),
+            data=envelope["data"],
+            seq=seq,
+            index=index,
+        )
+
+
+def line(event: RecordedEvent) -> str:
+    when = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    data = json.dumps(event.data, separators=(",", ":"), ensure_ascii=False, default=str)
+    return f"{event.seq:>8}  {when}  {event.type}  {event.subject}  {event.actor}  {data}"
+
+
+async def tail(settings: Settings, from_seq: int | None, show: Callable[[str], None]) -> None:
+    """Show events from `from_seq` (default: the last ten messages) and follow the log."""
+    nc = await connect(settings.nats_url, name="log-tail")
+    try:
+        store = EventStore(nc, settings.stream, events=AnyTypeRegistry())
+        start = from_seq if from_seq is not None else max(1, await store.last_seq() - 9)
+        async for events in store.read(start, follow=True):
+            for event in events:
+                show(line(event))
+    finally:
+        await nc.close()

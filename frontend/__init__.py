@@ -1,0 +1,49 @@
+"""The frontend: server-rendered pages with htmx, reading the read models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response
+from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from events.config import Settings
+from events.db import create_db_engine
+from frontend.pages import pages
+
+PACKAGE_DIR = Path(__file__).parent
+"""Holds migrations/versions: pass it to events.db.migrate."""
+
+SCHOOL_TIME = ZoneInfo("Europe/London")
+
+
+def school_time(moment: datetime | None) -> str:
+    """Stored in UTC (SQLite hands it back naive), shown in the schools' time zone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(SCHOOL_TIME).strftime("%d %b %Y, %H:%M:%S")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    Htmx(app)
+    # Only the gateway talks to the frontend: trust its X-Forwarded-* headers.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.extensions["settings"] = settings
+    app.extensions["engine"] = create_db_engine(settings.database_url)
+    app.jinja_env.filters["school_time"] = school_time
+    app.register_blueprint(pages)
+
+    @app.after_request
+    def vary_on_htmx(response: Response) -> Response:
+        # The same URL answers an htmx request that targets a part with that part alone.
+        response.vary.update(("HX-Request", "HX-Target"))
+        return response
+
+    return app

@@ -1,0 +1,78 @@
+"""The log's health, as the home page shows it: never raises, whatever is down."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from nats.js.errors import NotFoundError
+from sqlalchemy import Engine, Row, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from events.config import Settings
+from events.connection import process_connection
+from events.projection import checkpoint
+from events.store import EventStore
+from frontend.projections import PROJECTIONS
+from frontend.readmodels import log_event_counts
+
+
+@dataclass(frozen=True)
+class ProjectionHealth:
+    name: str
+    checkpoint: int | None
+    lag: int | None
+
+
+@dataclass(frozen=True)
+class Health:
+    stream: str
+    nats_ok: bool
+    last_seq: int | None
+    db_ok: bool
+    projections: list[ProjectionHealth] = field(default_factory=list)
+    counts: list[Row] = field(default_factory=list)
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def nats_listening(url: str, timeout: float = 0.5) -> bool:
+    """A quick look before using the connection: connecting to a server that is down
+    waits several seconds, and the page must answer at once either way."""
+    for server in url.split(","):
+        parts = urlsplit(server.strip() if "://" in server else f"nats://{server.strip()}")
+        try:
+            with socket.create_connection((parts.hostname, parts.port or 4222), timeout):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def stream_last_seq(settings: Settings) -> tuple[bool, int | None]:
+    """(NATS reachable, the stream's last sequence or None if it is not there)."""
+    if not nats_listening(settings.nats_url):
+        return False, None
+    try:
+        nats = process_connection(settings.nats_url, name="frontend")
+        return True, nats.run(EventStore(nats.nc, settings.stream).last_seq(), timeout=2)
+    except NotFoundError:
+        return True, None
+    except Exception:  # reconnecting, timed out: for this page, NATS is away
+        return False, None
+
+
+def read_health(settings: Settings, engine: Engine) -> Health:
+    nats_ok, last_seq = stream_last_seq(settings)
+    try:
+        applied = {p.name: checkpoint(engine, p.name) for p in PROJECTIONS}
+        with engine.connect() as connection:
+            counts = list(connection.execute(select(log_event_counts).order_by("type")))
+    except SQLAlchemyError:
+        return Health(settings.stream.name, nats_ok, last_seq, db_ok=False)
+    projections = [
+        ProjectionHealth(name, seq, None if last_seq is None else max(last_seq - seq, 0))
+        for name, seq in applied.items()
+    ]
+    return Health(settings.stream.name, nats_ok, last_seq, True, projections, counts)

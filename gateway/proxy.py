@@ -1,0 +1,60 @@
+"""Pass a request on to its target and the answer back, streaming both ways."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import httpx
+from flask import Request, Response
+
+from gateway.routes import Target
+
+# Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+
+
+def outgoing(client: httpx.Client, request: Request, target: Target) -> httpx.Request:
+    headers = {
+        key: value
+        for key, value in request.headers.items()
+        if key.lower() not in HOP_BY_HOP | {"host", "content-length"}
+    }
+    forwarded_for = request.headers.get("X-Forwarded-For")
+    client_address = request.remote_addr or ""
+    headers["X-Forwarded-For"] = (
+        f"{forwarded_for}, {client_address}" if forwarded_for else client_address
+    )
+    headers["X-Forwarded-Proto"] = request.scheme
+    headers["X-Forwarded-Host"] = request.host
+    if target.prefix:
+        headers["X-Forwarded-Prefix"] = target.prefix
+    url = httpx.URL(target.base_url + quote(target.path, safe="/:@!$&'()*+,;=-._~"))
+    return client.build_request(
+        request.method,
+        url.copy_with(query=request.query_string or None),
+        headers=headers,
+        content=request.get_data(),  # forms and JSON: small, and a length beats chunks
+    )
+
+
+def relay(upstream: httpx.Response) -> Response:
+    headers = [
+        (key, value)
+        for key, value in upstream.headers.multi_items()
+        if key.lower() not in HOP_BY_HOP
+    ]
+    response = Response(upstream.iter_raw(), status=upstream.status_code, headers=headers)
+    response.call_on_close(upstream.close)
+    return response

@@ -1,0 +1,44 @@
+"""Where a request goes: /api/<service>/... to that service, everything else to the frontend."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SERVICE_PREFIX, SERVICE_SUFFIX = "STAFFROOM_SERVICE_", "_URL"
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    """How an error page names it: "the frontend", "the trustdays service"."""
+    base_url: str
+    path: str
+    prefix: str
+    """The part of the public path the target does not see (X-Forwarded-Prefix)."""
+
+
+@dataclass(frozen=True)
+class Routes:
+    frontend: str
+    services: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Routes:
+        services = {
+            key.removeprefix(SERVICE_PREFIX).removesuffix(SERVICE_SUFFIX).lower(): url
+            for key, url in environ.items()
+            if key.startswith(SERVICE_PREFIX) and key.endswith(SERVICE_SUFFIX)
+        }
+        return cls(environ.get("STAFFROOM_FRONTEND_URL", "http://127.0.0.1:8001"), services)
+
+    def target(self, path: str) -> Target | None:
+        """The target of a public path, or None for an /api/ path naming no service."""
+        if path != "/api" and not path.startswith("/api/"):
+            return Target("the frontend", self.frontend.rstrip("/"), path, "")
+        name, _, rest = path.removeprefix("/api").removeprefix("/").partition("/")
+        url = self.services.get(name)
+        if url is None:
+            return None
+        return Target(f"the {name} service", url.rstrip("/"), f"/{rest}", f"/api/{name}")

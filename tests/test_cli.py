@@ -1,0 +1,306 @@
+"""The `staffroom` command, run as a person runs it: real processes, real NATS, real SQL."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect, select
+
+from deploy import demo
+from deploy.cli import main
+from events import Event
+from events.db import create_db_engine, migrate
+from events.embedded import free_port, port_in_use
+from events.projection import checkpoint
+from events.store import EventStore
+from frontend import PACKAGE_DIR
+from frontend.readmodels import log_event_counts
+
+ROOT = Path(__file__).resolve().parents[1]
+STAFFROOM = str(Path(sys.executable).parent / "staffroom")
+# The same command in a process that also knows the test event types (as a service would).
+STAFFROOM_WITH_TEST_EVENTS = [
+    sys.executable,
+    "-c",
+    "import tests.support.counter; from deploy.cli import main; main()",
+]
+
+
+def environment(**settings: str) -> dict[str, str]:
+    """This process's environment without Staffroom's settings, then `settings`."""
+    ours = ("NATS_URL", "DATABASE_URL", "STAFFROOM_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    return {**env, **settings}
+
+
+def stream_env(nats_server, stream_settings, database_url: str = "") -> dict[str, str]:
+    env = {
+        "NATS_URL": nats_server.url,
+        "STAFFROOM_STREAM": stream_settings.name,
+        "STAFFROOM_SUBJECT_PREFIX": stream_settings.prefix,
+    }
+    return {**env, "DATABASE_URL": database_url} if database_url else env
+
+
+class Output:
+    """A child's output, line by line, as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]):
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self._queue.put(line)
+
+    def wait_for(self, wanted: Callable[[str], bool], timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            self.lines.append(line)
+            if wanted(line):
+                return line
+        raise AssertionError("not seen; the output was:\n" + "".join(self.lines))
+
+    def rest(self) -> str:
+        while not self._queue.empty():
+            self.lines.append(self._queue.get())
+        return "".join(self.lines)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def increments(*amounts: int) -> list[Event]:
+    return [Event("TestCounterIncremented", {"by": n, "reason": "cli test"}) for n in amounts]
+
+
+@pytest.mark.parametrize("option", ["--port", "--nats-port"])
+def test_up_refuses_a_port_in_use_in_one_sentence(option, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        ports = {"--port": str(free_port()), "--nats-port": str(free_port()), option: str(busy)}
+        result = subprocess.run(
+            [STAFFROOM, "up", *(arg for pair in ports.items() for arg in pair)],
+            env=environment(STAFFROOM_VAR=str(tmp_path / "var")),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Port {busy} is already in use: stop whatever is using it "
+        f"or run `staffroom up {option} {busy + 1}`.\n"
+    )
+    assert not (tmp_path / "var").exists()  # checked before starting anything
+
+
+def start_up(tmp_path: Path, port: int, nats_port: int, **settings: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [STAFFROOM, "up", "--port", str(port), "--nats-port", str(nats_port)],
+        env=environment(STAFFROOM_VAR=str(tmp_path / "var"), **settings),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
+    port, nats_port = free_port(), free_port()
+    launcher = start_up(tmp_path, port, nats_port)
+    try:
+        output = Output(launcher)
+        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert page.status_code == 200
+        assert "Log health" in page.text and "Reachable" in page.text
+        assert "STAFFROOM" in page.text  # the default stream, created by the launcher
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert httpx.get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js").status_code in (
+            200,
+            404,  # served only after `make install` copied it
+        )
+        assert httpx.get(f"http://127.0.0.1:{port}/api/nosuch/x").status_code == 404
+        assert (tmp_path / "var" / "staffroom.db").exists()
+        assert (tmp_path / "var" / "nats" / "jetstream").is_dir()
+
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=60) == 0
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    text = output.rest()
+    assert text.rstrip().endswith("Staffroom stopped."), text
+    assert "Traceback" not in text and "SIGKILL" not in text, text
+    assert not port_in_use(port) and not port_in_use(nats_port)
+
+
+@pytest.mark.slow
+def test_a_process_that_dies_stops_everything_in_one_sentence(tmp_path):
+    port, nats_port = free_port(), free_port()
+    launcher = start_up(tmp_path, port, nats_port, STAFFROOM_THREADS="not-a-number")
+    try:
+        output, _ = launcher.communicate(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert launcher.returncode == 1
+    last = output.rstrip().splitlines()[-1]
+    assert last.startswith(("The gateway process stopped", "The frontend process stopped"))
+    assert last.endswith("so Staffroom stopped: its last lines above say why.")
+    assert not port_in_use(port) and not port_in_use(nats_port)
+
+
+def test_log_tail_prints_each_event_and_follows_the_log(nats, nats_server, store, stream_settings):
+    subject = store.subject("counter", "tail")
+    first = nats.run(store.append(subject, increments(2, 3), 0))
+    tail = subprocess.Popen(
+        [STAFFROOM, "log", "tail", "--from-seq", "1"],
+        env=environment(**stream_env(nats_server, stream_settings)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        output = Output(tail)
+        line = output.wait_for(lambda line: '"by":2' in line)
+        assert line.split()[0] == str(first.seq)
+        assert "TestCounterIncremented" in line and subject in line and " system " in line
+        assert line.rstrip().endswith('{"by":2,"reason":"cli test"}')
+        output.wait_for(lambda line: '"by":3' in line)
+
+        later = nats.run(store.append(subject, increments(7), first.seq))
+        line = output.wait_for(lambda line: '"by":7' in line)
+        assert line.split()[0] == str(later.seq)
+        tail.send_signal(signal.SIGINT)
+        _, errors = tail.communicate(timeout=30)
+    finally:
+        if tail.poll() is None:
+            tail.kill()
+    assert tail.returncode == 0
+    assert "Traceback" not in errors
+
+
+def test_projector_keeps_log_stats_up_to_date_and_stops_on_sigterm(
+    nats, nats_server, store, stream_settings, database_url, engine
+):
+    migrate(engine, [PACKAGE_DIR])
+    subject = store.subject("counter", "projected")
+    seq = nats.run(store.append(subject, increments(1, 1), 0)).seq
+    projector = subprocess.Popen(
+        [*STAFFROOM_WITH_TEST_EVENTS, "projector"],
+        env=environment(**stream_env(nats_server, stream_settings, database_url)),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: checkpoint(engine, "log_stats") == seq)
+        seq = nats.run(store.append(subject, increments(5), seq)).seq
+        assert wait_until(lambda: checkpoint(engine, "log_stats") == seq)
+        projector.send_signal(signal.SIGTERM)
+        _, errors = projector.communicate(timeout=30)
+    finally:
+        if projector.poll() is None:
+            projector.kill()
+    assert projector.returncode == 0, errors
+    assert "Traceback" not in errors, errors
+    with engine.connect() as connection:
+        row = connection.execute(select(log_event_counts)).one()
+    assert (row.type, row.count, row.last_seq) == ("TestCounterIncremented", 3, seq)
+
+
+def test_projections_rebuild_fills_the_read_model_again(
+    nats, nats_server, store, stream_settings, database_url, engine
+):
+    migrate(engine, [PACKAGE_DIR])
+    subject = store.subject("counter", "rebuilt")
+    first = nats.run(store.append(subject, increments(1, 2), 0))
+    last = nats.run(store.append(subject, increments(3), first.seq))
+    result = CliRunner().invoke(
+        main,
+        ["projections", "rebuild"],
+        env=stream_env(nats_server, stream_settings, database_url),
+    )
+    assert result.exit_code == 0, result.output
+    assert f"log_stats: rebuilt up to sequence {last.seq}." in result.output
+    assert checkpoint(engine, "log_stats") == last.seq
+    with engine.connect() as connection:
+        assert connection.execute(select(log_event_counts.c.count)).scalar_one() == 3
+
+
+def test_rebuilding_an_unknown_projection_says_which_exist():
+    result = CliRunner().invoke(main, ["projections", "rebuild", "nosuch"])
+    assert result.exit_code == 1
+    assert result.output == "There is no projection nosuch: choose one of log_stats.\n"
+
+
+def test_demo_load_creates_the_stream_and_says_there_is_nothing_yet(
+    nats, nats_server, stream_settings
+):
+    result = CliRunner().invoke(
+        main, ["demo", "load"], env=stream_env(nats_server, stream_settings)
+    )
+    try:
+        assert result.exit_code == 0, result.output
+        assert "The demo trust has no data yet" in result.output
+        assert nats.run(EventStore(nats.nc, stream_settings).last_seq()) == 0
+    finally:
+        nats.run(nats.nc.jetstream().delete_stream(stream_settings.name))
+
+
+def test_demo_load_runs_each_services_loader(
+    nats, nats_server, store, stream_settings, monkeypatch
+):
+    async def counters(loader_store: EventStore) -> str:
+        await loader_store.append(loader_store.subject("counter", "demo"), increments(4), 0)
+        return "1 test counter"
+
+    monkeypatch.setattr(demo, "LOADERS", [counters])
+    result = CliRunner().invoke(
+        main, ["demo", "load"], env=stream_env(nats_server, stream_settings)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "Loaded 1 test counter.\n"
+    events, _ = nats.run(store.load(store.subject("counter", "demo")))
+    assert [event.data["by"] for event in events] == [4]
+
+
+def test_db_upgrade_creates_the_runtime_and_frontend_tables(database_url):
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    engine = create_db_engine(database_url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"projection_checkpoints", "log_event_counts"} <= tables

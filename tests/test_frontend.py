@@ -1,0 +1,144 @@
+"""The frontend's home page: the log's health, read from a real nats-server and database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from events import Event, registry
+from events.config import Settings
+from events.db import migrate
+from events.embedded import free_port
+from events.projection import apply, checkpoint, rebuild
+from frontend import PACKAGE_DIR, create_app
+from frontend.projections import log_stats
+from frontend.readmodels import log_event_counts
+
+
+@registry.event("TestFrontendNoted")
+class Noted(Schema):
+    note = fields.String(required=True)
+
+
+def increment(by: int) -> Event:
+    return Event("TestCounterIncremented", {"by": by, "reason": "frontend test"})
+
+
+def text(html: str) -> str:
+    """What a person reads: the page without its tags, one space between words."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@contextmanager
+def frontend(settings: Settings) -> Iterator[Flask]:
+    app = create_app(settings)
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def settings(nats_server, store, stream_settings, database_url, engine) -> Settings:
+    migrate(engine, [PACKAGE_DIR])
+    return Settings(nats_server.url, database_url, stream_settings)
+
+
+@pytest.fixture
+def client(settings) -> Iterator[FlaskClient]:
+    with frontend(settings) as app:
+        yield app.test_client()
+
+
+def test_health_shows_the_last_sequence_and_the_lag_of_each_projection(client, nats, store, engine):
+    subject = store.subject("counter", "a")
+    first = nats.run(store.append(subject, [increment(1), increment(2)], 0))
+    nats.run(store.append(subject, [increment(3)], first.seq))
+
+    page = text(client.get("/").get_data(as_text=True))
+    assert "NATS Reachable" in page
+    assert "Last sequence 2" in page
+    assert "log_stats 0 2" in page  # checkpoint 0, two messages behind
+
+    nats.run(rebuild(store, engine, log_stats))
+    page = text(client.get("/").get_data(as_text=True))
+    assert "log_stats 2 up to date" in page
+    assert "TestCounterIncremented 3 2" in page  # three events, the last at sequence 2
+
+
+def test_log_stats_counts_each_type_once_however_often_applied(nats, store, engine, settings):
+    subject = store.subject("mixed", "a")
+    seq = nats.run(
+        store.append(subject, [increment(1), Event("TestFrontendNoted", {"note": "x"})], 0)
+    ).seq
+    last = nats.run(store.append(subject, [increment(5)], seq)).seq
+
+    async def whole_log():
+        return [event async for batch in store.read(1) for event in batch]
+
+    events = nats.run(whole_log())
+    apply(engine, log_stats, events[:2])  # the whole first message
+    apply(engine, log_stats, events)  # the first message again: skipped
+    with engine.connect() as connection:
+        rows = connection.execute(select(log_event_counts).order_by("type")).all()
+    assert [(r.type, r.count, r.last_seq) for r in rows] == [
+        ("TestCounterIncremented", 2, last),
+        ("TestFrontendNoted", 1, seq),
+    ]
+    assert checkpoint(engine, log_stats.name) == last
+
+
+def test_the_htmx_poll_gets_the_panel_alone_and_a_plain_request_the_whole_page(client):
+    page = client.get("/").get_data(as_text=True)
+    fragment = client.get("/", headers={"HX-Request": "true", "HX-Target": "health"})
+    panel = fragment.get_data(as_text=True)
+    assert panel.lstrip().startswith('<section id="health"')
+    assert "<html" not in panel and "<header" not in panel
+    assert 'hx-trigger="every 5s"' in panel  # the swapped-in panel goes on polling
+    assert panel.strip() in page  # one template block: the page holds the same panel
+    assert "HX-Target" in fragment.headers["Vary"]
+
+
+def test_a_boosted_link_gets_the_whole_page(client):
+    boosted = client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.get_data(as_text=True)
+
+
+def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
+    down = Settings(f"nats://127.0.0.1:{free_port()}", settings.database_url, settings.stream)
+    with frontend(down) as app:
+        answer = app.test_client().get("/")
+        assert answer.status_code == 200
+        page = text(answer.get_data(as_text=True))
+        assert "NATS Unreachable" in page
+        assert "Unknown while NATS is unreachable" in page
+        assert "log_stats 0 unknown" in page
+
+
+def test_database_down_shows_unreachable(settings):
+    down = Settings(
+        settings.nats_url, f"postgresql://nobody@127.0.0.1:{free_port()}/x", settings.stream
+    )
+    with frontend(down) as app:
+        answer = app.test_client().get("/")
+        assert answer.status_code == 200
+        page = text(answer.get_data(as_text=True))
+        assert "Database Unreachable" in page
+        assert "NATS Reachable" in page
+
+
+def test_pages_keep_to_a_strict_csp_and_serve_their_own_assets(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles":false}\'>' in page
+    assert 'hx-boost="true"' in page
+    assert "<style" not in page and " style=" not in page
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert scripts == ['<script src="/static/vendor/htmx.min.js" defer>']  # no inline script
+    links = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert not [link for link in links if link.startswith(("http", "//"))]  # no CDN
+    assert client.get("/static/app.css").status_code == 200
