@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from events.config import Settings
-from events.connection import connect
+from events.connection import connect, disconnect
 from events.store import EventStore
 
 DemoLoader = Callable[[EventStore], Awaitable[str]]
@@ -25,4 +25,4 @@ async def load(settings: Settings) -> list[str]:
         await store.ensure_stream()
         return [await loader(store) for loader in LOADERS]
     finally:
-        await nc.drain()
+        await disconnect(nc)

@@ -18,7 +18,7 @@ from honcho.printer import Message, Printer
 from sqlalchemy.exc import OperationalError
 
 from events.config import VAR_DIR, Settings
-from events.connection import connect
+from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
 from events.store import EventStore
@@ -58,7 +58,7 @@ async def ensure_stream(settings: Settings, nats_url: str) -> None:
     try:
         await EventStore(nc, settings.stream).ensure_stream()
     finally:
-        await nc.drain()
+        await disconnect(nc)
 
 
 def process_env(names: list[str], settings: Settings, nats_url: str, port: int) -> dict[str, str]:

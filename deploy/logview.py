@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from events.config import Settings
-from events.connection import connect
+from events.connection import connect, disconnect
 from events.envelope import RecordedEvent
 from events.registry import EventRegistry, registry
 from events.store import EventStore
@@ -21,19 +21,7 @@ class AnyTypeRegistry(EventRegistry):
     def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
         if envelope["type"] in registry:
             return registry.load(envelope, seq, index)
-        return RecordedEvent(
-            id=envelope["id"],
-            type=envelope["type"],
-            version=envelope["version"],
-            subject=envelope["subject"],
-            occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
-            actor=envelope["actor"],
-            correlation_id=envelope.get("correlation_id"),
-            causation_id=envelope.get("causation_id"),
-            data=envelope["data"],
-            seq=seq,
-            index=index,
-        )
+        return RecordedEvent.from_envelope(envelope, envelope["data"], seq, index)
 
 
 def line(event: RecordedEvent) -> str:
@@ -48,8 +36,8 @@ async def tail(settings: Settings, from_seq: int | None, show: Callable[[str], N
     try:
         store = EventStore(nc, settings.stream, events=AnyTypeRegistry())
         start = from_seq if from_seq is not None else max(1, await store.last_seq() - 9)
-        async for events in store.read(start, follow=True):
-            for event in events:
+        async for batch in store.read(start, follow=True):
+            for event in batch.events:
                 show(line(event))
     finally:
-        await nc.close()
+        await disconnect(nc)

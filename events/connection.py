@@ -52,6 +52,19 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
             await asyncio.sleep(0.2)
 
 
+async def disconnect(nc: NATS, timeout: float = 5.0) -> None:
+    """Drain (deliver what is pending, then close) if connected; with the server gone there
+    is nothing to drain and no reason to wait."""
+    if not nc.is_connected:
+        await nc.close()
+        return
+    try:
+        await asyncio.wait_for(nc.drain(), timeout)
+    except (TimeoutError, nats.errors.Error) as error:
+        log.info("NATS: drain did not finish (%s); closing", error)
+        await nc.close()
+
+
 class NatsThread:
     """A NATS connection owned by a background event loop, usable from any thread."""
 
@@ -70,10 +83,7 @@ class NatsThread:
     def close(self) -> None:
         if self.loop.is_closed():
             return
-        try:
-            self.run(self.nc.drain(), timeout=5)
-        except Exception as error:  # closing anyway: the process is on its way out
-            log.warning("NATS: drain failed: %s", error)
+        self.run(disconnect(self.nc), timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
         self.loop.close()

@@ -67,7 +67,8 @@ class EmbeddedNats:
             "--store_dir", str(self.data_dir),
             "--log", str(log),
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        # Its own session: a terminal's Ctrl-C reaches the launcher, which stops it last.
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
         self._wait_until_ready(timeout, log)
         return self
 

@@ -55,3 +55,37 @@ class RecordedEvent:
     data: Mapping[str, Any]
     seq: int = 0
     index: int = 0
+
+    @classmethod
+    def from_envelope(
+        cls, envelope: Mapping[str, Any], data: Mapping[str, Any], seq: int = 0, index: int = 0
+    ) -> RecordedEvent:
+        """The envelope as the log holds it, with `data` as the caller has read it."""
+        return cls(
+            id=envelope["id"],
+            type=envelope["type"],
+            version=envelope["version"],
+            subject=envelope["subject"],
+            occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
+            actor=envelope["actor"],
+            correlation_id=envelope.get("correlation_id"),
+            causation_id=envelope.get("causation_id"),
+            data=data,
+            seq=seq,
+            index=index,
+        )
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive stream messages from `first_seq` to `last_seq`, and the events in them
+    that the reader asked for (perhaps none: every sequence still counts as read)."""
+
+    first_seq: int
+    last_seq: int
+    events: list[RecordedEvent]
+
+    @classmethod
+    def of(cls, events: list[RecordedEvent]) -> Batch:
+        """The batch of the messages holding `events` (each message has at least one)."""
+        return cls(events[0].seq, events[-1].seq, events)

@@ -22,7 +22,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 
 from events.config import Settings
-from events.connection import connect
+from events.connection import connect, disconnect
 from events.db import create_db_engine
 from events.projection import GapInLog, Projection, apply, checkpoint
 from events.store import EventStore
@@ -46,6 +46,8 @@ class Projector:
         self.batch = batch
 
     async def run(self, stop: asyncio.Event) -> None:
+        for projection in self.projections:
+            projection.check(self.store.registry)
         await asyncio.gather(*(self._follow(p, stop) for p in self.projections))
 
     async def _follow(self, projection: Projection, stop: asyncio.Event) -> None:
@@ -65,12 +67,8 @@ class Projector:
                 msgs = await self._fetch(subscription)
                 if not msgs:
                     continue
-                events = [
-                    event
-                    for msg in msgs
-                    for event in self.store.decode(msg.data, msg.metadata.sequence.stream)
-                ]
-                await asyncio.to_thread(apply, self.engine, projection, events)
+                batch = self.store.batch(msgs, projection.wants)
+                await asyncio.to_thread(apply, self.engine, projection, batch)
                 await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
         finally:
             await subscription.unsubscribe()
@@ -117,7 +115,7 @@ async def run(settings: Settings, projections: Sequence[Projection], batch: int 
     try:
         await Projector(store, engine, projections, batch).run(stop)
     finally:
-        await nc.drain()
+        await disconnect(nc)
         engine.dispose()
 
 

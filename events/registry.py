@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import marshmallow
@@ -111,19 +110,7 @@ class EventRegistry:
             data = event_type.schema.load(wire)
         except marshmallow.ValidationError as error:
             raise InvalidEvent(name, error.messages) from None
-        return RecordedEvent(
-            id=envelope["id"],
-            type=name,
-            version=version,
-            subject=envelope["subject"],
-            occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
-            actor=envelope["actor"],
-            correlation_id=envelope.get("correlation_id"),
-            causation_id=envelope.get("causation_id"),
-            data=data,
-            seq=seq,
-            index=index,
-        )
+        return RecordedEvent.from_envelope({**envelope, "version": version}, data, seq, index)
 
 
 registry = EventRegistry()

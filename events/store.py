@@ -12,7 +12,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,8 +23,11 @@ from nats.aio.msg import Msg
 from nats.js import api
 from nats.js.errors import APIError, NotFoundError
 
-from events.envelope import Event, Metadata, RecordedEvent
+from events.envelope import Batch, Event, Metadata, RecordedEvent
 from events.registry import EventRegistry, registry
+
+Wanted = Callable[[str], bool]
+"""Which event types a reader wants decoded."""
 
 WRONG_LAST_SEQUENCE = 10071
 STILL_REPLICATING = 10164
@@ -194,11 +197,24 @@ class EventStore:
             last = msg.seq or last + 1
             events.extend(self.decode(msg.data or b"[]", last))
 
-    def decode(self, payload: bytes, seq: int) -> list[RecordedEvent]:
+    def decode(self, payload: bytes, seq: int, wanted: Wanted | None = None) -> list[RecordedEvent]:
+        """The events of one message. With `wanted`, only the types it accepts that this
+        process knows are decoded (and validated); the rest are skipped unread."""
         return [
             self.registry.load(envelope, seq=seq, index=index)
             for index, envelope in enumerate(json.loads(payload))
+            if wanted is None or (wanted(envelope["type"]) and envelope["type"] in self.registry)
         ]
+
+    def batch(self, msgs: Sequence[Msg], wanted: Wanted | None = None) -> Batch:
+        """Consecutive messages of a consumer, decoded as a Batch."""
+        seqs = [msg.metadata.sequence.stream for msg in msgs]
+        events = [
+            event
+            for msg, seq in zip(msgs, seqs, strict=True)
+            for event in self.decode(msg.data, seq, wanted)
+        ]
+        return Batch(seqs[0], seqs[-1], events)
 
     async def last_seq(self) -> int:
         """The stream's last sequence: how far the whole log reaches."""
@@ -206,14 +222,19 @@ class EventStore:
         return info.state.last_seq
 
     async def read(
-        self, from_seq: int = 1, batch: int = 1000, follow: bool = False, stall: float = 30.0
-    ) -> AsyncIterator[list[RecordedEvent]]:
-        """The whole log from `from_seq`, a batch of events at a time.
+        self,
+        from_seq: int = 1,
+        batch: int = 1000,
+        follow: bool = False,
+        stall: float = 30.0,
+        wanted: Wanted | None = None,
+    ) -> AsyncIterator[Batch]:
+        """The whole log from `from_seq`, a batch of messages at a time.
 
         Without `follow` it stops at the last sequence the stream had when it started, and
-        gives up if nothing arrives for `stall` seconds before then.
-        An ordered push consumer: nothing kept on the server, gaps healed by the client,
-        and about five times the rate of a pull consumer's fetch in nats-py.
+        gives up if nothing arrives for `stall` seconds before then. An ordered push
+        consumer: nothing kept on the server, gaps healed by the client, and about five
+        times the rate of a pull consumer's fetch in nats-py.
         """
         end = await self.last_seq()
         if not follow and end < from_seq:
@@ -235,12 +256,9 @@ class EventStore:
                     if follow:
                         continue
                     raise TimeoutError(f"the log stopped short of sequence {end}")
-                events: list[RecordedEvent] = []
-                for msg in msgs:
-                    seq = msg.metadata.sequence.stream
-                    events.extend(self.decode(msg.data, seq))
-                yield events
-                if not follow and seq >= end:
+                read = self.batch(msgs, wanted)
+                yield read
+                if not follow and read.last_seq >= end:
                     return
         finally:
             await sub.unsubscribe()

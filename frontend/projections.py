@@ -1,17 +1,16 @@
 """The frontend's projections: each folds the log into some of its read models.
 
-The projector process decodes every event of the log before a projection sees it, so the
-frontend imports each service's `events` module (which registers its event types) here.
+A projection is handed the event types it handles that this process knows, so the frontend
+imports here each service's `events` module (which registers its types); the projector
+refuses to start with a handler for a type nobody registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 from sqlalchemy import Connection, insert, update
 
 from events.envelope import RecordedEvent
-from events.projection import Handler, Projection
+from events.projection import Projection
 from frontend.readmodels import log_event_counts
 
 
@@ -31,23 +30,7 @@ def count_event(connection: Connection, event: RecordedEvent) -> None:
         )
 
 
-class EveryType(Mapping[str, Handler]):
-    """Handlers for a projection that takes every event type, known today or added later."""
-
-    def __init__(self, handler: Handler):
-        self.handler = handler
-
-    def __getitem__(self, event_type: str) -> Handler:
-        return self.handler
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-
-log_stats = Projection(name="log_stats", tables=[log_event_counts], handlers=EveryType(count_event))
+log_stats = Projection(name="log_stats", tables=[log_event_counts], every_event=count_event)
 
 PROJECTIONS: list[Projection] = [log_stats]
 

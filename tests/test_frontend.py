@@ -16,6 +16,7 @@ from events import Event, registry
 from events.config import Settings
 from events.db import migrate
 from events.embedded import free_port
+from events.envelope import Batch
 from events.projection import apply, checkpoint, rebuild
 from frontend import PACKAGE_DIR, create_app
 from frontend.projections import log_stats
@@ -79,11 +80,11 @@ def test_log_stats_counts_each_type_once_however_often_applied(nats, store, engi
     last = nats.run(store.append(subject, [increment(5)], seq)).seq
 
     async def whole_log():
-        return [event async for batch in store.read(1) for event in batch]
+        return [event async for batch in store.read(1) for event in batch.events]
 
     events = nats.run(whole_log())
-    apply(engine, log_stats, events[:2])  # the whole first message
-    apply(engine, log_stats, events)  # the first message again: skipped
+    apply(engine, log_stats, Batch.of(events[:2]))  # the whole first message
+    apply(engine, log_stats, Batch.of(events))  # the first message again: skipped
     with engine.connect() as connection:
         rows = connection.execute(select(log_event_counts).order_by("type")).all()
     assert [(r.type, r.count, r.last_seq) for r in rows] == [

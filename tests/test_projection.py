@@ -11,6 +11,7 @@ from sqlalchemy import func, inspect, select
 
 from events import Event
 from events.db import create_db_engine, migrate
+from events.envelope import Batch
 from events.projection import GapInLog, apply, checkpoint, rebuild, reset, wait_for
 from tests.support.counter import applied, projection, totals
 
@@ -38,7 +39,7 @@ def counters(store, nats) -> Counters:
 
 def whole_log(store, nats):
     async def read():
-        return [event async for batch in store.read(1) for event in batch]
+        return [event async for batch in store.read(1) for event in batch.events]
 
     return nats.run(read())
 
@@ -58,9 +59,9 @@ def test_apply_skips_what_it_already_applied(nats, store, engine, counters):
     counters.increment("a", 3)
     reset(engine, projection)
     events = whole_log(store, nats)
-    assert apply(engine, projection, events[:2]) == 1  # both events of message 1
-    assert apply(engine, projection, events) == 2  # message 1 again: skipped
-    assert apply(engine, projection, events) == 2
+    assert apply(engine, projection, Batch.of(events[:2])) == 1  # both events of message 1
+    assert apply(engine, projection, Batch.of(events)) == 2  # message 1 again: skipped
+    assert apply(engine, projection, Batch.of(events)) == 2
     assert [row.by for row in rows(engine)] == [1, 2, 3]
 
 
@@ -70,7 +71,7 @@ def test_a_gap_is_refused_and_changes_nothing(nats, store, engine, counters):
     reset(engine, projection)
     events = whole_log(store, nats)
     with pytest.raises(GapInLog):
-        apply(engine, projection, events[1:])
+        apply(engine, projection, Batch.of(events[1:]))
     assert checkpoint(engine, projection.name) == 0
     assert rows(engine) == []
 
@@ -79,7 +80,7 @@ def test_rebuild_from_sequence_one_into_fresh_tables(nats, store, engine, counte
     for n in range(1, 6):
         counters.increment(str(n % 2), n)
     reset(engine, projection)
-    apply(engine, projection, whole_log(store, nats)[:2])
+    apply(engine, projection, Batch.of(whole_log(store, nats)[:2]))
     seen = []
     last = nats.run(rebuild(store, engine, projection, progress=lambda s, e: seen.append(s)))
     assert last == 5 and seen[-1] == 5
@@ -94,7 +95,7 @@ def test_wait_for_reports_whether_the_projection_caught_up(nats, store, engine, 
     seq = counters.increment("a", 1)
     reset(engine, projection)
     assert not wait_for(engine, projection.name, seq, timeout=0.05)
-    apply(engine, projection, whole_log(store, nats))
+    apply(engine, projection, Batch.of(whole_log(store, nats)))
     assert wait_for(engine, projection.name, seq, timeout=0.05)
 
 

@@ -91,7 +91,7 @@ def test_read_the_whole_log_from_a_sequence(nats, store):
         nats.run(store.append(store.subject("counter", str(n)), [incremented(n)], 0))
 
     async def read_from(seq):
-        return [e.data["by"] async for batch in store.read(seq, batch=3) for e in batch]
+        return [e.data["by"] async for batch in store.read(seq, batch=3) for e in batch.events]
 
     assert nats.run(read_from(1)) == [1, 2, 3, 4, 5, 6, 7]
     assert nats.run(read_from(5)) == [5, 6, 7]
