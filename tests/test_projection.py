@@ -1,5 +1,6 @@
 """The projection runtime against a real database (and a real nats-server)."""
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from sqlalchemy import func, inspect, select
 from events import Event
 from events.db import create_db_engine, migrate
 from events.envelope import Batch
-from events.projection import GapInLog, apply, checkpoint, rebuild, reset, wait_for
+from events.projection import GapInLog, Projection, apply, checkpoint, rebuild, reset, wait_for
 from tests.support.counter import applied, projection, totals
 
 COUNTER_PROJECTION = "tests.support.counter:projection"
@@ -163,3 +164,29 @@ def test_projector_killed_mid_stream_ends_equal_to_a_rebuild(
     assert sum(total for _, total in totals_of(engine)) == sum(row.by for row in projected)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(applied)) == 1500 + 150 + 200
+
+
+def test_a_type_this_process_does_not_know_is_skipped_but_counted_as_read(
+    nats, store, engine, counters
+):
+    """A service newer than this projector appended a type it has never heard of."""
+    counters.increment("a", 1)
+    future = {
+        "id": "018f0000-0000-7000-8000-00000000f00d",
+        "type": "SomethingFromTheFuture",
+        "version": 1,
+        "subject": store.subject("future", "1"),
+        "occurred_at": "2027-01-01T00:00:00+00:00",
+        "actor": "system",
+        "data": {},
+    }
+    nats.run(store.js.publish(future["subject"], json.dumps([future]).encode()))
+    counters.increment("a", 2)
+    assert nats.run(rebuild(store, engine, projection)) == 3
+    assert [row.by for row in rows(engine)] == [1, 2]
+
+
+def test_a_handler_for_an_unregistered_type_is_refused():
+    typo = Projection("typo", [applied], {"TestCounterIncrementd": lambda c, e: None})
+    with pytest.raises(ValueError, match="TestCounterIncrementd"):
+        typo.check()
