@@ -49,7 +49,12 @@ class GapInLog(Exception):
 @dataclass(frozen=True)
 class Projection:
     """A read model: its tables and a handler per event type it folds in. `every_event`
-    takes each event of every type this process knows (a log statistic, an audit)."""
+    takes each event of every type this process knows (a log statistic, an audit).
+
+    Handlers run inside the batch's transaction. Build their statements once, at import
+    (`INSERT = table.insert()`), and pass parameters: SQLAlchemy then reuses the compiled
+    form, about four times faster than a fresh `.values(...)` per event.
+    """
 
     name: str
     tables: Sequence[Table]
