@@ -27,6 +27,7 @@ from events.projection import checkpoint
 from events.store import EventStore
 from frontend import PACKAGE_DIR
 from frontend.readmodels import log_event_counts
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 STAFFROOM = str(Path(sys.executable).parent / "staffroom")
@@ -83,15 +84,6 @@ class Output:
         while not self._queue.empty():
             self.lines.append(self._queue.get())
         return "".join(self.lines)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def increments(*amounts: int) -> list[Event]:

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -15,6 +14,7 @@ from events.db import create_db_engine, migrate
 from events.envelope import Batch
 from events.projection import GapInLog, Projection, apply, checkpoint, rebuild, reset, wait_for
 from tests.support.counter import applied, projection, totals
+from tests.support.waiting import wait_until
 
 COUNTER_PROJECTION = "tests.support.counter:projection"
 
@@ -118,15 +118,6 @@ def projector_process(nats_server, stream_settings, database_url, batch: int):
     }
     command = [sys.executable, "-m", "events.projector", COUNTER_PROJECTION, f"--batch={batch}"]
     return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-
-
-def wait_until(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 @pytest.mark.slow
