@@ -55,9 +55,11 @@ class Decider(Generic[State, Command]):
         raise NotImplementedError
 
     def fold(self, events: Iterable[Fact], state: State | None = None) -> State:
+        """`state` (or the initial state) with `events` applied in order."""
+        folded = self.initial_state() if state is None else state
         for event in events:
-            state = self.evolve(self.initial_state() if state is None else state, event)
-        return self.initial_state() if state is None else state
+            folded = self.evolve(folded, event)
+        return folded
 
 
 class TooMuchContention(Exception):
