@@ -23,33 +23,35 @@ T = TypeVar("T")
 
 
 async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS:
-    """Connect, waiting up to `wait` seconds for the server; then reconnect forever."""
+    """Connect, waiting up to `wait` seconds for the server; once connected, reconnect
+    forever. (nats-py applies an unlimited reconnect count to the first connection too, so
+    the wait is bounded here.) Raises NoServersError when no server answered in time."""
+    connected = False
 
     async def report_error(error: Exception) -> None:
-        log.warning("NATS: %s", error)
+        # Before the first connection the caller hears of it once, through the exception.
+        log.log(logging.WARNING if connected else logging.DEBUG, "NATS: %s", error)
 
     async def report_disconnect() -> None:
         log.info("NATS: disconnected from %s", url)
 
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    while True:
-        try:
-            return await nats.connect(
-                url,
-                name=name,
-                max_reconnect_attempts=-1,
-                reconnect_time_wait=0.25,
-                ping_interval=10,
-                max_outstanding_pings=3,
-                connect_timeout=2,
-                error_cb=report_error,
-                disconnected_cb=report_disconnect,
-            )
-        except (OSError, nats.errors.NoServersError, nats.errors.TimeoutError):
-            if loop.time() > deadline:
-                raise
-            await asyncio.sleep(0.2)
+    connecting = nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.25,
+        ping_interval=10,
+        max_outstanding_pings=3,
+        connect_timeout=2,
+        error_cb=report_error,
+        disconnected_cb=report_disconnect,
+    )
+    try:
+        nc = await asyncio.wait_for(connecting, wait)
+    except TimeoutError:
+        raise nats.errors.NoServersError() from None
+    connected = True
+    return nc
 
 
 async def disconnect(nc: NATS, timeout: float = 5.0) -> None:
