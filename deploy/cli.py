@@ -9,6 +9,8 @@ import sys
 from typing import NoReturn
 
 import click
+import nats.errors
+from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 
 from deploy import demo, launcher, logview
@@ -26,14 +28,36 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.group()
+class Staffroom(click.Group):
+    """Says in one sentence what a person can fix, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except NotFoundError:
+            settings = Settings.from_env()
+            fail(
+                f"There is no stream {settings.stream.name} at {settings.nats_url} yet: "
+                "`staffroom up` (or `make run`) creates it."
+            )
+        except (OSError, nats.errors.NoServersError, nats.errors.TimeoutError):
+            fail(
+                f"NATS is not answering at {Settings.from_env().nats_url}: "
+                "start Staffroom with `make run`, or set NATS_URL."
+            )
+
+
+PORT = click.IntRange(1, 65535)
+
+
+@click.group(cls=Staffroom)
 def main() -> None:
     """Staffroom: the trust's calendar and bookings."""
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True, help="Where to open Staffroom.")
-@click.option("--nats-port", default=4322, show_default=True, help="The embedded NATS port.")
+@click.option("--port", type=PORT, default=8000, show_default=True, help="Where to open it.")
+@click.option("--nats-port", type=PORT, default=4322, show_default=True, help="Embedded NATS.")
 def up(port: int, nats_port: int) -> None:
     """Run everything on this machine until Ctrl-C."""
     try:
@@ -58,7 +82,11 @@ def log() -> None:
 
 
 @log.command()
-@click.option("--from-seq", type=int, help="Start at this stream sequence (default: the last 10).")
+@click.option(
+    "--from-seq",
+    type=click.IntRange(min=1),
+    help="Start at this stream sequence (default: the last 10).",
+)
 def tail(from_seq: int | None) -> None:
     """Print events as they arrive, one line each."""
     with contextlib.suppress(KeyboardInterrupt):

@@ -296,3 +296,30 @@ def test_db_upgrade_creates_the_runtime_and_frontend_tables(database_url):
     finally:
         engine.dispose()
     assert {"projection_checkpoints", "log_event_counts"} <= tables
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["up", "--port", "99999"], ["up", "--nats-port", "0"], ["log", "tail", "--from-seq", "-5"]],
+)
+def test_out_of_range_options_are_refused_by_name(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "Invalid value for '--" in result.output and "Traceback" not in result.output
+
+
+def test_a_log_without_its_stream_is_one_sentence(nats_server, monkeypatch):
+    monkeypatch.setenv("NATS_URL", nats_server.url)
+    monkeypatch.setenv("STAFFROOM_STREAM", "NEVER_CREATED")
+    result = CliRunner().invoke(main, ["log", "tail"])
+    assert result.exit_code == 1
+    assert result.output.startswith("There is no stream NEVER_CREATED at ")
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.slow
+def test_nats_away_is_one_sentence_not_a_hang(monkeypatch):
+    monkeypatch.setenv("NATS_URL", f"nats://127.0.0.1:{free_port()}")
+    result = CliRunner().invoke(main, ["log", "tail"])
+    assert result.exit_code == 1
+    assert result.output.startswith("NATS is not answering at nats://127.0.0.1:")
