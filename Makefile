@@ -28,7 +28,7 @@ $(HTMX): $(NODE_INSTALLED)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 run: install
-	STAFFROOM_DEV=1 $(BIN)/staffroom up
+	STAFFROOM_DEV=1 $(BIN)/staffroom up --demo
 
 lint: install
 	$(BIN)/ruff check .

@@ -58,10 +58,11 @@ def main() -> None:
 @main.command()
 @click.option("--port", type=PORT, default=8000, show_default=True, help="Where to open it.")
 @click.option("--nats-port", type=PORT, default=4322, show_default=True, help="Embedded NATS.")
-def up(port: int, nats_port: int) -> None:
+@click.option("--demo", "demo_trust", is_flag=True, help="Load the demo trust (again is harmless).")
+def up(port: int, nats_port: int, demo_trust: bool) -> None:
     """Run everything on this machine until Ctrl-C."""
     try:
-        launcher.up(port, nats_port)
+        launcher.up(port, nats_port, demo_trust)
     except launcher.LaunchError as error:
         fail(str(error))
     except KeyboardInterrupt:  # Ctrl-C before the processes started: nothing to report

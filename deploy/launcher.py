@@ -10,6 +10,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 from honcho.environ import parse_procfile
@@ -17,7 +18,8 @@ from honcho.manager import Manager
 from honcho.printer import Message, Printer
 from sqlalchemy.exc import OperationalError
 
-from events.config import VAR_DIR, Settings
+from deploy import demo
+from events.config import VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
@@ -72,6 +74,7 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
         "DATABASE_URL": settings.database_url,
         "STAFFROOM_VAR": str(VAR_DIR),
         "STAFFROOM_DEPLOY": str(DEPLOY_DIR),
+        "STAFFROOM_SECRET_KEY": settings.require_secret_key(),
         "PYTHONUNBUFFERED": "1",
     }
     for name in names:
@@ -147,9 +150,13 @@ def prepare(settings: Settings, nats_url: str) -> None:
         raise LaunchError(message) from None
 
 
-def up(port: int, nats_port: int) -> None:
+def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
     check_ports(port, nats_port)
     settings = Settings.from_env()
+    try:
+        settings.require_secret_key()
+    except MissingSetting as error:
+        raise LaunchError(str(error)) from None
     processes = dict(parse_procfile(PROCFILE.read_text()).processes)
     nats = EmbeddedNats(VAR_DIR / "nats", port=nats_port)
     try:
@@ -158,6 +165,9 @@ def up(port: int, nats_port: int) -> None:
         raise LaunchError(str(error)) from None
     try:
         prepare(settings, nats.url)
+        if demo_trust:
+            for loaded in asyncio.run(demo.load(replace(settings, nats_url=nats.url))):
+                print(f"Demo trust: {loaded}.", flush=True)
         print(f"Starting Staffroom on http://127.0.0.1:{port} ...", flush=True)
         env = process_env(list(processes), settings, nats.url, port)
         run_processes(env, processes, f"http://127.0.0.1:{port}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,15 +14,24 @@ from events.store import StreamSettings
 VAR_DIR = Path(os.environ.get("STAFFROOM_VAR", "var")).resolve()
 
 
+class MissingSetting(Exception):
+    """A setting production must be given; the message says which."""
+
+
 @dataclass(frozen=True)
 class Settings:
     nats_url: str
     database_url: str
     stream: StreamSettings
+    secret_key: str | None = None
+    """Signs sessions, identity headers and CSRF tokens: the same in every process."""
+    dev: bool = False
+    """Development and demo: "sign in as" anyone, cookies without Secure."""
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        dev = env.get("STAFFROOM_DEV") == "1"
         return cls(
             nats_url=env.get("NATS_URL", "nats://127.0.0.1:4322"),
             database_url=env.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'staffroom.db'}"),
@@ -32,4 +42,25 @@ class Settings:
                 duplicate_window=float(env.get("STAFFROOM_DUPLICATE_WINDOW", "300")),
                 storage=api.StorageType(env.get("STAFFROOM_STREAM_STORAGE", "file")),
             ),
+            secret_key=env.get("STAFFROOM_SECRET_KEY") or (_local_secret_key() if dev else None),
+            dev=dev,
         )
+
+    def require_secret_key(self) -> str:
+        """The secret key, for the processes that sign or check (the others never need it)."""
+        if not self.secret_key:
+            raise MissingSetting(
+                "Set STAFFROOM_SECRET_KEY (the same long random value in every process), "
+                "or STAFFROOM_DEV=1 for development on one machine."
+            )
+        return self.secret_key
+
+
+def _local_secret_key() -> str:
+    """On one machine in development, a key kept in var/ so sessions outlive a restart."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32))
+    return path.read_text().strip()

@@ -15,7 +15,6 @@ import logging
 import signal
 from collections.abc import Sequence
 
-import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
@@ -39,11 +38,14 @@ class Projector:
         engine: Engine,
         projections: Sequence[Projection],
         batch: int = 500,
+        idle_wait: float = 1.0,
     ):
         self.store = store
         self.engine = engine
         self.projections = projections
         self.batch = batch
+        self.idle_wait = idle_wait
+        """Seconds a fetch waits for new events before it checks the consumer is there."""
 
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
@@ -75,8 +77,8 @@ class Projector:
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
         try:
-            return await subscription.fetch(self.batch, timeout=1.0)
-        except nats.errors.TimeoutError:
+            return await subscription.fetch(self.batch, timeout=self.idle_wait)
+        except TimeoutError:  # nats-py raises its own subclass, or asyncio's, when idle
             # fetch() takes a deleted consumer for an idle stream: ask, so it is recreated
             await subscription.consumer_info()
             return []

@@ -6,18 +6,21 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, g, request
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings
 from events.db import create_db_engine
+from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
 from frontend.pages import pages
 
 PACKAGE_DIR = Path(__file__).parent
 """Holds migrations/versions: pass it to events.db.migrate."""
 
 SCHOOL_TIME = ZoneInfo("Europe/London")
+OPEN_ENDPOINTS = {"static"}
+"""Served without a signed-in person (calendar feeds will join: their URL holds a secret)."""
 
 
 def school_time(moment: datetime | None) -> str:
@@ -39,6 +42,21 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["engine"] = create_db_engine(settings.database_url)
     app.jinja_env.filters["school_time"] = school_time
     app.register_blueprint(pages)
+    signer = IdentitySigner(settings.require_secret_key())
+
+    @app.before_request
+    def identify() -> None:
+        # The gateway signs people in; a request that did not come through it is refused.
+        if request.endpoint in OPEN_ENDPOINTS:
+            return
+        try:
+            g.identity = signer.verify(request.headers.get(IDENTITY_HEADER))
+        except InvalidIdentity as error:
+            abort(401, f"Sign in first: {error}.")
+
+    @app.context_processor
+    def signed_in() -> dict:
+        return {"identity": g.get("identity"), "dev": settings.dev}
 
     @app.after_request
     def vary_on_htmx(response: Response) -> Response:

@@ -7,11 +7,12 @@ refuses to start with a handler for a type nobody registered.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, update
 
+import services.directory.events  # noqa: F401  (registers the directory's event types)
 from events.envelope import RecordedEvent
 from events.projection import Projection
-from frontend.readmodels import log_event_counts
+from frontend.readmodels import log_event_counts, people, role_grants, schools
 
 
 def count_event(connection: Connection, event: RecordedEvent) -> None:
@@ -32,7 +33,76 @@ def count_event(connection: Connection, event: RecordedEvent) -> None:
 
 log_stats = Projection(name="log_stats", tables=[log_event_counts], every_event=count_event)
 
-PROJECTIONS: list[Projection] = [log_stats]
+
+# The directory. Its events carry whole records, so each is an upsert by key.
+SCHOOL_FIELDS = ("name", "phase", "urn", "town")
+PERSON_FIELDS = ("name", "email", "school_id", "category", "job_title")
+DELETE_SCHOOL = delete(schools).where(schools.c.school_id == bindparam("key"))
+DELETE_PERSON = delete(people).where(people.c.person_id == bindparam("key"))
+LEFT = update(people).where(people.c.person_id == bindparam("key")).values(status="left")
+DELETE_GRANT = delete(role_grants).where(
+    role_grants.c.person_id == bindparam("key"),
+    role_grants.c.role == bindparam("role_name"),
+    role_grants.c.school_id == bindparam("school"),
+)
+
+
+def put_school(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    connection.execute(DELETE_SCHOOL, {"key": data["school_id"]})
+    row = {"school_id": data["school_id"], **{f: data[f] for f in SCHOOL_FIELDS}}
+    connection.execute(insert(schools), row)
+
+
+def put_person(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    connection.execute(DELETE_PERSON, {"key": data["person_id"]})
+    row = {
+        "person_id": data["person_id"],
+        **{f: data[f] for f in PERSON_FIELDS},
+        "email_key": data["email"].lower(),
+        "subjects": "; ".join(data["subjects"]),
+        "status": "active",
+    }
+    connection.execute(insert(people), row)
+
+
+def person_left(connection: Connection, event: RecordedEvent) -> None:
+    connection.execute(LEFT, {"key": event.data["person_id"]})
+
+
+def role_granted(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    row = {
+        "person_id": data["person_id"],
+        "role": data["role"],
+        "school_id": data["school_id"] or "",
+    }
+    connection.execute(insert(role_grants), row)
+
+
+def role_revoked(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    grant = {"key": data["person_id"], "role_name": data["role"], "school": data["school_id"] or ""}
+    connection.execute(DELETE_GRANT, grant)
+
+
+directory = Projection(
+    name="directory",
+    tables=[schools, people, role_grants],
+    handlers={
+        "SchoolAdded": put_school,
+        "SchoolUpdated": put_school,
+        "PersonJoined": put_person,
+        "PersonUpdated": put_person,
+        "PersonRejoined": put_person,
+        "PersonLeft": person_left,
+        "RoleGranted": role_granted,
+        "RoleRevoked": role_revoked,
+    },
+)
+
+PROJECTIONS: list[Projection] = [log_stats, directory]
 
 
 def by_name(name: str) -> Projection:

@@ -1,5 +1,6 @@
-"""The gateway: the one door. It routes /api/<service>/... to that service and everything
-else to the frontend, and sets the security headers of every answer.
+"""The gateway: the one door. It signs people in, routes /api/<service>/... to that service
+and everything else to the frontend, passes the signed-in person on in a short-lived signed
+header, checks CSRF on every state-changing request and sets the security headers.
 
 A service sees the path after /api/<service>, with that prefix in X-Forwarded-Prefix
 (werkzeug's ProxyFix(x_prefix=1) makes its url_for include it again).
@@ -7,46 +8,116 @@ A service sees the path after /api/<service>, with that prefix in X-Forwarded-Pr
 
 from __future__ import annotations
 
-import httpx
-from flask import Flask, Response, jsonify, request
-from markupsafe import escape
+import os
+from datetime import timedelta
 
+import httpx
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, Response, redirect, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
+
+from events.config import Settings
+from events.db import create_db_engine
+from events.identity import IdentitySigner
+from gateway.csrf import check_csrf, csrf_token
+from gateway.docs import docs
+from gateway.errors import error
+from gateway.people import identity_of
 from gateway.proxy import outgoing, relay
 from gateway.routes import Routes
+from gateway.signin import OidcSettings, init_oidc, signin
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
 }
-TITLES = {404: "Not found", 502: "Not answering", 504: "Too slow to answer"}
+OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico")
+"""Reached without signing in: assets, calendar feeds (their URL holds a secret) and health."""
 
 
-def create_app(routes: Routes | None = None, timeout: float = 10.0) -> Flask:
+def create_app(
+    routes: Routes | None = None,
+    settings: Settings | None = None,
+    oidc: OidcSettings | None = None,
+    timeout: float = 10.0,
+) -> Flask:
     routes = routes or Routes.from_env()
+    settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)  # /static/ is the frontend's
+    app.config.update(
+        SECRET_KEY=settings.require_secret_key(),
+        SESSION_COOKIE_NAME="staffroom_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.dev,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     client = httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
-    app.extensions["gateway.client"] = client
+    oidc = oidc or OidcSettings.from_env()
+    oauth = OAuth(app)
+    init_oidc(oauth, oidc)
+    app.extensions.update(
+        {
+            "settings": settings,
+            "engine": create_db_engine(settings.database_url),
+            "routes": routes,
+            "gateway.client": client,
+            "oidc": oidc,
+            "oauth": oauth,
+        }
+    )
+    signer = IdentitySigner(settings.require_secret_key())
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=os.environ.get("STAFFROOM_RATE_LIMIT_STORAGE", "memory://"),
+    )
+    # Generous per address: a whole school signs in from one address on booking morning.
+    limiter.limit(os.environ.get("STAFFROOM_SIGNIN_RATE_LIMIT", "120 per minute"))(signin)
+    app.register_blueprint(signin)
+    app.register_blueprint(docs)
+    app.before_request(check_csrf)
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.route("/", defaults={"path": ""}, methods=METHODS)
     @app.route("/<path:path>", methods=METHODS)
-    def proxy(path: str) -> Response:
+    def proxy(path: str) -> BaseResponse:
         target = routes.target(request.path)
         if target is None:
             name = request.path.removeprefix("/api/").partition("/")[0]
             return error(404, "not_found", f"There is no service at /api/{name}.")
+        identity = None
+        if "person_id" in session:
+            identity = identity_of(app.extensions["engine"], session["person_id"], csrf_token())
+            if identity is None:  # left the trust, or no longer in the directory
+                session.clear()
+        if identity is None and not request.path.startswith(OPEN_PATHS):
+            return sign_in_first()
+        header = signer.sign(identity) if identity else None
         try:
-            upstream = client.send(outgoing(client, request, target), stream=True)
+            upstream = client.send(outgoing(client, request, target, header), stream=True)
         except httpx.TimeoutException:
             return error(504, "gateway_timeout", f"{target.label} did not answer in time.")
         except httpx.TransportError:
             message = f"{target.label} is not answering: it may be starting or stopped."
             return error(502, "bad_gateway", message)
         return relay(upstream)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exception: HTTPException) -> Response:
+        code = (exception.name or "error").lower().replace(" ", "_")
+        return error(exception.code or 500, code, exception.description or "")
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -56,18 +127,13 @@ def create_app(routes: Routes | None = None, timeout: float = 10.0) -> Flask:
     return app
 
 
-def error(status: int, code: str, message: str) -> Response:
-    message = message[0].upper() + message[1:]
-    wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    if request.path.startswith("/api/") or wanted == "application/json":
-        response = jsonify(error=code, message=message)
-    else:
-        title = TITLES.get(status, "Error")
-        response = Response(
-            f'<!doctype html><html lang="en-GB"><meta charset="utf-8">'
-            f"<title>{title} · Staffroom</title><h1>{title}</h1><p>{escape(message)}</p>"
-            f'<p><a href="/">Back to Staffroom</a></p></html>',
-            mimetype="text/html",
-        )
-    response.status_code = status
+def sign_in_first() -> BaseResponse:
+    """Pages send a visitor to sign in and back; the API and htmx answer 401."""
+    sign_in = url_for("signin.page", next=request.full_path.rstrip("?"))
+    api = request.path.startswith("/api/")
+    if request.method == "GET" and not api and not request.headers.get("HX-Request"):
+        return redirect(sign_in)
+    response = error(401, "unauthenticated", "Sign in first.")
+    if not api:
+        response.headers["HX-Redirect"] = sign_in  # htmx does not swap a 401: go to sign in
     return response

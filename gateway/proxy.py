@@ -7,6 +7,7 @@ from urllib.parse import quote
 import httpx
 from flask import Request, Response
 
+from events.identity import IDENTITY_HEADER
 from gateway.routes import Target
 
 # Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
@@ -25,12 +26,19 @@ HOP_BY_HOP = frozenset(
 )
 
 
-def outgoing(client: httpx.Client, request: Request, target: Target) -> httpx.Request:
+NOT_PASSED_ON = HOP_BY_HOP | {"host", "content-length", "cookie", IDENTITY_HEADER.lower()}
+"""The session cookie is the gateway's alone, and only the gateway says who is asking."""
+
+
+def outgoing(
+    client: httpx.Client, request: Request, target: Target, identity: str | None
+) -> httpx.Request:
+    """The request for `target`, carrying the signed `identity` header (if signed in)."""
     headers = {
-        key: value
-        for key, value in request.headers.items()
-        if key.lower() not in HOP_BY_HOP | {"host", "content-length"}
+        key: value for key, value in request.headers.items() if key.lower() not in NOT_PASSED_ON
     }
+    if identity:
+        headers[IDENTITY_HEADER] = identity
     forwarded_for = request.headers.get("X-Forwarded-For")
     client_address = request.remote_addr or ""
     headers["X-Forwarded-For"] = (

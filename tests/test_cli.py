@@ -27,6 +27,7 @@ from events.projection import checkpoint
 from events.store import EventStore
 from frontend import PACKAGE_DIR
 from frontend.readmodels import log_event_counts
+from tests.support.identity import SECRET_KEY
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,10 +114,25 @@ def test_up_refuses_a_port_in_use_in_one_sentence(option, tmp_path):
     assert not (tmp_path / "var").exists()  # checked before starting anything
 
 
+def test_up_without_a_secret_key_says_what_to_set(tmp_path):
+    result = subprocess.run(
+        [STAFFROOM, "up", "--port", str(free_port()), "--nats-port", str(free_port())],
+        env=environment(STAFFROOM_VAR=str(tmp_path / "var")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Set STAFFROOM_SECRET_KEY (the same long random value")
+    assert not (tmp_path / "var").exists()
+
+
 def start_up(tmp_path: Path, port: int, nats_port: int, **settings: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [STAFFROOM, "up", "--port", str(port), "--nats-port", str(nats_port)],
-        env=environment(STAFFROOM_VAR=str(tmp_path / "var"), **settings),
+        env=environment(
+            STAFFROOM_VAR=str(tmp_path / "var"), STAFFROOM_SECRET_KEY=SECRET_KEY, **settings
+        ),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -131,14 +147,14 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
     try:
         output = Output(launcher)
         output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10, follow_redirects=True)
         assert page.status_code == 200
-        assert "Log health" in page.text and "Reachable" in page.text
-        assert "STAFFROOM" in page.text  # the default stream, created by the launcher
+        assert page.url.path == "/sign-in" and "Sign in to Staffroom" in page.text
         assert page.headers["X-Content-Type-Options"] == "nosniff"
-        assert httpx.get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js").status_code in (
-            200,
-            404,  # served only after `make install` copied it
+        htmx = httpx.get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js")
+        assert htmx.status_code == 200, "htmx is copied from node_modules by `make install`"
+        assert "htmx" in htmx.text[:2000] and htmx.headers["Content-Type"].startswith(
+            "text/javascript"
         )
         assert httpx.get(f"http://127.0.0.1:{port}/api/nosuch/x").status_code == 404
         assert (tmp_path / "var" / "staffroom.db").exists()
@@ -253,7 +269,7 @@ def test_projections_rebuild_fills_the_read_model_again(
 def test_rebuilding_an_unknown_projection_says_which_exist():
     result = CliRunner().invoke(main, ["projections", "rebuild", "nosuch"])
     assert result.exit_code == 1
-    assert result.output == "There is no projection nosuch: choose one of log_stats.\n"
+    assert result.output == "There is no projection nosuch: choose one of log_stats, directory.\n"
 
 
 def test_demo_load_creates_the_stream_and_says_there_is_nothing_yet(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+import freezegun
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,10 +20,12 @@ from events.config import Settings
 from events.db import migrate
 from events.embedded import free_port
 from events.envelope import Batch
+from events.identity import IDENTITY_HEADER
 from events.projection import apply, checkpoint, rebuild
 from frontend import PACKAGE_DIR, create_app
 from frontend.projections import log_stats
 from frontend.readmodels import log_event_counts
+from tests.support.identity import SECRET_KEY, signed, someone
 
 
 @registry.event("TestFrontendNoted")
@@ -47,13 +52,19 @@ def frontend(settings: Settings) -> Iterator[Flask]:
 @pytest.fixture
 def settings(nats_server, store, stream_settings, database_url, engine) -> Settings:
     migrate(engine, [PACKAGE_DIR])
-    return Settings(nats_server.url, database_url, stream_settings)
+    return Settings(nats_server.url, database_url, stream_settings, SECRET_KEY)
+
+
+def signed_in(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(someone())[IDENTITY_HEADER]
+    return client
 
 
 @pytest.fixture
 def client(settings) -> Iterator[FlaskClient]:
     with frontend(settings) as app:
-        yield app.test_client()
+        yield signed_in(app)
 
 
 def test_health_shows_the_last_sequence_and_the_lag_of_each_projection(client, nats, store, engine):
@@ -111,9 +122,9 @@ def test_a_boosted_link_gets_the_whole_page(client):
 
 
 def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
-    down = Settings(f"nats://127.0.0.1:{free_port()}", settings.database_url, settings.stream)
+    down = replace(settings, nats_url=f"nats://127.0.0.1:{free_port()}")
     with frontend(down) as app:
-        answer = app.test_client().get("/")
+        answer = signed_in(app).get("/")
         assert answer.status_code == 200
         page = text(answer.get_data(as_text=True))
         assert "NATS Unreachable" in page
@@ -122,11 +133,9 @@ def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
 
 
 def test_database_down_shows_unreachable(settings):
-    down = Settings(
-        settings.nats_url, f"postgresql://nobody@127.0.0.1:{free_port()}/x", settings.stream
-    )
+    down = replace(settings, database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/x")
     with frontend(down) as app:
-        answer = app.test_client().get("/")
+        answer = signed_in(app).get("/")
         assert answer.status_code == 200
         page = text(answer.get_data(as_text=True))
         assert "Database Unreachable" in page
@@ -143,3 +152,30 @@ def test_pages_keep_to_a_strict_csp_and_serve_their_own_assets(client):
     links = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert not [link for link in links if link.startswith(("http", "//"))]  # no CDN
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_the_page_refuses_a_missing_forged_or_expired_identity(settings):
+    with frontend(settings) as app:
+        client = app.test_client()
+        assert client.get("/").status_code == 401
+        forged = signed(someone(), secret_key="not-the-key")
+        assert client.get("/", headers=forged).status_code == 401
+        with freezegun.freeze_time(datetime.now(UTC) - timedelta(minutes=5)):
+            old = signed(someone())
+        assert client.get("/", headers=old).status_code == 401
+        assert client.get("/", headers=signed(someone())).status_code == 200
+        assert client.get("/static/app.css").status_code == 200  # assets need nobody
+
+
+def test_the_page_names_the_person_and_carries_their_csrf_token_for_htmx(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Ada Lovelace" in page
+    assert """hx-headers='{"X-CSRF-Token": "csrf"}'""" in page
+    assert 'name="csrf_token" value="csrf"' in page  # the sign-out form
+    assert "Development copy" not in page
+
+
+def test_a_development_copy_says_so_on_every_page(settings):
+    with frontend(replace(settings, dev=True)) as app:
+        page = signed_in(app).get("/").get_data(as_text=True)
+    assert "Development copy" in page

@@ -13,6 +13,7 @@ from events import Event
 from events.db import create_db_engine, migrate
 from events.envelope import Batch
 from events.projection import GapInLog, Projection, apply, checkpoint, rebuild, reset, wait_for
+from events.projector import Projector
 from tests.support.counter import applied, projection, totals
 from tests.support.waiting import wait_until
 
@@ -181,3 +182,18 @@ def test_a_handler_for_an_unregistered_type_is_refused():
     typo = Projection("typo", [applied], {"TestCounterIncrementd": lambda c, e: None})
     with pytest.raises(ValueError, match="TestCounterIncrementd"):
         typo.check()
+
+
+def test_an_idle_fetch_whose_wait_ran_out_is_no_error(nats, store, engine):
+    # Under load nats-py can find the whole wait spent before it asks the server, and raise
+    # asyncio's TimeoutError rather than its own: the projector must take it as "nothing new".
+    projector = Projector(store, engine, [projection], idle_wait=1e-9)
+
+    async def fetch_when_idle():
+        subscription = await projector._subscribe(projection)
+        try:
+            return [await projector._fetch(subscription) for _ in range(20)]
+        finally:
+            await subscription.unsubscribe()
+
+    assert nats.run(fetch_when_idle()) == [[]] * 20

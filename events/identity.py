@@ -1,0 +1,107 @@
+"""Who is asking: the signed-in person and their roles.
+
+The gateway signs people in and passes them on in a short-lived signed header; every
+service and the frontend check it, so a service reached directly still refuses strangers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+IDENTITY_HEADER = "X-Staffroom-Identity"
+MAX_AGE_SECONDS = 60
+"""Long enough for a slow request to cross the gateway, too short to replay later."""
+
+ROLES = (
+    "staff",
+    "session_leader",
+    "network_lead",
+    "school_cpd_lead",
+    "headteacher",
+    "cpd_manager",
+    "ceo",
+    "trust_admin",
+)
+SCHOOL_SCOPED_ROLES = frozenset({"school_cpd_lead", "headteacher"})
+"""Held for one school; every other role is held trust-wide."""
+
+
+class InvalidIdentity(Exception):
+    """The identity header is missing, forged or expired."""
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    school_id: str | None = None
+    """The school a school-scoped role is held for; None for a trust-wide role."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    person_id: str
+    name: str
+    email: str
+    school_id: str | None
+    """The person's school; None for the central team."""
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    csrf_token: str = ""
+    """The session's CSRF token, so pages can put it in their forms."""
+
+    def holds(self, *names: str) -> bool:
+        """Whether the person holds any of these roles (for any school, if scoped)."""
+        return "staff" in names or any(role.name in names for role in self.roles)
+
+    def holds_for_school(self, name: str, school_id: str | None) -> bool:
+        """Whether the person holds a school-scoped role for this school."""
+        return school_id is not None and Role(name, school_id) in self.roles
+
+    def schools_where(self, *names: str) -> frozenset[str]:
+        """The schools for which the person holds any of these school-scoped roles."""
+        return frozenset(
+            role.school_id for role in self.roles if role.name in names and role.school_id
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.person_id,
+            "name": self.name,
+            "email": self.email,
+            "school": self.school_id,
+            "roles": sorted([role.name, role.school_id] for role in self.roles),
+            "csrf": self.csrf_token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Identity:
+        return cls(
+            person_id=data["id"],
+            name=data["name"],
+            email=data["email"],
+            school_id=data["school"],
+            roles=frozenset(Role(name, school) for name, school in data["roles"]),
+            csrf_token=data.get("csrf", ""),
+        )
+
+
+class IdentitySigner:
+    """Signs an identity into a header value, and checks one."""
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="staffroom-identity")
+
+    def sign(self, identity: Identity) -> str:
+        return self._serializer.dumps(identity.to_dict())
+
+    def verify(self, token: str | None, max_age: int = MAX_AGE_SECONDS) -> Identity:
+        if not token:
+            raise InvalidIdentity("no identity: sign in through the gateway")
+        try:
+            return Identity.from_dict(self._serializer.loads(token, max_age=max_age))
+        except SignatureExpired as error:
+            raise InvalidIdentity("the identity has expired") from error
+        except (BadSignature, KeyError, TypeError, ValueError) as error:
+            raise InvalidIdentity("the identity is not one the gateway signed") from error

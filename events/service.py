@@ -1,0 +1,173 @@
+"""What every service's `create_app` shares.
+
+- the person, from the gateway's signed header (401 without a valid one);
+- one JSON shape for every error: `{"error": code, "message": sentence, "fields": {...}}`,
+  a domain rule's refusal named by its rule;
+- OpenAPI from the marshmallow schemas (flask-smorest), at /openapi.json;
+- `Commands`: a decider's command loop on this process's NATS connection, for sync code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Generic
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import Forbidden, HTTPException, UnprocessableEntity
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from events.config import Settings
+from events.connection import NatsThread, process_connection
+from events.decider import (
+    Command,
+    CommandLoop,
+    CommandRejected,
+    Decider,
+    Outcome,
+    State,
+    TooMuchContention,
+)
+from events.envelope import Metadata
+from events.identity import IDENTITY_HEADER, Identity, IdentitySigner, InvalidIdentity
+from events.registry import InvalidEvent
+from events.store import EventStore
+
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+"""Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
+OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
+
+
+def create_service(import_name: str, name: str, settings: Settings) -> tuple[Flask, Api]:
+    """A Flask app for service `name`, with its API (register blueprints on the second)."""
+    app = Flask(import_name)
+    # Only the gateway talks to a service: trust its X-Forwarded-* headers, prefix included.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
+    app.extensions["settings"] = settings
+    app.config.update(
+        API_TITLE=f"Staffroom {name}",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api = Api(app)
+    signer = IdentitySigner(settings.require_secret_key())
+
+    @app.before_request
+    def identify() -> Response | None:
+        if request.endpoint in OPEN_ENDPOINTS:
+            return None
+        try:
+            g.identity = signer.verify(request.headers.get(IDENTITY_HEADER))
+        except InvalidIdentity as error:
+            return problem(401, "unauthenticated", f"Sign in first: {error}.")
+        return None
+
+    @app.get("/healthz", endpoint="health")
+    def health() -> Response:
+        return jsonify(status="ok", service=name)
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(CommandRejected, rejected)
+    app.register_error_handler(InvalidEvent, invalid_event)
+    app.register_error_handler(TooMuchContention, contention)
+    return app, api
+
+
+def identity() -> Identity:
+    """The person making this request (checked before any view runs)."""
+    return g.identity
+
+
+def require(allowed: bool, message: str = "Your role does not allow this.") -> None:
+    """Refuse with 403 unless `allowed`: authorization reads best as a plain condition."""
+    if not allowed:
+        raise Forbidden(message)
+
+
+def problem(status: int, code: str, message: str, fields: Any = None) -> Response:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def http_error(error: HTTPException) -> Response:
+    code = (error.name or "error").lower().replace(" ", "_")
+    messages = getattr(error, "data", {}).get("messages")
+    if isinstance(error, UnprocessableEntity) and messages:
+        # webargs files errors under where they came from ("json", "form", "query"...).
+        fields = {field: errors for place in messages.values() for field, errors in place.items()}
+        return problem(422, "invalid", "Some fields are not valid.", fields)
+    if error.code == 400 and request.is_json:
+        return problem(400, "bad_request", "The request body is not valid JSON.")
+    return problem(error.code or 500, code, error.description or error.name)
+
+
+def rejected(error: CommandRejected) -> Response:
+    return problem(error.status, error.rule, error.message)
+
+
+def invalid_event(error: InvalidEvent) -> Response:
+    return problem(422, "invalid", "Some fields are not valid.", error.errors)
+
+
+def contention(error: TooMuchContention) -> Response:
+    response = problem(503, "busy", "Too many people are changing this at once: try again.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def idempotency_key() -> str | None:
+    """The request's `Idempotency-Key`: the same key twice runs the command once."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise UnprocessableEntity(
+            "Idempotency-Key must be 1 to 200 printable characters without spaces."
+        )
+    return key
+
+
+def accepted(outcome: Outcome, status: int = 200, **body: Any) -> Response:
+    """A command's answer: its stream sequence, for the page that waits to read its write."""
+    response = jsonify(seq=outcome.seq, events=[event.type for event in outcome.events], **body)
+    response.status_code = status
+    response.headers["X-Staffroom-Seq"] = str(outcome.seq)
+    return response
+
+
+class Commands(Generic[State, Command]):
+    """A decider's commands, run from Flask code on this process's NATS connection."""
+
+    def __init__(self, decider: Decider[State, Command]):
+        self.decider = decider
+
+    def subject(self, *parts: str) -> str:
+        """The subject of an aggregate: `subject("trustdays", "day", day_id)`."""
+        settings: Settings = current_app.extensions["settings"]
+        return ".".join((settings.stream.prefix, *parts))
+
+    def execute(self, subject: str, command: Command) -> Outcome:
+        connection, loop = self._loop()
+        meta = Metadata(actor=identity().person_id)
+        return connection.run(loop.execute(subject, command, idempotency_key(), meta))
+
+    def state(self, subject: str) -> State:
+        """The aggregate's state at the head of the log."""
+        connection, loop = self._loop()
+        return connection.run(loop.load(subject)).state
+
+    def _loop(self) -> tuple[NatsThread, CommandLoop[State, Command]]:
+        # One loop per app and process: after a gunicorn fork the parent's is not ours.
+        settings: Settings = current_app.extensions["settings"]
+        connection = process_connection(settings.nats_url, current_app.name)
+        key = f"commands.{id(self)}"
+        owner, loop = current_app.extensions.get(key, (None, None))
+        if owner != os.getpid() or loop is None:
+            loop = CommandLoop(EventStore(connection.nc, settings.stream), self.decider)
+            current_app.extensions[key] = (os.getpid(), loop)
+        return connection, loop

@@ -1,0 +1,28 @@
+"""The gateway's own answers: JSON for the API and for clients that ask for it, a page
+for people."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, render_template, request
+
+TITLES = {
+    401: "Sign in first",
+    403: "Not allowed",
+    404: "Not found",
+    422: "Not valid",
+    429: "Too many tries",
+    502: "Not answering",
+    504: "Too slow to answer",
+}
+
+
+def error(status: int, code: str, message: str) -> Response:
+    message = message[:1].upper() + message[1:]
+    wanted = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if request.path.startswith("/api/") or wanted == "application/json":
+        response = jsonify(error=code, message=message)
+    else:
+        title = TITLES.get(status, "Something went wrong")
+        response = Response(render_template("error.html", title=title, message=message))
+    response.status_code = status
+    return response

@@ -1,0 +1,1 @@
+"""The services: each a small Flask app that decides and appends (see ARCHITECTURE.md)."""

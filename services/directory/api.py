@@ -1,0 +1,230 @@
+"""The directory's HTTP API: commands in, facts appended; who may do what, decided here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, jsonify
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from events.envelope import new_id
+from events.service import Commands, accepted, identity, problem, require
+from services.directory import domain
+from services.directory.domain import Directory, DirectoryDecider, Person, School
+from services.directory.importing import check_file
+from services.directory.schemas import (
+    Created,
+    ImportFile,
+    ImportIn,
+    PeopleQuery,
+    PersonIn,
+    PersonOut,
+    RoleIn,
+    RoleQuery,
+    SchoolIn,
+    SchoolOut,
+)
+
+blp = Blueprint("directory", __name__, description="Schools, people and their roles.")
+commands = Commands(DirectoryDecider())
+MAX_IMPORT_EVENTS = 2_000
+"""About 400 bytes an event: one import stays well inside NATS's 1 MB message."""
+TRUST_WIDE_READERS = ("trust_admin", "ceo", "cpd_manager")
+SCHOOL_STAFF_KEEPERS = ("headteacher", "school_cpd_lead")
+
+
+def subject() -> str:
+    return commands.subject("directory", "trust")
+
+
+def directory() -> Directory:
+    return commands.state(subject())
+
+
+def may_keep_staff_of(school_id: str | None) -> bool:
+    """Trust admins keep everyone's record; a headteacher or school CPD lead their school's."""
+    me = identity()
+    return me.holds("trust_admin") or school_id in me.schools_where(*SCHOOL_STAFF_KEEPERS)
+
+
+def may_grant(role: str, school_id: str | None, person: Person) -> bool:
+    me = identity()
+    if me.holds("trust_admin", "ceo"):
+        return True
+    if role == "school_cpd_lead":
+        return me.holds_for_school("headteacher", school_id)
+    if role == "session_leader":
+        return me.holds_for_school("headteacher", person.school_id)
+    return False
+
+
+def person_out(state: Directory, person: Person) -> dict[str, Any]:
+    roles = [
+        {"role": role, "school_id": school}
+        for (holder, role, school) in sorted(state.roles, key=str)
+        if holder == person.person_id
+    ]
+    status = "left" if person.person_id in state.left else "active"
+    return {**asdict(person), "status": status, "roles": roles}
+
+
+@blp.get("/schools")
+@blp.response(200, SchoolOut(many=True))
+def list_schools() -> list[School]:
+    """Every school of the trust."""
+    return sorted(directory().schools.values(), key=lambda school: school.name)
+
+
+@blp.post("/schools")
+@blp.arguments(SchoolIn)
+@blp.response(201, Created)
+def add_school(school: dict) -> Response:
+    """Add a school (trust admins)."""
+    require(identity().holds("trust_admin"))
+    school_id = new_id()
+    outcome = commands.execute(subject(), domain.AddSchool(School(school_id=school_id, **school)))
+    return accepted(outcome, 201, id=school_id)
+
+
+@blp.put("/schools/<school_id>")
+@blp.arguments(SchoolIn)
+@blp.response(200, Created)
+def update_school(school: dict, school_id: str) -> Response:
+    """Change a school's record (trust admins)."""
+    require(identity().holds("trust_admin"))
+    command = domain.UpdateSchool(School(school_id=school_id, **school))
+    return accepted(commands.execute(subject(), command), id=school_id)
+
+
+@blp.get("/people")
+@blp.arguments(PeopleQuery, location="query")
+@blp.response(200, PersonOut(many=True))
+def list_people(query: dict) -> list[dict]:
+    """Staff: the trust sees everyone; a headteacher or school CPD lead their own school."""
+    me, state = identity(), directory()
+    if me.holds(*TRUST_WIDE_READERS):
+        visible = None
+    else:
+        visible = me.schools_where(*SCHOOL_STAFF_KEEPERS)
+        require(bool(visible), "Only the trust and school leaders see the staff directory.")
+    wanted = query.get("school")
+    school_of = None if wanted == "central" else wanted
+    if wanted is not None:
+        require(visible is None or school_of in visible, "You see your own school's staff only.")
+    return [
+        person_out(state, person)
+        for person in sorted(state.people.values(), key=lambda p: p.name)
+        if (wanted is None or person.school_id == school_of)
+        and (visible is None or person.school_id in visible)
+    ]
+
+
+@blp.get("/me")
+@blp.response(200, PersonOut)
+def me() -> dict:
+    """The signed-in person's own record."""
+    state = directory()
+    person = state.people.get(identity().person_id)
+    if person is None:
+        raise NotFound("You are not in the directory.")
+    return person_out(state, person)
+
+
+@blp.post("/people")
+@blp.arguments(PersonIn)
+@blp.response(201, Created)
+def add_person(person: dict) -> Response:
+    """Add a member of staff (trust admins; school leaders for their own school)."""
+    require(may_keep_staff_of(person["school_id"]), "You add your own school's staff only.")
+    person_id = new_id()
+    new = Person(person_id=person_id, **{**person, "subjects": tuple(person["subjects"])})
+    return accepted(commands.execute(subject(), domain.AddPerson(new)), 201, id=person_id)
+
+
+@blp.put("/people/<person_id>")
+@blp.arguments(PersonIn)
+@blp.response(200, Created)
+def update_person(person: dict, person_id: str) -> Response:
+    """Change a person's record, perhaps moving them to another school."""
+    current = _person(person_id)
+    require(may_keep_staff_of(current.school_id) and may_keep_staff_of(person["school_id"]))
+    changed = Person(person_id=person_id, **{**person, "subjects": tuple(person["subjects"])})
+    return accepted(commands.execute(subject(), domain.UpdatePerson(changed)), id=person_id)
+
+
+@blp.post("/people/<person_id>/leave")
+@blp.response(200, Created)
+def mark_left(person_id: str) -> Response:
+    """Mark someone as having left (kept, with their CPD record)."""
+    require(may_keep_staff_of(_person(person_id).school_id))
+    return accepted(commands.execute(subject(), domain.MarkLeft(person_id)), id=person_id)
+
+
+@blp.post("/people/<person_id>/roles")
+@blp.arguments(RoleIn)
+@blp.response(200, Created)
+def grant_role(role: dict, person_id: str) -> Response:
+    """Grant a role (trust admins and the CEO; headteachers: their school's CPD lead and
+    session leaders)."""
+    require(may_grant(role["role"], role["school_id"], _person(person_id)))
+    command = domain.GrantRole(person_id, role["role"], role["school_id"])
+    return accepted(commands.execute(subject(), command), id=person_id)
+
+
+@blp.delete("/people/<person_id>/roles/<role>")
+@blp.arguments(RoleQuery, location="query")
+@blp.response(200, Created)
+def revoke_role(query: dict, person_id: str, role: str) -> Response:
+    """Revoke a role (`?school=` for a school's role); who may is as for granting."""
+    require(may_grant(role, query["school"], _person(person_id)))
+    command = domain.RevokeRole(person_id, role, query["school"])
+    return accepted(commands.execute(subject(), command), id=person_id)
+
+
+@blp.post("/imports")
+@blp.arguments(ImportIn, location="form")
+@blp.arguments(ImportFile, location="files")
+@blp.alt_response(422, description="The file has bad rows (the report lists them).")
+@blp.response(200, Created)
+def import_staff(options: dict, upload: dict) -> Response:
+    """Import a school MIS staff export (CSV). Every row is checked first; `mode` says what
+    to do with a file that has bad rows."""
+    me = identity()
+    require(me.holds("trust_admin", *SCHOOL_STAFF_KEEPERS), "Only school leaders import staff.")
+    try:
+        text = upload["file"].read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return problem(422, "invalid", "Save the file as CSV (UTF-8) and try again.")
+    state = directory()
+    allowed = None if me.holds("trust_admin") else me.schools_where(*SCHOOL_STAFF_KEEPERS)
+    checked = check_file(text, state, allowed)
+    report: dict[str, Any] = {
+        "good_rows": len(checked.good),
+        "bad_rows": [{"line": b.line, "email": b.email, "reasons": b.reasons} for b in checked.bad],
+    }
+    if checked.problem:
+        return problem(422, "unreadable_file", checked.problem)
+    mode = options["mode"]
+    if mode == "check":
+        return jsonify(imported=False, **report)
+    if mode == "all" and checked.bad:
+        answer = jsonify(
+            error="file_has_bad_rows",
+            message="Nothing was imported: fix the bad rows, or import the good rows.",
+            **report,
+        )
+        answer.status_code = 422
+        return answer
+    command = domain.ImportStaff(checked.good, frozenset(checked.schools))
+    if len(checked.good) > MAX_IMPORT_EVENTS:
+        return problem(413, "file_too_large", "Split the file by school and import each part.")
+    return accepted(commands.execute(subject(), command), imported=True, **report)
+
+
+def _person(person_id: str) -> Person:
+    person = directory().people.get(person_id)
+    if person is None:
+        raise NotFound("There is no such person.")
+    return person

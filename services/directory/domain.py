@@ -1,0 +1,260 @@
+"""The directory decider: one aggregate for the whole trust, so a work email is unique.
+
+Writes are rare (an import, a new starter, a role), so one subject is no bottleneck.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+from events import CommandRejected, Decider, Event
+from events.decider import Fact
+from events.identity import ROLES, SCHOOL_SCOPED_ROLES
+
+PEOPLE_NAMESPACE = uuid.UUID("5f0c3c1e-7a51-4c2e-9d43-3b1b2f9e8a10")
+
+
+def person_id_for(email: str) -> str:
+    """An imported person's id, from their email: the same file twice names the same people."""
+    return str(uuid.uuid5(PEOPLE_NAMESPACE, email.strip().lower()))
+
+
+@dataclass(frozen=True)
+class School:
+    school_id: str
+    name: str
+    phase: str
+    urn: str
+    town: str
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    email: str
+    school_id: str | None
+    category: str
+    job_title: str
+    subjects: tuple[str, ...] = ()
+
+    @property
+    def email_key(self) -> str:
+        return self.email.lower()
+
+
+@dataclass(frozen=True)
+class Directory:
+    schools: Mapping[str, School] = field(default_factory=dict)
+    people: Mapping[str, Person] = field(default_factory=dict)
+    emails: Mapping[str, str] = field(default_factory=dict)
+    """Lowercased work email to person id."""
+    left: frozenset[str] = frozenset()
+    roles: frozenset[tuple[str, str, str | None]] = frozenset()
+    """(person_id, role, school_id or None)."""
+
+    def person_by_email(self, email: str) -> Person | None:
+        person_id = self.emails.get(email.strip().lower())
+        return None if person_id is None else self.people[person_id]
+
+    def school_by_urn(self, urn: str) -> School | None:
+        return next((s for s in self.schools.values() if s.urn == urn), None)
+
+    def active(self, person_id: str) -> bool:
+        return person_id in self.people and person_id not in self.left
+
+
+# Commands
+@dataclass(frozen=True)
+class AddSchool:
+    school: School
+
+
+@dataclass(frozen=True)
+class UpdateSchool:
+    school: School
+
+
+@dataclass(frozen=True)
+class AddPerson:
+    person: Person
+
+
+@dataclass(frozen=True)
+class UpdatePerson:
+    person: Person
+
+
+@dataclass(frozen=True)
+class MarkLeft:
+    person_id: str
+
+
+@dataclass(frozen=True)
+class GrantRole:
+    person_id: str
+    role: str
+    school_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeRole:
+    person_id: str
+    role: str
+    school_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportStaff:
+    """Checked rows of a school MIS export: each becomes a joiner, an update or nothing;
+    an active person of `schools` missing from the rows has left."""
+
+    people: Sequence[Person]
+    schools: frozenset[str]
+
+
+def _record(person: Person) -> dict:
+    return {**asdict(person), "subjects": list(person.subjects)}
+
+
+class DirectoryDecider(Decider[Directory, object]):
+    def initial_state(self) -> Directory:
+        return Directory()
+
+    def decide(self, command: object, state: Directory) -> Sequence[Event]:
+        match command:
+            case AddSchool(school) | UpdateSchool(school):
+                return _decide_school(command, school, state)
+            case AddPerson(person):
+                _check_person(person, state)
+                if person.person_id in state.people:
+                    raise CommandRejected(
+                        "person_exists", "That person is already in the directory."
+                    )
+                return [Event("PersonJoined", _record(person))]
+            case UpdatePerson(person):
+                current = _known(state, person.person_id)
+                _check_person(person, state)
+                return [] if current == person else [Event("PersonUpdated", _record(person))]
+            case MarkLeft(person_id):
+                _known(state, person_id)
+                if person_id in state.left:
+                    raise CommandRejected("already_left", "That person has already left.")
+                return [Event("PersonLeft", {"person_id": person_id})]
+            case GrantRole() | RevokeRole():
+                return _decide_role(command, state)
+            case ImportStaff(people, schools):
+                return _decide_import(people, schools, state)
+        raise TypeError(f"not a directory command: {command!r}")
+
+    def evolve(self, state: Directory, event: Fact) -> Directory:
+        data = event.data
+        match event.type:
+            case "SchoolAdded" | "SchoolUpdated":
+                return replace(state, schools={**state.schools, data["school_id"]: School(**data)})
+            case "PersonJoined" | "PersonUpdated" | "PersonRejoined":
+                person = Person(**{**data, "subjects": tuple(data["subjects"])})
+                emails = dict(state.emails)
+                before = state.people.get(person.person_id)
+                if before is not None:
+                    emails.pop(before.email_key, None)
+                emails[person.email_key] = person.person_id
+                return replace(
+                    state,
+                    people={**state.people, person.person_id: person},
+                    emails=emails,
+                    left=state.left - {person.person_id},
+                )
+            case "PersonLeft":
+                return replace(state, left=state.left | {data["person_id"]})
+            case "RoleGranted":
+                role = (data["person_id"], data["role"], data["school_id"])
+                return replace(state, roles=state.roles | {role})
+            case "RoleRevoked":
+                role = (data["person_id"], data["role"], data["school_id"])
+                return replace(state, roles=state.roles - {role})
+        return state
+
+
+def _decide_school(command: object, school: School, state: Directory) -> list[Event]:
+    exists = school.school_id in state.schools
+    if isinstance(command, AddSchool) and exists:
+        raise CommandRejected("school_exists", "That school is already in the directory.")
+    if isinstance(command, UpdateSchool) and not exists:
+        raise CommandRejected("unknown_school", "There is no such school.", 404)
+    holder = state.school_by_urn(school.urn)
+    if holder is not None and holder.school_id != school.school_id:
+        raise CommandRejected("urn_taken", f"URN {school.urn} is {holder.name}'s.")
+    if exists and state.schools[school.school_id] == school:
+        return []
+    kind = "SchoolAdded" if isinstance(command, AddSchool) else "SchoolUpdated"
+    return [Event(kind, asdict(school))]
+
+
+def _known(state: Directory, person_id: str) -> Person:
+    if person_id not in state.people:
+        raise CommandRejected("unknown_person", "There is no such person.", 404)
+    return state.people[person_id]
+
+
+def _check_person(person: Person, state: Directory) -> None:
+    if person.school_id is not None and person.school_id not in state.schools:
+        raise CommandRejected("unknown_school", "There is no such school.", 422)
+    holder = state.person_by_email(person.email)
+    if holder is not None and holder.person_id != person.person_id:
+        raise CommandRejected("email_taken", f"{person.email} is {holder.name}'s work email.")
+
+
+def _decide_role(command: GrantRole | RevokeRole, state: Directory) -> list[Event]:
+    person_id, role, school_id = command.person_id, command.role, command.school_id
+    _known(state, person_id)
+    if role == "staff":
+        raise CommandRejected("role_is_implicit", "Everyone in the directory is staff.", 422)
+    if role not in ROLES:
+        raise CommandRejected("unknown_role", f"There is no role {role!r}.", 422)
+    if role in SCHOOL_SCOPED_ROLES and school_id is None:
+        raise CommandRejected("role_needs_school", f"A {_named(role)} is one school's.", 422)
+    if role not in SCHOOL_SCOPED_ROLES and school_id is not None:
+        raise CommandRejected("role_is_trust_wide", f"A {_named(role)} is trust-wide.", 422)
+    if school_id is not None and school_id not in state.schools:
+        raise CommandRejected("unknown_school", "There is no such school.", 422)
+    held = (person_id, role, school_id) in state.roles
+    data = {"person_id": person_id, "role": role, "school_id": school_id}
+    if isinstance(command, GrantRole):
+        if person_id in state.left:
+            raise CommandRejected("person_left", "That person has left the trust.")
+        return [] if held else [Event("RoleGranted", data)]
+    if not held:
+        raise CommandRejected("role_not_held", f"They are not a {_named(role)}.")
+    return [Event("RoleRevoked", data)]
+
+
+def _named(role: str) -> str:
+    return role.replace("_", " ").replace("cpd", "CPD")
+
+
+def _decide_import(
+    people: Sequence[Person], schools: frozenset[str], state: Directory
+) -> list[Event]:
+    decided: list[Event] = []
+    in_file = set()
+    for person in people:
+        in_file.add(person.person_id)
+        _check_person(person, state)
+        current = state.people.get(person.person_id)
+        if current is None:
+            decided.append(Event("PersonJoined", _record(person)))
+        elif person.person_id in state.left:
+            decided.append(Event("PersonRejoined", _record(person)))
+        elif current != person:
+            decided.append(Event("PersonUpdated", _record(person)))
+    for person in state.people.values():
+        if (
+            person.school_id in schools
+            and person.person_id not in in_file
+            and person.person_id not in state.left
+        ):
+            decided.append(Event("PersonLeft", {"person_id": person.person_id}))
+    return decided

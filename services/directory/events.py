@@ -1,0 +1,75 @@
+"""The directory's facts: schools, people and their roles."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from events import registry
+from events.identity import ROLES
+
+PHASES = ("primary", "secondary", "all_through", "special")
+CATEGORIES = ("teaching", "support", "leadership", "central")
+
+
+class SchoolRecord(Schema):
+    school_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
+    town = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class PersonRecord(Schema):
+    person_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    school_id = fields.String(required=True, allow_none=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    job_title = fields.String(required=True, validate=validate.Length(max=200))
+    subjects = fields.List(fields.String(validate=validate.Length(max=100)), required=True)
+
+
+@registry.event("SchoolAdded")
+class SchoolAdded(SchoolRecord):
+    pass
+
+
+@registry.event("SchoolUpdated")
+class SchoolUpdated(SchoolRecord):
+    """The school's whole record as it now is."""
+
+
+@registry.event("PersonJoined")
+class PersonJoined(PersonRecord):
+    pass
+
+
+@registry.event("PersonUpdated")
+class PersonUpdated(PersonRecord):
+    """The person's whole record as it now is (a projection need not merge)."""
+
+
+@registry.event("PersonRejoined")
+class PersonRejoined(PersonRecord):
+    """Someone who had left is back (perhaps at another school), with their record."""
+
+
+@registry.event("PersonLeft")
+class PersonLeft(Schema):
+    person_id = fields.String(required=True)
+
+
+class RoleFact(Schema):
+    person_id = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    school_id = fields.String(required=True, allow_none=True)
+
+
+@registry.event("RoleGranted")
+class RoleGranted(RoleFact):
+    pass
+
+
+@registry.event("RoleRevoked")
+class RoleRevoked(RoleFact):
+    pass

@@ -1,0 +1,71 @@
+"""What the directory's API takes and gives."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from events.identity import ROLES
+from services.directory.events import CATEGORIES, PHASES
+
+
+class SchoolIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Six digits."))
+    town = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class SchoolOut(SchoolIn):
+    school_id = fields.String()
+
+
+class PersonIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    school_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "None: the central team"}
+    )
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    job_title = fields.String(load_default="", validate=validate.Length(max=200))
+    subjects = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)), load_default=list
+    )
+
+
+class PersonOut(PersonIn):
+    person_id = fields.String()
+    status = fields.String(metadata={"description": "active or left"})
+    roles = fields.List(fields.Dict())
+
+
+class PeopleQuery(Schema):
+    school = fields.String(metadata={"description": "a school id, or 'central'"})
+
+
+class RoleIn(Schema):
+    role = fields.String(required=True, validate=validate.OneOf([r for r in ROLES if r != "staff"]))
+    school_id = fields.String(load_default=None, allow_none=True)
+
+
+class RoleQuery(Schema):
+    school = fields.String(load_default=None)
+
+
+class ImportIn(Schema):
+    mode = fields.String(
+        load_default="check",
+        validate=validate.OneOf(["check", "all", "good_rows"]),
+        metadata={
+            "description": "check: report only; all: only a clean file; good_rows: the good rows"
+        },
+    )
+
+
+class ImportFile(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class Created(Schema):
+    seq = fields.Integer()
+    events = fields.List(fields.String())
+    id = fields.String()

@@ -1,0 +1,91 @@
+"""What every service shares (events.service), through a counter service over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import freezegun
+import httpx
+import pytest
+
+from events.config import Settings
+from tests.support import counter_service
+from tests.support.http import serve
+from tests.support.identity import SECRET_KEY, signed, someone
+
+
+def admin() -> dict[str, str]:
+    """Signed afresh for each request: a signed identity lives only a minute."""
+    return signed(someone("trust_admin"))
+
+
+@pytest.fixture
+def service(nats_server, store, stream_settings) -> Iterator[httpx.Client]:
+    settings = Settings(nats_server.url, "sqlite://", stream_settings, SECRET_KEY)
+    with serve(counter_service.create_app(settings)) as url, httpx.Client(base_url=url) as client:
+        yield client
+
+
+def increment(service: httpx.Client, headers=None, **body) -> httpx.Response:
+    headers = admin() if headers is None else headers
+    return service.post("/counters/a/increments", json={"reason": "test", **body}, headers=headers)
+
+
+def test_a_command_answers_with_its_sequence_and_events(service, nats, store):
+    answer = increment(service, by=2)
+    assert answer.status_code == 201
+    assert answer.json() == {"seq": 1, "events": ["TestCounterIncremented"]}
+    assert answer.headers["X-Staffroom-Seq"] == "1"
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 2}
+
+
+def test_who_is_asking_comes_only_from_a_valid_signed_header(service):
+    assert increment(service, headers={}, by=1).status_code == 401
+    forged = signed(someone("trust_admin"), secret_key="another key")
+    assert increment(service, headers=forged, by=1).json()["error"] == "unauthenticated"
+    with freezegun.freeze_time("2020-01-01"):
+        expired = signed(someone("trust_admin"))
+    assert increment(service, headers=expired, by=1).status_code == 401
+    teacher = signed(someone())
+    assert increment(service, headers=teacher, by=1).status_code == 403
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_bad_input_is_422_with_field_errors_and_changes_nothing(service):
+    answer = increment(service, by=0, reason="")
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "invalid"
+    assert set(answer.json()["fields"]) == {"by", "reason"}
+    not_json = service.post(
+        "/counters/a/increments",
+        content=b"{",
+        headers={**admin(), "Content-Type": "application/json"},
+    )
+    assert not_json.status_code == 400
+    assert not_json.json()["message"] == "The request body is not valid JSON."
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_a_broken_rule_is_named_with_its_status(service):
+    answer = increment(service, by=5, limit=3)
+    assert answer.status_code == 409
+    assert answer.json() == {"error": "counter_limit", "message": "the counter may not pass 3"}
+
+
+def test_the_same_idempotency_key_runs_the_command_once(service):
+    headers = {**admin(), "Idempotency-Key": "retry-me"}
+    first, again = increment(service, headers, by=3), increment(service, headers, by=3)
+    assert first.json()["seq"] == again.json()["seq"]
+    assert again.json()["events"] == []
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 3}
+    bad = increment(service, {**admin(), "Idempotency-Key": "has spaces"}, by=1)
+    assert bad.status_code == 422
+
+
+def test_openapi_is_made_from_the_schemas_and_open_to_all(service):
+    spec = service.get("/openapi.json").json()
+    operation = spec["paths"]["/counters/{name}/increments"]["post"]
+    assert operation["summary"].startswith("Add to the counter")
+    assert "409" in operation["responses"]
+    assert set(spec["components"]["schemas"]["Increment"]["required"]) == {"by", "reason"}
+    assert service.get("/healthz").json() == {"status": "ok", "service": "counter"}
