@@ -140,12 +140,7 @@ def demo_commands() -> None:
 @demo_commands.command("load")
 def demo_load() -> None:
     """Load the demo trust into the log (each service adds its part)."""
-    loaded = asyncio.run(demo.load(Settings.from_env()))
-    if not loaded:
-        click.echo(
-            "The demo trust has no data yet: each service adds its loader in deploy/demo.py."
-        )
-    for what in loaded:
+    for what in asyncio.run(demo.load(Settings.from_env())):
         click.echo(f"Loaded {what}.")
 
 

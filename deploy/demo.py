@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from events.config import Settings
 from events.connection import connect, disconnect
 from events.store import EventStore
+from services.directory import demo as directory_demo
 
 DemoLoader = Callable[[EventStore], Awaitable[str]]
 
-LOADERS: list[DemoLoader] = []
+LOADERS: list[DemoLoader] = [directory_demo.load]
 
 
 async def load(settings: Settings) -> list[str]:

@@ -54,17 +54,28 @@ def put_school(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(insert(schools), row)
 
 
-def put_person(connection: Connection, event: RecordedEvent) -> None:
-    data = event.data
-    connection.execute(DELETE_PERSON, {"key": data["person_id"]})
-    row = {
-        "person_id": data["person_id"],
+def person_row(data: dict) -> dict:
+    return {
         **{f: data[f] for f in PERSON_FIELDS},
         "email_key": data["email"].lower(),
         "subjects": "; ".join(data["subjects"]),
-        "status": "active",
     }
+
+
+def put_person(connection: Connection, event: RecordedEvent) -> None:
+    """A joiner, or a leaver back: active."""
+    person_id = event.data["person_id"]
+    connection.execute(DELETE_PERSON, {"key": person_id})
+    row = {"person_id": person_id, **person_row(event.data), "status": "active"}
     connection.execute(insert(people), row)
+
+
+def update_person(connection: Connection, event: RecordedEvent) -> None:
+    """A changed record: a leaver stays a leaver."""
+    person_id = event.data["person_id"]
+    connection.execute(
+        update(people).where(people.c.person_id == person_id).values(**person_row(event.data))
+    )
 
 
 def person_left(connection: Connection, event: RecordedEvent) -> None:
@@ -94,7 +105,7 @@ directory = Projection(
         "SchoolAdded": put_school,
         "SchoolUpdated": put_school,
         "PersonJoined": put_person,
-        "PersonUpdated": put_person,
+        "PersonUpdated": update_person,
         "PersonRejoined": put_person,
         "PersonLeft": person_left,
         "RoleGranted": role_granted,

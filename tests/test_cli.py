@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -127,9 +128,11 @@ def test_up_without_a_secret_key_says_what_to_set(tmp_path):
     assert not (tmp_path / "var").exists()
 
 
-def start_up(tmp_path: Path, port: int, nats_port: int, **settings: str) -> subprocess.Popen[str]:
+def start_up(
+    tmp_path: Path, port: int, nats_port: int, *options: str, **settings: str
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [STAFFROOM, "up", "--port", str(port), "--nats-port", str(nats_port)],
+        [STAFFROOM, "up", "--port", str(port), "--nats-port", str(nats_port), *options],
         env=environment(
             STAFFROOM_VAR=str(tmp_path / "var"), STAFFROOM_SECRET_KEY=SECRET_KEY, **settings
         ),
@@ -169,6 +172,40 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
     assert text.rstrip().endswith("Staffroom stopped."), text
     assert "Traceback" not in text and "SIGKILL" not in text, text
     assert not port_in_use(port) and not port_in_use(nats_port)
+
+
+@pytest.mark.slow
+def test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager(tmp_path):
+    port, nats_port = free_port(), free_port()
+    launcher = start_up(tmp_path, port, nats_port, "--demo", STAFFROOM_DEV="1")
+    try:
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
+            on_the_list = lambda: "Priya Shah" in browser.get("/sign-in").text  # noqa: E731
+            assert wait_until(on_the_list, every=0.5), "the projector lists the demo people"
+            signin = browser.get("/sign-in").text
+            assert "Development: sign in as someone" in signin
+            home = browser.post(
+                "/sign-in/as",
+                data={
+                    "csrf_token": csrf_token_in(signin),
+                    "email": "priya.shah@pennine-trust.org.uk",
+                },
+                follow_redirects=True,
+            )
+            assert home.url.path == "/" and "Welcome, Priya" in home.text
+            assert "Development copy" in home.text  # the banner on every page
+            staff = browser.get("/staff", params={"school": "central"})
+            assert staff.status_code == 200 and "Helen Marsh" in staff.text
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=60)
+
+
+def csrf_token_in(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the sign-in form carries a CSRF token"
+    return found.group(1)
 
 
 @pytest.mark.slow
@@ -272,16 +309,19 @@ def test_rebuilding_an_unknown_projection_says_which_exist():
     assert result.output == "There is no projection nosuch: choose one of log_stats, directory.\n"
 
 
-def test_demo_load_creates_the_stream_and_says_there_is_nothing_yet(
+def test_demo_load_creates_the_stream_and_loading_again_changes_nothing(
     nats, nats_server, stream_settings
 ):
-    result = CliRunner().invoke(
-        main, ["demo", "load"], env=stream_env(nats_server, stream_settings)
-    )
+    env = stream_env(nats_server, stream_settings)
     try:
-        assert result.exit_code == 0, result.output
-        assert "The demo trust has no data yet" in result.output
-        assert nats.run(EventStore(nats.nc, stream_settings).last_seq()) == 0
+        first = CliRunner().invoke(main, ["demo", "load"], env=env)
+        assert first.exit_code == 0, first.output
+        assert "7 schools and" in first.output
+        loaded = nats.run(EventStore(nats.nc, stream_settings).last_seq())
+        assert loaded > 0
+        again = CliRunner().invoke(main, ["demo", "load"], env=env)
+        assert again.output == first.output
+        assert nats.run(EventStore(nats.nc, stream_settings).last_seq()) == loaded
     finally:
         nats.run(nats.nc.jetstream().delete_stream(stream_settings.name))
 

@@ -161,11 +161,15 @@ class DirectoryDecider(Decider[Directory, object]):
                 if before is not None:
                     emails.pop(before.email_key, None)
                 emails[person.email_key] = person.person_id
+                # A leaver's record can be corrected; only joining again makes them active.
+                left = (
+                    state.left if event.type == "PersonUpdated" else state.left - {person.person_id}
+                )
                 return replace(
                     state,
                     people={**state.people, person.person_id: person},
                     emails=emails,
-                    left=state.left - {person.person_id},
+                    left=left,
                 )
             case "PersonLeft":
                 return replace(state, left=state.left | {data["person_id"]})
