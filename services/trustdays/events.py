@@ -1,0 +1,182 @@
+"""The trust days' facts: PD days and their timetable, sessions, seats, waitlists, registers.
+
+A day's own facts go to `trustdays.day.<day>`; each slot's sessions, seats and waitlists to
+`trustdays.day.<day>.slot.<slot>`, so that "one seat per slot" and "no more seats than the
+room holds" are each decided on one aggregate; a person's attendance of the day to
+`trustdays.day.<day>.attendee.<person>`.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from events import registry
+
+STATUSES = ("draft", "published", "cancelled")
+SLOT_KINDS = ("keynote", "breakout")
+AUDIENCES = ("all", "teaching", "support")
+PHASES = ("all", "primary", "secondary", "special")
+MODES = ("in_person", "online")
+MARKS = ("present", "late", "absent", "excused")
+EARNS_HOURS = ("present", "late")
+TERMS = (1, 2, 3, 4, 5, 6)
+COMMUNITIES = (
+    "whole_staff",
+    "leadership",
+    "primary_english",
+    "primary_maths",
+    "eyfs",
+    "secondary_english",
+    "secondary_maths",
+    "secondary_science",
+    "secondary_humanities",
+    "secondary_languages",
+    "secondary_arts",
+    "pe",
+    "send",
+    "pastoral",
+    "teaching_assistants",
+    "finance_hr",
+    "it_site",
+    "early_career",
+    "safeguarding",
+)
+
+TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Give a time as HH:MM.")
+
+
+class SlotRecord(Schema):
+    slot_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SLOT_KINDS))
+    title = fields.String(required=True)
+    starts = fields.String(required=True, validate=TIME)
+    ends = fields.String(required=True, validate=TIME)
+
+
+class DayRecord(Schema):
+    day_id = fields.String(required=True)
+    date = fields.Date(required=True)
+    academic_year = fields.String(required=True)
+    term = fields.Integer(required=True, validate=validate.OneOf(TERMS))
+    title = fields.String(required=True)
+    theme = fields.String(required=True)
+    venue = fields.String(required=True)
+    opens = fields.AwareDateTime(required=True)
+    closes = fields.AwareDateTime(required=True)
+
+
+@registry.event("DayPlanned")
+class DayPlanned(DayRecord):
+    """A new PD day, in draft, with its timetable."""
+
+    slots = fields.List(fields.Nested(SlotRecord), required=True)
+
+
+@registry.event("DayUpdated")
+class DayUpdated(DayRecord):
+    """The day's whole record as it now is."""
+
+
+@registry.event("SlotAdded")
+class SlotAdded(SlotRecord):
+    day_id = fields.String(required=True)
+
+
+@registry.event("DayPublished")
+class DayPublished(Schema):
+    day_id = fields.String(required=True)
+
+
+@registry.event("DayCancelled")
+class DayCancelled(Schema):
+    day_id = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class Leader(Schema):
+    person_id = fields.String(required=True, allow_none=True)
+    """None for an external facilitator."""
+    name = fields.String(required=True)
+
+
+class SessionRecord(Schema):
+    session_id = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
+    leader = fields.Nested(Leader, required=True)
+    room = fields.String(required=True)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1))
+    audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+
+
+@registry.event("SessionAdded")
+class SessionAdded(SessionRecord):
+    pass
+
+
+@registry.event("SessionUpdated")
+class SessionUpdated(SessionRecord):
+    """The session's whole record as it now is (capacity included)."""
+
+
+@registry.event("SessionCancelled")
+class SessionCancelled(Schema):
+    session_id = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+@registry.event("SlotClosed")
+class SlotClosed(Schema):
+    """The day was cancelled: nothing more happens in this slot."""
+
+    reason = fields.String(required=True)
+
+
+class Place(Schema):
+    person_id = fields.String(required=True)
+    session_id = fields.String(required=True)
+
+
+@registry.event("SessionBooked")
+class SessionBooked(Place):
+    pass
+
+
+@registry.event("BookingCancelled")
+class BookingCancelled(Place):
+    reason = fields.String(required=True)
+    """cancelled, moved, session_cancelled or day_cancelled."""
+
+
+@registry.event("WaitlistJoined")
+class WaitlistJoined(Place):
+    pass
+
+
+@registry.event("WaitlistLeft")
+class WaitlistLeft(Place):
+    reason = fields.String(required=True)
+
+
+@registry.event("PromotedFromWaitlist")
+class PromotedFromWaitlist(Place):
+    """A seat came free and the first eligible person waiting got it."""
+
+
+@registry.event("AttendanceMarked")
+class AttendanceMarked(Place):
+    mark = fields.String(required=True, validate=validate.OneOf(MARKS))
+    cpd_minutes = fields.Integer(required=True)
+    walk_in = fields.Boolean(required=True)
+
+
+@registry.event("DayAttendanceConfirmed")
+class DayAttendanceConfirmed(Schema):
+    day_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    school_id = fields.String(required=True, allow_none=True)
+    attending = fields.Boolean(required=True)
+    dietary = fields.String(required=True)
