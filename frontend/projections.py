@@ -7,6 +7,9 @@ refuses to start with a handler for a type nobody registered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import Connection, bindparam, delete, insert, update
 
 import services.directory.events  # noqa: F401  (registers the directory's event types)
@@ -54,7 +57,7 @@ def put_school(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(insert(schools), row)
 
 
-def person_row(data: dict) -> dict:
+def person_row(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **{f: data[f] for f in PERSON_FIELDS},
         "email_key": data["email"].lower(),

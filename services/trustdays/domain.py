@@ -90,7 +90,7 @@ class DayDecider(Decider[Day, object]):
         if isinstance(command, PlanDay):
             if state.record is not None:
                 raise rejected("day_exists", "That PD day is already planned.")
-            _check_window(command.record)
+            _check_booking_window(command.record)
             _check_timetable(command.slots)
             data = {**asdict(command.record), "slots": [asdict(s) for s in command.slots]}
             return [Event("DayPlanned", data)]
@@ -99,7 +99,7 @@ class DayDecider(Decider[Day, object]):
             raise rejected("day_cancelled", "That PD day has been cancelled.")
         match command:
             case UpdateDay(changed):
-                _check_window(changed)
+                _check_booking_window(changed)
                 return [] if changed == record else [Event("DayUpdated", asdict(changed))]
             case AddSlot(slot):
                 if slot.slot_id in state.slots:
@@ -139,7 +139,7 @@ def _planned(state: Day) -> DayRecord:
     return state.record
 
 
-def _check_window(record: DayRecord) -> None:
+def _check_booking_window(record: DayRecord) -> None:
     opens, closes = datetime.fromisoformat(record.opens), datetime.fromisoformat(record.closes)
     if closes <= opens:
         raise rejected("window_ends_before_it_opens", "Booking must close after it opens.", 422)
@@ -395,7 +395,7 @@ def _update_session(state: SlotState, session: Session) -> list[Event]:
     return updated + _promote(_then(state, updated), session.session_id)
 
 
-def _check_window(window: Window) -> None:
+def _check_open(window: Window) -> None:
     if window.status == "cancelled":
         raise rejected("day_cancelled", "That PD day has been cancelled.")
     if window.status != "published":
@@ -413,7 +413,7 @@ def _check_window(window: Window) -> None:
 
 
 def _book(state: SlotState, person: str, session_id: str, window: Window) -> list[Event]:
-    _check_window(window)
+    _check_open(window)
     session = _open_session(state, session_id)
     place = {"person_id": person, "session_id": session_id}
     held = state.holder.get(person)
@@ -433,7 +433,7 @@ def _book(state: SlotState, person: str, session_id: str, window: Window) -> lis
 
 
 def _cancel_place(state: SlotState, person: str, session_id: str, window: Window) -> list[Event]:
-    _check_window(window)
+    _check_open(window)
     _open_session(state, session_id)
     place = {"person_id": person, "session_id": session_id}
     if person in state.waiting(session_id):
@@ -445,7 +445,7 @@ def _cancel_place(state: SlotState, person: str, session_id: str, window: Window
 
 
 def _move(state: SlotState, person: str, session_id: str, window: Window) -> list[Event]:
-    _check_window(window)
+    _check_open(window)
     session = _open_session(state, session_id)
     held = state.holder.get(person)
     if held is None:
