@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -103,6 +104,25 @@ class CommandLoop(Generic[State, Command]):
         self.max_attempts = max_attempts
         self.cache_size = cache_size
         self._cache: OrderedDict[str, Aggregate[State]] = OrderedDict()
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+        """Per subject: its lock, and how many commands hold or await it."""
+
+    @asynccontextmanager
+    async def _turn(self, subject: str) -> AsyncIterator[None]:
+        """One command at a time per subject in this process: in a rush, commands queue
+        here instead of racing each other to the log and retrying (across processes, the
+        log's expected sequence still decides)."""
+        lock, users = self._turns.get(subject, (asyncio.Lock(), 0))
+        self._turns[subject] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[subject]
+            if users == 1:
+                del self._turns[subject]
+            else:
+                self._turns[subject] = (lock, users - 1)
 
     async def load(self, subject: str) -> Aggregate[State]:
         """The aggregate at the head of the log (fetching only what the cache lacks)."""
@@ -114,6 +134,16 @@ class CommandLoop(Generic[State, Command]):
         command: Command,
         idempotency_key: str | None = None,
         meta: Metadata | None = None,
+    ) -> Outcome:
+        async with self._turn(subject):
+            return await self._execute(subject, command, idempotency_key, meta)
+
+    async def _execute(
+        self,
+        subject: str,
+        command: Command,
+        idempotency_key: str | None,
+        meta: Metadata | None,
     ) -> Outcome:
         meta = meta or Metadata()
         if idempotency_key:  # the command's id: recorded as the cause of its events

@@ -15,7 +15,7 @@ from typing import Any, Generic
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
-from werkzeug.exceptions import Forbidden, HTTPException, UnprocessableEntity
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings
@@ -36,6 +36,7 @@ from events.store import EventStore
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 """Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
+SUBJECT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
 
 
@@ -147,7 +148,10 @@ class Commands(Generic[State, Command]):
         self.decider = decider
 
     def subject(self, *parts: str) -> str:
-        """The subject of an aggregate: `subject("trustdays", "day", day_id)`."""
+        """The subject of an aggregate: `subject("trustdays", "day", day_id)`. An id from a
+        URL that could not be one token of a subject ("a.b", "*") names nothing: 404."""
+        if not all(SUBJECT_TOKEN.fullmatch(part) for part in parts):
+            raise NotFound("There is no such thing here.")
         settings: Settings = current_app.extensions["settings"]
         return ".".join((settings.stream.prefix, *parts))
 

@@ -39,14 +39,14 @@ class Slot:
 @dataclass(frozen=True)
 class DayRecord:
     day_id: str
-    date: str
+    date: date
     academic_year: str
     term: int
     title: str
     theme: str
     venue: str
-    opens: str
-    closes: str
+    opens: datetime
+    closes: datetime
 
 
 @dataclass(frozen=True)
@@ -140,10 +140,9 @@ def _planned(state: Day) -> DayRecord:
 
 
 def _check_booking_window(record: DayRecord) -> None:
-    opens, closes = datetime.fromisoformat(record.opens), datetime.fromisoformat(record.closes)
-    if closes <= opens:
+    if record.closes <= record.opens:
         raise rejected("window_ends_before_it_opens", "Booking must close after it opens.", 422)
-    if closes.date() > date.fromisoformat(record.date):
+    if record.closes.date() > record.date:
         raise rejected("window_after_the_day", "Booking must close by the day itself.", 422)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -25,14 +25,14 @@ from services.trustdays.domain import (
 decider = DayDecider()
 RECORD = DayRecord(
     day_id="day-1",
-    date="2026-11-27",
+    date=date(2026, 11, 27),
     academic_year="2026-27",
     term=2,
     title="Autumn PD day",
     theme="Attendance",
     venue="Calder Valley Academy",
-    opens="2026-10-01T08:00:00+00:00",
-    closes="2026-11-20T17:00:00+00:00",
+    opens=datetime(2026, 10, 1, 8, tzinfo=UTC),
+    closes=datetime(2026, 11, 20, 17, tzinfo=UTC),
 )
 KEYNOTE = Slot("keynote", "keynote", "Keynote", "09:00", "10:00")
 MORNING = Slot("s1", "breakout", "Breakout 1", "10:15", "11:30")
@@ -81,9 +81,9 @@ def test_the_timetable_has_no_overlaps_or_backward_slots():
 
 
 def test_the_booking_window_closes_after_it_opens_and_by_the_day():
-    backwards = replace(RECORD, closes="2026-09-01T08:00:00+00:00")
+    backwards = replace(RECORD, closes=datetime(2026, 9, 1, 8, tzinfo=UTC))
     assert refused(PlanDay(backwards, [KEYNOTE])) == "window_ends_before_it_opens"
-    late = replace(RECORD, closes="2026-11-28T08:00:00+00:00")
+    late = replace(RECORD, closes=datetime(2026, 11, 28, 8, tzinfo=UTC))
     assert refused(UpdateDay(late), *planned()) == "window_after_the_day"
 
 

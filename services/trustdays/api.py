@@ -1,0 +1,344 @@
+"""The trust days' HTTP API: PD days, sessions, places, registers; who may do what, here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from events.envelope import new_id, utcnow
+from events.service import Commands, accepted, identity, require
+from services.trustdays import domain
+from services.trustdays.domain import (
+    AttendeeDecider,
+    Day,
+    DayDecider,
+    DayRecord,
+    Leader,
+    Session,
+    Slot,
+    SlotDecider,
+    SlotState,
+    Window,
+)
+from services.trustdays.schemas import (
+    AttendanceIn,
+    Booked,
+    Created,
+    DayIn,
+    DayOut,
+    MarkIn,
+    MoveIn,
+    NewDayIn,
+    PlaceIn,
+    ReasonIn,
+    RegisterLine,
+    SessionIn,
+    SlotIn,
+)
+
+blp = Blueprint("trustdays", __name__, description="PD days: programme, places, registers.")
+days = Commands(DayDecider())
+slots = Commands(SlotDecider())
+attendees = Commands(AttendeeDecider())
+LONDON = ZoneInfo("Europe/London")
+ORGANISERS = ("cpd_manager", "network_lead")
+
+
+def day_subject(day_id: str) -> str:
+    return days.subject("trustdays", "day", day_id)
+
+
+def slot_subject(day_id: str, slot_id: str) -> str:
+    return slots.subject("trustdays", "day", day_id, "slot", slot_id)
+
+
+def the_day(day_id: str) -> Day:
+    day = days.state(day_subject(day_id))
+    if day.record is None:
+        raise NotFound("There is no such PD day.")
+    return day
+
+
+def the_slot(day: Day, slot_id: str) -> Slot:
+    if slot_id not in day.slots:
+        raise NotFound("There is no such slot on this PD day.")
+    return day.slots[slot_id]
+
+
+def window(day: Day, slot_id: str) -> Window:
+    assert day.record is not None
+    return Window(
+        status=day.status,
+        kind=the_slot(day, slot_id).kind,
+        opens=day.record.opens,
+        closes=day.record.closes,
+        now=utcnow(),
+        as_manager=identity().holds("cpd_manager"),
+    )
+
+
+def whose(place: dict) -> str:
+    """The person a place is for: me, or anyone if I am the CPD manager."""
+    me = identity()
+    person_id = place.get("person_id") or me.person_id
+    require(person_id == me.person_id or me.holds("cpd_manager"), "You book for yourself only.")
+    return person_id
+
+
+def day_record(day_id: str, fields: dict) -> DayRecord:
+    return DayRecord(
+        day_id=day_id,
+        date=fields["date"],
+        academic_year=fields["academic_year"],
+        term=fields["term"],
+        title=fields["title"],
+        theme=fields["theme"],
+        venue=fields["venue"],
+        opens=fields["opens"],
+        closes=fields["closes"],
+    )
+
+
+def session_of(session_id: str, fields: dict) -> Session:
+    return Session(session_id=session_id, **{**fields, "leader": Leader(**fields["leader"])})
+
+
+def session_out(state: SlotState, session: Session) -> dict[str, Any]:
+    booked = len(state.seats.get(session.session_id, ()))
+    return {
+        **asdict(session),
+        "booked": booked,
+        "waiting": len(state.waiting(session.session_id)),
+        "seats_left": max(session.capacity - booked, 0),
+        "cancelled": session.session_id in state.cancelled,
+    }
+
+
+def my_place(state: SlotState, person_id: str) -> dict | None:
+    if person_id in state.holder:
+        return {"session_id": state.holder[person_id], "place": "seat"}
+    waiting = [s for s, people in state.waitlists.items() if person_id in people]
+    return {"session_id": waiting[0], "place": "waitlist"} if waiting else None
+
+
+# The day
+@blp.post("/days")
+@blp.arguments(NewDayIn)
+@blp.response(201, Created)
+def plan_day(fields: dict) -> Response:
+    """Plan a PD day, in draft, with its timetable (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager plans PD days.")
+    day_id = new_id()
+    timetable = [Slot(slot_id=new_id(), **slot) for slot in fields.pop("slots")]
+    command = domain.PlanDay(day_record(day_id, fields), timetable)
+    return accepted(days.execute(day_subject(day_id), command), 201, id=day_id)
+
+
+@blp.get("/days/<day_id>")
+@blp.response(200, DayOut)
+def get_day(day_id: str) -> dict:
+    """The day, its timetable and sessions with seats left, and my place in each slot."""
+    day = the_day(day_id)
+    assert day.record is not None
+    me = identity().person_id
+    timetable = []
+    for slot in sorted(day.slots.values(), key=lambda s: s.starts):
+        state = slots.state(slot_subject(day_id, slot.slot_id))
+        sessions = [session_out(state, s) for s in state.sessions.values()]
+        timetable.append({**asdict(slot), "sessions": sessions, "my_place": my_place(state, me)})
+    return {**asdict(day.record), "status": day.status, "slots": timetable}
+
+
+@blp.put("/days/<day_id>")
+@blp.arguments(DayIn)
+@blp.response(200, Created)
+def update_day(fields: dict, day_id: str) -> Response:
+    """Change the day's details or booking window (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager changes PD days.")
+    the_day(day_id)
+    command = domain.UpdateDay(day_record(day_id, fields))
+    return accepted(days.execute(day_subject(day_id), command), id=day_id)
+
+
+@blp.post("/days/<day_id>/slots")
+@blp.arguments(SlotIn)
+@blp.response(201, Created)
+def add_slot(slot: dict, day_id: str) -> Response:
+    """Add a slot to the timetable (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    slot_id = new_id()
+    command = domain.AddSlot(Slot(slot_id=slot_id, **slot))
+    return accepted(days.execute(day_subject(day_id), command), 201, id=slot_id)
+
+
+@blp.post("/days/<day_id>/publish")
+@blp.response(200, Created)
+def publish_day(day_id: str) -> Response:
+    """Publish the day: staff see it and book once the window opens (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager publishes PD days.")
+    return accepted(days.execute(day_subject(day_id), domain.PublishDay()), id=day_id)
+
+
+@blp.post("/days/<day_id>/cancel")
+@blp.arguments(ReasonIn)
+@blp.response(200, Created)
+def cancel_day(body: dict, day_id: str) -> Response:
+    """Cancel the day, releasing every seat and waitlist place (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager cancels PD days.")
+    day = the_day(day_id)
+    outcome = days.execute(day_subject(day_id), domain.CancelDay(body["reason"]))
+    # Each slot closes in its own aggregate; run again, this finishes what a crash left.
+    for slot_id in day.slots:
+        closed = slots.execute(slot_subject(day_id, slot_id), domain.CloseSlot(body["reason"]))
+        outcome = closed if closed.seq > outcome.seq else outcome
+    return accepted(outcome, id=day_id)
+
+
+# Sessions
+@blp.post("/days/<day_id>/slots/<slot_id>/sessions")
+@blp.arguments(SessionIn)
+@blp.response(201, Created)
+def add_session(fields: dict, day_id: str, slot_id: str) -> Response:
+    """Add a session to a slot (CPD manager and network leads)."""
+    require(identity().holds(*ORGANISERS), "Only the CPD manager and network leads add sessions.")
+    the_slot(the_day(day_id), slot_id)
+    session_id = new_id()
+    command = domain.AddSession(session_of(session_id, fields))
+    return accepted(slots.execute(slot_subject(day_id, slot_id), command), 201, id=session_id)
+
+
+@blp.put("/days/<day_id>/slots/<slot_id>/sessions/<session_id>")
+@blp.arguments(SessionIn)
+@blp.response(200, Created)
+def update_session(fields: dict, day_id: str, slot_id: str, session_id: str) -> Response:
+    """Change a session, its capacity included (CPD manager and network leads)."""
+    require(identity().holds(*ORGANISERS), "Only the CPD manager and network leads do this.")
+    the_slot(the_day(day_id), slot_id)
+    command = domain.UpdateSession(session_of(session_id, fields))
+    return accepted(slots.execute(slot_subject(day_id, slot_id), command), id=session_id)
+
+
+@blp.post("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/cancel")
+@blp.arguments(ReasonIn)
+@blp.response(200, Created)
+def cancel_session(body: dict, day_id: str, slot_id: str, session_id: str) -> Response:
+    """Cancel a session, releasing its seats and waitlist (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager cancels sessions.")
+    the_slot(the_day(day_id), slot_id)
+    command = domain.CancelSession(session_id, body["reason"])
+    return accepted(slots.execute(slot_subject(day_id, slot_id), command), id=session_id)
+
+
+# Places
+def placed(outcome, subject: str, person_id: str) -> Response:
+    kinds = {event.type for event in outcome.events}
+    if kinds & {"SessionBooked", "PromotedFromWaitlist"}:
+        place = "seat"
+    elif "WaitlistJoined" in kinds:
+        place = "waitlist"
+    else:  # a retried command: say where they are now
+        found = my_place(slots.state(subject), person_id)
+        place = found["place"] if found else "none"
+    return accepted(outcome, 201 if outcome.events else 200, place=place)
+
+
+@blp.post("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/places")
+@blp.arguments(PlaceIn)
+@blp.response(201, Booked)
+def book(body: dict, day_id: str, slot_id: str, session_id: str) -> Response:
+    """Book a seat, or join the waitlist if the session is full."""
+    person_id = whose(body)
+    subject = slot_subject(day_id, slot_id)
+    command = domain.Book(person_id, session_id, window(the_day(day_id), slot_id))
+    return placed(slots.execute(subject, command), subject, person_id)
+
+
+@blp.delete("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/places/<person_id>")
+@blp.response(200, Booked)
+def cancel_place(day_id: str, slot_id: str, session_id: str, person_id: str) -> Response:
+    """Give up a seat (the first person waiting gets it) or leave the waitlist."""
+    whose({"person_id": person_id})
+    subject = slot_subject(day_id, slot_id)
+    command = domain.CancelPlace(person_id, session_id, window(the_day(day_id), slot_id))
+    outcome = slots.execute(subject, command)
+    return accepted(outcome, place="none")
+
+
+@blp.post("/days/<day_id>/slots/<slot_id>/moves")
+@blp.arguments(MoveIn)
+@blp.response(200, Booked)
+def move(body: dict, day_id: str, slot_id: str) -> Response:
+    """Move a seat in this slot to another session with a free seat."""
+    person_id = whose(body)
+    subject = slot_subject(day_id, slot_id)
+    command = domain.Move(person_id, body["session_id"], window(the_day(day_id), slot_id))
+    return accepted(slots.execute(subject, command), place="seat")
+
+
+# Registers
+def may_take_register(state: SlotState, session_id: str) -> bool:
+    session = state.sessions.get(session_id)
+    if session is None:
+        raise NotFound("There is no such session in this slot.")
+    me = identity()
+    return me.holds("cpd_manager") or session.leader.person_id == me.person_id
+
+
+@blp.get("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/register")
+@blp.response(200, RegisterLine(many=True))
+def register(day_id: str, slot_id: str, session_id: str) -> list[dict]:
+    """The register: everyone with a seat, and walk-ins, with their marks."""
+    the_slot(the_day(day_id), slot_id)
+    state = slots.state(slot_subject(day_id, slot_id))
+    require(may_take_register(state, session_id), "Only the leader or CPD manager sees this.")
+    seated = state.seats.get(session_id, ())
+    walk_ins = [p for (p, s) in state.marks if s == session_id and p not in seated]
+    return [
+        {"person_id": p, "mark": state.marks.get((p, session_id)), "walk_in": p in walk_ins}
+        for p in (*seated, *walk_ins)
+    ]
+
+
+@blp.put("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/register/<person_id>")
+@blp.arguments(MarkIn)
+@blp.response(200, Created)
+def mark(body: dict, day_id: str, slot_id: str, session_id: str, person_id: str) -> Response:
+    """Mark someone present, late, absent or excused (the session's leader or CPD manager)."""
+    day = the_day(day_id)
+    assert day.record is not None
+    minutes = the_slot(day, slot_id).minutes
+    subject = slot_subject(day_id, slot_id)
+    require(may_take_register(slots.state(subject), session_id), "Only the leader marks this.")
+    command = domain.MarkAttendance(
+        person_id,
+        session_id,
+        body["mark"],
+        minutes,
+        day.record.date,
+        datetime.now(LONDON).date(),
+        body["walk_in"],
+    )
+    return accepted(slots.execute(subject, command), id=person_id)
+
+
+# Attending the day
+@blp.put("/days/<day_id>/attendance")
+@blp.arguments(AttendanceIn)
+@blp.response(200, Created)
+def confirm_attendance(body: dict, day_id: str) -> Response:
+    """Say whether I attend the day, and my dietary needs (for lunch numbers)."""
+    me = identity()
+    day = the_day(day_id)
+    first_slot = min(day.slots.values(), key=lambda s: s.starts)
+    command = domain.ConfirmAttendance(
+        day_id, me.person_id, me.school_id, body["attending"], body["dietary"],
+        window(day, first_slot.slot_id),
+    )  # fmt: skip
+    subject = attendees.subject("trustdays", "day", day_id, "attendee", me.person_id)
+    return accepted(attendees.execute(subject, command), id=me.person_id)

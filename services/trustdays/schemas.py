@@ -1,0 +1,125 @@
+"""What the trust days' API takes and gives."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.trustdays.events import (
+    AUDIENCES,
+    COMMUNITIES,
+    MARKS,
+    MODES,
+    PHASES,
+    SLOT_KINDS,
+    TERMS,
+    TIME,
+)
+
+TEXT = validate.Length(min=1, max=200)
+
+
+class SlotIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(SLOT_KINDS))
+    title = fields.String(required=True, validate=TEXT)
+    starts = fields.String(required=True, validate=TIME, metadata={"example": "10:15"})
+    ends = fields.String(required=True, validate=TIME, metadata={"example": "11:30"})
+
+
+class DayIn(Schema):
+    date = fields.Date(required=True)
+    academic_year = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Like 2026-27.")
+    )
+    term = fields.Integer(required=True, validate=validate.OneOf(TERMS))
+    title = fields.String(required=True, validate=TEXT)
+    theme = fields.String(required=True, validate=TEXT)
+    venue = fields.String(required=True, validate=TEXT)
+    opens = fields.AwareDateTime(required=True, metadata={"description": "booking opens"})
+    closes = fields.AwareDateTime(required=True, metadata={"description": "booking closes"})
+
+
+class NewDayIn(DayIn):
+    slots = fields.List(fields.Nested(SlotIn), required=True, validate=validate.Length(min=1))
+
+
+class ReasonIn(Schema):
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class LeaderIn(Schema):
+    person_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "None: an external facilitator"},
+    )
+    name = fields.String(required=True, validate=TEXT)
+
+
+class SessionIn(Schema):
+    title = fields.String(required=True, validate=TEXT)
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
+    leader = fields.Nested(LeaderIn, required=True)
+    room = fields.String(required=True, validate=TEXT)
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=2000))
+    audience = fields.String(load_default="all", validate=validate.OneOf(AUDIENCES))
+    phase = fields.String(load_default="all", validate=validate.OneOf(PHASES))
+    mode = fields.String(load_default="in_person", validate=validate.OneOf(MODES))
+
+
+class PlaceIn(Schema):
+    person_id = fields.String(
+        load_default=None, metadata={"description": "someone else (CPD manager); default: me"}
+    )
+
+
+class MoveIn(PlaceIn):
+    session_id = fields.String(required=True, metadata={"description": "the session to move to"})
+
+
+class MarkIn(Schema):
+    mark = fields.String(required=True, validate=validate.OneOf(MARKS))
+    walk_in = fields.Boolean(load_default=False)
+
+
+class AttendanceIn(Schema):
+    attending = fields.Boolean(required=True)
+    dietary = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class Created(Schema):
+    seq = fields.Integer()
+    events = fields.List(fields.String())
+    id = fields.String()
+
+
+class Booked(Schema):
+    seq = fields.Integer()
+    events = fields.List(fields.String())
+    place = fields.String(metadata={"description": "seat, waitlist or none"})
+
+
+class SessionOut(SessionIn):
+    session_id = fields.String()
+    booked = fields.Integer()
+    waiting = fields.Integer()
+    seats_left = fields.Integer()
+    cancelled = fields.Boolean()
+
+
+class SlotOut(SlotIn):
+    slot_id = fields.String()
+    sessions = fields.List(fields.Nested(SessionOut))
+    my_place = fields.Dict(allow_none=True)
+
+
+class DayOut(DayIn):
+    day_id = fields.String()
+    status = fields.String()
+    slots = fields.List(fields.Nested(SlotOut))
+
+
+class RegisterLine(Schema):
+    person_id = fields.String()
+    mark = fields.String(allow_none=True)
+    walk_in = fields.Boolean()

@@ -1,0 +1,87 @@
+"""The trust days service on real sockets, and a PD day open for booking to try it on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from events.config import Settings
+from events.store import StreamSettings
+from services.trustdays import create_app
+from tests.support.http import serve
+from tests.support.identity import SECRET_KEY, signed, someone
+
+MANAGER_ID = "00000000-0000-7000-8000-00000000c0de"
+
+
+def manager() -> dict[str, str]:
+    """The CPD manager's identity, signed now (a signed identity lives a minute)."""
+    return signed(someone("cpd_manager", person_id=MANAGER_ID, school_id=None, name="Priya Shah"))
+
+
+def staff(person_id: str, *roles: str) -> dict[str, str]:
+    return signed(someone(*roles, person_id=person_id))
+
+
+@contextmanager
+def trustdays(nats_url: str, stream: StreamSettings, apps: int = 1) -> Iterator[list[str]]:
+    """`apps` instances of the service (each with its own command loop, as separate
+    processes would have) on the same stream; their base URLs."""
+    settings = Settings(nats_url, "sqlite://", stream, SECRET_KEY)
+    with ExitStack() as stack:
+        yield [stack.enter_context(serve(create_app(settings))) for _ in range(apps)]
+
+
+def day_fields(**changes) -> dict:
+    today = datetime.now(UTC)
+    the_day = (today + timedelta(days=30)).date()
+    return {
+        "date": the_day.isoformat(),
+        "academic_year": "2026-27",
+        "term": 2,
+        "title": "Autumn PD day",
+        "theme": "Attendance",
+        "venue": "Calder Valley Academy",
+        "opens": (today - timedelta(hours=1)).isoformat(),
+        "closes": (today + timedelta(days=20)).isoformat(),
+        "slots": [
+            {"kind": "keynote", "title": "Keynote", "starts": "09:00", "ends": "10:00"},
+            {"kind": "breakout", "title": "Breakout 1", "starts": "10:15", "ends": "11:30"},
+        ],
+        **changes,
+    }
+
+
+def session_fields(title: str = "Adaptive teaching", capacity: int = 30, **changes) -> dict:
+    return {
+        "title": title,
+        "description": "Practical strategies.",
+        "community": "send",
+        "leader": {"person_id": "leader-1", "name": "Lee Leader"},
+        "room": "Room 1",
+        "capacity": capacity,
+        **changes,
+    }
+
+
+def open_day(client: httpx.Client, sessions: int = 5, capacity: int = 30) -> dict:
+    """A published day whose window is open: its ids, and the breakout's session ids."""
+    planned = client.post("/days", json=day_fields(), headers=manager())
+    assert planned.status_code == 201, planned.text
+    day_id = planned.json()["id"]
+    day = client.get(f"/days/{day_id}", headers=manager()).json()
+    breakout = next(s for s in day["slots"] if s["kind"] == "breakout")["slot_id"]
+    session_ids = []
+    for n in range(sessions):
+        added = client.post(
+            f"/days/{day_id}/slots/{breakout}/sessions",
+            json=session_fields(f"Session {n + 1}", capacity),
+            headers=manager(),
+        )
+        assert added.status_code == 201, added.text
+        session_ids.append(added.json()["id"])
+    assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
+    return {"day_id": day_id, "slot_id": breakout, "sessions": session_ids}
