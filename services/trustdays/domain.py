@@ -367,16 +367,19 @@ def _then(state: SlotState, events: Sequence[Event]) -> SlotState:
     return SlotDecider().fold(events, state)
 
 
-def _promote(state: SlotState, session_id: str) -> list[Event]:
-    """Free seats go to the first people waiting who hold no seat in this slot yet."""
+def _promote(state: SlotState, freed: str) -> list[Event]:
+    """Free seats go at once to the first people waiting who hold no seat in this slot:
+    in the session that freed a seat first, then in any other (someone who just gave up
+    their seat may be waiting for a session with a seat free)."""
     promoted: list[Event] = []
-    while state.free(session_id) > 0:
-        first = next((p for p in state.waiting(session_id) if p not in state.holder), None)
-        if first is None:
-            break
-        event = Event("PromotedFromWaitlist", {"person_id": first, "session_id": session_id})
-        promoted.append(event)
-        state = _then(state, [event])
+    for session_id in (freed, *(s for s in state.sessions if s != freed)):
+        while state.free(session_id) > 0:
+            first = next((p for p in state.waiting(session_id) if p not in state.holder), None)
+            if first is None:
+                break
+            event = Event("PromotedFromWaitlist", {"person_id": first, "session_id": session_id})
+            promoted.append(event)
+            state = _then(state, [event])
     return promoted
 
 

@@ -130,6 +130,20 @@ def test_the_first_waiting_who_already_has_a_seat_in_the_slot_is_passed_over():
     )
 
 
+def test_giving_up_a_seat_lets_you_take_the_free_one_you_were_waiting_for():
+    state = given(
+        *added(session("a"), session("b", capacity=1)),
+        booked("amy", "a"),
+        booked("bob", "b"),
+        waiting("amy", "b"),
+        Event("BookingCancelled", place("bob", "b", reason="cancelled")),  # amy was passed over
+    )
+    assert when(CancelPlace("amy", "a", OPEN), state) == [
+        ("BookingCancelled", place("amy", "a", reason="cancelled")),
+        ("PromotedFromWaitlist", place("amy", "b")),
+    ]
+
+
 def test_leaving_a_waitlist_is_its_own_fact():
     state = given(*added(session("a", capacity=1)), booked("amy", "a"), waiting("bob", "a"))
     assert when(CancelPlace("bob", "a", OPEN), state) == [

@@ -1,0 +1,147 @@
+"""The morning bookings open: over 100 concurrent clients through the real HTTP API, two
+instances of the service (as two processes would be), booking, cancelling, moving and
+rebooking at random, some retrying with the same idempotency key. Then an independent
+replay of the log, which knows nothing of the deciders, checks that no rule ever broke.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from tests.trustdays.service import manager, open_day, staff, trustdays
+
+CLIENTS = 120
+STAFF = 400
+SESSIONS = 5
+CAPACITY = 30
+ACTIONS_PER_PERSON = 6
+
+
+@dataclass
+class Acknowledged:
+    key: str
+    seq: int
+    events: list[str]
+
+
+@dataclass
+class Client:
+    urls: list[str]
+    day: dict
+    rng: random.Random
+    acknowledged: list[Acknowledged] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def run(self, people: list[str]) -> None:
+        with httpx.Client(timeout=60) as http:
+            for _ in range(ACTIONS_PER_PERSON):
+                for person in people:
+                    self.act(http, person)
+
+    def act(self, http: httpx.Client, person: str) -> None:
+        base = f"{self.rng.choice(self.urls)}/days/{self.day['day_id']}/slots/{self.day['slot_id']}"
+        session = self.rng.choice(self.day["sessions"])
+        roll = self.rng.random()
+        if roll < 0.55:
+            method, url, body = "POST", f"{base}/sessions/{session}/places", {}
+        elif roll < 0.85:
+            method, url, body = "DELETE", f"{base}/sessions/{session}/places/{person}", None
+        else:
+            method, url, body = "POST", f"{base}/moves", {"session_id": session}
+        key = uuid.uuid4().hex
+        for _ in range(2 if self.rng.random() < 0.25 else 1):  # some retry with the same key
+            headers = {**staff(person), "Idempotency-Key": key}
+            answer = http.request(method, url, json=body, headers=headers)
+            if answer.status_code in (200, 201):
+                reply = answer.json()
+                self.acknowledged.append(Acknowledged(key, reply["seq"], reply["events"]))
+            elif answer.status_code not in (404, 409):  # rules refused: expected in a rush
+                self.failures.append(f"{method} {url}: {answer.status_code} {answer.text}")
+
+
+def replay(events) -> dict[str, int]:
+    """Walk the log as it happened, checking every rule after every event."""
+    capacity: dict[str, int] = {}
+    seats: dict[str, list[str]] = defaultdict(list)
+    holder: dict[str, str] = {}
+    waiting: dict[str, list[str]] = defaultdict(list)
+    last_of_command = {event.seq: event for event in events}
+    for event in events:
+        data = event.data
+        person, session = data.get("person_id"), data.get("session_id")
+        match event.type:
+            case "SessionAdded" | "SessionUpdated":
+                capacity[session] = data["capacity"]
+            case "SessionBooked":
+                assert person not in holder, f"{person} holds two seats in one slot"
+                assert person not in waiting[session], f"{person} booked while waiting"
+                seats[session].append(person)
+                holder[person] = session
+            case "PromotedFromWaitlist":
+                first = next(p for p in waiting[session] if p not in holder)
+                assert person == first, f"{person} promoted before {first}"
+                waiting[session].remove(person)
+                seats[session].append(person)
+                holder[person] = session
+            case "BookingCancelled":
+                seats[session].remove(person)
+                del holder[person]
+            case "WaitlistJoined":
+                assert person not in waiting[session], f"{person} waits twice"
+                assert len(seats[session]) >= capacity[session], "waitlisted with seats free"
+                waiting[session].append(person)
+            case "WaitlistLeft":
+                waiting[session].remove(person)
+        for session_id, held in seats.items():
+            assert len(held) <= capacity[session_id], f"{session_id} over capacity"
+        if event is not last_of_command.get(event.seq):
+            continue  # a command's own events may pass through a freed seat on the way
+        for session_id, queue in waiting.items():
+            free = capacity.get(session_id, 0) - len(seats[session_id])
+            eligible = [p for p in queue if p not in holder]
+            assert not (free > 0 and eligible), f"{session_id} left a seat free with people waiting"
+    return {session_id: len(held) for session_id, held in seats.items()}
+
+
+@pytest.mark.slow
+def test_a_booking_rush_breaks_no_rule(nats, nats_server, store, stream_settings):
+    with trustdays(nats_server.url, stream_settings, apps=2) as urls:
+        with httpx.Client(base_url=urls[0]) as setup:
+            day = open_day(setup, sessions=SESSIONS, capacity=CAPACITY)
+        people = [f"person-{n:03d}" for n in range(STAFF)]
+        clients = [Client(urls, day, random.Random(n)) for n in range(CLIENTS)]
+        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+            done = [pool.submit(client.run, people[n::CLIENTS]) for n, client in enumerate(clients)]
+            for future in done:
+                future.result()
+        shown = httpx.get(f"{urls[0]}/days/{day['day_id']}", headers=manager()).json()
+
+    failures = [failure for client in clients for failure in client.failures]
+    assert failures == []
+    subject = store.subject("trustdays", "day", day["day_id"], "slot", day["slot_id"])
+    events, _ = nats.run(store.load(subject))
+    seats_held = replay(events)
+
+    acknowledged = [ack for client in clients for ack in client.acknowledged]
+    assert len(acknowledged) > STAFF
+    by_key: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        if event.causation_id:
+            by_key[event.causation_id].add(event.seq)
+    for ack in acknowledged:
+        if ack.events:
+            assert by_key[ack.key] == {ack.seq}, f"{ack.key} is not in the log exactly once"
+        elif ack.key in by_key:
+            assert by_key[ack.key] == {ack.seq}, f"a retry of {ack.key} answered another seq"
+
+    breakout = next(s for s in shown["slots"] if s["slot_id"] == day["slot_id"])
+    assert {s["session_id"]: s["booked"] for s in breakout["sessions"]} == seats_held
+    kinds = {event.type for event in events}
+    assert {"WaitlistJoined", "PromotedFromWaitlist", "BookingCancelled"} <= kinds, "a real rush"
