@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -74,6 +75,8 @@ class Aggregate(Generic[State]):
     state: State
     seq: int = 0
     commands: dict[str, int] = field(default_factory=dict)
+    checked_at: float = 0.0
+    """When (time.monotonic) this state was last known to be the head of the log."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,14 @@ class CommandLoop(Generic[State, Command]):
                 del self._turns[subject]
             else:
                 self._turns[subject] = (lock, users - 1)
+
+    def recent(self, subject: str, max_age: float) -> Aggregate[State] | None:
+        """The cached aggregate if it was the head of the log at most `max_age` s ago. Safe
+        from any thread: one dict read, no awaiting."""
+        cached = self._cache.get(subject)
+        if cached is not None and time.monotonic() - cached.checked_at <= max_age:
+            return cached
+        return None
 
     async def load(self, subject: str) -> Aggregate[State]:
         """The aggregate at the head of the log (fetching only what the cache lacks)."""
@@ -186,13 +197,15 @@ class CommandLoop(Generic[State, Command]):
         commands = aggregate.commands
         if meta.causation_id:
             commands = {**commands, meta.causation_id: seq}
-        return Aggregate(self.decider.fold(events, aggregate.state), seq, commands)
+        state = self.decider.fold(events, aggregate.state)
+        return Aggregate(state, seq, commands, time.monotonic())
 
     async def _catch_up(self, subject: str, aggregate: Aggregate[State]) -> Aggregate[State]:
         recorded, seq = await self.store.load(subject, after=aggregate.seq)
         commands = dict(aggregate.commands)
         commands.update({e.causation_id: e.seq for e in recorded if e.causation_id})
-        aggregate = Aggregate(self.decider.fold(recorded, aggregate.state), seq, commands)
+        state = self.decider.fold(recorded, aggregate.state)
+        aggregate = Aggregate(state, seq, commands, time.monotonic())
         self._remember(subject, aggregate)
         return aggregate
 

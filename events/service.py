@@ -160,10 +160,11 @@ class Commands(Generic[State, Command]):
         meta = Metadata(actor=identity().person_id)
         return connection.run(loop.execute(subject, command, idempotency_key(), meta))
 
-    def state(self, subject: str) -> State:
-        """The aggregate's state at the head of the log."""
+    def state(self, subject: str, max_age: float = 0.0) -> State:
+        """The aggregate's state at the head of the log (or known to be, `max_age` s ago)."""
         connection, loop = self._loop()
-        return connection.run(loop.load(subject)).state
+        recent = loop.recent(subject, max_age) if max_age else None
+        return (recent or connection.run(loop.load(subject))).state
 
     def _loop(self) -> tuple[NatsThread, CommandLoop[State, Command]]:
         # One loop per app and process: after a gunicorn fork the parent's is not ours.

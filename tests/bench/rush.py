@@ -1,0 +1,185 @@
+"""The morning bookings open: 2,000 staff book a session in each breakout slot of a day of
+60 sessions, 50 clients at a time, straight to the trust days service under gunicorn as
+deployed. Prints bookings/s and p50/p99 latency beside the raw JetStream publish rate of
+the same run, then replays the log to count broken rules (targets: >= 500 bookings/s,
+p99 < 150 ms, zero broken rules)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from events import EventStore, StreamSettings
+from events.connection import connect
+from events.embedded import free_port
+from tests.bench.report import heading, rate, timed
+from tests.support.identity import SECRET_KEY
+from tests.trustdays.replay import replay
+from tests.trustdays.service import day_fields, manager, session_fields, staff
+
+STAFF = 2_000
+CLIENTS = 50
+SLOTS = 3
+SESSIONS_PER_SLOT = 20
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+
+
+def start_service(nats_url: str, stream: StreamSettings, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "NATS_URL": nats_url,
+        "STAFFROOM_STREAM": stream.name,
+        "STAFFROOM_SUBJECT_PREFIX": stream.prefix,
+        "STAFFROOM_SECRET_KEY": SECRET_KEY,
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--config", str(DEPLOY / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}",
+        "--access-logfile", "/dev/null",
+        "services.trustdays:create_app()",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+
+def wait_for_service(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the trust days service did not start")
+
+
+def plan_the_day(url: str) -> dict:
+    """A published day with three breakout slots of 20 sessions, seats for everyone."""
+    timetable = [{"kind": "keynote", "title": "Keynote", "starts": "09:00", "ends": "09:45"}]
+    timetable += [
+        {"kind": "breakout", "title": f"Breakout {n}", "starts": f"1{n}:00", "ends": f"1{n}:50"}
+        for n in range(SLOTS)
+    ]
+    with httpx.Client(base_url=url, timeout=30) as client:
+        day_id = client.post("/days", json=day_fields(slots=timetable), headers=manager()).json()[
+            "id"
+        ]
+        day = client.get(f"/days/{day_id}", headers=manager()).json()
+        breakouts = [s["slot_id"] for s in day["slots"] if s["kind"] == "breakout"]
+        sessions = {}
+        for slot_id in breakouts:
+            sessions[slot_id] = [
+                client.post(
+                    f"/days/{day_id}/slots/{slot_id}/sessions",
+                    json=session_fields(f"Session {n}", capacity=STAFF // SESSIONS_PER_SLOT + 10),
+                    headers=manager(),
+                ).json()["id"]
+                for n in range(SESSIONS_PER_SLOT)
+            ]
+        client.post(f"/days/{day_id}/publish", headers=manager())
+    return {"day_id": day_id, "sessions": sessions}
+
+
+async def book_everyone(url: str, day: dict) -> tuple[list[float], int]:
+    """Each person books one session in each slot (popular sessions more often)."""
+    rng = random.Random(1)
+    work = [
+        (f"person-{n:04d}", slot_id, rng.choices(ids, weights=range(len(ids), 0, -1))[0])
+        for n in range(STAFF)
+        for slot_id, ids in day["sessions"].items()
+    ]
+    rng.shuffle(work)
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in work:
+        queue.put_nowait(item)
+    latencies: list[float] = []
+    errors = 0
+
+    async def client() -> None:
+        nonlocal errors
+        limits = httpx.Limits(max_connections=1)
+        async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
+            while not queue.empty():
+                person, slot_id, session_id = queue.get_nowait()
+                path = f"/days/{day['day_id']}/slots/{slot_id}/sessions/{session_id}/places"
+                headers = {**staff(person), "Idempotency-Key": uuid.uuid4().hex}
+                start = time.perf_counter()
+                answer = await http.post(path, json={}, headers=headers)
+                latencies.append(time.perf_counter() - start)
+                errors += answer.status_code not in (200, 201)
+
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return latencies, errors
+
+
+async def create_stream(nats_url: str, stream: StreamSettings) -> None:
+    nc = await connect(nats_url, name="bench-setup")
+    await EventStore(nc, stream).ensure_stream()
+    await nc.drain()
+
+
+async def raw_publish_rate(nats_url: str, count: int = 5_000) -> float:
+    nc = await connect(nats_url, name="bench-raw")
+    store = EventStore(nc, StreamSettings(name="BENCH_RUSH_RAW", subjects=("benchrushraw.>",)))
+    await store.ensure_stream()
+    with timed() as timer:
+        for n in range(count):
+            await store.js.publish(store.subject("raw", str(n % 60)), b'{"person_id": "x"}' * 8)
+    await nc.drain()
+    return rate("raw js.publish, one at a time (same run)", count, timer.seconds)
+
+
+async def broken_rules(nats_url: str, stream: StreamSettings, day: dict) -> int:
+    nc = await connect(nats_url, name="bench-replay")
+    store = EventStore(nc, stream)
+    broken = 0
+    for slot_id in day["sessions"]:
+        events, _ = await store.load(
+            store.subject("trustdays", "day", day["day_id"], "slot", slot_id)
+        )
+        try:
+            replay(events)
+        except AssertionError as error:
+            print(f"  BROKEN RULE in slot {slot_id}: {error}")
+            broken += 1
+    await nc.drain()
+    return broken
+
+
+def run(nats_url: str) -> None:
+    heading(
+        f"Booking rush: {STAFF:,} staff x {SLOTS} slots into {SLOTS * SESSIONS_PER_SLOT} sessions, "
+        f"{CLIENTS} clients, straight to the service (gunicorn as deployed)"
+    )
+    stream = StreamSettings(
+        name=f"BENCH_RUSH_{uuid.uuid4().hex[:6].upper()}", subjects=("benchrush.>",)
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    asyncio.run(create_stream(nats_url, stream))
+    service = start_service(nats_url, stream, port)
+    try:
+        wait_for_service(url)
+        day = plan_the_day(url)
+        started = time.perf_counter()
+        latencies, errors = asyncio.run(book_everyone(url, day))
+        seconds = time.perf_counter() - started
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+    raw = asyncio.run(raw_publish_rate(nats_url))
+    rate("bookings through HTTP", len(latencies), seconds, raw)
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"  latency p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms; errors {errors}")
+    broken = asyncio.run(broken_rules(nats_url, stream, day))
+    print(f"  broken rules after replaying the log: {broken}")
