@@ -1,0 +1,153 @@
+"""The directory's rules, given/when/then."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+import pytest
+
+from events import CommandRejected, Event
+from services.directory.domain import (
+    AddPerson,
+    AddSchool,
+    DirectoryDecider,
+    GrantRole,
+    ImportStaff,
+    MarkLeft,
+    Person,
+    RevokeRole,
+    School,
+    UpdatePerson,
+    UpdateSchool,
+    person_id_for,
+)
+
+decider = DirectoryDecider()
+ASH = School("ash", "Ash Grove Primary", "primary", "143201", "Halifax")
+BEECH = School("beech", "Beech Hill Academy", "secondary", "143202", "Leeds")
+AMY = Person("amy", "Amy Archer", "Amy.Archer@ash.sch.uk", "ash", "teaching", "Class teacher")
+BEN = Person("ben", "Ben Brook", "ben@ash.sch.uk", "ash", "support", "Teaching assistant")
+CAT = Person("cat", "Cat Cole", "cat@beech.sch.uk", "beech", "teaching", "Teacher of maths")
+CEO = Person("ceo", "Helen Marsh", "helen@trust.org.uk", None, "central", "CEO")
+
+
+def school_added(school: School) -> Event:
+    return Event("SchoolAdded", asdict(school))
+
+
+def joined(person: Person) -> Event:
+    return Event("PersonJoined", {**asdict(person), "subjects": list(person.subjects)})
+
+
+def left(person: Person) -> Event:
+    return Event("PersonLeft", {"person_id": person.person_id})
+
+
+TRUST = [school_added(ASH), school_added(BEECH), *map(joined, (AMY, BEN, CAT, CEO))]
+
+
+def when(command: object, *history: Event) -> list[tuple[str, str]]:
+    """The events decided, by type and whose (person or school id)."""
+    decided = decider.decide(command, decider.fold(history))
+    return [(e.type, e.data.get("person_id") or e.data.get("school_id")) for e in decided]
+
+
+def refused(command: object, *history: Event) -> tuple[str, int]:
+    with pytest.raises(CommandRejected) as rejection:
+        decider.decide(command, decider.fold(history))
+    return rejection.value.rule, rejection.value.status
+
+
+def test_a_school_is_added_once_and_its_urn_is_its_own():
+    assert when(AddSchool(ASH)) == [("SchoolAdded", "ash")]
+    assert refused(AddSchool(ASH), *TRUST) == ("school_exists", 409)
+    assert refused(AddSchool(replace(BEECH, school_id="oak")), *TRUST)[0] == "urn_taken"
+    assert refused(UpdateSchool(replace(ASH, school_id="oak")), *TRUST) == ("unknown_school", 404)
+    assert when(UpdateSchool(ASH), *TRUST) == []
+    assert when(UpdateSchool(replace(ASH, town="Sowerby")), *TRUST) == [("SchoolUpdated", "ash")]
+
+
+def test_a_work_email_is_unique_whatever_its_case():
+    twin = replace(AMY, person_id="amy2", email="amy.archer@ASH.sch.uk")
+    assert refused(AddPerson(twin), *TRUST)[0] == "email_taken"
+    assert refused(AddPerson(AMY), *TRUST)[0] == "person_exists"
+    assert refused(AddPerson(replace(twin, email="x@y.uk", school_id="oak")), *TRUST) == (
+        "unknown_school",
+        422,
+    )
+
+
+def test_changing_an_email_frees_the_old_one():
+    renamed = replace(AMY, email="amy.smith@ash.sch.uk")
+    history = [*TRUST, Event("PersonUpdated", asdict(renamed) | {"subjects": []})]
+    newcomer = replace(AMY, person_id="new", email="amy.archer@ash.sch.uk")
+    assert when(AddPerson(newcomer), *history) == [("PersonJoined", "new")]
+
+
+def test_an_update_is_decided_only_when_something_changed():
+    assert when(UpdatePerson(AMY), *TRUST) == []
+    assert when(UpdatePerson(replace(AMY, job_title="Deputy head")), *TRUST) == [
+        ("PersonUpdated", "amy")
+    ]
+    assert refused(UpdatePerson(replace(AMY, person_id="nobody")), *TRUST)[0] == "unknown_person"
+
+
+def test_someone_leaves_once_and_a_corrected_leaver_stays_left():
+    assert when(MarkLeft("amy"), *TRUST) == [("PersonLeft", "amy")]
+    assert refused(MarkLeft("amy"), *TRUST, left(AMY))[0] == "already_left"
+    corrected = Event("PersonUpdated", asdict(replace(AMY, name="Amy A")) | {"subjects": []})
+    assert not decider.fold([*TRUST, left(AMY), corrected]).active("amy")
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        (GrantRole("amy", "staff"), "role_is_implicit"),
+        (GrantRole("amy", "wizard"), "unknown_role"),
+        (GrantRole("amy", "headteacher"), "role_needs_school"),
+        (GrantRole("amy", "cpd_manager", "ash"), "role_is_trust_wide"),
+        (GrantRole("amy", "headteacher", "oak"), "unknown_school"),
+        (GrantRole("nobody", "ceo"), "unknown_person"),
+        (RevokeRole("amy", "network_lead"), "role_not_held"),
+    ],
+)
+def test_a_role_keeps_to_its_rules(command, rule):
+    assert refused(command, *TRUST)[0] == rule
+
+
+def test_roles_are_granted_once_revoked_and_never_to_a_leaver():
+    granted = Event("RoleGranted", {"person_id": "amy", "role": "headteacher", "school_id": "ash"})
+    assert when(GrantRole("amy", "headteacher", "ash"), *TRUST) == [("RoleGranted", "amy")]
+    assert when(GrantRole("amy", "headteacher", "ash"), *TRUST, granted) == []
+    assert when(RevokeRole("amy", "headteacher", "ash"), *TRUST, granted) == [
+        ("RoleRevoked", "amy")
+    ]
+    assert refused(GrantRole("amy", "ceo"), *TRUST, left(AMY))[0] == "person_left"
+
+
+def test_an_import_joins_updates_and_marks_the_missing_as_left():
+    dan = Person("dan", "Dan Dale", "dan@ash.sch.uk", "ash", "teaching", "Class teacher")
+    promoted = replace(AMY, category="leadership")
+    assert when(ImportStaff([promoted, dan], frozenset({"ash"})), *TRUST) == [
+        ("PersonUpdated", "amy"),
+        ("PersonJoined", "dan"),
+        ("PersonLeft", "ben"),  # Cat (another school) and the CEO (central) are untouched
+    ]
+
+
+def test_importing_the_same_staff_again_changes_nothing():
+    assert when(ImportStaff([AMY, BEN], frozenset({"ash"})), *TRUST) == []
+
+
+def test_a_leaver_in_a_new_file_rejoins_and_is_not_left_again():
+    assert when(ImportStaff([AMY, BEN], frozenset({"ash"})), *TRUST, left(BEN)) == [
+        ("PersonRejoined", "ben")
+    ]
+    assert when(ImportStaff([AMY], frozenset({"ash"})), *TRUST, left(BEN)) == []
+    rejoined = Event("PersonRejoined", asdict(BEN) | {"subjects": []})
+    assert decider.fold([*TRUST, left(BEN), rejoined]).active("ben")
+
+
+def test_an_imported_persons_id_comes_from_their_email_in_any_case():
+    assert person_id_for(" Amy.Archer@ash.sch.uk ") == person_id_for("amy.archer@ash.sch.uk")
+    assert person_id_for("amy@ash.sch.uk") != person_id_for("ben@ash.sch.uk")
