@@ -104,3 +104,12 @@ def process_connection(url: str, name: str = "staffroom") -> NatsThread:
             atexit.register(connection.close)
             _process_connection = (os.getpid(), connection)
         return _process_connection[1]
+
+
+def close_process_connection() -> None:
+    """Close this process's connection now (at exit it closes itself)."""
+    global _process_connection
+    with _lock:
+        if _process_connection is not None and _process_connection[0] == os.getpid():
+            _process_connection[1].close()
+        _process_connection = None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from events.connection import NatsThread
+from events.connection import NatsThread, close_process_connection
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats
 from events.store import EventStore, StreamSettings
@@ -31,6 +31,7 @@ DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
     with EmbeddedNats(tmp_path_factory.mktemp("nats")) as server:
         yield server
+        close_process_connection()  # the served apps' connection, before its server goes
 
 
 @pytest.fixture(scope="session")
