@@ -181,7 +181,8 @@ class CommandLoop(Generic[State, Command]):
                     subject, events, aggregate.seq, idempotency_key, meta
                 )
             except ConcurrencyConflict:
-                await asyncio.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
+                if attempt:  # the first retry goes at once: the other writer has just finished
+                    await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
                 aggregate, fresh = await self._catch_up(subject, aggregate), True
                 continue
             if appended.duplicate:
