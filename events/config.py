@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,16 @@ from nats.js import api
 from events.store import StreamSettings
 
 VAR_DIR = Path(os.environ.get("STAFFROOM_VAR", "var")).resolve()
+SERVICE_PREFIX, SERVICE_SUFFIX = "STAFFROOM_SERVICE_", "_URL"
+
+
+def service_urls(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Where each service listens, by name: STAFFROOM_SERVICE_<NAME>_URL."""
+    return {
+        key.removeprefix(SERVICE_PREFIX).removesuffix(SERVICE_SUFFIX).lower(): url
+        for key, url in environ.items()
+        if key.startswith(SERVICE_PREFIX) and key.endswith(SERVICE_SUFFIX)
+    }
 
 
 class MissingSetting(Exception):

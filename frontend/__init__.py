@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 from flask import Flask, Response, abort, g, request
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from events.config import Settings
+from events.config import Settings, service_urls
 from events.db import create_db_engine
+from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
+from frontend.feeds import feeds
+from frontend.mycpd import mycpd
+from frontend.overview import overview
 from frontend.pages import pages
+from frontend.programme import programme
+from frontend.register import register
 
 PACKAGE_DIR = Path(__file__).parent
 """Holds migrations/versions: pass it to events.db.migrate."""
 
 SCHOOL_TIME = ZoneInfo("Europe/London")
-OPEN_ENDPOINTS = {"static"}
-"""Served without a signed-in person (calendar feeds will join: their URL holds a secret)."""
+OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
+"""Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
 
 
 def school_time(moment: datetime | None) -> str:
@@ -32,7 +39,12 @@ def school_time(moment: datetime | None) -> str:
     return moment.astimezone(SCHOOL_TIME).strftime("%d %b %Y, %H:%M:%S")
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def create_app(settings: Settings | None = None, services: dict[str, str] | None = None) -> Flask:
+    """The frontend; `services` are the URLs of the services its pages send commands to."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     Htmx(app)
@@ -40,8 +52,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.extensions["settings"] = settings
     app.extensions["engine"] = create_db_engine(settings.database_url)
+    app.extensions["services"] = service_urls() if services is None else services
+    app.extensions["service_client"] = httpx.Client(
+        timeout=httpx.Timeout(10.0, connect=2.0), limits=httpx.Limits(max_keepalive_connections=20)
+    )
     app.jinja_env.filters["school_time"] = school_time
-    app.register_blueprint(pages)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals["form_key"] = new_id  # each form's Idempotency-Key
+    for blueprint in (pages, programme, mycpd, register, overview, feeds):
+        app.register_blueprint(blueprint)
     signer = IdentitySigner(settings.require_secret_key())
 
     @app.before_request

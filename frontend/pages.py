@@ -7,7 +7,9 @@ from flask import Blueprint, abort, current_app, g, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
+from frontend import pd_days
 from frontend.health import read_health
+from frontend.readmodels import engine
 from frontend.staff import readable_schools, roles_of, school_choices, search_staff
 
 pages = Blueprint("pages", __name__)
@@ -18,7 +20,8 @@ def index() -> str:
     health = read_health(current_app.extensions["settings"], current_app.extensions["engine"])
     if request.htmx and request.htmx.target == "health":
         return render_block("index.html", "health", health=health)
-    return render_template("index.html", health=health)
+    days = pd_days.listed_days(engine(), drafts=g.identity.holds("cpd_manager"))
+    return render_template("index.html", health=health, days=days)
 
 
 @pages.get("/staff")

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, bindparam, delete, insert, update
 import services.directory.events  # noqa: F401  (registers the directory's event types)
 from events.envelope import RecordedEvent
 from events.projection import Projection
-from frontend.readmodels import log_event_counts, people, role_grants, schools
+from frontend.readmodels import feed_tokens, log_event_counts, people, role_grants, schools
+from frontend.trustdays_projection import trustdays
 
 
 def count_event(connection: Connection, event: RecordedEvent) -> None:
@@ -101,9 +102,20 @@ def role_revoked(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(DELETE_GRANT, grant)
 
 
+DELETE_FEED_TOKEN = delete(feed_tokens).where(feed_tokens.c.person_id == bindparam("key"))
+
+
+def feed_token_issued(connection: Connection, event: RecordedEvent) -> None:
+    """The new secret replaces the old one, which stops working at once."""
+    person_id = event.data["person_id"]
+    connection.execute(DELETE_FEED_TOKEN, {"key": person_id})
+    row = {"person_id": person_id, "token": event.data["token"], "issued_at": event.occurred_at}
+    connection.execute(insert(feed_tokens), row)
+
+
 directory = Projection(
     name="directory",
-    tables=[schools, people, role_grants],
+    tables=[schools, people, role_grants, feed_tokens],
     handlers={
         "SchoolAdded": put_school,
         "SchoolUpdated": put_school,
@@ -113,10 +125,11 @@ directory = Projection(
         "PersonLeft": person_left,
         "RoleGranted": role_granted,
         "RoleRevoked": role_revoked,
+        "FeedTokenIssued": feed_token_issued,
     },
 )
 
-PROJECTIONS: list[Projection] = [log_stats, directory]
+PROJECTIONS: list[Projection] = [log_stats, directory, trustdays]
 
 
 def by_name(name: str) -> Projection:

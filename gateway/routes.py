@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SERVICE_PREFIX, SERVICE_SUFFIX = "STAFFROOM_SERVICE_", "_URL"
+from events.config import service_urls
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,8 @@ class Routes:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Routes:
-        services = {
-            key.removeprefix(SERVICE_PREFIX).removesuffix(SERVICE_SUFFIX).lower(): url
-            for key, url in environ.items()
-            if key.startswith(SERVICE_PREFIX) and key.endswith(SERVICE_SUFFIX)
-        }
-        return cls(environ.get("STAFFROOM_FRONTEND_URL", "http://127.0.0.1:8001"), services)
+        frontend = environ.get("STAFFROOM_FRONTEND_URL", "http://127.0.0.1:8001")
+        return cls(frontend, service_urls(environ))
 
     def target(self, path: str) -> Target | None:
         """The target of a public path, or None for an /api/ path naming no service."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict
 from typing import Any
 
@@ -12,7 +13,13 @@ from werkzeug.exceptions import NotFound
 from events.envelope import new_id
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
-from services.directory.domain import Directory, DirectoryDecider, Person, School
+from services.directory.domain import (
+    Directory,
+    DirectoryDecider,
+    FeedKeyDecider,
+    Person,
+    School,
+)
 from services.directory.importing import check_file
 from services.directory.schemas import (
     Created,
@@ -29,6 +36,7 @@ from services.directory.schemas import (
 
 blp = Blueprint("directory", __name__, description="Schools, people and their roles.")
 commands = Commands(DirectoryDecider())
+feed_keys = Commands(FeedKeyDecider())
 MAX_IMPORT_EVENTS = 2_000
 """About 400 bytes an event: one import stays well inside NATS's 1 MB message."""
 TRUST_WIDE_READERS = ("trust_admin", "ceo", "cpd_manager")
@@ -130,6 +138,16 @@ def me() -> dict:
     if person is None:
         raise NotFound("You are not in the directory.")
     return person_out(state, person)
+
+
+@blp.post("/me/feed-token")
+@blp.response(201, Created)
+def new_feed_token() -> Response:
+    """A new secret for my calendar feed's address (192 random bits); the old one stops
+    working as soon as the frontend has read this."""
+    me = identity().person_id
+    command = domain.IssueFeedToken(me, secrets.token_urlsafe(24))
+    return accepted(feed_keys.execute(feed_keys.subject("directory", "feed", me), command), 201)
 
 
 @blp.post("/people")

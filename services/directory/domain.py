@@ -262,3 +262,25 @@ def _decide_import(
         ):
             decided.append(Event("PersonLeft", {"person_id": person.person_id}))
     return decided
+
+
+# A person's calendar feed key
+@dataclass(frozen=True)
+class IssueFeedToken:
+    person_id: str
+    token: str
+    """Made by the caller (randomness is I/O): at least 128 random bits."""
+
+
+class FeedKeyDecider(Decider[str | None, IssueFeedToken]):
+    """The current secret of a person's calendar feed; a new one replaces it at once."""
+
+    def initial_state(self) -> str | None:
+        return None
+
+    def decide(self, command: IssueFeedToken, state: str | None) -> Sequence[Event]:
+        data = {"person_id": command.person_id, "token": command.token}
+        return [Event("FeedTokenIssued", data)]
+
+    def evolve(self, state: str | None, event: Fact) -> str | None:
+        return event.data["token"] if event.type == "FeedTokenIssued" else state

@@ -73,3 +73,11 @@ class RoleGranted(RoleFact):
 @registry.event("RoleRevoked")
 class RoleRevoked(RoleFact):
     pass
+
+
+@registry.event("FeedTokenIssued")
+class FeedTokenIssued(Schema):
+    """A person's calendar feed has a new secret: the old one stops working."""
+
+    person_id = fields.String(required=True)
+    token = fields.String(required=True, validate=validate.Length(min=22, max=64))

@@ -26,6 +26,7 @@ GET /people?school=A                    D    D      D     D  D  A       A    A  
 GET /people?school=B                    D    D      D     D  D  D       D    A    A   A
 GET /people?school=central              D    D      D     D  D  D       D    A    A   A
 GET /me                                 D    D      A     A  A  A       A    A    A   A
+POST /me/feed-token                     D    D      A     A  A  A       A    A    A   A
 POST /people at A                       D    D      D     D  D  A       A    D    D   A
 POST /people at B                       D    D      D     D  D  D       D    D    D   A
 PUT /people/<at A>                      D    D      D     D  D  A       A    D    D   A
@@ -109,6 +110,7 @@ REQUESTS: dict[str, Callable[[Trust], Request]] = {
     "GET /people?school=B": lambda t: ("GET", "/people", {"params": {"school": t.b}}),
     "GET /people?school=central": lambda t: ("GET", "/people", {"params": {"school": "central"}}),
     "GET /me": lambda t: ("GET", "/me", {}),
+    "POST /me/feed-token": lambda t: ("POST", "/me/feed-token", {}),
     "POST /people at A": lambda t: ("POST", "/people", {"json": person(t.a)}),
     "POST /people at B": lambda t: ("POST", "/people", {"json": person(t.b)}),
     "PUT /people/<at A>": lambda t: (

@@ -1,0 +1,247 @@
+"""Calendar feeds: a person's own (their booked sessions and the keynote of days they come
+to), the trust's PD days, and one session's "add to calendar" file.
+
+A calendar app carries no cookie: a feed's URL holds the person's secret token, and a new
+token (from My CPD) stops the old one at once. Feeds answer conditional requests with 304;
+a feed is rendered again only when the trust days' projection has moved on (or a day has
+passed, for cancelled events that drop out), so the apps' polling costs two small reads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+from flask import Blueprint, abort, g, request
+from sqlalchemy import and_, func, or_, select
+from werkzeug.wrappers import Response
+
+from events.projection import checkpoint
+from frontend import pd_days
+from frontend.calendar import CalendarEvent, Feed, calendar
+from frontend.readmodels import (
+    engine,
+    feed_tokens,
+    pd_attendees,
+    pd_places,
+    pd_sessions,
+    pd_slots,
+    people,
+)
+from frontend.readmodels import pd_days as days
+
+feeds = Blueprint("feeds", __name__)
+SHOWN_DAYS = ("published", "cancelled")
+DOMAIN = "staffroom"
+
+
+def as_utc(moment: datetime) -> datetime:
+    return pd_days.as_utc(moment)
+
+
+def booking_uid(session_id: str, person_id: str) -> str:
+    """One person's place in one session: the same UID for as long as it exists."""
+    return f"{session_id}.{person_id}@{DOMAIN}"
+
+
+def session_event(row: Any, person_id: str, link: str) -> CalendarEvent:
+    """A session row joined with its slot and day, as a person's event."""
+    cancelled = row.place != "seat" or row.status == "cancelled" or row.day_status == "cancelled"
+    where = "Online" if row.mode == "online" else f"{row.room}, {row.venue}"
+    return CalendarEvent(
+        uid=booking_uid(row.session_id, person_id),
+        summary=row.title,
+        day=row.date,
+        starts=row.starts,
+        ends=row.ends,
+        location=where,
+        description=f"{row.description}\n\nLed by {row.leader_name}. {row.day_title}.".strip(),
+        url=link,
+        cancelled=cancelled,
+        sequence=row.place_sequence + row.sequence + row.day_sequence,
+        changed_at=max(as_utc(row.place_changed), as_utc(row.changed_at), as_utc(row.day_changed)),
+    )
+
+
+def session_rows(person_id: str, session_id: str | None = None) -> list[Any]:
+    """The person's places (held or given up) with session, slot and day; or one session."""
+    columns = (
+        pd_sessions,
+        pd_slots.c.starts,
+        pd_slots.c.ends,
+        days.c.date,
+        days.c.venue,
+        days.c.title.label("day_title"),
+        days.c.status.label("day_status"),
+        days.c.sequence.label("day_sequence"),
+        days.c.changed_at.label("day_changed"),
+    )
+    mine = and_(
+        pd_places.c.session_id == pd_sessions.c.session_id, pd_places.c.person_id == person_id
+    )
+    query = (
+        select(
+            *columns,
+            pd_places.c.place,
+            pd_places.c.sequence.label("place_sequence"),
+            pd_places.c.changed_at.label("place_changed"),
+        )
+        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
+        .join(days, days.c.day_id == pd_sessions.c.day_id)
+        .where(days.c.status.in_(SHOWN_DAYS))
+    )
+    if session_id:
+        query = query.outerjoin(pd_places, mine).where(pd_sessions.c.session_id == session_id)
+    else:
+        query = query.join(pd_places, mine).where(pd_places.c.place.in_(("seat", "cancelled")))
+    with engine().connect() as connection:
+        return list(connection.execute(query))
+
+
+def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
+    """The keynote of each day the person comes to: they said yes, or they hold a seat and
+    have not said no. Saying no (or a cancelled day) keeps it a while as cancelled."""
+    seated_days = select(pd_places.c.day_id).where(
+        pd_places.c.person_id == person_id, pd_places.c.place == "seat"
+    )
+    answer = and_(pd_attendees.c.day_id == days.c.day_id, pd_attendees.c.person_id == person_id)
+    query = (
+        select(
+            days,
+            pd_slots.c.slot_id,
+            pd_slots.c.title.label("slot_title"),
+            pd_slots.c.starts,
+            pd_slots.c.ends,
+            pd_attendees.c.attending,
+            pd_attendees.c.sequence.label("answer_sequence"),
+            pd_attendees.c.changed_at.label("answered_at"),
+        )
+        .join(pd_slots, and_(pd_slots.c.day_id == days.c.day_id, pd_slots.c.kind == "keynote"))
+        .outerjoin(pd_attendees, answer)
+        .where(days.c.status.in_(SHOWN_DAYS))
+        .where(or_(pd_attendees.c.attending.is_not(None), days.c.day_id.in_(seated_days)))
+    )
+    with engine().connect() as connection:
+        rows = list(connection.execute(query))
+    return [
+        CalendarEvent(
+            uid=f"keynote.{row.slot_id}.{person_id}@{DOMAIN}",
+            summary=f"{row.title}: {row.slot_title}",
+            day=row.date,
+            starts=row.starts,
+            ends=row.ends,
+            location=row.venue,
+            description=f"{row.title}. Theme: {row.theme}.",
+            url=link(row.day_id),
+            cancelled=row.attending is False or row.status == "cancelled",
+            sequence=row.sequence + (row.answer_sequence or 0),
+            changed_at=max(as_utc(row.changed_at), as_utc(row.answered_at or row.changed_at)),
+        )
+        for row in rows
+    ]
+
+
+def programme_link(base_url: str) -> Any:
+    return lambda day_id: f"{base_url}days/{day_id}"
+
+
+@lru_cache(maxsize=4096)
+def personal_feed(
+    engine_id: int, person_id: str, name: str, seen: int, today: date, base_url: str
+) -> Feed:
+    """Rendered again only when the projection has moved on (`seen`) or a day has passed."""
+    link = programme_link(base_url)
+    events = [
+        session_event(row, person_id, f"{link(row.day_id)}#session-{row.session_id}")
+        for row in session_rows(person_id)
+    ]
+    events += keynote_events(person_id, link)
+    return calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
+
+
+@lru_cache(maxsize=64)
+def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
+    link = programme_link(base_url)
+    query = select(days).where(days.c.status.in_(SHOWN_DAYS))
+    with engine().connect() as connection:
+        rows = list(connection.execute(query))
+        span = select(
+            pd_slots.c.day_id,
+            func.min(pd_slots.c.starts).label("starts"),
+            func.max(pd_slots.c.ends).label("ends"),
+        ).group_by(pd_slots.c.day_id)
+        spans = {row.day_id: (row.starts, row.ends) for row in connection.execute(span)}
+    events = [
+        CalendarEvent(
+            uid=f"pdday.{row.day_id}@{DOMAIN}",
+            summary=f"{row.title} (PD day)",
+            day=row.date,
+            starts=spans[row.day_id][0],
+            ends=spans[row.day_id][1],
+            location=row.venue,
+            description=f"Theme: {row.theme}. Book your sessions in Staffroom.",
+            url=link(row.day_id),
+            cancelled=row.status == "cancelled",
+            sequence=row.sequence,
+            changed_at=as_utc(row.changed_at),
+        )
+        for row in rows
+    ]
+    return calendar(events, "Trust PD days", datetime.now(UTC))
+
+
+def holder_of(token: str) -> Any:
+    """The person whose current token this is; 404 for an old or unknown one."""
+    query = (
+        select(people.c.person_id, people.c.name)
+        .join(feed_tokens, feed_tokens.c.person_id == people.c.person_id)
+        .where(feed_tokens.c.token == token)
+    )
+    with engine().connect() as connection:
+        person = connection.execute(query).first()
+    if person is None:
+        abort(
+            404,
+            "No calendar has this address: it may have been replaced. Get the new one from My CPD.",
+        )
+    return person
+
+
+def ics(feed: Feed, filename: str | None = None) -> Response:
+    response = Response(feed.body, content_type="text/calendar; charset=utf-8")
+    response.set_etag(feed.etag)
+    response.last_modified = feed.last_modified
+    response.cache_control.no_cache = True  # revalidate every time: a 304 costs little
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+def seen() -> tuple[int, date]:
+    return checkpoint(engine(), "trustdays"), datetime.now(UTC).date()
+
+
+@feeds.get("/feeds/<token>/mine.ics")
+def personal(token: str) -> Response:
+    person = holder_of(token)
+    feed = personal_feed(id(engine()), person.person_id, person.name, *seen(), request.url_root)
+    return ics(feed)
+
+
+@feeds.get("/feeds/<token>/pd-days.ics")
+def trust(token: str) -> Response:
+    holder_of(token)
+    return ics(trust_feed(id(engine()), *seen(), request.url_root))
+
+
+@feeds.get("/days/<day_id>/sessions/<session_id>.ics")
+def session_ics(day_id: str, session_id: str) -> Response:
+    """Add one session to a calendar: a file, not a subscription (it will not update)."""
+    me = g.identity.person_id
+    rows = [row for row in session_rows(me, session_id) if row.day_id == day_id]
+    if not rows or rows[0].place not in ("seat", "cancelled"):
+        abort(404, "You have no place in that session: book it first.")
+    link = f"{programme_link(request.url_root)(day_id)}#session-{session_id}"
+    event = session_event(rows[0], me, link)
+    return ics(calendar([event], None, datetime.now(UTC)), "pd-session.ics")

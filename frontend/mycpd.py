@@ -1,0 +1,137 @@
+"""My CPD: my bookings and waitlist places, whether I come to each day (and what I eat),
+the sessions I attended with my CPD hours, the sessions I lead, and my calendar feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, url_for
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from frontend import pd_days
+from frontend.commands import Refused, send
+from frontend.readmodels import (
+    engine,
+    feed_tokens,
+    pd_attendees,
+    pd_marks,
+    pd_sessions,
+    pd_slots,
+)
+from frontend.readmodels import (
+    pd_days as days,
+)
+
+mycpd = Blueprint("mycpd", __name__)
+DIETARY_MAX = 500
+
+
+def attendance_of(person_id: str) -> dict[str, Any]:
+    query = select(pd_attendees).where(pd_attendees.c.person_id == person_id)
+    with engine().connect() as connection:
+        return {row.day_id: row for row in connection.execute(query)}
+
+
+def attended(person_id: str) -> list[Any]:
+    """Every register mark of mine, with the session and day, newest first."""
+    query = (
+        select(
+            pd_marks,
+            pd_sessions.c.title,
+            pd_slots.c.starts,
+            days.c.date,
+            days.c.title.label("day_title"),
+        )
+        .join(pd_sessions, pd_sessions.c.session_id == pd_marks.c.session_id)
+        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
+        .join(days, days.c.day_id == pd_marks.c.day_id)
+        .where(pd_marks.c.person_id == person_id)
+        .order_by(days.c.date.desc(), pd_slots.c.starts)
+    )
+    with engine().connect() as connection:
+        return list(connection.execute(query))
+
+
+def feed_token(person_id: str) -> str | None:
+    query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
+    with engine().connect() as connection:
+        return connection.scalar(query)
+
+
+def feed_urls(token: str | None) -> dict[str, str]:
+    if token is None:
+        return {}
+    mine = url_for("feeds.personal", token=token, _external=True)
+    trust = url_for("feeds.trust", token=token, _external=True)
+    return {
+        "mine": mine,
+        "mine_webcal": "webcal://" + mine.split("://", 1)[1],
+        "trust": trust,
+        "trust_webcal": "webcal://" + trust.split("://", 1)[1],
+    }
+
+
+def context(**extra: Any) -> dict[str, Any]:
+    me = g.identity.person_id
+    today = datetime.now(UTC).date()
+    upcoming = [d for d in pd_days.listed_days(engine(), since=today) if d.status == "published"]
+    marks = attended(me)
+    return {
+        "bookings": [b for b in pd_days.bookings_of(engine(), me) if b.date >= today],
+        "places": pd_days.places_of(engine(), me),
+        "upcoming": upcoming,
+        "attendance": attendance_of(me),
+        "marks": marks,
+        "cpd_minutes": sum(mark.cpd_minutes for mark in marks),
+        "leading": pd_days.sessions_led_by(engine(), me),
+        "feed": feed_urls(feed_token(me)),
+        "communities": pd_days.COMMUNITY_NAMES,
+        **extra,
+    }
+
+
+@mycpd.get("/my-cpd")
+def page() -> str:
+    return render_template("mycpd.html", **context())
+
+
+@mycpd.post("/days/<day_id>/attendance")
+def confirm_attendance(day_id: str) -> Response | str | tuple[str, int]:
+    """Whether I come to the day, and my dietary needs for the lunch numbers."""
+    choice = request.form.get("attending")
+    dietary = request.form.get("dietary", "").strip()
+    errors = {}
+    if choice not in ("yes", "no"):
+        errors["attending"] = "Say whether you are coming."
+    if len(dietary) > DIETARY_MAX:
+        errors["dietary"] = f"Keep it to {DIETARY_MAX} characters."
+    message, status = "Saved: thank you.", 200
+    if errors:
+        message, status = "Please check the form.", 422
+    else:
+        body = {"attending": choice == "yes", "dietary": dietary}
+        try:
+            send("trustdays", "PUT", f"/days/{day_id}/attendance", body, None, "trustdays")
+        except Refused as refused:
+            message, status = refused.message, refused.status
+    if not request.htmx or request.htmx.boosted:
+        if status == 200:
+            return redirect(url_for(".page", _anchor=f"day-{day_id}"), 303)
+        return render_template(
+            "mycpd.html", **context(errors={day_id: errors}, message=message)
+        ), status
+    shown = context(errors={day_id: errors}, saved={day_id: message}, only=day_id)
+    return render_block("mycpd.html", "attending", **shown), status
+
+
+@mycpd.post("/my-cpd/feed-token")
+def new_feed_token() -> Response | str:
+    """A new secret address for my calendar feeds: the old one stops working at once."""
+    send("directory", "POST", "/me/feed-token", {}, request.form.get("key"), "directory")
+    if not request.htmx or request.htmx.boosted:
+        return redirect(url_for(".page", _anchor="calendar"), 303)
+    return render_block("mycpd.html", "calendar", **context(renewed=True))

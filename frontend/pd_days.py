@@ -1,0 +1,204 @@
+"""Reading the PD days' read models: days, their timetable and sessions, people's places."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Row, and_, func, select
+
+from frontend.readmodels import pd_days, pd_places, pd_sessions, pd_slots
+
+LIVE_PLACES = ("seat", "waitlist")
+
+COMMUNITY_NAMES = {
+    "whole_staff": "Whole staff",
+    "leadership": "Leadership",
+    "primary_english": "Primary English",
+    "primary_maths": "Primary maths",
+    "eyfs": "EYFS",
+    "secondary_english": "Secondary English",
+    "secondary_maths": "Secondary maths",
+    "secondary_science": "Secondary science",
+    "secondary_humanities": "Secondary humanities",
+    "secondary_languages": "Secondary languages",
+    "secondary_arts": "Secondary arts",
+    "pe": "PE",
+    "send": "SEND",
+    "pastoral": "Pastoral support",
+    "teaching_assistants": "Teaching assistants",
+    "finance_hr": "Finance and HR",
+    "it_site": "IT and site teams",
+    "early_career": "Early career teachers",
+    "safeguarding": "Safeguarding",
+}
+AUDIENCE_NAMES = {"all": "All staff", "teaching": "Teaching staff", "support": "Support staff"}
+
+
+@dataclass
+class SlotView:
+    slot: Row
+    sessions: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Place:
+    session_id: str
+    slot_id: str
+    place: str  # seat or waitlist
+    position: int = 0
+    """On a waitlist: 1 for the first in the queue."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def window(day: Row, now: datetime | None = None) -> str:
+    """Where the day's booking stands: draft, cancelled, not_open, open or closed."""
+    if day.status != "published":
+        return day.status
+    now = now or datetime.now(UTC)
+    if now < as_utc(day.opens):
+        return "not_open"
+    return "open" if now < as_utc(day.closes) else "closed"
+
+
+def listed_days(engine: Engine, drafts: bool = False, since: date | None = None) -> Sequence[Row]:
+    query = select(pd_days).order_by(pd_days.c.date)
+    if not drafts:
+        query = query.where(pd_days.c.status != "draft")
+    if since:
+        query = query.where(pd_days.c.date >= since)
+    with engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def find_day(engine: Engine, day_id: str) -> Row | None:
+    with engine.connect() as connection:
+        return connection.execute(select(pd_days).where(pd_days.c.day_id == day_id)).first()
+
+
+def find_session(engine: Engine, day_id: str, session_id: str) -> Row | None:
+    query = select(pd_sessions).where(
+        pd_sessions.c.day_id == day_id, pd_sessions.c.session_id == session_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).first()
+
+
+def timetable(
+    engine: Engine,
+    day_id: str,
+    community: str = "",
+    audience: str = "",
+    slot_id: str = "",
+    changed_after: int = 0,
+) -> list[SlotView]:
+    """The day's slots in time order, each with its sessions (filtered)."""
+    sessions = pd_sessions.c
+    slot_query = select(pd_slots).where(pd_slots.c.day_id == day_id).order_by(pd_slots.c.starts)
+    query = select(pd_sessions).where(sessions.day_id == day_id).order_by(sessions.title)
+    if community:
+        query = query.where(sessions.community == community)
+    if audience:
+        query = query.where(sessions.audience.in_((audience, "all")))
+    if slot_id:
+        slot_query = slot_query.where(pd_slots.c.slot_id == slot_id)
+        query = query.where(sessions.slot_id == slot_id)
+    if changed_after:
+        changed_slots = select(sessions.slot_id).where(
+            sessions.day_id == day_id, sessions.version > changed_after
+        )
+        slot_query = slot_query.where(pd_slots.c.slot_id.in_(changed_slots))
+        query = query.where(sessions.slot_id.in_(changed_slots))
+    with engine.connect() as connection:
+        views = {row.slot_id: SlotView(row) for row in connection.execute(slot_query)}
+        for session in connection.execute(query):
+            views[session.slot_id].sessions.append(session)
+    return list(views.values())
+
+
+def places_of(engine: Engine, person_id: str, day_id: str | None = None) -> dict[str, Place]:
+    """A person's seats and waitlist places (on one day), by session, with their place in
+    each waitlist's queue."""
+    mine, others = pd_places.alias("mine"), pd_places.alias("others")
+    ahead = (
+        select(func.count())
+        .where(
+            others.c.session_id == mine.c.session_id,
+            others.c.place == "waitlist",
+            others.c.queued_seq < mine.c.queued_seq,
+        )
+        .scalar_subquery()
+    )
+    query = select(mine.c.session_id, mine.c.slot_id, mine.c.place, ahead.label("ahead")).where(
+        mine.c.person_id == person_id, mine.c.place.in_(LIVE_PLACES)
+    )
+    if day_id:
+        query = query.where(mine.c.day_id == day_id)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return {
+        row.session_id: Place(
+            row.session_id, row.slot_id, row.place, row.ahead + 1 if row.place == "waitlist" else 0
+        )
+        for row in rows
+    }
+
+
+def seats_held(places: dict[str, Place]) -> dict[str, str]:
+    """Slot to the session the person holds a seat in."""
+    return {p.slot_id: p.session_id for p in places.values() if p.place == "seat"}
+
+
+def sessions_led_by(engine: Engine, person_id: str) -> Sequence[Row]:
+    query = (
+        select(
+            pd_sessions,
+            pd_slots.c.starts,
+            pd_slots.c.ends,
+            pd_days.c.date,
+            pd_days.c.title.label("day_title"),
+        )
+        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
+        .join(pd_days, pd_days.c.day_id == pd_sessions.c.day_id)
+        .where(pd_sessions.c.leader_id == person_id, pd_days.c.status == "published")
+        .order_by(pd_days.c.date, pd_slots.c.starts)
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def bookings_of(engine: Engine, person_id: str) -> Sequence[Row]:
+    """Every seat and waitlist place a person holds, with the session, slot and day."""
+    query = (
+        select(
+            pd_places.c.place,
+            pd_places.c.queued_seq,
+            pd_sessions,
+            pd_slots.c.starts,
+            pd_slots.c.ends,
+            pd_slots.c.title.label("slot_title"),
+            pd_days.c.date,
+            pd_days.c.title.label("day_title"),
+            pd_days.c.venue,
+            pd_days.c.status.label("day_status"),
+        )
+        .join(pd_sessions, pd_sessions.c.session_id == pd_places.c.session_id)
+        .join(pd_slots, pd_slots.c.slot_id == pd_places.c.slot_id)
+        .join(pd_days, pd_days.c.day_id == pd_places.c.day_id)
+        .where(and_(pd_places.c.person_id == person_id, pd_places.c.place.in_(LIVE_PLACES)))
+        .order_by(pd_days.c.date, pd_slots.c.starts)
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def slot_minutes(slot: Any) -> int:
+    hours, minutes = (int(part) for part in slot.starts.split(":"))
+    end_hours, end_minutes = (int(part) for part in slot.ends.split(":"))
+    return (end_hours - hours) * 60 + end_minutes - minutes

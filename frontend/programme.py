@@ -1,0 +1,124 @@
+"""A PD day's programme: the keynote and the slots with their sessions, seats left and the
+person's own choice; book, cancel, move and waitlists in place; seats kept true by polling.
+
+Each action is a plain form (a 303 back to the page) that htmx posts in place: the answer
+is then the slot again, read after the command's write, with a message for the person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, url_for
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+from werkzeug.wrappers import Response
+
+from frontend import pd_days
+from frontend.commands import Refused, send
+from frontend.readmodels import engine
+
+programme = Blueprint("programme", __name__)
+POLL_SECONDS = 3
+"""Another person's booking shows on an open page within this (and well inside 5 s)."""
+
+
+def filters(source: Any) -> dict[str, str]:
+    """The community and audience chosen, from a query or a form (unknown ones: all)."""
+    known = {"community": pd_days.COMMUNITY_NAMES, "audience": pd_days.AUDIENCE_NAMES}
+    return {name: source[name] for name, values in known.items() if source.get(name) in values}
+
+
+def the_day(day_id: str):
+    day = pd_days.find_day(engine(), day_id)
+    if day is None or (day.status == "draft" and not g.identity.holds("cpd_manager")):
+        abort(404, "There is no such PD day.")
+    return day
+
+
+def context(day: Any, shown: dict[str, str], **narrow: Any) -> dict[str, Any]:
+    places = pd_days.places_of(engine(), g.identity.person_id, day.day_id)
+    return {
+        "day": day,
+        "window": pd_days.window(day),
+        "slots": pd_days.timetable(engine(), day.day_id, **shown, **narrow),
+        "places": places,
+        "held": pd_days.seats_held(places),
+        "filters": shown,
+        "communities": pd_days.COMMUNITY_NAMES,
+        "audiences": pd_days.AUDIENCE_NAMES,
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@programme.get("/days/<day_id>")
+def page(day_id: str) -> str:
+    day = the_day(day_id)
+    shown = filters(request.args)
+    if request.htmx and request.htmx.target == "programme":
+        return render_block("programme.html", "programme", **context(day, shown))
+    return render_template("programme.html", **context(day, shown))
+
+
+@programme.get("/days/<day_id>/live")
+def live(day_id: str) -> Response | str:
+    """What changed on the page since version `after`: 204 if nothing (htmx keeps the page
+    as it is), else each slot that changed, swapped in out of band (htmx keeps the focus
+    on a button whose id is still there)."""
+    day = the_day(day_id)
+    after = request.args.get("after", type=int) or 0
+    if day.version <= after:
+        return Response(status=204)
+    changed = context(day, filters(request.args), changed_after=after)
+    return render_block("programme.html", "live", **changed)
+
+
+ACTIONS = ("book", "cancel", "move")
+
+
+@programme.post("/days/<day_id>/sessions/<session_id>/<action>")
+def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str, int]:
+    if action not in ACTIONS:
+        abort(404)
+    day = the_day(day_id)
+    session = pd_days.find_session(engine(), day_id, session_id)
+    if session is None:
+        abort(404, "There is no such session on this PD day.")
+    shown = filters(request.form)
+    try:
+        message = run(action, session, request.form.get("key"))
+        status = 200
+    except Refused as refused:
+        message, status = refused.message, 409 if refused.status < 500 else refused.status
+    if not request.htmx or request.htmx.boosted:
+        if status == 200:
+            anchor = f"session-{session_id}"
+            return redirect(url_for(".page", day_id=day_id, **shown, _anchor=anchor), 303)
+        return render_template("programme.html", **context(day, shown), message=message), status
+    day = the_day(day_id)  # its version now includes the write
+    slot = context(day, shown, slot_id=session.slot_id)
+    fragment = render_block("programme.html", "acted", **slot, message=message, error=status != 200)
+    return fragment, status
+
+
+def run(action: str, session: Any, key: str | None) -> str:
+    """Send the action to the trust days service; what to tell the person."""
+    me = g.identity.person_id
+    places = f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}/places"
+    if action == "book":
+        outcome = send("trustdays", "POST", places, {}, key, read_in="trustdays")
+        if outcome.get("place") == "waitlist":
+            return (
+                f"{session.title} is full: you are on its waitlist. "
+                "If a seat comes free, it is yours at once."
+            )
+        return f"You are booked on {session.title}."
+    if action == "cancel":
+        held = pd_days.places_of(engine(), me, session.day_id).get(session.session_id)
+        send("trustdays", "DELETE", f"{places}/{me}", None, key, read_in="trustdays")
+        if held and held.place == "waitlist":
+            return f"You have left the waitlist for {session.title}."
+        return f"You have given up your place in {session.title}."
+    moves = f"/days/{session.day_id}/slots/{session.slot_id}/moves"
+    send("trustdays", "POST", moves, {"session_id": session.session_id}, key, read_in="trustdays")
+    return f"You have moved to {session.title}."

@@ -1,0 +1,139 @@
+"""A session's register, for its leader or the CPD manager: everyone with a seat, one tap
+for present, late, absent or excused, walk-ins added by email; saved as you go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, url_for
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+from sqlalchemy import and_, or_, select
+from werkzeug.wrappers import Response
+
+from frontend import pd_days
+from frontend.commands import Refused, send
+from frontend.readmodels import engine, pd_marks, pd_places, pd_slots, people, schools
+
+register = Blueprint("register", __name__)
+MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
+
+
+def the_session(day_id: str, session_id: str) -> Any:
+    """The session, if I may take its register: its leader or the CPD manager."""
+    session = pd_days.find_session(engine(), day_id, session_id)
+    if session is None:
+        abort(404, "There is no such session.")
+    me = g.identity
+    if not (me.holds("cpd_manager") or session.leader_id == me.person_id):
+        abort(403, "Only the session's leader or the CPD manager takes its register.")
+    return session
+
+
+def lines(session_id: str, person_id: str | None = None) -> list[Any]:
+    """Everyone with a seat, and walk-ins, with their mark: by name."""
+    seated = and_(pd_places.c.session_id == session_id, pd_places.c.place == "seat")
+    query = (
+        select(
+            people.c.person_id,
+            people.c.name,
+            people.c.job_title,
+            schools.c.name.label("school"),
+            pd_marks.c.mark,
+            pd_marks.c.walk_in,
+        )
+        .select_from(people)
+        .outerjoin(schools, schools.c.school_id == people.c.school_id)
+        .outerjoin(
+            pd_places,
+            and_(pd_places.c.person_id == people.c.person_id, pd_places.c.session_id == session_id),
+        )
+        .outerjoin(
+            pd_marks,
+            and_(pd_marks.c.person_id == people.c.person_id, pd_marks.c.session_id == session_id),
+        )
+        .where(or_(seated, pd_marks.c.session_id == session_id))
+        .order_by(people.c.name)
+    )
+    if person_id:
+        query = query.where(people.c.person_id == person_id)
+    with engine().connect() as connection:
+        return list(connection.execute(query))
+
+
+def context(session: Any, **extra: Any) -> dict[str, Any]:
+    day = pd_days.find_day(engine(), session.day_id)
+    with engine().connect() as connection:
+        slot = connection.execute(
+            select(pd_slots).where(pd_slots.c.slot_id == session.slot_id)
+        ).one()
+    register_lines = lines(session.session_id)
+    return {
+        "day": day,
+        "slot": slot,
+        "minutes": pd_days.slot_minutes(slot),
+        "session": session,
+        "lines": register_lines,
+        "marked": sum(1 for line in register_lines if line.mark),
+        "marks": MARKS,
+        **extra,
+    }
+
+
+@register.get("/days/<day_id>/sessions/<session_id>/register")
+def page(day_id: str, session_id: str) -> str:
+    return render_template("register.html", **context(the_session(day_id, session_id)))
+
+
+def send_mark(session: Any, person_id: str, mark: str, walk_in: bool) -> None:
+    path = (
+        f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}"
+        f"/register/{person_id}"
+    )
+    send("trustdays", "PUT", path, {"mark": mark, "walk_in": walk_in}, None, "trustdays")
+
+
+@register.post("/days/<day_id>/sessions/<session_id>/register/<person_id>")
+def mark(day_id: str, session_id: str, person_id: str) -> Response | str | tuple[str, int]:
+    session = the_session(day_id, session_id)
+    chosen = request.form.get("mark", "")
+    message, status = None, 200
+    if chosen not in MARKS:
+        message, status = "Choose present, late, absent or excused.", 422
+    else:
+        try:
+            send_mark(session, person_id, chosen, walk_in=False)
+        except Refused as refused:
+            message, status = refused.message, refused.status
+    if not request.htmx or request.htmx.boosted:
+        if status == 200:
+            return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
+        return render_template("register.html", **context(session, message=message)), status
+    found = lines(session_id, person_id)
+    if not found:
+        abort(404, "They are not on this register.")
+    shown = context(session, line=found[0], message=message)
+    return render_block("register.html", "line", **shown), status
+
+
+@register.post("/days/<day_id>/sessions/<session_id>/walk-ins")
+def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
+    """Someone came without a seat: find them by work email and mark them present."""
+    session = the_session(day_id, session_id)
+    email = request.form.get("email", "").strip().lower()
+    with engine().connect() as connection:
+        person_id = connection.scalar(select(people.c.person_id).where(people.c.email_key == email))
+    message, status = None, 200
+    if not email or person_id is None:
+        message, status = "Nobody in the trust has that work email: check the spelling.", 422
+    else:
+        try:
+            send_mark(session, person_id, "present", walk_in=True)
+        except Refused as refused:
+            message, status = refused.message, refused.status
+    if status == 200 and (not request.htmx or request.htmx.boosted):
+        return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
+    shown = context(session, walk_in_error=message, email=email if message else "")
+    if not request.htmx or request.htmx.boosted:
+        return render_template("register.html", **shown), status
+    return render_block("register.html", "register", **shown), status

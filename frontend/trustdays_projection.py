@@ -1,0 +1,283 @@
+"""The trust days' projection: PD days, their sessions with seats taken and people waiting,
+everyone's places, register marks and who comes to the day.
+
+Seat and waitlist events name only the person and the session: the day and the slot come
+from the subject they were appended to (`trustdays.day.<day>.slot.<slot>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert, update
+
+import services.trustdays.events  # noqa: F401  (registers the trust days' event types)
+from events.envelope import RecordedEvent
+from events.projection import Handler, Projection
+from frontend.readmodels import pd_attendees, pd_days, pd_marks, pd_places, pd_sessions, pd_slots
+
+DAY_FIELDS = ("date", "academic_year", "term", "title", "theme", "venue", "opens", "closes")
+SESSION_FIELDS = ("title", "description", "community", "room", "capacity")
+SESSION_FIELDS += ("audience", "phase", "mode")
+
+
+def ids(event: RecordedEvent) -> tuple[str, str | None]:
+    """The day and (for a slot's events) the slot an event belongs to, from its subject."""
+    tokens = event.subject.split(".")
+    at = tokens.index("trustdays")
+    day_id = tokens[at + 2]
+    slot_id = tokens[at + 4] if len(tokens) > at + 4 and tokens[at + 3] == "slot" else None
+    return day_id, slot_id
+
+
+TOUCH_DAY = (
+    update(pd_days).where(pd_days.c.day_id == bindparam("key")).values(version=bindparam("seq"))
+)
+
+
+def touching_the_day(handler: Handler) -> Handler:
+    """Every change on a day moves its version, which its open pages poll for."""
+
+    def handle(connection: Connection, event: RecordedEvent) -> None:
+        handler(connection, event)
+        connection.execute(TOUCH_DAY, {"key": ids(event)[0], "seq": event.seq})
+
+    return handle
+
+
+def changed(event: RecordedEvent) -> dict[str, Any]:
+    return {"version": event.seq, "changed_at": event.occurred_at}
+
+
+# The day
+def day_planned(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    day = {f: data[f] for f in DAY_FIELDS}
+    connection.execute(
+        insert(pd_days),
+        {"day_id": data["day_id"], **day, "status": "draft", "sequence": 0, **changed(event)},
+    )
+    for slot in data["slots"]:
+        connection.execute(insert(pd_slots), {"day_id": data["day_id"], **slot})
+
+
+def change_day(connection: Connection, event: RecordedEvent, **values: Any) -> None:
+    connection.execute(
+        update(pd_days)
+        .where(pd_days.c.day_id == event.data["day_id"])
+        .values(sequence=pd_days.c.sequence + 1, **changed(event), **values)
+    )
+
+
+def day_updated(connection: Connection, event: RecordedEvent) -> None:
+    change_day(connection, event, **{f: event.data[f] for f in DAY_FIELDS})
+
+
+def slot_added(connection: Connection, event: RecordedEvent) -> None:
+    connection.execute(insert(pd_slots), dict(event.data))
+
+
+def day_published(connection: Connection, event: RecordedEvent) -> None:
+    change_day(connection, event, status="published")
+
+
+def day_cancelled(connection: Connection, event: RecordedEvent) -> None:
+    change_day(connection, event, status="cancelled")
+
+
+# Sessions
+def session_values(data: Any) -> dict[str, Any]:
+    leader = data["leader"]
+    return {
+        **{f: data[f] for f in SESSION_FIELDS},
+        "leader_id": leader["person_id"],
+        "leader_name": leader["name"],
+    }
+
+
+def session_added(connection: Connection, event: RecordedEvent) -> None:
+    day_id, slot_id = ids(event)
+    row = {
+        "session_id": event.data["session_id"],
+        "day_id": day_id,
+        "slot_id": slot_id,
+        **session_values(event.data),
+        "booked": 0,
+        "waiting": 0,
+        "status": "open",
+        "sequence": 0,
+        **changed(event),
+    }
+    connection.execute(insert(pd_sessions), row)
+
+
+def change_session(connection: Connection, event: RecordedEvent, **values: Any) -> None:
+    connection.execute(
+        update(pd_sessions)
+        .where(pd_sessions.c.session_id == event.data["session_id"])
+        .values(sequence=pd_sessions.c.sequence + 1, **changed(event), **values)
+    )
+
+
+def session_updated(connection: Connection, event: RecordedEvent) -> None:
+    change_session(connection, event, **session_values(event.data))
+
+
+def session_cancelled(connection: Connection, event: RecordedEvent) -> None:
+    change_session(connection, event, status="cancelled")
+
+
+# Places: seats and waitlists
+SESSION = pd_sessions.c
+COUNT_PLACES = (
+    update(pd_sessions)
+    .where(SESSION.session_id == bindparam("key"))
+    .values(
+        booked=SESSION.booked + bindparam("seats"),
+        waiting=SESSION.waiting + bindparam("waits"),
+        version=bindparam("seq"),
+    )
+)
+PLACE = pd_places.c
+MOVE_PLACE = (
+    update(pd_places)
+    .where(PLACE.session_id == bindparam("key"), PLACE.person_id == bindparam("person"))
+    .values(
+        place=bindparam("to"),
+        reason=bindparam("why"),
+        sequence=PLACE.sequence + 1,
+        changed_at=bindparam("at"),
+    )
+)
+ADD_PLACE = insert(pd_places)
+
+
+def place_changer(to: str, seats: int, waits: int) -> Handler:
+    """A handler for an event that puts a person's place in a session at `to`, and moves
+    the session's seats taken and people waiting by `seats` and `waits`."""
+
+    def handle(connection: Connection, event: RecordedEvent) -> None:
+        data, (day_id, slot_id) = event.data, ids(event)
+        place = {"key": data["session_id"], "person": data["person_id"], "at": event.occurred_at}
+        moved = connection.execute(MOVE_PLACE, {**place, "to": to, "why": data.get("reason", "")})
+        if moved.rowcount == 0:
+            row = {
+                "session_id": data["session_id"],
+                "person_id": data["person_id"],
+                "day_id": day_id,
+                "slot_id": slot_id,
+                "place": to,
+                "reason": data.get("reason", ""),
+                "queued_seq": event.seq,
+                "sequence": 0,
+                "changed_at": event.occurred_at,
+            }
+            connection.execute(ADD_PLACE, row)
+        counts = {"key": data["session_id"], "seats": seats, "waits": waits, "seq": event.seq}
+        connection.execute(COUNT_PLACES, counts)
+
+    return handle
+
+
+REQUEUE = (
+    update(pd_places)
+    .where(PLACE.session_id == bindparam("key"), PLACE.person_id == bindparam("person"))
+    .values(queued_seq=bindparam("seq"))
+)
+join_waitlist = place_changer("waitlist", 0, +1)
+
+
+def waitlist_joined(connection: Connection, event: RecordedEvent) -> None:
+    """Back of the queue, also for someone who waited here before."""
+    join_waitlist(connection, event)
+    place = {"key": event.data["session_id"], "person": event.data["person_id"]}
+    connection.execute(REQUEUE, {**place, "seq": event.seq})
+
+
+leave_waitlist = place_changer("left", 0, -1)
+LEAVES_WAITLIST = PLACE.place == "waitlist"
+
+
+def waitlist_left(connection: Connection, event: RecordedEvent) -> None:
+    """Off the waitlist. Someone who left it because they moved into that session holds
+    a seat there already: only the count of people waiting changes."""
+    data = event.data
+    row = connection.execute(
+        pd_places.select().where(
+            PLACE.session_id == data["session_id"], PLACE.person_id == data["person_id"]
+        )
+    ).one()
+    if row.place == "waitlist":
+        leave_waitlist(connection, event)
+        return
+    counts = {"key": data["session_id"], "seats": 0, "waits": -1, "seq": event.seq}
+    connection.execute(COUNT_PLACES, counts)
+
+
+# The register and the day
+def upsert(connection: Connection, table: Table, key: dict[str, Any], values: dict) -> None:
+    """Update the row at `key`, or insert it. A table with a `sequence` counts the changes."""
+    # Projections apply under the checkpoint's lock, so update-then-insert cannot race.
+    where = [table.c[column] == value for column, value in key.items()]
+    counted = {"sequence": table.c.sequence + 1} if "sequence" in table.c else {}
+    if connection.execute(update(table).where(*where).values(**values, **counted)).rowcount == 0:
+        connection.execute(insert(table), {**key, **values, **({"sequence": 0} if counted else {})})
+
+
+def attendance_marked(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    key = {"session_id": data["session_id"], "person_id": data["person_id"]}
+    values = {
+        "day_id": ids(event)[0],
+        "mark": data["mark"],
+        "cpd_minutes": data["cpd_minutes"],
+        "walk_in": data["walk_in"],
+        "marked_at": event.occurred_at,
+    }
+    upsert(connection, pd_marks, key, values)
+
+
+def attendance_confirmed(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    values = {
+        "school_id": data["school_id"],
+        "attending": data["attending"],
+        "dietary": data["dietary"],
+        "changed_at": event.occurred_at,
+    }
+    upsert(
+        connection, pd_attendees, {"day_id": data["day_id"], "person_id": data["person_id"]}, values
+    )
+
+
+def nothing(connection: Connection, event: RecordedEvent) -> None:
+    """The event changes no row of its own (it still moves the day's version)."""
+
+
+HANDLERS: dict[str, Callable[[Connection, RecordedEvent], None]] = {
+    "DayUpdated": day_updated,
+    "SlotAdded": slot_added,
+    "DayPublished": day_published,
+    "DayCancelled": day_cancelled,
+    "SessionAdded": session_added,
+    "SessionUpdated": session_updated,
+    "SessionCancelled": session_cancelled,
+    "SlotClosed": nothing,
+    "SessionBooked": place_changer("seat", +1, 0),
+    "PromotedFromWaitlist": place_changer("seat", +1, -1),
+    "BookingCancelled": place_changer("cancelled", -1, 0),
+    "WaitlistJoined": waitlist_joined,
+    "WaitlistLeft": waitlist_left,
+    "AttendanceMarked": attendance_marked,
+}
+
+trustdays = Projection(
+    name="trustdays",
+    tables=[pd_days, pd_slots, pd_sessions, pd_places, pd_marks, pd_attendees],
+    handlers={
+        "DayPlanned": day_planned,
+        **{name: touching_the_day(handler) for name, handler in HANDLERS.items()},
+        "DayAttendanceConfirmed": attendance_confirmed,
+    },
+)

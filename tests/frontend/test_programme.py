@@ -1,0 +1,137 @@
+"""The programme of a PD day: seats left, my choice, book, cancel, waitlists and moves in
+place; read your writes; the live poll; a clear message for every refusal."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from frontend import pd_days
+from tests.support.identity import someone
+from tests.support.people import add_school, enrol
+from tests.support.stack import pd_stack
+from tests.support.waiting import wait_until
+from tests.trustdays.service import open_day
+
+HTMX = {"HX-Request": "true"}
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def trust(nats, nats_server, store, database_url, engine):
+    with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
+        add_school(engine, "school-a", "Ash Grove Primary")
+        ids = {
+            name: enrol(engine, f"{name}@ash.sch.uk", name=name.title(), school_id="school-a")
+            for name in ("amy", "ben", "cal")
+        }
+        with httpx.Client(base_url=stack.services["trustdays"]) as client:
+            day = open_day(client, sessions=2, capacity=1)
+        assert wait_until(lambda: len(pd_days.timetable(engine, day["day_id"])[-1].sessions) == 2)
+        people = {name: someone(person_id=pid, name=name.title()) for name, pid in ids.items()}
+        yield stack, day, people
+
+
+def act(client, day: dict, session_id: str, action: str, headers=HTMX):
+    url = f"/days/{day['day_id']}/sessions/{session_id}/{action}"
+    return client.post(url, data={"key": f"{action}-{session_id}-{id(client)}"}, headers=headers)
+
+
+def programme(client, day: dict) -> str:
+    answer = client.get(f"/days/{day['day_id']}")
+    assert answer.status_code == 200
+    return text(answer.get_data(as_text=True))
+
+
+def test_booking_shows_at_once_and_the_full_session_offers_its_waitlist(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    assert "1 of 1 seats left" in programme(amy, day) and "Book" in programme(amy, day)
+
+    booked = act(amy, day, first, "book")
+    fragment = text(booked.get_data(as_text=True))
+    assert booked.status_code == 200
+    assert "You are booked on Session 1." in fragment and "Your choice: you are booked." in fragment
+    assert "Move here" in fragment  # the other session of the slot, as Amy now has a seat
+
+    page = programme(ben, day)  # read your writes: no waiting for the projector here
+    assert "Full" in page and "Join the waitlist" in page
+    waiting = text(act(ben, day, first, "book").get_data(as_text=True))
+    assert "Session 1 is full: you are on its waitlist." in waiting
+    assert "On the waitlist: you are number 1." in waiting
+
+
+def test_a_seat_given_up_goes_to_the_first_person_waiting(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy, ben, cal = (stack.client(people[n]) for n in ("amy", "ben", "cal"))
+    act(amy, day, first, "book")
+    act(ben, day, first, "book")
+    act(cal, day, first, "book")
+    assert "you are number 2" in programme(cal, day)
+
+    given_up = text(act(amy, day, first, "cancel").get_data(as_text=True))
+    assert "You have given up your place in Session 1." in given_up
+    assert "Your choice: you are booked." in programme(ben, day)
+    assert "you are number 1" in programme(cal, day)
+    left = text(act(cal, day, first, "cancel").get_data(as_text=True))
+    assert "You have left the waitlist for Session 1." in left
+
+
+def test_moving_within_a_slot_and_a_refusal_that_says_why(trust):
+    stack, day, people = trust
+    first, second = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    act(amy, day, first, "book")
+    moved = text(act(amy, day, second, "move").get_data(as_text=True))
+    assert "You have moved to Session 2." in moved
+
+    act(ben, day, first, "book")
+    refused = act(ben, day, second, "move")  # Session 2 is full now: Amy holds its seat
+    assert refused.status_code == 409
+    assert "Session 2 is full: join its waitlist instead." in text(refused.get_data(as_text=True))
+
+
+def test_the_live_poll_answers_204_until_someone_else_books(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    version = pd_days.find_day(stack.engine, day["day_id"]).version
+    live = f"/days/{day['day_id']}/live?after={version}"
+    assert amy.get(live, headers=HTMX).status_code == 204
+
+    act(ben, day, first, "book")
+    changed = amy.get(live, headers=HTMX)
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 200
+    assert 'hx-swap-oob="true"' in html and "Full" in text(html)
+    newer = re.search(r"after=(\d+)", html)
+    assert newer and int(newer[1]) > version
+    assert amy.get(f"/days/{day['day_id']}/live?after={newer[1]}").status_code == 204
+
+
+def test_plain_forms_work_without_javascript(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy = stack.client(people["amy"])
+    answer = act(amy, day, first, "book", headers={})
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/days/{day['day_id']}#session-{first}")
+    assert "Your choice: you are booked." in programme(amy, day)
+
+
+def test_filters_narrow_the_sessions_and_unknown_things_are_404(trust):
+    stack, day, people = trust
+    amy = stack.client(people["amy"])
+    assert "Session 1" in programme(amy, day)
+    narrowed = amy.get(f"/days/{day['day_id']}", query_string={"community": "eyfs"})
+    assert "No sessions match the filters" in text(narrowed.get_data(as_text=True))
+    assert amy.get("/days/no-such-day").status_code == 404
+    assert act(amy, day, "no-such-session", "book").status_code == 404
+    assert act(amy, day, day["sessions"][0], "explode").status_code == 404

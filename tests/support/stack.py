@@ -1,0 +1,68 @@
+"""The frontend with what stands behind it, in-process but real: the trust days and
+directory services on sockets, a projector following the stream into the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+
+from events.config import Settings
+from events.connection import NatsThread
+from events.db import migrate
+from events.identity import IDENTITY_HEADER, Identity
+from events.projector import Projector
+from events.store import EventStore
+from frontend import PACKAGE_DIR, create_app
+from frontend.projections import directory, trustdays
+from services.directory import create_app as directory_app
+from services.trustdays import create_app as trustdays_app
+from tests.support.http import serve
+from tests.support.identity import SECRET_KEY, signed
+
+
+@dataclass
+class Stack:
+    app: Flask
+    engine: Engine
+    services: dict[str, str]
+
+    def client(self, identity: Identity) -> FlaskClient:
+        """A browser of `identity` behind the gateway (which signs each request afresh)."""
+        client = self.app.test_client()
+        client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(identity)[IDENTITY_HEADER]
+        return client
+
+
+@contextmanager
+def running_projector(nats: NatsThread, store: EventStore, engine: Engine) -> Iterator[None]:
+    projector = Projector(store, engine, [directory, trustdays], idle_wait=0.2)
+    stop = asyncio.Event()
+    running = asyncio.run_coroutine_threadsafe(projector.run(stop), nats.loop)
+    try:
+        yield
+    finally:
+        nats.loop.call_soon_threadsafe(stop.set)
+        running.result(timeout=10)
+
+
+@contextmanager
+def pd_stack(
+    nats: NatsThread, nats_url: str, store: EventStore, database_url: str, engine: Engine
+) -> Iterator[Stack]:
+    migrate(engine, [PACKAGE_DIR])
+    settings = Settings(nats_url, database_url, store.settings, SECRET_KEY)
+    with ExitStack() as stack:
+        services = {
+            "trustdays": stack.enter_context(serve(trustdays_app(settings))),
+            "directory": stack.enter_context(serve(directory_app(settings))),
+        }
+        stack.enter_context(running_projector(nats, store, engine))
+        app = create_app(settings, services)
+        yield Stack(app, engine, services)
+        app.extensions["engine"].dispose()
