@@ -23,7 +23,7 @@ POLL_SECONDS = 3
 """Another person's booking shows on an open page within this (and well inside 5 s)."""
 
 
-def filters(source: Any) -> dict[str, str]:
+def filters(source: Any) -> dict[str, Any]:
     """The community and audience chosen, from a query or a form (unknown ones: all)."""
     known = {"community": pd_days.COMMUNITY_NAMES, "audience": pd_days.AUDIENCE_NAMES}
     return {name: source[name] for name, values in known.items() if source.get(name) in values}
@@ -36,7 +36,7 @@ def the_day(day_id: str):
     return day
 
 
-def context(day: Any, shown: dict[str, str], **narrow: Any) -> dict[str, Any]:
+def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
     places = pd_days.places_of(engine(), g.identity.person_id, day.day_id)
     return {
         "day": day,

@@ -18,8 +18,10 @@ from events.projection import Handler, Projection
 from frontend.readmodels import pd_attendees, pd_days, pd_marks, pd_places, pd_sessions, pd_slots
 
 DAY_FIELDS = ("date", "academic_year", "term", "title", "theme", "venue", "opens", "closes")
-SESSION_FIELDS = ("title", "description", "community", "room", "capacity")
-SESSION_FIELDS += ("audience", "phase", "mode")
+SESSION_FIELDS = (
+    *("title", "description", "community", "room", "capacity"),
+    *("audience", "phase", "mode"),
+)
 
 
 def ids(event: RecordedEvent) -> tuple[str, str | None]:
