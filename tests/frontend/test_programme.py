@@ -11,7 +11,7 @@ import pytest
 from frontend import pd_days
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol
-from tests.support.stack import pd_stack
+from tests.support.stack import pd_stack, projected
 from tests.support.waiting import wait_until
 from tests.trustdays.service import open_day
 
@@ -32,7 +32,7 @@ def trust(nats, nats_server, store, database_url, engine):
         }
         with httpx.Client(base_url=stack.services["trustdays"]) as client:
             day = open_day(client, sessions=2, capacity=1)
-        assert wait_until(lambda: len(pd_days.timetable(engine, day["day_id"])[-1].sessions) == 2)
+        assert wait_until(lambda: projected(engine, day))
         people = {name: someone(person_id=pid, name=name.title()) for name, pid in ids.items()}
         yield stack, day, people
 

@@ -1,0 +1,157 @@
+"""My CPD and the calendar feeds: a secret address that a new one replaces at once; RFC 5545
+that icalendar and an independent parser (vobject) both read; 304 when nothing changed."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import icalendar
+import pytest
+import vobject
+
+from frontend.readmodels import feed_tokens
+from tests.frontend.test_programme import act, text
+from tests.support.identity import someone
+from tests.support.people import add_school, enrol
+from tests.support.stack import pd_stack, projected
+from tests.support.waiting import wait_until
+from tests.trustdays.service import open_day
+
+
+@pytest.fixture
+def trust(nats, nats_server, store, database_url, engine):
+    with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
+        add_school(engine, "school-a", "Ash Grove Primary")
+        amy_id = enrol(engine, "amy@ash.sch.uk", name="Amy Archer", school_id="school-a")
+        with httpx.Client(base_url=stack.services["trustdays"]) as client:
+            day = open_day(client, sessions=2, capacity=5)
+        assert wait_until(lambda: projected(engine, day))
+        yield stack, day, someone(person_id=amy_id, name="Amy Archer")
+
+
+def feed_address(client) -> str:
+    page = client.get("/my-cpd").get_data(as_text=True)
+    found = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page)
+    assert found, "My CPD shows the feed's address"
+    return found[1].removeprefix("http://localhost")
+
+
+def new_address(client) -> str:
+    assert client.post("/my-cpd/feed-token", data={"key": uuid.uuid4().hex}).status_code == 303
+    return feed_address(client)
+
+
+def events_in(body: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_a_booking_is_in_my_cpd_and_in_my_feed_until_cancelled(trust):
+    stack, day, amy = trust
+    first, _ = day["sessions"]
+    client = stack.client(amy)
+    assert "You have no bookings yet." in text(client.get("/my-cpd").get_data(as_text=True))
+    act(client, day, first, "book")
+    assert "Session 1 Booked" in text(client.get("/my-cpd").get_data(as_text=True))
+
+    address = new_address(client)
+    feed = client.get(address)
+    assert feed.status_code == 200
+    assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    events = events_in(feed.data)
+    assert set(events) == {"Session 1", "Autumn PD day: Keynote"}
+    booking = events["Session 1"]
+    assert booking["STATUS"] == "CONFIRMED" and booking["DTSTART"].params["TZID"] == "Europe/London"
+    parsed = vobject.readOne(feed.data.decode())  # a second, independent parser
+    assert sorted(e.summary.value for e in parsed.vevent_list) == sorted(events)
+
+    act(client, day, first, "cancel")
+    events = events_in(client.get(address).data)
+    assert events["Session 1"]["STATUS"] == "CANCELLED"
+    assert events["Session 1"]["SEQUENCE"] > booking["SEQUENCE"]
+    assert events["Session 1"]["UID"] == booking["UID"]
+
+
+def test_the_feed_is_well_formed_rfc_5545(trust):
+    stack, day, amy = trust
+    client = stack.client(amy)
+    act(client, day, day["sessions"][0], "book")
+    body = client.get(new_address(client)).data
+    lines = body.split(b"\r\n")
+    assert body.endswith(b"\r\n") and all(b"\n" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines), "folded at 75 octets"
+    head = lines[: lines.index(b"BEGIN:VTIMEZONE")]
+    assert b"X-WR-CALNAME:My PD sessions (Amy Archer)" in head
+    assert b"NAME:My PD sessions (Amy Archer)" in head
+    assert any(line.startswith(b"REFRESH-INTERVAL;VALUE=DURATION:PT1H") for line in head)
+    assert b"X-PUBLISHED-TTL:PT1H" in head
+    assert lines.index(b"BEGIN:VTIMEZONE") < lines.index(b"BEGIN:VEVENT")
+    assert b"TZID:Europe/London" in lines
+    assert b"ORGANIZER" not in body
+
+
+def test_conditional_requests_get_304(trust):
+    stack, day, amy = trust
+    client = stack.client(amy)
+    booked = act(client, day, day["sessions"][0], "book")
+    assert booked.status_code == 200, text(booked.get_data(as_text=True))
+    address = new_address(client)
+    first = client.get(address)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(address, headers={"If-Modified-Since": modified}).status_code == 304
+    changed = {"If-None-Match": '"other"', "If-Modified-Since": modified}
+    assert client.get(address, headers=changed).status_code == 200  # the ETag wins
+
+    moved = act(client, day, day["sessions"][1], "move")
+    assert moved.status_code == 200, text(moved.get_data(as_text=True))
+    assert client.get(address, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_new_address_stops_the_old_one_at_once(trust):
+    stack, _, amy = trust
+    client = stack.client(amy)
+    old = new_address(client)
+    token = old.split("/")[2]
+    assert len(token) >= 22  # 192 random bits, URL-safe base64
+    assert client.get(old).status_code == 200
+    new = new_address(client)
+    assert new != old
+    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+    with stack.engine.connect() as connection:
+        assert connection.execute(feed_tokens.select()).all()[0].token == new.split("/")[2]
+
+
+def test_the_trust_feed_and_one_session_file(trust):
+    stack, day, amy = trust
+    client = stack.client(amy)
+    address = new_address(client)
+    trust_feed = client.get(address.replace("mine.ics", "pd-days.ics"))
+    assert set(events_in(trust_feed.data)) == {"Autumn PD day (PD day)"}
+
+    first = day["sessions"][0]
+    one = f"/days/{day['day_id']}/sessions/{first}.ics"
+    assert client.get(one).status_code == 404  # not booked
+    act(client, day, first, "book")
+    single = client.get(one)
+    assert single.status_code == 200 and b"X-WR-CALNAME" not in single.data
+    assert "attachment" in single.headers["Content-Disposition"]
+    assert list(events_in(single.data)) == ["Session 1"]
+
+
+def test_saying_i_attend_with_dietary_needs_and_a_form_with_errors(trust):
+    stack, day, amy = trust
+    client = stack.client(amy)
+    url = f"/days/{day['day_id']}/attendance"
+    saved = client.post(
+        url, data={"attending": "yes", "dietary": "Vegetarian"}, headers={"HX-Request": "true"}
+    )
+    assert saved.status_code == 200 and "Saved: thank you." in text(saved.get_data(as_text=True))
+    assert 'value="Vegetarian"' in client.get("/my-cpd").get_data(as_text=True)
+    missing = client.post(url, data={"dietary": "x"}, headers={"HX-Request": "true"})
+    assert missing.status_code == 422
+    assert "Say whether you are coming." in text(missing.get_data(as_text=True))
+    too_long = client.post(url, data={"attending": "no", "dietary": "x" * 501})
+    assert too_long.status_code == 422

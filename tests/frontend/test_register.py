@@ -1,0 +1,114 @@
+"""The register on the day, for the session's leader or the CPD manager (one tap each, walk-ins
+by email), and the CPD manager's overview of the day with its not-booked CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from frontend.readmodels import pd_marks
+from tests.frontend.test_programme import act, text
+from tests.support.identity import someone
+from tests.support.people import add_school, enrol
+from tests.support.stack import pd_stack, projected
+from tests.support.waiting import wait_until
+from tests.trustdays.service import day_fields, manager, session_fields
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today_day(client: httpx.Client, leader_id: str) -> dict:
+    """A published PD day today, its window open until the end of the day."""
+    now = datetime.now(LONDON)
+    fields = day_fields(
+        date=now.date().isoformat(),
+        opens=(now - timedelta(hours=1)).isoformat(),
+        closes=now.replace(hour=23, minute=59).isoformat(),
+    )
+    day_id = client.post("/days", json=fields, headers=manager()).json()["id"]
+    slots = client.get(f"/days/{day_id}", headers=manager()).json()["slots"]
+    slot_id = next(s["slot_id"] for s in slots if s["kind"] == "breakout")
+    session = session_fields(
+        "Restorative practice", 10, leader={"person_id": leader_id, "name": "Lee"}
+    )
+    added = client.post(f"/days/{day_id}/slots/{slot_id}/sessions", json=session, headers=manager())
+    assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
+    return {"day_id": day_id, "slot_id": slot_id, "sessions": [added.json()["id"]]}
+
+
+@pytest.fixture
+def trust(nats, nats_server, store, database_url, engine):
+    with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
+        add_school(engine, "school-a", "Ash Grove Primary")
+        ids = {
+            name: enrol(
+                engine, f"{name}@ash.sch.uk", name=f"{name.title()} Ash", school_id="school-a"
+            )
+            for name in ("amy", "ben", "lee", "=cmd")
+        }
+        with httpx.Client(base_url=stack.services["trustdays"]) as client:
+            day = today_day(client, ids["lee"])
+        assert wait_until(lambda: projected(engine, day))
+        yield stack, day, ids
+
+
+def test_the_leader_marks_the_register_and_adds_a_walk_in(trust):
+    stack, day, ids = trust
+    session_id = day["sessions"][0]
+    act(stack.client(someone(person_id=ids["amy"])), day, session_id, "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    register = f"/days/{day['day_id']}/sessions/{session_id}/register"
+    page = text(lee.get(register).get_data(as_text=True))
+    assert "Amy Ash" in page and "1 on the register · 0 marked" in page
+
+    marked = lee.post(
+        f"{register}/{ids['amy']}", data={"mark": "late"}, headers={"HX-Request": "true"}
+    )
+    assert marked.status_code == 200 and 'aria-pressed="true">Late' in marked.get_data(as_text=True)
+    assert lee.post(f"{register}/{ids['amy']}", data={"mark": "asleep"}).status_code == 422
+    walked = lee.post(register.replace("register", "walk-ins"), data={"email": "BEN@ash.sch.uk"})
+    assert walked.status_code == 303
+    unknown = lee.post(register.replace("register", "walk-ins"), data={"email": "who@x.uk"})
+    assert unknown.status_code == 422 and "Nobody in the trust has that work email" in text(
+        unknown.get_data(as_text=True)
+    )
+    with stack.engine.connect() as connection:
+        marks = {
+            (m.person_id, m.mark, m.walk_in, m.cpd_minutes)
+            for m in connection.execute(pd_marks.select())
+        }
+    assert marks == {(ids["amy"], "late", False, 75), (ids["ben"], "present", True, 75)}
+
+    amy = text(stack.client(someone(person_id=ids["amy"])).get("/my-cpd").get_data(as_text=True))
+    assert "1.2 CPD hours in all." in amy and "Late" in amy
+
+
+def test_only_the_leader_or_the_cpd_manager_takes_the_register(trust):
+    stack, day, ids = trust
+    register = f"/days/{day['day_id']}/sessions/{day['sessions'][0]}/register"
+    assert stack.client(someone(person_id=ids["amy"])).get(register).status_code == 403
+    assert stack.client(someone("cpd_manager", school_id=None)).get(register).status_code == 200
+
+
+def test_the_overview_counts_bookings_and_lunches_and_exports_who_has_not_booked(trust):
+    stack, day, ids = trust
+    amy = stack.client(someone(person_id=ids["amy"], school_id="school-a"))
+    act(amy, day, day["sessions"][0], "book")
+    amy.post(f"/days/{day['day_id']}/attendance", data={"attending": "yes", "dietary": "Vegan"})
+    overview = f"/days/{day['day_id']}/overview"
+    assert amy.get(overview).status_code == 403
+    boss = stack.client(someone("cpd_manager", school_id=None))
+    page = text(boss.get(overview).get_data(as_text=True))
+    assert "Restorative practice SEND · Lee 1 10 10%" in page
+    assert "1 lunches in all" in page and "vegan (1)" in page
+    assert "3 staff hold fewer than 1 seats." in page
+
+    exported = boss.get(f"/days/{day['day_id']}/not-booked.csv")
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    assert exported.mimetype == "text/csv" and rows[0][:2] == ["School", "Name"]
+    assert sorted(r[1] for r in rows[1:]) == ["'=Cmd Ash", "Ben Ash", "Lee Ash"]
