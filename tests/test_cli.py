@@ -306,7 +306,10 @@ def test_projections_rebuild_fills_the_read_model_again(
 def test_rebuilding_an_unknown_projection_says_which_exist():
     result = CliRunner().invoke(main, ["projections", "rebuild", "nosuch"])
     assert result.exit_code == 1
-    assert result.output == "There is no projection nosuch: choose one of log_stats, directory.\n"
+    assert (
+        result.output
+        == "There is no projection nosuch: choose one of log_stats, directory, trustdays.\n"
+    )
 
 
 def test_demo_load_creates_the_stream_and_loading_again_changes_nothing(

@@ -1,0 +1,188 @@
+"""The PD day in a real browser (Debian's chromium through Playwright) against `staffroom up`:
+a teacher books and cancels, a second teacher on the waitlist sees the seat become theirs
+without reloading, the session leader takes the register, and the personal feed then lists
+exactly the expected events. axe-core (from the npm registry) scans every page on the way;
+screenshots of the main pages go to test-artifacts/screenshots for review."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import icalendar
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from events.embedded import free_port
+from tests.support.waiting import wait_until
+from tests.test_cli import ROOT, Output, csrf_token_in, start_up
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LONDON = ZoneInfo("Europe/London")
+MANAGER = "priya.shah@pennine-trust.org.uk"
+
+
+def signed_in(base: str, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=20)
+    form = client.get("/sign-in").text
+    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
+    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)  # the session's new one
+    return client
+
+
+def a_day_today(manager: httpx.Client, leader: dict) -> dict:
+    """A published PD day today with one breakout session of one seat, through the API."""
+    now = datetime.now(LONDON)
+    fields = {
+        "date": now.date().isoformat(),
+        "academic_year": "2026-27",
+        "term": 2,
+        "title": "Browser PD day",
+        "theme": "Attendance",
+        "venue": "Calder Valley Academy",
+        "opens": (now - timedelta(hours=1)).isoformat(),
+        "closes": now.replace(hour=23, minute=59).isoformat(),
+        "slots": [
+            {"kind": "keynote", "title": "Keynote", "starts": "08:45", "ends": "09:30"},
+            {"kind": "breakout", "title": "Breakout 1", "starts": "09:45", "ends": "11:00"},
+        ],
+    }
+    planned = manager.post("/api/trustdays/days", json=fields)
+    assert planned.status_code == 201, planned.text
+    day_id = planned.json()["id"]
+    day = manager.get(f"/api/trustdays/days/{day_id}").json()
+    slot_id = next(s["slot_id"] for s in day["slots"] if s["kind"] == "breakout")
+    session = {
+        "title": "Attendance: the first ten minutes",
+        "description": "Greeting, routines and follow-up that bring pupils in.",
+        "community": "pastoral",
+        "leader": {"person_id": leader["person_id"], "name": leader["name"]},
+        "room": "Library",
+        "capacity": 1,
+    }
+    added = manager.post(f"/api/trustdays/days/{day_id}/slots/{slot_id}/sessions", json=session)
+    assert added.status_code == 201, added.text
+    assert manager.post(f"/api/trustdays/days/{day_id}/publish").status_code == 200
+    return {"day_id": day_id, "session_id": added.json()["id"], "title": session["title"]}
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
+        manager = signed_in(base, MANAGER)
+        schools = manager.get("/api/directory/schools").json()
+        staff = manager.get("/api/directory/people", params={"school": schools[0]["school_id"]})
+        teachers = [p for p in staff.json() if p["category"] == "teaching"][:3]
+        day = a_day_today(manager, teachers[2])
+        manager.close()
+        yield {"base": base, "day": day, "teachers": teachers}
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def person(browser: Browser, trust: dict, email: str, phone: bool = False) -> Page:
+    """A browser of one person, signed in with the development "sign in as"."""
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    page = browser.new_context(
+        base_url=trust["base"], viewport=viewport, bypass_csp=True
+    ).new_page()
+    page.goto("/sign-in")
+    page.fill("#dev-email", email)
+    page.click("form.inline-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Welcome")
+    return page
+
+
+def accessible(page: Page, name: str) -> None:
+    """No serious or critical axe-core finding; a screenshot for review."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run()")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def test_book_wait_promote_register_and_the_feed(trust, browser):
+    day, teachers = trust["day"], trust["teachers"]
+    first, second, leader = teachers
+    programme = f"/days/{day['day_id']}"
+    card = f"#session-{day['session_id']}"
+
+    amy = person(browser, trust, first["email"])
+    accessible(amy, "home")
+    amy.goto(programme)
+    amy.click(f"{card} button:has-text('Book')")
+    expect(amy.locator("#messages")).to_contain_text(f"You are booked on {day['title']}.")
+    expect(amy.locator(card)).to_contain_text("Your choice: you are booked.")
+    accessible(amy, "programme")
+    amy.goto("/my-cpd")
+    expect(amy.locator("#bookings-title + ul")).to_contain_text(day["title"])
+
+    ben = person(browser, trust, second["email"], phone=True)
+    ben.goto(programme)
+    expect(ben.locator(card)).to_contain_text("Full")
+    ben.click(f"{card} button:has-text('Join the waitlist')")
+    expect(ben.locator(card)).to_contain_text("you are number 1")
+    accessible(ben, "programme-phone-waitlist")
+
+    amy.goto(programme)
+    amy.click(f"{card} button:has-text('Cancel my place')")
+    expect(amy.locator("#messages")).to_contain_text("You have given up your place")
+    # Ben's page was not reloaded: the live poll shows him the seat within 5 seconds.
+    expect(ben.locator(card)).to_contain_text("Your choice: you are booked.", timeout=5000)
+
+    lee = person(browser, trust, leader["email"], phone=True)
+    lee.goto(f"{programme}/sessions/{day['session_id']}/register")
+    line = lee.locator(f"#line-{second['person_id']}")
+    expect(line).to_contain_text(second["name"])
+    line.locator("button:has-text('Present')").click()
+    expect(line.locator("button:has-text('Present')")).to_have_attribute("aria-pressed", "true")
+    accessible(lee, "register-phone")
+
+    ben.goto("/my-cpd")
+    ben.click("#renew-feed")
+    address = ben.locator("#feed-url").input_value()
+    accessible(ben, "my-cpd")
+    feed = icalendar.Calendar.from_ical(httpx.get(address).content)
+    listed = {(str(e["SUMMARY"]), str(e["STATUS"])) for e in feed.walk("VEVENT")}
+    assert listed == {(day["title"], "CONFIRMED"), ("Browser PD day: Keynote", "CONFIRMED")}
+
+    priya = person(browser, trust, MANAGER)
+    priya.goto(f"{programme}/overview")
+    expect(priya.locator("h1")).to_contain_text("overview")
+    accessible(priya, "overview")
+
+
+def test_the_sign_in_page_is_accessible(trust, browser):
+    page = browser.new_context(base_url=trust["base"], bypass_csp=True).new_page()
+    page.goto("/sign-in")
+    accessible(page, "sign-in")
+    assert re.search("Sign in", page.title())
