@@ -18,8 +18,8 @@ from sqlalchemy import and_, func, or_, select
 from werkzeug.wrappers import Response
 
 from events.projection import checkpoint
-from frontend import pd_days
 from frontend.calendar import CalendarEvent, Feed, calendar
+from frontend.pd_days import as_utc
 from frontend.readmodels import (
     engine,
     feed_tokens,
@@ -34,10 +34,6 @@ from frontend.readmodels import pd_days as days
 feeds = Blueprint("feeds", __name__)
 SHOWN_DAYS = ("published", "cancelled")
 DOMAIN = "staffroom"
-
-
-def as_utc(moment: datetime) -> datetime:
-    return pd_days.as_utc(moment)
 
 
 def booking_uid(session_id: str, person_id: str) -> str:
