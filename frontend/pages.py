@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import SQLAlchemyError
 
 from frontend import pd_days
 from frontend.health import read_health
@@ -20,7 +21,10 @@ def index() -> str:
     health = read_health(current_app.extensions["settings"], current_app.extensions["engine"])
     if request.htmx and request.htmx.target == "health":
         return render_block("index.html", "health", health=health)
-    days = pd_days.listed_days(engine(), drafts=g.identity.holds("cpd_manager"))
+    try:
+        days = pd_days.listed_days(engine(), drafts=g.identity.holds("cpd_manager"))
+    except SQLAlchemyError:  # the health panel below says the database is unreachable
+        days = None
     return render_template("index.html", health=health, days=days)
 
 
