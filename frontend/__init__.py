@@ -15,6 +15,7 @@ from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
+from frontend.calendar import SCHOOL_TIME
 from frontend.feeds import feeds
 from frontend.mycpd import mycpd
 from frontend.overview import overview
@@ -25,7 +26,6 @@ from frontend.register import register
 PACKAGE_DIR = Path(__file__).parent
 """Holds migrations/versions: pass it to events.db.migrate."""
 
-SCHOOL_TIME = ZoneInfo("Europe/London")
 OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
 """Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
 

@@ -86,7 +86,7 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
         abort(404, "There is no such session on this PD day.")
     shown = filters(request.form)
     try:
-        message = run(action, session, request.form.get("key"))
+        message = send_action(action, session, request.form.get("key"))
         status = 200
     except Refused as refused:
         message, status = refused.message, 409 if refused.status < 500 else refused.status
@@ -101,7 +101,7 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
     return fragment, status
 
 
-def run(action: str, session: Any, key: str | None) -> str:
+def send_action(action: str, session: Any, key: str | None) -> str:
     """Send the action to the trust days service; what to tell the person."""
     me = g.identity.person_id
     places = f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}/places"

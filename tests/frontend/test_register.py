@@ -70,6 +70,7 @@ def test_the_leader_marks_the_register_and_adds_a_walk_in(trust):
         f"{register}/{ids['amy']}", data={"mark": "late"}, headers={"HX-Request": "true"}
     )
     assert marked.status_code == 200 and 'aria-pressed="true">Late' in marked.get_data(as_text=True)
+    assert "1 on the register · 1 marked" in text(marked.get_data(as_text=True))
     assert lee.post(f"{register}/{ids['amy']}", data={"mark": "asleep"}).status_code == 422
     walked = lee.post(register.replace("register", "walk-ins"), data={"email": "BEN@ash.sch.uk"})
     assert walked.status_code == 303
