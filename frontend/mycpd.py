@@ -131,7 +131,8 @@ def confirm_attendance(day_id: str) -> Response | str | tuple[str, int]:
 @mycpd.post("/my-cpd/feed-token")
 def new_feed_token() -> Response | str:
     """A new secret address for my calendar feeds: the old one stops working at once."""
+    replaced = feed_token(g.identity.person_id) is not None
     send("directory", "POST", "/me/feed-token", {}, request.form.get("key"), "directory")
     if not request.htmx or request.htmx.boosted:
         return redirect(url_for(".page", _anchor="calendar"), 303)
-    return render_block("mycpd.html", "calendar", **context(renewed=True))
+    return render_block("mycpd.html", "calendar", **context(renewed=replaced))
