@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 from typing import NoReturn
@@ -90,8 +89,7 @@ def log() -> None:
 )
 def tail(from_seq: int | None) -> None:
     """Print events as they arrive, one line each."""
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(logview.tail(Settings.from_env(), from_seq, click.echo))
+    asyncio.run(logview.until_interrupted(logview.tail(Settings.from_env(), from_seq, click.echo)))
 
 
 @main.group()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Mapping
+import signal
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC
 from typing import Any
 
@@ -28,6 +30,25 @@ def line(event: RecordedEvent) -> str:
     when = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     data = json.dumps(event.data, separators=(",", ":"), ensure_ascii=False, default=str)
     return f"{event.seq:>8}  {when}  {event.type}  {event.subject}  {event.actor}  {data}"
+
+
+async def until_interrupted(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` until it ends or SIGINT/SIGTERM arrives, then cancel it until it has
+    stopped: on Python 3.11 a cancellation that meets a timeout inside nats-py's
+    `asyncio.wait_for` can be lost, so one cancel is not always enough."""
+    task = asyncio.ensure_future(work)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([task, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    while not task.done():
+        task.cancel()
+        await asyncio.wait([task], timeout=0.5)
+    if not task.cancelled():
+        task.result()  # an error of its own is raised here
 
 
 async def tail(settings: Settings, from_seq: int | None, show: Callable[[str], None]) -> None:
