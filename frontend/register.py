@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from frontend import pd_days
 from frontend.commands import Refused, send
 from frontend.readmodels import engine, pd_marks, pd_places, pd_slots, people, schools
+from frontend.staff import person_with_email
 
 register = Blueprint("register", __name__)
 MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
@@ -120,9 +121,8 @@ def mark(day_id: str, session_id: str, person_id: str) -> Response | str | tuple
 def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
     """Someone came without a seat: find them by work email and mark them present."""
     session = the_session(day_id, session_id)
-    email = request.form.get("email", "").strip().lower()
-    with engine().connect() as connection:
-        person_id = connection.scalar(select(people.c.person_id).where(people.c.email_key == email))
+    email = request.form.get("email", "").strip()
+    person_id = person_with_email(engine(), email) if email else None
     message, status = None, 200
     if not email or person_id is None:
         message, status = "Nobody in the trust has that work email: check the spelling.", 422

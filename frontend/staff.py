@@ -63,3 +63,10 @@ def roles_of(engine: Engine, person_ids: Sequence[str]) -> dict[str, list[str]]:
         for grant in connection.execute(query):
             held.setdefault(grant.person_id, []).append(grant.role.replace("_", " "))
     return held
+
+
+def person_with_email(engine: Engine, email: str) -> str | None:
+    """The id of the person with this work email (in any case), if there is one."""
+    query = select(people.c.person_id).where(people.c.email_key == email.strip().lower())
+    with engine.connect() as connection:
+        return connection.scalar(query)
