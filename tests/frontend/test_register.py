@@ -107,7 +107,7 @@ def test_the_overview_counts_bookings_and_lunches_and_exports_who_has_not_booked
     page = text(boss.get(overview).get_data(as_text=True))
     assert "Restorative practice SEND · Lee 1 10 10%" in page
     assert "1 lunches in all" in page and "vegan (1)" in page
-    assert "3 staff hold fewer than 1 seats." in page
+    assert "3 staff have not yet booked a session in every breakout slot (1)." in page
 
     exported = boss.get(f"/days/{day['day_id']}/not-booked.csv")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
