@@ -45,6 +45,7 @@ def start_service(nats_url: str, stream: StreamSettings, port: int) -> subproces
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "--config", str(DEPLOY / "gunicorn.conf.py"),
+        "--workers", "1",  # as deploy/Procfile runs the trust days
         "--bind", f"127.0.0.1:{port}",
         "--access-logfile", "/dev/null",
         "services.trustdays:create_app()",
