@@ -1,5 +1,7 @@
 """The demo trust's two PD days (term 2 and term 6), each with a keynote and three breakout
-slots of 20 sessions across the communities, through the trust days' own commands.
+slots of 20 sessions across the communities, through the trust days' own commands; on the
+term 2 day, about half the staff have booked (a few popular sessions are full, with
+waitlists) and some have said they come, with their dietary needs.
 
 Session leaders come from the directory's facts in the log (load the directory first).
 Fixed ids and idempotency keys: loading again changes nothing.
@@ -8,21 +10,24 @@ Fixed ids and idempotency keys: loading again changes nothing.
 from __future__ import annotations
 
 import itertools
+import random
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from events.decider import CommandLoop
 from events.envelope import Metadata
 from events.store import EventStore
 from services.trustdays import domain
 from services.trustdays.domain import (
+    AttendeeDecider,
     DayDecider,
     DayRecord,
     Leader,
     Session,
     Slot,
     SlotDecider,
+    Window,
 )
 
 DEMO_NAMESPACE = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
@@ -86,10 +91,18 @@ SESSIONS = (
 PER_SLOT = 20
 ROOMS = ("Main hall", "Library", *(f"Room {block}{n}" for block in "ABC" for n in range(1, 7)))
 EXTERNAL = ("Dr Sam Rivers (external)", "Jo Patel, Education Endowment Foundation (external)")
+BOOKING_SHARE, ATTENDING_SHARE = 0.55, 0.4
+DIETS = ("", "", "", "", "Vegetarian", "Vegan", "Gluten free", "Halal", "Nut allergy")
 
 
 def demo_id(*parts: str) -> str:
     return str(uuid.uuid5(DEMO_NAMESPACE, "/".join(parts)))
+
+
+async def staff(store: EventStore) -> dict[str, str | None]:
+    """Everyone who joined, with their school, from the directory's facts in the log."""
+    events, _ = await store.load(store.subject("directory", "trust"))
+    return {e.data["person_id"]: e.data["school_id"] for e in events if e.type == "PersonJoined"}
 
 
 async def session_leaders(store: EventStore) -> list[Leader]:
@@ -125,11 +138,11 @@ def sessions_for(day: str, slot: int, leaders: itertools.cycle) -> list[Session]
 
 
 async def load(store: EventStore) -> str:
-    """Plan, fill and publish both PD days; say what was loaded."""
+    """Plan, fill and publish both PD days, then book the first; say what was loaded."""
     day_loop, slot_loop = CommandLoop(store, DayDecider()), CommandLoop(store, SlotDecider())
     found = await session_leaders(store)
     leaders = itertools.cycle([*found, *(Leader(None, name) for name in EXTERNAL)])
-    sessions = 0
+    sessions, booking = 0, 0
     for record in DAYS:
         key = f"{record.academic_year}-term-{record.term}"
         day_id = demo_id(key)
@@ -140,6 +153,7 @@ async def load(store: EventStore) -> str:
         day_subject = store.subject("trustdays", "day", day_id)
         plan = domain.PlanDay(replace(record, day_id=day_id), slots)
         await day_loop.execute(day_subject, plan, f"demo-{key}-plan", AS_DEMO)
+        breakouts: dict[str, list[str]] = {}
         for index, slot in enumerate(slots):
             subject = store.subject("trustdays", "day", day_id, "slot", slot.slot_id)
             in_slot = (
@@ -149,8 +163,40 @@ async def load(store: EventStore) -> str:
                 command = domain.AddSession(session)
                 await slot_loop.execute(subject, command, f"demo-{session.session_id}", AS_DEMO)
             sessions += len(in_slot)
+            if slot.kind == "breakout":
+                breakouts[slot.slot_id] = [session.session_id for session in in_slot]
         await day_loop.execute(day_subject, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
-    return f"{len(DAYS)} PD days with {sessions} sessions"
+        if record.term == 2:
+            booking = await book_places(store, replace(record, day_id=day_id), breakouts)
+    return f"{len(DAYS)} PD days with {sessions} sessions; {booking} staff booked on the first"
+
+
+async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str, list[str]]) -> int:
+    """About half the staff book a session in each breakout slot on the morning booking
+    opens (the first sessions of each slot most wanted, so some fill and have waitlists);
+    some say they come, with dietary needs. The same choices every time (a fixed seed)."""
+    slot_loop = CommandLoop(store, SlotDecider())
+    attendee_loop = CommandLoop(store, AttendeeDecider())
+    people = await staff(store)
+    chooser = random.Random(2026)
+    booking = sorted(chooser.sample(sorted(people), int(len(people) * BOOKING_SHARE)))
+    morning = record.opens + timedelta(hours=1)
+    for slot_id, session_ids in breakouts.items():
+        window = Window("published", "breakout", record.opens, record.closes, morning)
+        subject = store.subject("trustdays", "day", record.day_id, "slot", slot_id)
+        weights = [8 if n < 3 else 1 for n in range(len(session_ids))]
+        for person_id in booking:
+            chosen = chooser.choices(session_ids, weights)[0]
+            book = domain.Book(person_id, chosen, window)
+            await slot_loop.execute(subject, book, f"demo-book-{slot_id}-{person_id}", AS_DEMO)
+    window = Window("published", "keynote", record.opens, record.closes, morning)
+    for person_id in booking[: int(len(booking) * ATTENDING_SHARE)]:
+        subject = store.subject("trustdays", "day", record.day_id, "attendee", person_id)
+        come = domain.ConfirmAttendance(
+            record.day_id, person_id, people[person_id], True, chooser.choice(DIETS), window
+        )
+        await attendee_loop.execute(subject, come, f"demo-attend-{person_id}", AS_DEMO)
+    return len(booking)
 
 
 def keynote(key: str) -> Session:

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from events.embedded import free_port
+from services.trustdays import demo
 from tests.support.waiting import wait_until
 from tests.test_cli import ROOT, Output, csrf_token_in, start_up
 
@@ -175,13 +176,20 @@ def test_book_wait_promote_register_and_the_feed(trust, browser):
     address = ben.locator("#feed-url").input_value()
     accessible(ben, "my-cpd")
     feed = icalendar.Calendar.from_ical(httpx.get(address).content)
-    listed = {(str(e["SUMMARY"]), str(e["STATUS"])) for e in feed.walk("VEVENT")}
+    on_the_day = [e for e in feed.walk("VEVENT") if day["day_id"] in str(e["URL"])]
+    listed = {(str(e["SUMMARY"]), str(e["STATUS"])) for e in on_the_day}
     assert listed == {(day["title"], "CONFIRMED"), ("Browser PD day: Keynote", "CONFIRMED")}
 
     priya = person(browser, trust, MANAGER)
     priya.goto(f"{programme}/overview")
     expect(priya.locator("h1")).to_contain_text("overview")
     accessible(priya, "overview")
+    autumn = demo.demo_id("2026-27-term-2")  # the demo trust's day, half booked
+    priya.goto(f"/days/{autumn}/overview")
+    expect(priya.locator("#schools-title")).to_be_visible()
+    accessible(priya, "overview-demo-day")
+    priya.goto(f"/days/{autumn}")
+    accessible(priya, "programme-demo-day")
 
 
 def test_the_sign_in_page_is_accessible(trust, browser):

@@ -12,7 +12,7 @@ from services.trustdays.domain import DayDecider, SlotDecider
 def test_both_pd_days_have_a_keynote_and_three_slots_of_twenty_sessions(nats, store):
     nats.run(directory_demo.load(store))
     said = nats.run(demo.load(store))
-    assert said == "2 PD days with 122 sessions"
+    assert said == "2 PD days with 122 sessions; 210 staff booked on the first"
     terms = []
     for record in demo.DAYS:
         day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
@@ -38,3 +38,20 @@ def test_loading_the_demo_days_again_appends_nothing(nats, store):
     before = nats.run(store.last_seq())
     nats.run(demo.load(store))
     assert nats.run(store.last_seq()) == before
+
+
+def test_on_the_first_day_half_the_staff_booked_and_popular_sessions_have_waitlists(nats, store):
+    nats.run(directory_demo.load(store))
+    nats.run(demo.load(store))
+    record = demo.DAYS[0]
+    day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
+    day = DayDecider().fold(nats.run(store.load(store.subject("trustdays", "day", day_id)))[0])
+    for slot in day.slots.values():
+        if slot.kind == "keynote":
+            continue
+        subject = store.subject("trustdays", "day", day_id, "slot", slot.slot_id)
+        state = SlotDecider().fold(nats.run(store.load(subject))[0])
+        waiting = sum(len(people) for people in state.waitlists.values())
+        assert len(state.holder) + waiting == 210  # each booker has a seat or a waitlist place
+        assert all(state.free(s) >= 0 for s in state.sessions)
+        assert any(state.free(s) == 0 and state.waiting(s) for s in state.sessions)
