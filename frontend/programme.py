@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from frontend import pd_days
 from frontend.commands import Refused, send
 from frontend.readmodels import engine
+from frontend.staff import person_with_email
 
 programme = Blueprint("programme", __name__)
 POLL_SECONDS = 3
@@ -73,7 +74,7 @@ def live(day_id: str) -> Response | str:
     return render_block("programme.html", "live", **changed)
 
 
-ACTIONS = ("book", "cancel", "move")
+ACTIONS = ("book", "cancel", "move", "place-someone")
 
 
 @programme.post("/days/<day_id>/sessions/<session_id>/<action>")
@@ -89,7 +90,8 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
         message = send_action(action, session, request.form.get("key"))
         status = 200
     except Refused as refused:
-        message, status = refused.message, 409 if refused.status < 500 else refused.status
+        # 409 or 422 are swapped in with their message (see base.html's htmx config)
+        message, status = refused.message, refused.status if refused.status == 422 else 409
     if not request.htmx or request.htmx.boosted:
         if status == 200:
             anchor = f"session-{session_id}"
@@ -103,6 +105,8 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
 
 def send_action(action: str, session: Any, key: str | None) -> str:
     """Send the action to the trust days service; what to tell the person."""
+    if action == "place-someone":
+        return place_someone(session, request.form.get("email", ""), key)
     me = g.identity.person_id
     places = f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}/places"
     if action == "book":
@@ -122,3 +126,25 @@ def send_action(action: str, session: Any, key: str | None) -> str:
     moves = f"/days/{session.day_id}/slots/{session.slot_id}/moves"
     send("trustdays", "POST", moves, {"session_id": session.session_id}, key, read_in="trustdays")
     return f"You have moved to {session.title}."
+
+
+def place_someone(session: Any, email: str, key: str | None) -> str:
+    """The CPD manager books someone here (window open or closed), or moves them here from
+    another session of the slot: the service checks the role and the rules."""
+    if not g.identity.holds("cpd_manager"):
+        abort(403, "Only the CPD manager books for someone else.")
+    person = person_with_email(engine(), email) if email.strip() else None
+    if person is None:
+        raise Refused(422, "unknown_person", "Nobody in the trust has that work email.")
+    held = pd_days.seats_held(pd_days.places_of(engine(), person.person_id, session.day_id))
+    elsewhere = held.get(session.slot_id)
+    slot = f"/days/{session.day_id}/slots/{session.slot_id}"
+    if elsewhere and elsewhere != session.session_id:
+        moved = {"person_id": person.person_id, "session_id": session.session_id}
+        send("trustdays", "POST", f"{slot}/moves", moved, key, read_in="trustdays")
+        return f"{person.name} has moved to {session.title}."
+    places = f"{slot}/sessions/{session.session_id}/places"
+    outcome = send("trustdays", "POST", places, {"person_id": person.person_id}, key, "trustdays")
+    if outcome.get("place") == "waitlist":
+        return f"{session.title} is full: {person.name} is on its waitlist."
+    return f"{person.name} is booked on {session.title}."

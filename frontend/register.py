@@ -113,7 +113,7 @@ def mark(day_id: str, session_id: str, person_id: str) -> Response | str | tuple
     found = lines(session_id, person_id)
     if not found:
         abort(404, "They are not on this register.")
-    shown = context(session, line=found[0], message=message)
+    shown = context(session, line=found[0], line_message=message)
     return render_block("register.html", "line", **shown), status
 
 
@@ -122,13 +122,13 @@ def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
     """Someone came without a seat: find them by work email and mark them present."""
     session = the_session(day_id, session_id)
     email = request.form.get("email", "").strip()
-    person_id = person_with_email(engine(), email) if email else None
+    person = person_with_email(engine(), email) if email else None
     message, status = None, 200
-    if not email or person_id is None:
+    if person is None:
         message, status = "Nobody in the trust has that work email: check the spelling.", 422
     else:
         try:
-            send_mark(session, person_id, "present", walk_in=True)
+            send_mark(session, person.person_id, "present", walk_in=True)
         except Refused as refused:
             message, status = refused.message, refused.status
     if status == 200 and (not request.htmx or request.htmx.boosted):
@@ -137,3 +137,25 @@ def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
     if not request.htmx or request.htmx.boosted:
         return render_template("register.html", **shown), status
     return render_block("register.html", "register", **shown), status
+
+
+@register.post("/days/<day_id>/sessions/<session_id>/register/<person_id>/cancel")
+def cancel_booking(
+    day_id: str, session_id: str, person_id: str
+) -> Response | str | tuple[str, int]:
+    """The CPD manager gives up someone's seat (they cannot come): the first person
+    waiting gets it, as always."""
+    session = the_session(day_id, session_id)
+    if not g.identity.holds("cpd_manager"):
+        abort(403, "Only the CPD manager cancels someone else's booking.")
+    place = f"/days/{day_id}/slots/{session.slot_id}/sessions/{session_id}/places/{person_id}"
+    message, status = None, 200
+    try:
+        send("trustdays", "DELETE", place, None, request.form.get("key"), "trustdays")
+    except Refused as refused:
+        message, status = refused.message, refused.status
+    if not request.htmx or request.htmx.boosted:
+        if status == 200:
+            return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
+        return render_template("register.html", **context(session, message=message)), status
+    return render_block("register.html", "register", **context(session, message=message)), status

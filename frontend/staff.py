@@ -65,8 +65,9 @@ def roles_of(engine: Engine, person_ids: Sequence[str]) -> dict[str, list[str]]:
     return held
 
 
-def person_with_email(engine: Engine, email: str) -> str | None:
-    """The id of the person with this work email (in any case), if there is one."""
-    query = select(people.c.person_id).where(people.c.email_key == email.strip().lower())
+def person_with_email(engine: Engine, email: str) -> Row | None:
+    """The person (id and name) with this work email, in any case, if there is one."""
+    query = select(people.c.person_id, people.c.name)
+    query = query.where(people.c.email_key == email.strip().lower())
     with engine.connect() as connection:
-        return connection.scalar(query)
+        return connection.execute(query).first()

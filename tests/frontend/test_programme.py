@@ -135,3 +135,29 @@ def test_filters_narrow_the_sessions_and_unknown_things_are_404(trust):
     assert amy.get("/days/no-such-day").status_code == 404
     assert act(amy, day, "no-such-session", "book").status_code == 404
     assert act(amy, day, day["sessions"][0], "explode").status_code == 404
+
+
+def test_the_cpd_manager_books_and_moves_someone_by_email(trust):
+    stack, day, people = trust
+    first, second = day["sessions"]
+    boss = stack.client(someone("cpd_manager", school_id=None, name="Priya Shah"))
+    url = f"/days/{day['day_id']}/sessions/{{}}/place-someone"
+
+    def place(client, session_id, email):
+        return client.post(url.format(session_id), data={"email": email}, headers=HTMX)
+
+    booked = place(boss, first, "AMY@ash.sch.uk")
+    assert booked.status_code == 200 and "Amy is booked on Session 1." in text(
+        booked.get_data(as_text=True)
+    )
+    moved = place(boss, second, "amy@ash.sch.uk")
+    assert "Amy has moved to Session 2." in text(moved.get_data(as_text=True))
+    assert "Your choice: you are booked." in programme(stack.client(people["amy"]), day)
+    waiting = place(boss, second, "ben@ash.sch.uk")
+    assert "Session 2 is full: Ben is on its waitlist." in text(waiting.get_data(as_text=True))
+
+    unknown = place(boss, first, "nobody@ash.sch.uk")
+    assert unknown.status_code == 422 and "Nobody in the trust has that work email." in text(
+        unknown.get_data(as_text=True)
+    )
+    assert place(stack.client(people["cal"]), first, "amy@ash.sch.uk").status_code == 403

@@ -113,3 +113,19 @@ def test_the_overview_counts_bookings_and_lunches_and_exports_who_has_not_booked
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
     assert exported.mimetype == "text/csv" and rows[0][:2] == ["School", "Name"]
     assert sorted(r[1] for r in rows[1:]) == ["'=Cmd Ash", "Ben Ash", "Lee Ash"]
+
+
+def test_the_cpd_manager_cancels_a_booking_from_the_register(trust):
+    stack, day, ids = trust
+    session_id = day["sessions"][0]
+    act(stack.client(someone(person_id=ids["amy"])), day, session_id, "book")
+    register = f"/days/{day['day_id']}/sessions/{session_id}/register"
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    assert "Cancel their booking" not in lee.get(register).get_data(as_text=True)
+    assert lee.post(f"{register}/{ids['amy']}/cancel").status_code == 403
+    boss = stack.client(someone("cpd_manager", school_id=None))
+    cancelled = boss.post(f"{register}/{ids['amy']}/cancel", headers={"HX-Request": "true"})
+    assert cancelled.status_code == 200
+    assert "Nobody has booked this session yet." in text(cancelled.get_data(as_text=True))
+    again = boss.post(f"{register}/{ids['amy']}/cancel", headers={"HX-Request": "true"})
+    assert again.status_code == 409 and "You have no seat" in text(again.get_data(as_text=True))
