@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, func, select
+from sqlalchemy import Engine, Row, func, select
 
 from frontend.readmodels import pd_days, pd_places, pd_sessions, pd_slots
 
@@ -178,7 +178,6 @@ def bookings_of(engine: Engine, person_id: str) -> Sequence[Row]:
     query = (
         select(
             pd_places.c.place,
-            pd_places.c.queued_seq,
             pd_sessions,
             pd_slots.c.starts,
             pd_slots.c.ends,
@@ -191,7 +190,7 @@ def bookings_of(engine: Engine, person_id: str) -> Sequence[Row]:
         .join(pd_sessions, pd_sessions.c.session_id == pd_places.c.session_id)
         .join(pd_slots, pd_slots.c.slot_id == pd_places.c.slot_id)
         .join(pd_days, pd_days.c.day_id == pd_places.c.day_id)
-        .where(and_(pd_places.c.person_id == person_id, pd_places.c.place.in_(LIVE_PLACES)))
+        .where(pd_places.c.person_id == person_id, pd_places.c.place.in_(LIVE_PLACES))
         .order_by(pd_days.c.date, pd_slots.c.starts)
     )
     with engine.connect() as connection:
