@@ -151,7 +151,10 @@ def test_pages_keep_to_a_strict_csp_and_serve_their_own_assets(client):
     assert 'hx-boost="true"' in page
     assert "<style" not in page and " style=" not in page
     scripts = re.findall(r"<script[^>]*>", page)
-    assert scripts == ['<script src="/static/vendor/htmx.min.js" defer>']  # no inline script
+    assert scripts == [  # no inline script
+        '<script src="/static/vendor/htmx.min.js" defer>',
+        '<script src="/static/app.js" defer>',
+    ]
     links = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert not [link for link in links if link.startswith(("http", "//"))]  # no CDN
     assert client.get("/static/app.css").status_code == 200

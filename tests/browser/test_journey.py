@@ -197,3 +197,18 @@ def test_the_sign_in_page_is_accessible(trust, browser):
     page.goto("/sign-in")
     accessible(page, "sign-in")
     assert re.search("Sign in", page.title())
+
+
+def test_a_failed_request_says_so_and_changes_nothing(trust, browser):
+    day, teachers = trust["day"], trust["teachers"]
+    page = person(browser, trust, teachers[0]["email"])
+    page.goto(f"/days/{day['day_id']}")
+    card = f"#session-{day['session_id']}"
+    before = page.locator(card).inner_text()
+    page.route("**/book", lambda route: route.fulfill(status=502, body="down"))
+    page.locator(f"{card} form button").first.click()
+    expect(page.locator("#messages")).to_contain_text("That did not work (error 502)")
+    assert page.locator(card).inner_text() == before
+    page.route("**/book", lambda route: route.abort())
+    page.locator(f"{card} form button").first.click()
+    expect(page.locator("#messages")).to_contain_text("No answer from Staffroom")
