@@ -1,5 +1,6 @@
 """The CPD manager's overview of a PD day: fill rate per session, bookings and lunch numbers
-per school, who has not booked yet (also as CSV), and attendance once registers are taken."""
+per school, who has not booked yet (also as CSV), and attendance once registers are taken.
+A headteacher or school CPD lead sees the same for their own school, to chase their staff."""
 
 from __future__ import annotations
 
@@ -14,19 +15,25 @@ from werkzeug.wrappers import Response
 
 from frontend import pd_days
 from frontend.readmodels import engine, pd_attendees, pd_marks, pd_places, pd_slots, people, schools
+from frontend.staff import readable_schools
 
 overview = Blueprint("overview", __name__)
-READERS = ("cpd_manager", "ceo", "trust_admin")
 CENTRAL = "Central team"
 
 
 def the_day(day_id: str) -> Any:
-    if not g.identity.holds(*READERS):
-        abort(403, "The day's overview is for the CPD manager and the trust's leaders.")
     day = pd_days.find_day(engine(), day_id)
     if day is None:
         abort(404, "There is no such PD day.")
     return day
+
+
+def visible_schools() -> frozenset[str] | None:
+    """The schools whose staff I may see here (as in the staff directory): None for all."""
+    schools = readable_schools(g.identity)
+    if schools is not None and not schools:
+        abort(403, "The day's overview is for the CPD manager, trust leaders and CPD leads.")
+    return schools
 
 
 def attendance_by_session(day_id: str) -> dict[str, Counter]:
@@ -42,7 +49,7 @@ def attendance_by_session(day_id: str) -> dict[str, Counter]:
     return counts
 
 
-def seats_per_person(day_id: str) -> Any:
+def seats_per_person(day_id: str, only: frozenset[str] | None) -> Any:
     """Each active person's school and the seats they hold on the day."""
     seats = (
         select(pd_places.c.person_id, func.count().label("seats"))
@@ -50,7 +57,7 @@ def seats_per_person(day_id: str) -> Any:
         .group_by(pd_places.c.person_id)
         .subquery()
     )
-    return (
+    query = (
         select(
             people.c.person_id,
             people.c.name,
@@ -63,6 +70,7 @@ def seats_per_person(day_id: str) -> Any:
         .outerjoin(seats, seats.c.person_id == people.c.person_id)
         .where(people.c.status == "active")
     )
+    return query if only is None else query.where(people.c.school_id.in_(only))
 
 
 def breakout_count(day_id: str) -> int:
@@ -71,17 +79,17 @@ def breakout_count(day_id: str) -> int:
         return connection.scalar(query) or 0
 
 
-def not_booked(day_id: str, slots: int) -> list[Any]:
-    query = seats_per_person(day_id).order_by("school", people.c.name)
+def not_booked(day_id: str, slots: int, only: frozenset[str] | None) -> list[Any]:
+    query = seats_per_person(day_id, only).order_by("school", people.c.name)
     with engine().connect() as connection:
         return [row for row in connection.execute(query) if row.seats < slots]
 
 
-def per_school(day_id: str, slots: int) -> list[dict[str, Any]]:
+def per_school(day_id: str, slots: int, only: frozenset[str] | None) -> list[dict[str, Any]]:
     """Staff, people booked (fully), attending and lunch needs, school by school."""
     schools_seen: dict[str, dict[str, Any]] = {}
     with engine().connect() as connection:
-        for row in connection.execute(seats_per_person(day_id)):
+        for row in connection.execute(seats_per_person(day_id, only)):
             school = schools_seen.setdefault(row.school, _school_line(row.school))
             school["staff"] += 1
             school["booked"] += row.seats >= slots
@@ -90,6 +98,8 @@ def per_school(day_id: str, slots: int) -> list[dict[str, Any]]:
         attendees = attendees.outerjoin(
             schools, schools.c.school_id == pd_attendees.c.school_id
         ).where(and_(pd_attendees.c.day_id == day_id, pd_attendees.c.attending))
+        if only is not None:
+            attendees = attendees.where(pd_attendees.c.school_id.in_(only))
         for row in connection.execute(attendees):
             school = schools_seen.setdefault(row.school, _school_line(row.school))
             school["lunches"] += 1
@@ -104,9 +114,10 @@ def _school_line(name: str) -> dict[str, Any]:
 
 @overview.get("/days/<day_id>/overview")
 def page(day_id: str) -> str:
+    only = visible_schools()
     day = the_day(day_id)
     slots = breakout_count(day_id)
-    schools_lines = per_school(day_id, slots)
+    schools_lines = per_school(day_id, slots, only)
     return render_template(
         "overview.html",
         day=day,
@@ -114,7 +125,7 @@ def page(day_id: str) -> str:
         attendance=attendance_by_session(day_id),
         schools=schools_lines,
         lunches=sum(s["lunches"] for s in schools_lines),
-        not_booked=not_booked(day_id, slots),
+        not_booked=not_booked(day_id, slots, only),
         slots=slots,
         communities=pd_days.COMMUNITY_NAMES,
     )
@@ -127,12 +138,13 @@ def spreadsheet_safe(text: str) -> str:
 
 @overview.get("/days/<day_id>/not-booked.csv")
 def not_booked_csv(day_id: str) -> Response:
+    only = visible_schools()
     day = the_day(day_id)
     slots = breakout_count(day_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["School", "Name", "Email", "Job title", "Slots booked", "Slots"])
-    for row in not_booked(day_id, slots):
+    for row in not_booked(day_id, slots, only):
         cells = (row.school, row.name, row.email, row.job_title)
         writer.writerow([*(spreadsheet_safe(cell) for cell in cells), row.seats, slots])
     filename = f"not-booked-{day.date.isoformat()}.csv"

@@ -129,3 +129,19 @@ def test_the_cpd_manager_cancels_a_booking_from_the_register(trust):
     assert "Nobody has booked this session yet." in text(cancelled.get_data(as_text=True))
     again = boss.post(f"{register}/{ids['amy']}/cancel", headers={"HX-Request": "true"})
     assert again.status_code == 409 and "You have no seat" in text(again.get_data(as_text=True))
+
+
+def test_a_headteacher_sees_their_own_school_in_the_overview(trust):
+    stack, day, _ = trust
+    add_school(stack.engine, "school-b", "Beech Hill Academy")
+    enrol(stack.engine, "bea@beech.sch.uk", name="Bea Beech", school_id="school-b")
+    overview = f"/days/{day['day_id']}/overview"
+    head = stack.client(someone(("headteacher", "school-b")))
+    page = text(head.get(overview).get_data(as_text=True))
+    assert "Beech Hill Academy 1 0 0 0" in page and "Ash Grove Primary" not in page
+    exported = head.get(f"/days/{day['day_id']}/not-booked.csv").get_data(as_text=True)
+    assert "Bea Beech" in exported and "Amy Ash" not in exported
+    everyone = text(
+        stack.client(someone("cpd_manager", school_id=None)).get(overview).get_data(as_text=True)
+    )
+    assert "Ash Grove Primary" in everyone and "Beech Hill Academy" in everyone
