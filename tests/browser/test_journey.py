@@ -212,3 +212,19 @@ def test_a_failed_request_says_so_and_changes_nothing(trust, browser):
     page.route("**/book", lambda route: route.abort())
     page.locator(f"{card} form button").first.click()
     expect(page.locator("#messages")).to_contain_text("No answer from Staffroom")
+
+
+def test_the_keyboard_alone_joins_and_leaves_a_waitlist_and_keeps_its_place(trust, browser):
+    day, teachers = trust["day"], trust["teachers"]
+    page = person(browser, trust, teachers[0]["email"])
+    page.goto(f"/days/{day['day_id']}")
+    button = f"#act-{day['session_id']}"
+    page.focus(button)
+    expect(page.locator(button)).to_have_text("Join the waitlist")
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages")).to_contain_text("you are on its waitlist")
+    expect(page.locator(button)).to_have_text("Leave the waitlist")
+    expect(page.locator(button)).to_be_focused()  # the swap kept the focus where it was
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages")).to_contain_text("You have left the waitlist")
+    expect(page.locator(button)).to_be_focused()
