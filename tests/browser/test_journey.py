@@ -228,3 +228,10 @@ def test_the_keyboard_alone_joins_and_leaves_a_waitlist_and_keeps_its_place(trus
     page.keyboard.press("Enter")
     expect(page.locator("#messages")).to_contain_text("You have left the waitlist")
     expect(page.locator(button)).to_be_focused()
+    # Someone else gives up the seat: the live poll swaps the card in, the focus stays.
+    holder = person(browser, trust, teachers[1]["email"])
+    holder.goto(f"/days/{day['day_id']}")
+    holder.click(f"{button}:has-text('Cancel my place')")
+    expect(holder.locator("#messages")).to_contain_text("You have given up your place")
+    expect(page.locator(button)).to_have_text("Book", timeout=5000)
+    expect(page.locator(button)).to_be_focused()
