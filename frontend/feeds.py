@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from events.projection import checkpoint
 from frontend.calendar import CalendarEvent, Feed, calendar
-from frontend.pd_days import as_utc
+from frontend.pd_queries import as_utc
 from frontend.readmodels import (
     engine,
     feed_tokens,

@@ -12,7 +12,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.commands import Refused, send
 from frontend.readmodels import (
     engine,
@@ -78,18 +78,18 @@ def feed_urls(token: str | None) -> dict[str, str]:
 def context(**extra: Any) -> dict[str, Any]:
     me = g.identity.person_id
     today = datetime.now(UTC).date()
-    upcoming = [d for d in pd_days.listed_days(engine(), since=today) if d.status == "published"]
+    upcoming = [d for d in pd_queries.listed_days(engine(), since=today) if d.status == "published"]
     marks = attended(me)
     return {
-        "bookings": [b for b in pd_days.bookings_of(engine(), me) if b.date >= today],
-        "places": pd_days.places_of(engine(), me),
+        "bookings": [b for b in pd_queries.bookings_of(engine(), me) if b.date >= today],
+        "places": pd_queries.places_of(engine(), me),
         "upcoming": upcoming,
         "attendance": attendance_of(me),
         "marks": marks,
         "cpd_minutes": sum(mark.cpd_minutes for mark in marks),
-        "leading": pd_days.sessions_led_by(engine(), me),
+        "leading": pd_queries.sessions_led_by(engine(), me),
         "feed": feed_urls(feed_token(me)),
-        "communities": pd_days.COMMUNITY_NAMES,
+        "communities": pd_queries.COMMUNITY_NAMES,
         **extra,
     }
 

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, g, render_template
 from sqlalchemy import and_, func, select
 from werkzeug.wrappers import Response
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.readmodels import engine, pd_attendees, pd_marks, pd_places, pd_slots, people, schools
 from frontend.staff import readable_schools
 
@@ -22,7 +22,7 @@ CENTRAL = "Central team"
 
 
 def the_day(day_id: str) -> Any:
-    day = pd_days.find_day(engine(), day_id)
+    day = pd_queries.find_day(engine(), day_id)
     if day is None:
         abort(404, "There is no such PD day.")
     return day
@@ -121,13 +121,13 @@ def page(day_id: str) -> str:
     return render_template(
         "overview.html",
         day=day,
-        timetable=pd_days.timetable(engine(), day_id),
+        timetable=pd_queries.timetable(engine(), day_id),
         attendance=attendance_by_session(day_id),
         schools=schools_lines,
         lunches=sum(s["lunches"] for s in schools_lines),
         not_booked=not_booked(day_id, slots, only),
         slots=slots,
-        communities=pd_days.COMMUNITY_NAMES,
+        communities=pd_queries.COMMUNITY_NAMES,
     )
 
 

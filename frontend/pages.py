@@ -8,7 +8,7 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import SQLAlchemyError
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.health import read_health
 from frontend.readmodels import engine
 from frontend.staff import readable_schools, roles_of, school_choices, search_staff
@@ -22,7 +22,7 @@ def index() -> str:
     if request.htmx and request.htmx.target == "health":
         return render_block("index.html", "health", health=health)
     try:
-        days = pd_days.listed_days(engine(), drafts=g.identity.holds("cpd_manager"))
+        days = pd_queries.listed_days(engine(), drafts=g.identity.holds("cpd_manager"))
     except SQLAlchemyError:  # the health panel below says the database is unreachable
         days = None
     return render_template("index.html", health=health, days=days)

@@ -14,7 +14,7 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.commands import Refused, send
 from frontend.readmodels import engine
 from frontend.staff import person_with_email
@@ -26,28 +26,28 @@ POLL_SECONDS = 3
 
 def filters(source: Any) -> dict[str, Any]:
     """The community and audience chosen, from a query or a form (unknown ones: all)."""
-    known = {"community": pd_days.COMMUNITY_NAMES, "audience": pd_days.AUDIENCE_NAMES}
+    known = {"community": pd_queries.COMMUNITY_NAMES, "audience": pd_queries.AUDIENCE_NAMES}
     return {name: source[name] for name, values in known.items() if source.get(name) in values}
 
 
 def the_day(day_id: str):
-    day = pd_days.find_day(engine(), day_id)
+    day = pd_queries.find_day(engine(), day_id)
     if day is None or (day.status == "draft" and not g.identity.holds("cpd_manager")):
         abort(404, "There is no such PD day.")
     return day
 
 
 def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
-    places = pd_days.places_of(engine(), g.identity.person_id, day.day_id)
+    places = pd_queries.places_of(engine(), g.identity.person_id, day.day_id)
     return {
         "day": day,
-        "window": pd_days.window(day),
-        "slots": pd_days.timetable(engine(), day.day_id, **shown, **narrow),
+        "window": pd_queries.window(day),
+        "slots": pd_queries.timetable(engine(), day.day_id, **shown, **narrow),
         "places": places,
-        "held": pd_days.seats_held(places),
+        "held": pd_queries.seats_held(places),
         "filters": shown,
-        "communities": pd_days.COMMUNITY_NAMES,
-        "audiences": pd_days.AUDIENCE_NAMES,
+        "communities": pd_queries.COMMUNITY_NAMES,
+        "audiences": pd_queries.AUDIENCE_NAMES,
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -82,7 +82,7 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
     if action not in ACTIONS:
         abort(404)
     day = the_day(day_id)
-    session = pd_days.find_session(engine(), day_id, session_id)
+    session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session on this PD day.")
     shown = filters(request.form)
@@ -118,7 +118,7 @@ def send_action(action: str, session: Any, key: str | None) -> str:
             )
         return f"You are booked on {session.title}."
     if action == "cancel":
-        held = pd_days.places_of(engine(), me, session.day_id).get(session.session_id)
+        held = pd_queries.places_of(engine(), me, session.day_id).get(session.session_id)
         send("trustdays", "DELETE", f"{places}/{me}", None, key, read_in="trustdays")
         if held and held.place == "waitlist":
             return f"You have left the waitlist for {session.title}."
@@ -136,7 +136,7 @@ def place_someone(session: Any, email: str, key: str | None) -> str:
     person = person_with_email(engine(), email) if email.strip() else None
     if person is None:
         raise Refused(422, "unknown_person", "Nobody in the trust has that work email.")
-    held = pd_days.seats_held(pd_days.places_of(engine(), person.person_id, session.day_id))
+    held = pd_queries.seats_held(pd_queries.places_of(engine(), person.person_id, session.day_id))
     elsewhere = held.get(session.slot_id)
     slot = f"/days/{session.day_id}/slots/{session.slot_id}"
     if elsewhere and elsewhere != session.session_id:

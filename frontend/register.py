@@ -11,7 +11,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy import and_, or_, select
 from werkzeug.wrappers import Response
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.commands import Refused, send
 from frontend.readmodels import engine, pd_marks, pd_places, pd_slots, people, schools
 from frontend.staff import person_with_email
@@ -22,7 +22,7 @@ MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "E
 
 def the_session(day_id: str, session_id: str) -> Any:
     """The session, if I may take its register: its leader or the CPD manager."""
-    session = pd_days.find_session(engine(), day_id, session_id)
+    session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session.")
     me = g.identity
@@ -63,7 +63,7 @@ def lines(session_id: str, person_id: str | None = None) -> list[Any]:
 
 
 def context(session: Any, **extra: Any) -> dict[str, Any]:
-    day = pd_days.find_day(engine(), session.day_id)
+    day = pd_queries.find_day(engine(), session.day_id)
     with engine().connect() as connection:
         slot = connection.execute(
             select(pd_slots).where(pd_slots.c.slot_id == session.slot_id)
@@ -72,7 +72,7 @@ def context(session: Any, **extra: Any) -> dict[str, Any]:
     return {
         "day": day,
         "slot": slot,
-        "minutes": pd_days.slot_minutes(slot),
+        "minutes": pd_queries.slot_minutes(slot),
         "session": session,
         "lines": register_lines,
         "marked": sum(1 for line in register_lines if line.mark),

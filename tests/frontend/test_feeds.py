@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import vobject
 
-from frontend import pd_days
+from frontend import pd_queries
 from frontend.readmodels import feed_tokens
 from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
@@ -169,7 +169,7 @@ def test_long_titles_with_commas_accents_and_emoji_fold_cleanly(trust):
         path = f"/days/{day['day_id']}/slots/{day['slot_id']}/sessions"
         added = client.post(path, json=session_fields(title, 5), headers=manager())
     session_id = added.json()["id"]
-    assert wait_until(lambda: pd_days.find_session(stack.engine, day["day_id"], session_id))
+    assert wait_until(lambda: pd_queries.find_session(stack.engine, day["day_id"], session_id))
     client = stack.client(amy)
     act(client, day, session_id, "book")
     body = client.get(new_address(client)).data

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from frontend import pd_days
+from frontend import pd_queries
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
@@ -102,7 +102,7 @@ def test_the_live_poll_answers_204_until_someone_else_books(trust):
     stack, day, people = trust
     first, _ = day["sessions"]
     amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
-    version = pd_days.find_day(stack.engine, day["day_id"]).version
+    version = pd_queries.find_day(stack.engine, day["day_id"]).version
     live = f"/days/{day['day_id']}/live?after={version}"
     assert amy.get(live, headers=HTMX).status_code == 204
 

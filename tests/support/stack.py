@@ -18,7 +18,7 @@ from events.db import migrate
 from events.identity import IDENTITY_HEADER, Identity
 from events.projector import Projector
 from events.store import EventStore
-from frontend import PACKAGE_DIR, create_app, pd_days
+from frontend import PACKAGE_DIR, create_app, pd_queries
 from frontend.projections import directory, trustdays
 from services.directory import create_app as directory_app
 from services.trustdays import create_app as trustdays_app
@@ -70,8 +70,8 @@ def pd_stack(
 
 def projected(engine: Engine, day: dict) -> bool:
     """Whether a day made by `open_day` is in the read models: published, every session."""
-    found = pd_days.find_day(engine, day["day_id"])
-    shown = pd_days.timetable(engine, day["day_id"], slot_id=day["slot_id"])
+    found = pd_queries.find_day(engine, day["day_id"])
+    shown = pd_queries.timetable(engine, day["day_id"], slot_id=day["slot_id"])
     return bool(
         found
         and found.status == "published"

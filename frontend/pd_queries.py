@@ -1,4 +1,4 @@
-"""Reading the PD days' read models: days, their timetable and sessions, people's places."""
+"""Queries on the PD days' read models: days, their timetable and sessions, people's places."""
 
 from __future__ import annotations
 
