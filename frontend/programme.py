@@ -30,7 +30,7 @@ def filters(source: Any) -> dict[str, Any]:
     return {name: source[name] for name, values in known.items() if source.get(name) in values}
 
 
-def the_day(day_id: str):
+def the_day(day_id: str) -> Any:
     day = pd_queries.find_day(engine(), day_id)
     if day is None or (day.status == "draft" and not g.identity.holds("cpd_manager")):
         abort(404, "There is no such PD day.")
