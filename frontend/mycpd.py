@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, g, render_template, url_for
+from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from frontend import pd_queries
+from frontend.answers import form_answer
 from frontend.commands import Refused, send
 from frontend.readmodels import (
     engine,
@@ -100,7 +101,7 @@ def page() -> str:
 
 
 @mycpd.post("/days/<day_id>/attendance")
-def confirm_attendance(day_id: str) -> Response | str | tuple[str, int]:
+def confirm_attendance(day_id: str) -> ResponseReturnValue:
     """Whether I come to the day, and my dietary needs for the lunch numbers."""
     choice = request.form.get("attending")
     dietary = request.form.get("dietary", "").strip()
@@ -118,21 +119,24 @@ def confirm_attendance(day_id: str) -> Response | str | tuple[str, int]:
             send("trustdays", "PUT", f"/days/{day_id}/attendance", body, None, "trustdays")
         except Refused as refused:
             message, status = refused.message, refused.status
-    if not request.htmx or request.htmx.boosted:
-        if status == 200:
-            return redirect(url_for(".page", _anchor=f"day-{day_id}"), 303)
-        return render_template(
-            "mycpd.html", **context(errors={day_id: errors}, message=message)
-        ), status
-    shown = context(errors={day_id: errors}, saved={day_id: message}, only=day_id)
-    return render_block("mycpd.html", "attending", **shown), status
+
+    def page() -> str:
+        return render_template("mycpd.html", **context(errors={day_id: errors}, message=message))
+
+    def the_day() -> str:
+        shown = context(errors={day_id: errors}, saved={day_id: message}, only=day_id)
+        return render_block("mycpd.html", "attending", **shown)
+
+    return form_answer(status, url_for(".page", _anchor=f"day-{day_id}"), page, the_day)
 
 
 @mycpd.post("/my-cpd/feed-token")
-def new_feed_token() -> Response | str:
+def new_feed_token() -> ResponseReturnValue:
     """A new secret address for my calendar feeds: the old one stops working at once."""
     replaced = feed_token(g.identity.person_id) is not None
     send("directory", "POST", "/me/feed-token", {}, request.form.get("key"), "directory")
-    if not request.htmx or request.htmx.boosted:
-        return redirect(url_for(".page", _anchor="calendar"), 303)
-    return render_block("mycpd.html", "calendar", **context(renewed=replaced))
+
+    def calendar() -> str:
+        return render_block("mycpd.html", "calendar", **context(renewed=replaced))
+
+    return form_answer(200, url_for(".page", _anchor="calendar"), calendar, calendar)

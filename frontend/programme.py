@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, g, render_template, url_for
+from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
 from frontend import pd_queries
+from frontend.answers import form_answer
 from frontend.commands import Refused, send
 from frontend.readmodels import engine
 from frontend.staff import person_with_email
@@ -78,7 +80,7 @@ ACTIONS = ("book", "cancel", "move", "place-someone")
 
 
 @programme.post("/days/<day_id>/sessions/<session_id>/<action>")
-def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str, int]:
+def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     if action not in ACTIONS:
         abort(404)
     day = the_day(day_id)
@@ -92,15 +94,16 @@ def act(day_id: str, session_id: str, action: str) -> Response | str | tuple[str
     except Refused as refused:
         # 409 or 422 are swapped in with their message (see base.html's htmx config)
         message, status = refused.message, refused.status if refused.status == 422 else 409
-    if not request.htmx or request.htmx.boosted:
-        if status == 200:
-            anchor = f"session-{session_id}"
-            return redirect(url_for(".page", day_id=day_id, **shown, _anchor=anchor), 303)
-        return render_template("programme.html", **context(day, shown), message=message), status
-    day = the_day(day_id)  # its version now includes the write
-    slot = context(day, shown, slot_id=session.slot_id)
-    fragment = render_block("programme.html", "acted", **slot, message=message, error=status != 200)
-    return fragment, status
+    back = url_for(".page", day_id=day_id, **shown, _anchor=f"session-{session_id}")
+
+    def page() -> str:
+        return render_template("programme.html", **context(day, shown), message=message)
+
+    def the_slot() -> str:
+        now = context(the_day(day_id), shown, slot_id=session.slot_id)  # after the write
+        return render_block("programme.html", "acted", **now, message=message, error=status != 200)
+
+    return form_answer(status, back, page, the_slot)
 
 
 def send_action(action: str, session: Any, key: str | None) -> str:

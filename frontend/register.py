@@ -3,15 +3,17 @@ for present, late, absent or excused, walk-ins added by email; saved as you go."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, g, render_template, url_for
+from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from sqlalchemy import and_, or_, select
-from werkzeug.wrappers import Response
 
 from frontend import pd_queries
+from frontend.answers import form_answer
 from frontend.commands import Refused, send
 from frontend.readmodels import engine, pd_marks, pd_places, pd_slots, people, schools
 from frontend.staff import person_with_email
@@ -81,6 +83,18 @@ def context(session: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def back_to(session: Any) -> str:
+    return url_for(".page", day_id=session.day_id, session_id=session.session_id)
+
+
+def whole_page(session: Any, **shown: Any) -> Callable[[], str]:
+    return lambda: render_template("register.html", **context(session, **shown))
+
+
+def the_register(session: Any, **shown: Any) -> Callable[[], str]:
+    return lambda: render_block("register.html", "register", **context(session, **shown))
+
+
 @register.get("/days/<day_id>/sessions/<session_id>/register")
 def page(day_id: str, session_id: str) -> str:
     return render_template("register.html", **context(the_session(day_id, session_id)))
@@ -95,7 +109,7 @@ def send_mark(session: Any, person_id: str, mark: str, walk_in: bool) -> None:
 
 
 @register.post("/days/<day_id>/sessions/<session_id>/register/<person_id>")
-def mark(day_id: str, session_id: str, person_id: str) -> Response | str | tuple[str, int]:
+def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
     session = the_session(day_id, session_id)
     chosen = request.form.get("mark", "")
     message, status = None, 200
@@ -106,19 +120,19 @@ def mark(day_id: str, session_id: str, person_id: str) -> Response | str | tuple
             send_mark(session, person_id, chosen, walk_in=False)
         except Refused as refused:
             message, status = refused.message, refused.status
-    if not request.htmx or request.htmx.boosted:
-        if status == 200:
-            return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
-        return render_template("register.html", **context(session, message=message)), status
-    found = lines(session_id, person_id)
-    if not found:
-        abort(404, "They are not on this register.")
-    shown = context(session, line=found[0], line_message=message)
-    return render_block("register.html", "line", **shown), status
+
+    def line() -> str:
+        found = lines(session_id, person_id)
+        if not found:
+            abort(404, "They are not on this register.")
+        shown = context(session, line=found[0], line_message=message)
+        return render_block("register.html", "line", **shown)
+
+    return form_answer(status, back_to(session), whole_page(session, message=message), line)
 
 
 @register.post("/days/<day_id>/sessions/<session_id>/walk-ins")
-def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
+def walk_in(day_id: str, session_id: str) -> ResponseReturnValue:
     """Someone came without a seat: find them by work email and mark them present."""
     session = the_session(day_id, session_id)
     email = request.form.get("email", "").strip()
@@ -131,18 +145,13 @@ def walk_in(day_id: str, session_id: str) -> Response | str | tuple[str, int]:
             send_mark(session, person.person_id, "present", walk_in=True)
         except Refused as refused:
             message, status = refused.message, refused.status
-    if status == 200 and (not request.htmx or request.htmx.boosted):
-        return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
-    shown = context(session, walk_in_error=message, email=email if message else "")
-    if not request.htmx or request.htmx.boosted:
-        return render_template("register.html", **shown), status
-    return render_block("register.html", "register", **shown), status
+    shown = {"walk_in_error": message, "email": email if message else ""}
+    page, part = whole_page(session, **shown), the_register(session, **shown)
+    return form_answer(status, back_to(session), page, part)
 
 
 @register.post("/days/<day_id>/sessions/<session_id>/register/<person_id>/cancel")
-def cancel_booking(
-    day_id: str, session_id: str, person_id: str
-) -> Response | str | tuple[str, int]:
+def cancel_booking(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
     """The CPD manager gives up someone's seat (they cannot come): the first person
     waiting gets it, as always."""
     session = the_session(day_id, session_id)
@@ -154,8 +163,5 @@ def cancel_booking(
         send("trustdays", "DELETE", place, None, request.form.get("key"), "trustdays")
     except Refused as refused:
         message, status = refused.message, refused.status
-    if not request.htmx or request.htmx.boosted:
-        if status == 200:
-            return redirect(url_for(".page", day_id=day_id, session_id=session_id), 303)
-        return render_template("register.html", **context(session, message=message)), status
-    return render_block("register.html", "register", **context(session, message=message)), status
+    page, part = whole_page(session, message=message), the_register(session, message=message)
+    return form_answer(status, back_to(session), page, part)
