@@ -64,12 +64,20 @@ def day_planned(connection: Connection, event: RecordedEvent) -> None:
         connection.execute(insert(pd_slots), {"day_id": data["day_id"], **slot})
 
 
-def change_day(connection: Connection, event: RecordedEvent, **values: Any) -> None:
+def notice(
+    connection: Connection, table: Table, key: str, event: RecordedEvent, **values: Any
+) -> None:
+    """A change calendars must notice (SEQUENCE rises) to the row of `table` whose `key`
+    column holds the event's value of it."""
     connection.execute(
-        update(pd_days)
-        .where(pd_days.c.day_id == event.data["day_id"])
-        .values(sequence=pd_days.c.sequence + 1, **changed(event), **values)
+        update(table)
+        .where(table.c[key] == event.data[key])
+        .values(sequence=table.c.sequence + 1, **changed(event), **values)
     )
+
+
+def change_day(connection: Connection, event: RecordedEvent, **values: Any) -> None:
+    notice(connection, pd_days, "day_id", event, **values)
 
 
 def day_updated(connection: Connection, event: RecordedEvent) -> None:
@@ -114,20 +122,12 @@ def session_added(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(insert(pd_sessions), row)
 
 
-def change_session(connection: Connection, event: RecordedEvent, **values: Any) -> None:
-    connection.execute(
-        update(pd_sessions)
-        .where(pd_sessions.c.session_id == event.data["session_id"])
-        .values(sequence=pd_sessions.c.sequence + 1, **changed(event), **values)
-    )
-
-
 def session_updated(connection: Connection, event: RecordedEvent) -> None:
-    change_session(connection, event, **session_values(event.data))
+    notice(connection, pd_sessions, "session_id", event, **session_values(event.data))
 
 
 def session_cancelled(connection: Connection, event: RecordedEvent) -> None:
-    change_session(connection, event, status="cancelled")
+    notice(connection, pd_sessions, "session_id", event, status="cancelled")
 
 
 # Places: seats and waitlists
