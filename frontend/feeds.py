@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, g, request, url_for
 from sqlalchemy import and_, func, or_, select
 from werkzeug.wrappers import Response
 
@@ -185,6 +185,23 @@ def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
         for row in rows
     ]
     return calendar(events, "Trust PD days", datetime.now(UTC))
+
+
+def feed_addresses(person_id: str) -> dict[str, str]:
+    """The addresses of the person's feeds (https and webcal); none until they ask."""
+    query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
+    with engine().connect() as connection:
+        token = connection.scalar(query)
+    if token is None:
+        return {}
+    mine = url_for("feeds.personal", token=token, _external=True)
+    trust = url_for("feeds.trust", token=token, _external=True)
+    return {
+        "mine": mine,
+        "mine_webcal": "webcal://" + mine.split("://", 1)[1],
+        "trust": trust,
+        "trust_webcal": "webcal://" + trust.split("://", 1)[1],
+    }
 
 
 def holder_of(token: str) -> Any:

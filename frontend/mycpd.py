@@ -10,86 +10,31 @@ from flask import Blueprint, g, render_template, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
 
 from frontend import pd_queries
 from frontend.answers import form_answer
 from frontend.commands import Refused, send
-from frontend.readmodels import (
-    engine,
-    feed_tokens,
-    pd_attendees,
-    pd_marks,
-    pd_sessions,
-    pd_slots,
-)
-from frontend.readmodels import (
-    pd_days as days,
-)
+from frontend.feeds import feed_addresses
+from frontend.readmodels import engine
 
 mycpd = Blueprint("mycpd", __name__)
 DIETARY_MAX = 500
-
-
-def attendance_of(person_id: str) -> dict[str, Any]:
-    query = select(pd_attendees).where(pd_attendees.c.person_id == person_id)
-    with engine().connect() as connection:
-        return {row.day_id: row for row in connection.execute(query)}
-
-
-def attended(person_id: str) -> list[Any]:
-    """Every register mark of mine, with the session and day, newest first."""
-    query = (
-        select(
-            pd_marks,
-            pd_sessions.c.title,
-            pd_slots.c.starts,
-            days.c.date,
-            days.c.title.label("day_title"),
-        )
-        .join(pd_sessions, pd_sessions.c.session_id == pd_marks.c.session_id)
-        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
-        .join(days, days.c.day_id == pd_marks.c.day_id)
-        .where(pd_marks.c.person_id == person_id)
-        .order_by(days.c.date.desc(), pd_slots.c.starts)
-    )
-    with engine().connect() as connection:
-        return list(connection.execute(query))
-
-
-def feed_token(person_id: str) -> str | None:
-    query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
-    with engine().connect() as connection:
-        return connection.scalar(query)
-
-
-def feed_urls(token: str | None) -> dict[str, str]:
-    if token is None:
-        return {}
-    mine = url_for("feeds.personal", token=token, _external=True)
-    trust = url_for("feeds.trust", token=token, _external=True)
-    return {
-        "mine": mine,
-        "mine_webcal": "webcal://" + mine.split("://", 1)[1],
-        "trust": trust,
-        "trust_webcal": "webcal://" + trust.split("://", 1)[1],
-    }
 
 
 def context(**extra: Any) -> dict[str, Any]:
     me = g.identity.person_id
     today = datetime.now(UTC).date()
     upcoming = [d for d in pd_queries.listed_days(engine(), since=today) if d.status == "published"]
-    marks = attended(me)
+    marks = pd_queries.marks_of(engine(), me)
     return {
         "bookings": [b for b in pd_queries.bookings_of(engine(), me) if b.date >= today],
         "places": pd_queries.places_of(engine(), me),
         "upcoming": upcoming,
-        "attendance": attendance_of(me),
+        "attendance": pd_queries.attendance_of(engine(), me),
         "marks": marks,
         "cpd_minutes": sum(mark.cpd_minutes for mark in marks),
         "leading": pd_queries.sessions_led_by(engine(), me),
-        "feed": feed_urls(feed_token(me)),
+        "feed": feed_addresses(me),
         "communities": pd_queries.COMMUNITY_NAMES,
         **extra,
     }
@@ -133,7 +78,7 @@ def confirm_attendance(day_id: str) -> ResponseReturnValue:
 @mycpd.post("/my-cpd/feed-token")
 def new_feed_token() -> ResponseReturnValue:
     """A new secret address for my calendar feeds: the old one stops working at once."""
-    replaced = feed_token(g.identity.person_id) is not None
+    replaced = bool(feed_addresses(g.identity.person_id))
     send("directory", "POST", "/me/feed-token", {}, request.form.get("key"), "directory")
 
     def calendar() -> str:

@@ -9,7 +9,14 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, func, select
 
-from frontend.readmodels import pd_days, pd_places, pd_sessions, pd_slots
+from frontend.readmodels import (
+    pd_attendees,
+    pd_days,
+    pd_marks,
+    pd_places,
+    pd_sessions,
+    pd_slots,
+)
 
 LIVE_PLACES = ("seat", "waitlist")
 
@@ -201,3 +208,30 @@ def slot_minutes(slot: Any) -> int:
     hours, minutes = (int(part) for part in slot.starts.split(":"))
     end_hours, end_minutes = (int(part) for part in slot.ends.split(":"))
     return (end_hours - hours) * 60 + end_minutes - minutes
+
+
+def attendance_of(engine: Engine, person_id: str) -> dict[str, Row]:
+    """Whether the person comes to each day they answered for, and their dietary needs."""
+    query = select(pd_attendees).where(pd_attendees.c.person_id == person_id)
+    with engine.connect() as connection:
+        return {row.day_id: row for row in connection.execute(query)}
+
+
+def marks_of(engine: Engine, person_id: str) -> Sequence[Row]:
+    """Every register mark of the person, with the session and day, newest first."""
+    query = (
+        select(
+            pd_marks,
+            pd_sessions.c.title,
+            pd_slots.c.starts,
+            pd_days.c.date,
+            pd_days.c.title.label("day_title"),
+        )
+        .join(pd_sessions, pd_sessions.c.session_id == pd_marks.c.session_id)
+        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
+        .join(pd_days, pd_days.c.day_id == pd_marks.c.day_id)
+        .where(pd_marks.c.person_id == person_id)
+        .order_by(pd_days.c.date.desc(), pd_slots.c.starts)
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).all()
