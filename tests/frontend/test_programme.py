@@ -199,3 +199,21 @@ def test_the_read_model_equals_a_rebuild_from_the_log(trust, nats, store, tmp_pa
         with stack.engine.connect() as live, rebuilt.connect() as again:
             assert rows(live, query) == rows(again, query), table.name
     rebuilt.dispose()
+
+
+def test_a_double_tap_books_once(trust, nats, store):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy = stack.client(people["amy"])
+    url = f"/days/{day['day_id']}/sessions/{first}/book"
+    answers = [amy.post(url, data={"key": "the-same-form"}, headers=HTMX) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert "Your choice: you are booked." in text(answers[1].get_data(as_text=True))
+    subject = store.subject("trustdays", "day", day["day_id"], "slot", day["slot_id"])
+    events, _ = nats.run(store.load(subject))
+    booked = [
+        e
+        for e in events
+        if e.type == "SessionBooked" and e.data["person_id"] == people["amy"].person_id
+    ]
+    assert len(booked) == 1
