@@ -112,7 +112,7 @@ async def run(settings: Settings, projections: Sequence[Projection], batch: int 
         loop.add_signal_handler(signum, stop.set)
     nc = await connect(settings.nats_url, name="projector")
     store = EventStore(nc, settings.stream)
-    await store.ensure_stream()
+    await store.last_seq()  # the stream is there: the projector may read it, not make it
     engine = create_db_engine(settings.database_url)
     try:
         await Projector(store, engine, projections, batch).run(stop)
