@@ -28,7 +28,7 @@ from gateway.errors import error
 from gateway.people import identity_of
 from gateway.proxy import outgoing, relay
 from gateway.routes import Routes
-from gateway.signin import OidcSettings, init_oidc, signin
+from gateway.signin import OidcSettings, init_oidc, safe_next, signin
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 SECURITY_HEADERS = {
@@ -129,7 +129,7 @@ def create_app(
 
 def sign_in_first() -> BaseResponse:
     """Pages send a visitor to sign in and back; the API and htmx answer 401."""
-    sign_in = url_for("signin.page", next=request.full_path.rstrip("?"))
+    sign_in = url_for("signin.page", next=safe_next(request.full_path.rstrip("?")))
     api = request.path.startswith("/api/")
     if request.method == "GET" and not api and not request.headers.get("HX-Request"):
         return redirect(sign_in)

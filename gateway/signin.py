@@ -7,6 +7,7 @@ The session cookie holds the person's id and a CSRF token, nothing more.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -80,9 +81,21 @@ def start_session(person_id: str) -> None:
     session["csrf"] = secrets.token_urlsafe(32)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only a path on this site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after signing in: only a path on this site, else the home page.
+
+    Judged as a browser reads it: browsers drop tabs and line breaks anywhere in a URL and
+    read a backslash as a slash, so "/<tab>/evil" and "/<backslash>evil" both mean "//evil",
+    another site. Any control character is refused (a line break in Location was a 500).
+    """
+    if not target or CONTROL_CHARACTERS.search(target):
+        return "/"
+    as_read = target.replace("\\", "/")
+    parts = urlsplit(as_read)
+    if parts.scheme or parts.netloc or not as_read.startswith("/") or as_read.startswith("//"):
         return "/"
     return target
 
@@ -122,7 +135,7 @@ def callback() -> BaseResponse | tuple[str, int]:
     person_id = find_by_email(current_app.extensions["engine"], email) if email else None
     if person_id is None:
         return render_template("signin_unknown.html", email=email), 403
-    target = session.get("next", "/")
+    target = safe_next(session.get("next"))
     start_session(person_id)
     return redirect(target)
 
