@@ -13,6 +13,7 @@ from typing import Any
 import marshmallow
 
 from events.envelope import Event, Metadata, RecordedEvent, new_id, utcnow
+from events.text import text_errors
 
 WireData = dict[str, Any]
 Upcaster = Callable[[WireData], WireData]
@@ -84,12 +85,13 @@ class EventRegistry:
         }
 
     def dump(self, event_type: EventType, data: Mapping[str, Any]) -> WireData:
-        """Data in Python form to JSON form, refusing what the schema would not load back."""
+        """Data in Python form to JSON form, refusing what the schema would not load back
+        and text that no read model could store (the log keeps an event for good)."""
         try:
             wire = event_type.schema.dump(data)
         except (TypeError, ValueError, AttributeError) as error:
             raise InvalidEvent(event_type.name, str(error)) from None
-        errors = event_type.schema.validate(wire)
+        errors = event_type.schema.validate(wire) or text_errors(wire)
         if errors:
             raise InvalidEvent(event_type.name, errors)
         return wire
@@ -99,6 +101,8 @@ class EventRegistry:
         name = envelope["type"]
         event_type = self.get(name)
         version = envelope["version"]
+        if not isinstance(version, int) or not 1 <= version <= event_type.version:
+            raise InvalidEvent(name, f"version {version!r} is not one this process knows")
         wire = dict(envelope["data"])
         while version < event_type.version:
             upcast = self._upcasters.get((name, version))

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Any, Generic
@@ -33,6 +34,7 @@ from events.envelope import Metadata
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner, InvalidIdentity
 from events.registry import InvalidEvent
 from events.store import EventStore
+from events.text import MAX_DEPTH, NestedTooDeep, text_errors
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 """Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
@@ -66,6 +68,8 @@ def create_service(import_name: str, name: str, settings: Settings) -> tuple[Fla
             return problem(401, "unauthenticated", f"Sign in first: {error}.")
         return None
 
+    app.before_request(refuse_unstorable_input)
+
     @app.get("/healthz", endpoint="health")
     def health() -> Response:
         return jsonify(status="ok", service=name)
@@ -75,6 +79,35 @@ def create_service(import_name: str, name: str, settings: Settings) -> tuple[Fla
     app.register_error_handler(InvalidEvent, invalid_event)
     app.register_error_handler(TooMuchContention, contention)
     return app, api
+
+
+def refuse_unstorable_input() -> Response | None:
+    """Before any schema reads it: JSON nested too deep is 400, and text that no read model
+    could store (NUL, control characters, lone surrogates) is 422 naming its field, in the
+    body, the query string or a form, for every command of every service."""
+    try:
+        fields = {
+            **text_errors({key: "\n".join(values) for key, values in request.args.lists()}),
+            **text_errors({key: "\n".join(values) for key, values in request.form.lists()}),
+            **text_errors(_json_body()),
+        }
+    except NestedTooDeep:
+        message = f"The request body nests deeper than {MAX_DEPTH} levels."
+        return problem(400, "bad_request", message)
+    if fields:
+        return problem(422, "invalid", "Some fields are not valid.", fields)
+    return None
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=True))
+    except RecursionError:
+        raise NestedTooDeep from None
+    except ValueError:  # not JSON: the schema's parser answers 400 as it always has
+        return None
 
 
 def identity() -> Identity:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -28,6 +29,11 @@ from events.registry import EventRegistry, registry
 
 Wanted = Callable[[str], bool]
 """Which event types a reader wants decoded."""
+
+log = logging.getLogger(__name__)
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, RecursionError)
+"""What decoding a message that is not a list of valid envelopes raises (InvalidEvent,
+JSON and UTF-8 errors are ValueErrors)."""
 
 WRONG_LAST_SEQUENCE = 10071
 STILL_REPLICATING = 10164
@@ -105,6 +111,8 @@ class EventStore:
         self.settings = settings or StreamSettings()
         self.registry = events
         self.publish_deadline = publish_deadline
+        self.skipped = 0
+        """Messages skipped by this store's readers because they were not valid envelopes."""
 
     @property
     def stream(self) -> str:
@@ -199,12 +207,22 @@ class EventStore:
 
     def decode(self, payload: bytes, seq: int, wanted: Wanted | None = None) -> list[RecordedEvent]:
         """The events of one message. With `wanted`, only the types it accepts that this
-        process knows are decoded (and validated); the rest are skipped unread."""
-        return [
-            self.registry.load(envelope, seq=seq, index=index)
-            for index, envelope in enumerate(json.loads(payload))
-            if wanted is None or (wanted(envelope["type"]) and envelope["type"] in self.registry)
-        ]
+        process knows are decoded (and validated); the rest are skipped unread.
+
+        A message that is not a list of valid envelopes (garbage published on a subject, a
+        version this process does not know) is skipped whole, logged and counted: it must
+        not stop a reader, and a service still decides on the valid events."""
+        try:
+            return [
+                self.registry.load(envelope, seq=seq, index=index)
+                for index, envelope in enumerate(json.loads(payload))
+                if wanted is None
+                or (wanted(envelope["type"]) and envelope["type"] in self.registry)
+            ]
+        except UNREADABLE as error:
+            self.skipped += 1
+            log.warning("skipped message %d of %s, not events: %.300r", seq, self.stream, error)
+            return []
 
     def batch(self, msgs: Sequence[Msg], wanted: Wanted | None = None) -> Batch:
         """Consecutive messages of a consumer, decoded as a Batch."""

@@ -54,3 +54,24 @@ def test_old_version_is_upcast_on_load():
 def test_loaded_data_is_validated():
     with pytest.raises(InvalidEvent):
         registry.load(envelope(2, {"by": 0, "reason": "x"}))
+
+
+@pytest.mark.parametrize("reason", ["\udfff", "a\x00b", "\x07", "\x9b"])
+def test_text_no_read_model_can_store_is_refused_naming_the_field(reason):
+    with pytest.raises(InvalidEvent) as refused:
+        registry.envelope(
+            Event("TestCounterIncremented", {"by": 1, "reason": reason}), "t.counter.1", Metadata()
+        )
+    assert list(refused.value.errors) == ["reason"]
+
+
+def test_tabs_and_line_breaks_are_storable():
+    data = {"by": 1, "reason": "one\ttwo\r\nthree £ é 😀"}
+    wire = registry.envelope(Event("TestCounterIncremented", data), "t.counter.1", Metadata())
+    assert wire["data"] == data
+
+
+@pytest.mark.parametrize("version", [3, 0, "2", None])
+def test_a_version_this_process_does_not_know_is_refused(version):
+    with pytest.raises(InvalidEvent, match="version"):
+        registry.load(envelope(version, {"by": 1, "reason": "x"}))

@@ -89,3 +89,35 @@ def test_openapi_is_made_from_the_schemas_and_open_to_all(service):
     assert "409" in operation["responses"]
     assert set(spec["components"]["schemas"]["Increment"]["required"]) == {"by", "reason"}
     assert service.get("/healthz").json() == {"status": "ok", "service": "counter"}
+
+
+def send_json(service: httpx.Client, path: str, raw: str) -> httpx.Response:
+    """JSON as written (httpx would refuse to encode a lone surrogate itself)."""
+    headers = {**admin(), "Content-Type": "application/json"}
+    return service.post(path, content=raw.encode(), headers=headers)
+
+
+@pytest.mark.parametrize("reason", ["\\udfff", "a\\u0000b", "\\u001b[31m", "\\u0085"])
+def test_text_no_read_model_can_store_is_422_naming_the_field(service, reason):
+    answer = send_json(service, "/counters/a/increments", f'{{"by": 1, "reason": "{reason}"}}')
+    assert answer.status_code == 422
+    assert list(answer.json()["fields"]) == ["reason"]
+    in_query = service.post(
+        "/counters/a/increments?note=a%00b", json={"by": 1, "reason": "t"}, headers=admin()
+    )
+    assert in_query.status_code == 422 and list(in_query.json()["fields"]) == ["note"]
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_tabs_and_line_breaks_are_fine(service):
+    assert increment(service, by=1, reason="one\ttwo\r\nthree").status_code == 201
+
+
+def test_json_nested_1000_deep_is_a_clear_400(service):
+    deep = '{"by": 1, "reason": "t", "limit": ' + "[" * 1000 + "]" * 1000 + "}"
+    answer = send_json(service, "/counters/a/increments", deep)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "bad_request"
+    assert "deeper" in answer.json()["message"]
+    very_deep = "[" * 100_000 + "]" * 100_000
+    assert send_json(service, "/counters/a/increments", very_deep).status_code == 400

@@ -119,3 +119,52 @@ def test_ensure_stream_updates_an_existing_stream(nats, store, stream_settings):
     assert config.duplicate_window == 600
     assert config.deny_delete and config.deny_purge and not config.allow_rollup_hdrs
     assert config.max_msgs in (None, -1) and config.max_age in (None, 0)
+
+
+def a_valid_envelope_with(**changes) -> bytes:
+    envelope = {
+        "id": "018f0000-0000-7000-8000-00000000beef",
+        "type": "TestCounterIncremented",
+        "version": 2,
+        "subject": "x",
+        "occurred_at": "2026-11-02T08:30:00+00:00",
+        "actor": "system",
+        "data": {"by": 100, "reason": "forged"},
+    }
+    return json.dumps([{**envelope, **changes}]).encode()
+
+
+NOT_ENVELOPES = [
+    b"\xff\xfe not even UTF-8",
+    b"{not json",
+    b'{"type": "TestCounterIncremented"}',
+    b"[1, 2, 3]",
+    b"null",
+    b"[" * 5000 + b"]" * 5000,
+    a_valid_envelope_with(version=99),
+    a_valid_envelope_with(version="2"),
+    a_valid_envelope_with(data={"by": "lots"}),
+    a_valid_envelope_with(occurred_at="yesterday"),
+    a_valid_envelope_with(type=["not", "a", "name"]),
+]
+
+
+def test_a_message_that_is_not_valid_events_never_stops_a_reader(nats, store):
+    """Raw bytes published on an aggregate's subject: its load and a read of the whole log
+    skip them (counted) and go on with the valid events."""
+    subject = store.subject("counter", "a")
+    first = nats.run(store.append(subject, [incremented(1)], 0))
+    for garbage in NOT_ENVELOPES:
+        nats.run(store.js.publish(subject, garbage))
+    garbage_end = nats.run(store.last_seq())
+    last = nats.run(store.append(subject, [incremented(2)], garbage_end))
+
+    events, seq = nats.run(store.load(subject))
+    assert [e.data["by"] for e in events] == [1, 2] and seq == last.seq
+    assert store.skipped == len(NOT_ENVELOPES)
+
+    async def read_all():
+        return [e.seq async for batch in store.read(1, batch=4) for e in batch.events]
+
+    assert nats.run(read_all()) == [first.seq, last.seq]
+    assert store.skipped == 2 * len(NOT_ENVELOPES)
