@@ -19,6 +19,7 @@ from services.directory.domain import (
     FeedKeyDecider,
     Person,
     School,
+    Scope,
 )
 from services.directory.importing import check_file
 from services.directory.schemas import (
@@ -57,15 +58,28 @@ def may_keep_staff_of(school_id: str | None) -> bool:
     return me.holds("trust_admin") or school_id in me.schools_where(*SCHOOL_STAFF_KEEPERS)
 
 
+def keeper_scope() -> Scope:
+    """The schools whose staff I keep: None for a trust admin (the whole trust)."""
+    me = identity()
+    return None if me.holds("trust_admin") else me.schools_where(*SCHOOL_STAFF_KEEPERS)
+
+
 def may_grant(role: str, school_id: str | None, person: Person) -> bool:
+    """Trust admins and the CEO grant any role; a headteacher appoints their own school's
+    people as its CPD lead or as session leaders."""
     me = identity()
     if me.holds("trust_admin", "ceo"):
         return True
     if role == "school_cpd_lead":
-        return me.holds_for_school("headteacher", school_id)
+        return me.holds_for_school("headteacher", school_id) and person.school_id == school_id
     if role == "session_leader":
         return me.holds_for_school("headteacher", person.school_id)
     return False
+
+
+def granter_scope() -> Scope:
+    me = identity()
+    return None if me.holds("trust_admin", "ceo") else me.schools_where("headteacher")
 
 
 def person_out(state: Directory, person: Person) -> dict[str, Any]:
@@ -158,18 +172,22 @@ def add_person(person: dict) -> Response:
     require(may_keep_staff_of(person["school_id"]), "You add your own school's staff only.")
     person_id = new_id()
     new = Person(person_id=person_id, **{**person, "subjects": tuple(person["subjects"])})
-    return accepted(commands.execute(subject(), domain.AddPerson(new)), 201, id=person_id)
+    command = domain.AddPerson(new, keeper_scope())
+    return accepted(commands.execute(subject(), command), 201, id=person_id)
 
 
 @blp.put("/people/<person_id>")
 @blp.arguments(PersonIn)
 @blp.response(200, Created)
 def update_person(person: dict, person_id: str) -> Response:
-    """Change a person's record, perhaps moving them to another school."""
+    """Change a person's record; moving them to another school is a trust admin's act."""
     current = _person(person_id)
-    require(may_keep_staff_of(current.school_id) and may_keep_staff_of(person["school_id"]))
+    require(may_keep_staff_of(current.school_id), "You keep your own school's staff only.")
+    moved = person["school_id"] != current.school_id
+    require(not moved or identity().holds("trust_admin"), "Ask a trust admin to move them.")
     changed = Person(person_id=person_id, **{**person, "subjects": tuple(person["subjects"])})
-    return accepted(commands.execute(subject(), domain.UpdatePerson(changed)), id=person_id)
+    command = domain.UpdatePerson(changed, keeper_scope())
+    return accepted(commands.execute(subject(), command), id=person_id)
 
 
 @blp.post("/people/<person_id>/leave")
@@ -177,7 +195,8 @@ def update_person(person: dict, person_id: str) -> Response:
 def mark_left(person_id: str) -> Response:
     """Mark someone as having left (kept, with their CPD record)."""
     require(may_keep_staff_of(_person(person_id).school_id))
-    return accepted(commands.execute(subject(), domain.MarkLeft(person_id)), id=person_id)
+    command = domain.MarkLeft(person_id, keeper_scope())
+    return accepted(commands.execute(subject(), command), id=person_id)
 
 
 @blp.post("/people/<person_id>/roles")
@@ -185,9 +204,9 @@ def mark_left(person_id: str) -> Response:
 @blp.response(200, Created)
 def grant_role(role: dict, person_id: str) -> Response:
     """Grant a role (trust admins and the CEO; headteachers: their school's CPD lead and
-    session leaders)."""
+    session leaders, from their own school's staff)."""
     require(may_grant(role["role"], role["school_id"], _person(person_id)))
-    command = domain.GrantRole(person_id, role["role"], role["school_id"])
+    command = domain.GrantRole(person_id, role["role"], role["school_id"], granter_scope())
     return accepted(commands.execute(subject(), command), id=person_id)
 
 
@@ -216,7 +235,7 @@ def import_staff(options: dict, upload: dict) -> Response:
     except UnicodeDecodeError:
         return problem(422, "invalid", "Save the file as CSV (UTF-8) and try again.")
     state = directory()
-    allowed = None if me.holds("trust_admin") else me.schools_where(*SCHOOL_STAFF_KEEPERS)
+    allowed = keeper_scope()
     checked = check_file(text, state, allowed)
     report: dict[str, Any] = {
         "good_rows": len(checked.good),
@@ -235,7 +254,7 @@ def import_staff(options: dict, upload: dict) -> Response:
         )
         answer.status_code = 422
         return answer
-    command = domain.ImportStaff(checked.good, frozenset(checked.schools))
+    command = domain.ImportStaff(checked.good, frozenset(checked.schools), allowed)
     if len(checked.good) > MAX_IMPORT_EVENTS:
         return problem(413, "file_too_large", "Split the file by school and import each part.")
     return accepted(commands.execute(subject(), command), imported=True, **report)

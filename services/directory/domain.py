@@ -66,6 +66,14 @@ class Directory:
         return person_id in self.people and person_id not in self.left
 
 
+Scope = frozenset[str] | None
+"""The schools whose staff the one acting keeps; None: the whole trust (a trust admin)."""
+
+TRUST_LEVEL_ROLES = frozenset({"trust_admin", "ceo", "cpd_manager"})
+"""A holder of one of these is the trust's to keep, whatever their school."""
+ANOTHER_SCHOOL = "belongs to another school: ask a trust admin to move them"
+
+
 # Commands
 @dataclass(frozen=True)
 class AddSchool:
@@ -80,16 +88,21 @@ class UpdateSchool:
 @dataclass(frozen=True)
 class AddPerson:
     person: Person
+    scope: Scope = None
 
 
 @dataclass(frozen=True)
 class UpdatePerson:
+    """A change to someone's record; a new school (a move) only by the whole trust's keeper."""
+
     person: Person
+    scope: Scope = None
 
 
 @dataclass(frozen=True)
 class MarkLeft:
     person_id: str
+    scope: Scope = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,8 @@ class GrantRole:
     person_id: str
     role: str
     school_id: str | None = None
+    scope: Scope = None
+    """A school's keeper grants only to their own school's people."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,7 @@ class ImportStaff:
 
     people: Sequence[Person]
     schools: frozenset[str]
+    scope: Scope = None
 
 
 def _record(person: Person) -> dict:
@@ -127,26 +143,32 @@ class DirectoryDecider(Decider[Directory, object]):
         match command:
             case AddSchool(school) | UpdateSchool(school):
                 return _decide_school(command, school, state)
-            case AddPerson(person):
+            case AddPerson(person, scope):
+                _check_in_scope(person.school_id, scope)
                 _check_person(person, state)
                 if person.person_id in state.people:
                     raise CommandRejected(
                         "person_exists", "That person is already in the directory."
                     )
                 return [Event("PersonJoined", _record(person))]
-            case UpdatePerson(person):
+            case UpdatePerson(person, scope):
                 current = _known(state, person.person_id)
+                _check_keeps(current, state, scope)
+                if scope is not None and person.school_id != current.school_id:
+                    raise CommandRejected(
+                        "move_is_trust_admins", "Ask a trust admin to move them.", 403
+                    )
                 _check_person(person, state)
                 return [] if current == person else [Event("PersonUpdated", _record(person))]
-            case MarkLeft(person_id):
-                _known(state, person_id)
+            case MarkLeft(person_id, scope):
+                _check_keeps(_known(state, person_id), state, scope)
                 if person_id in state.left:
                     raise CommandRejected("already_left", "That person has already left.")
                 return [Event("PersonLeft", {"person_id": person_id})]
             case GrantRole() | RevokeRole():
                 return _decide_role(command, state)
-            case ImportStaff(people, schools):
-                return _decide_import(people, schools, state)
+            case ImportStaff(people, schools, scope):
+                return _decide_import(people, schools, scope, state)
         raise TypeError(f"not a directory command: {command!r}")
 
     def evolve(self, state: Directory, event: Fact) -> Directory:
@@ -203,6 +225,39 @@ def _known(state: Directory, person_id: str) -> Person:
     return state.people[person_id]
 
 
+def _check_in_scope(school_id: str | None, scope: Scope) -> None:
+    if scope is not None and school_id not in scope:
+        raise CommandRejected("not_your_school", "You keep your own school's staff only.", 403)
+
+
+def _check_keeps(person: Person, state: Directory, scope: Scope) -> None:
+    """A school's keeper touches only their school's people, and none the trust keeps."""
+    _check_in_scope(person.school_id, scope)
+    if scope is not None and _holds_trust_level_role(state, person.person_id):
+        raise CommandRejected("trust_keeps_them", "Ask a trust admin to change them.", 403)
+
+
+def _holds_trust_level_role(state: Directory, person_id: str) -> bool:
+    return any(holder == person_id and role in TRUST_LEVEL_ROLES for holder, role, _ in state.roles)
+
+
+def import_refusal(person: Person, state: Directory, scope: Scope) -> str | None:
+    """Why an import row may not touch this person, if it may not: a school's file speaks
+    only for people who are of that school now (moving someone is a trust admin's act)."""
+    if scope is not None and person.school_id not in scope:
+        return "not your school"
+    current = state.people.get(person.person_id)
+    if current is not None and current.school_id != person.school_id:
+        return ANOTHER_SCHOOL
+    if (
+        scope is not None
+        and current is not None
+        and _holds_trust_level_role(state, person.person_id)
+    ):
+        return "is kept by the trust: ask a trust admin to change them"
+    return None
+
+
 def _check_person(person: Person, state: Directory) -> None:
     if person.school_id is not None and person.school_id not in state.schools:
         raise CommandRejected("unknown_school", "There is no such school.", 422)
@@ -227,6 +282,12 @@ def _decide_role(command: GrantRole | RevokeRole, state: Directory) -> list[Even
     held = (person_id, role, school_id) in state.roles
     data = {"person_id": person_id, "role": role, "school_id": school_id}
     if isinstance(command, GrantRole):
+        person = state.people[person_id]
+        wanted = {person.school_id} | ({school_id} if school_id else set())
+        if command.scope is not None and not wanted <= command.scope:
+            raise CommandRejected(
+                "not_your_school", "You appoint your own school's staff only.", 403
+            )
         if person_id in state.left:
             raise CommandRejected("person_left", "That person has left the trust.")
         return [] if held else [Event("RoleGranted", data)]
@@ -240,11 +301,19 @@ def _named(role: str) -> str:
 
 
 def _decide_import(
-    people: Sequence[Person], schools: frozenset[str], state: Directory
+    people: Sequence[Person], schools: frozenset[str], scope: Scope, state: Directory
 ) -> list[Event]:
+    if scope is not None and not schools <= scope:
+        raise CommandRejected("not_your_school", "You import your own school's staff only.", 403)
     decided: list[Event] = []
     in_file = set()
+    emails: dict[str, str] = {}
     for person in people:
+        refusal = import_refusal(person, state, scope)
+        if refusal is not None:  # the rows were checked: the directory changed since
+            raise CommandRejected("not_your_school", f"{person.email} {refusal}.", 409)
+        if emails.setdefault(person.email_key, person.person_id) != person.person_id:
+            raise CommandRejected("email_taken", f"{person.email} is twice in the file.", 422)
         in_file.add(person.person_id)
         _check_person(person, state)
         current = state.people.get(person.person_id)
@@ -259,6 +328,7 @@ def _decide_import(
             person.school_id in schools
             and person.person_id not in in_file
             and person.person_id not in state.left
+            and (scope is None or not _holds_trust_level_role(state, person.person_id))
         ):
             decided.append(Event("PersonLeft", {"person_id": person.person_id}))
     return decided

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
 
-from services.directory.domain import Directory, Person, person_id_for
+from events import registry
+from services.directory.domain import Directory, Person, Scope, import_refusal, person_id_for
 from services.directory.events import CATEGORIES
 
 HEADERS = {
@@ -24,7 +24,7 @@ HEADERS = {
     "job_title": ("job title", "title", "post", "role", "job"),
     "subjects": ("subjects", "subject", "phase", "subjects or phase"),
 }
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FIELD_NAMES = {"name": "name", "email": "email", "job_title": "job title", "subjects": "subjects"}
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,14 @@ def column_names(header: list[str]) -> dict[str, int]:
     return found
 
 
-def check_file(text: str, directory: Directory, may_import: frozenset[str] | None) -> CheckedFile:
+def check_file(text: str, directory: Directory, may_import: Scope) -> CheckedFile:
     """Check every row; `may_import` is the schools the importer may import for (None: all)."""
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     checked = CheckedFile()
+    try:
+        rows = list(_rows(text.lstrip("\ufeff")))
+    except UnreadableLine as error:
+        checked.problem = str(error)
+        return checked
     if not rows:
         checked.problem = "The file is empty."
         return checked
@@ -80,14 +84,31 @@ def check_file(text: str, directory: Directory, may_import: frozenset[str] | Non
         if key and key in seen:
             reasons.append(f"duplicate email (also on line {seen[key]})")
         seen.setdefault(key, line)
-        if person and may_import is not None and person.school_id not in may_import:
-            reasons.append("not your school")
+        if person is not None:
+            refusal = import_refusal(person, directory, may_import)
+            reasons += [refusal] if refusal else []
         if reasons or person is None:
             checked.bad.append(BadRow(line, values["email"], reasons))
         else:
             checked.good.append(person)
             checked.schools.add(person.school_id or "")
     return checked
+
+
+class UnreadableLine(ValueError):
+    """A line the CSV reader cannot read at all (a cell over the size limit, say)."""
+
+
+def _rows(text: str) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num
+            raise UnreadableLine(f"Line {line} cannot be read as CSV ({error}).") from None
 
 
 def _school_lookup(directory: Directory) -> Mapping[str, str]:
@@ -112,8 +133,6 @@ def _person(
         reasons.append("missing name")
     if not email:
         reasons.append("missing email")
-    elif not EMAIL.match(email) or len(email) > 320:
-        reasons.append("invalid email")
     school_id = schools.get(values["school"]) or schools.get(values["school"].lower())
     if school_id is None:
         reasons.append(
@@ -127,12 +146,29 @@ def _person(
     existing = directory.person_by_email(email)
     subjects = tuple(s.strip() for s in values.get("subjects", "").split(";") if s.strip())
     person = Person(
-        person_id=existing.person_id if existing else person_id_for(email),
-        name=name[:200],
-        email=existing.email if existing and existing.email_key == email.lower() else email,
+        person_id=existing.person_id if existing else _new_id(email, directory),
+        name=name,
+        email=existing.email if existing else email,
         school_id=school_id,
         category=category,
-        job_title=values.get("job_title", "")[:200],
+        job_title=values.get("job_title", ""),
         subjects=subjects,
     )
-    return person, []
+    return person, _schema_reasons(person)
+
+
+def _new_id(email: str, directory: Directory) -> str:
+    """The id of a new person from their email; another if someone who once had this email
+    already holds it (the row must not become theirs)."""
+    person_id, taken = person_id_for(email), 1
+    while person_id in directory.people:
+        taken += 1
+        person_id = person_id_for(f"{email}#{taken}")
+    return person_id
+
+
+def _schema_reasons(person: Person) -> list[str]:
+    """What the event's own schema refuses: the import decides nothing it would not take."""
+    record = {**asdict(person), "subjects": list(person.subjects)}
+    errors = registry.get("PersonJoined").schema.validate(record)
+    return [f"invalid {FIELD_NAMES.get(name, name.replace('_', ' '))}" for name in errors]

@@ -8,6 +8,7 @@ import pytest
 
 from events import CommandRejected, Event
 from services.directory.domain import (
+    ANOTHER_SCHOOL,
     AddPerson,
     AddSchool,
     DirectoryDecider,
@@ -19,6 +20,7 @@ from services.directory.domain import (
     School,
     UpdatePerson,
     UpdateSchool,
+    import_refusal,
     person_id_for,
 )
 
@@ -151,3 +153,75 @@ def test_a_leaver_in_a_new_file_rejoins_and_is_not_left_again():
 def test_an_imported_persons_id_comes_from_their_email_in_any_case():
     assert person_id_for(" Amy.Archer@ash.sch.uk ") == person_id_for("amy.archer@ash.sch.uk")
     assert person_id_for("amy@ash.sch.uk") != person_id_for("ben@ash.sch.uk")
+
+
+ASH_ONLY = frozenset({"ash"})
+
+
+def test_a_schools_import_touches_only_people_who_are_of_that_school_now():
+    ceo_at_ash = replace(CEO, school_id="ash", email="mine@ash.sch.uk")
+    cat_at_ash = replace(CAT, school_id="ash")
+    for scope in (ASH_ONLY, None):  # a trust admin's import moves nobody either
+        assert refused(ImportStaff([AMY, BEN, ceo_at_ash], ASH_ONLY, scope), *TRUST)[1] == 409
+        assert refused(ImportStaff([AMY, BEN, cat_at_ash], ASH_ONLY, scope), *TRUST)[1] == 409
+        assert import_refusal(ceo_at_ash, decider.fold(TRUST), scope) == ANOTHER_SCHOOL
+    assert refused(ImportStaff([CAT], frozenset({"beech"}), ASH_ONLY), *TRUST)[1] == 403
+
+
+def test_a_leaver_of_another_school_is_not_reactivated_by_a_schools_import():
+    cat_back_at_ash = replace(CAT, school_id="ash")
+    assert refused(ImportStaff([AMY, BEN, cat_back_at_ash], ASH_ONLY, ASH_ONLY), *TRUST, left(CAT))
+    assert when(ImportStaff([AMY, BEN], ASH_ONLY, ASH_ONLY), *TRUST, left(CAT)) == []
+
+
+def test_a_schools_import_never_marks_someone_the_trust_keeps_as_left():
+    amy_is_admin = Event("RoleGranted", {"person_id": "amy", "role": "ceo", "school_id": None})
+    assert when(ImportStaff([BEN], ASH_ONLY, ASH_ONLY), *TRUST, amy_is_admin) == []
+    assert when(ImportStaff([BEN], ASH_ONLY, None), *TRUST, amy_is_admin) == [("PersonLeft", "amy")]
+
+
+def test_a_schools_keeper_edits_and_marks_left_only_their_school_and_never_moves_anyone():
+    assert refused(UpdatePerson(replace(CAT, name="Cat C"), ASH_ONLY), *TRUST)[1] == 403
+    assert refused(UpdatePerson(replace(CEO, email="mine@ash.sch.uk"), ASH_ONLY), *TRUST)[1] == 403
+    assert refused(UpdatePerson(replace(AMY, school_id="beech"), ASH_ONLY), *TRUST) == (
+        "move_is_trust_admins",
+        403,
+    )
+    assert when(UpdatePerson(replace(AMY, school_id="beech")), *TRUST) == [("PersonUpdated", "amy")]
+    assert refused(MarkLeft("cat", ASH_ONLY), *TRUST)[1] == 403
+    assert (
+        refused(AddPerson(replace(CAT, person_id="new", email="n@b.uk"), ASH_ONLY), *TRUST)[1]
+        == 403
+    )
+    amy_is_ceo = Event("RoleGranted", {"person_id": "amy", "role": "ceo", "school_id": None})
+    assert refused(
+        UpdatePerson(replace(AMY, email="mine@ash.sch.uk"), ASH_ONLY), *TRUST, amy_is_ceo
+    )
+    assert refused(MarkLeft("amy", ASH_ONLY), *TRUST, amy_is_ceo) == ("trust_keeps_them", 403)
+
+
+def test_a_work_email_is_unique_in_the_trust_on_update_and_import():
+    taken = replace(AMY, email="CAT@beech.sch.uk")
+    assert refused(UpdatePerson(taken), *TRUST)[0] == "email_taken"
+    dan = Person("dan", "Dan Dale", "dan@ash.sch.uk", "ash", "teaching", "")
+    assert (
+        refused(ImportStaff([AMY, BEN, replace(dan, email="cat@beech.sch.uk")], ASH_ONLY), *TRUST)[
+            0
+        ]
+        == "email_taken"
+    )
+    twice = [dan, replace(dan, person_id="dan2")]
+    assert refused(ImportStaff([AMY, BEN, *twice], ASH_ONLY), *TRUST)[0] == "email_taken"
+
+
+def test_a_headteacher_appoints_only_their_own_schools_people():
+    assert refused(GrantRole("cat", "school_cpd_lead", "ash", ASH_ONLY), *TRUST)[1] == 403
+    assert refused(GrantRole("cat", "session_leader", None, ASH_ONLY), *TRUST)[1] == 403
+    assert refused(GrantRole("amy", "school_cpd_lead", "beech", ASH_ONLY), *TRUST)[1] == 403
+    assert when(GrantRole("amy", "school_cpd_lead", "ash", ASH_ONLY), *TRUST) == [
+        ("RoleGranted", "amy")
+    ]
+    assert when(GrantRole("amy", "session_leader", None, ASH_ONLY), *TRUST) == [
+        ("RoleGranted", "amy")
+    ]
+    assert when(GrantRole("cat", "school_cpd_lead", "ash"), *TRUST) == [("RoleGranted", "cat")]

@@ -178,3 +178,50 @@ def test_me_is_my_own_record_with_my_roles(trust):
     assert mine["name"] == "Amy Archer" and mine["status"] == "active"
     assert mine["roles"] == [{"role": "session_leader", "school_id": None}]
     assert trust.get("/me", headers=signed(someone(person_id="stranger"))).status_code == 404
+
+
+def test_a_headteacher_cannot_take_over_the_ceo_through_the_import(nats, trust):
+    ceo = add_person(trust, None, email="ceo@trust.org.uk", name="Helen Marsh")
+    leaver = add_person(trust, None, email="gone@trust.org.uk")
+    assert trust.post(f"/people/{leaver}/leave", headers=as_admin()).status_code == 200
+    head = signed(someone(("headteacher", trust.school_id)))
+    before = log_length(nats, trust.store)
+    content = csv_file(
+        STAFF[0],
+        f"Helen,Marsh,CEO@trust.org.uk,{URN},teaching",
+        f"Gus,Gone,gone@trust.org.uk,{URN},teaching",
+    )
+    answer = upload(trust, content, "all", headers=head)
+    assert answer.status_code == 422
+    reason = "belongs to another school: ask a trust admin to move them"
+    assert [(b["line"], b["reasons"]) for b in answer.json()["bad_rows"]] == [
+        (3, [reason]),
+        (4, [reason]),
+    ]
+    assert log_length(nats, trust.store) == before
+    good_rows = upload(trust, content, "good_rows", headers=head).json()
+    assert good_rows["events"] == ["PersonJoined"]
+    staff = people(trust)
+    assert staff["ceo@trust.org.uk"]["school_id"] is None
+    assert staff["gone@trust.org.uk"]["status"] == "left"
+    mine = person(trust.school_id, email="mine@ash.sch.uk")
+    assert trust.put(f"/people/{ceo}", json=mine, headers=head).status_code == 403
+    assert trust.post(f"/people/{ceo}/leave", headers=head).status_code == 403
+    assert people(trust)["ceo@trust.org.uk"]["status"] == "active"
+
+
+def test_moving_someone_to_another_school_is_a_trust_admins_act(nats, trust):
+    other = add_school(trust, name="Beech Hill", urn="143202")
+    amy = add_person(trust, trust.school_id, email="amy@ash.sch.uk")
+    head_of_both = signed(someone(("headteacher", trust.school_id), ("headteacher", other)))
+    moved = person(other, email="amy@ash.sch.uk")
+    assert trust.put(f"/people/{amy}", json=moved, headers=head_of_both).status_code == 403
+    assert trust.put(f"/people/{amy}", json=moved, headers=as_admin()).status_code == 200
+    assert people(trust)["amy@ash.sch.uk"]["school_id"] == other
+
+
+def test_a_huge_csv_cell_is_a_422_naming_its_line(nats, trust):
+    content = csv_file(STAFF[0], f"Bo,{'x' * 200_000},bo@ash.sch.uk,{URN},teaching")
+    answer = upload(trust, content, "check")
+    assert answer.status_code == 422 and answer.json()["error"] == "unreadable_file"
+    assert answer.json()["message"].startswith("Line 3 cannot be read as CSV")

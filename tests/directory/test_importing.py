@@ -90,3 +90,71 @@ def test_someone_already_in_the_directory_keeps_their_id_and_email():
     directory = DirectoryDecider().fold([joined], TRUST)
     (amy,) = check("Amy,Archer,AMY.ARCHER@ASH.SCH.UK,143201,teaching,,", directory=directory).good
     assert (amy.person_id, amy.email) == ("amy-1", "Amy.Archer@ash.sch.uk")
+
+
+def test_a_row_naming_someone_of_another_school_or_the_central_team_is_a_bad_row():
+    people = [
+        ("ceo-1", "Helen Marsh", "helen@trust.org.uk", None),
+        ("cat-1", "Cat Cole", "cat@beech.sch.uk", "beech"),
+    ]
+    joined = [
+        Event(
+            "PersonJoined",
+            {"person_id": pid, "name": name, "email": email, "school_id": school,
+             "category": "teaching", "job_title": "", "subjects": []},
+        )
+        for pid, name, email, school in people
+    ]  # fmt: skip
+    directory = DirectoryDecider().fold(joined, TRUST)
+    for may_import in (frozenset({"ash"}), None):
+        checked = check(
+            "Amy,Archer,amy@ash.sch.uk,143201,teaching,,",
+            "Helen,Marsh,HELEN@trust.org.uk,143201,central,,",
+            "Cat,Cole,cat@beech.sch.uk,143201,teaching,,",
+            directory=directory,
+            may_import=may_import,
+        )
+        assert [(b.line, b.reasons) for b in checked.bad] == [
+            (3, ["belongs to another school: ask a trust admin to move them"]),
+            (4, ["belongs to another school: ask a trust admin to move them"]),
+        ]
+        assert [p.email for p in checked.good] == ["amy@ash.sch.uk"]
+
+
+def test_the_check_agrees_with_the_event_schema_and_names_each_line():
+    checked = check(
+        "Amy,Archer,amy@ash..sch.uk,143201,teaching,,",
+        "Bob,Bell,bob(x)@ash.sch.uk,143201,teaching,,",
+        f"Cy,{'C' * 200},cy@ash.sch.uk,143201,teaching,,",
+        "Di\x00,Dee,di@ash.sch.uk,143201,teaching,,",
+        "Ed,East,ed@ash.sch.uk,143201,teaching,Head\x07teacher,",
+        "Flo,Fry,flo@ash.sch.uk,143201,teaching,,ok",
+    )
+    assert [(b.line, b.reasons) for b in checked.bad] == [
+        (2, ["invalid email"]),
+        (3, ["invalid email"]),
+        (4, ["invalid name"]),
+        (5, ["invalid name"]),
+        (6, ["invalid job title"]),
+    ]
+    assert [p.email for p in checked.good] == ["flo@ash.sch.uk"]
+
+
+def test_a_cell_too_long_for_csv_is_a_problem_naming_its_line():
+    checked = check(
+        "Amy,Archer,amy@ash.sch.uk,143201,teaching,,", f"Bo,{'x' * 200_000},b@a.uk,1,,,"
+    )
+    assert checked.problem is not None and checked.problem.startswith("Line 3 cannot be read")
+    assert checked.good == []
+
+
+def test_a_new_email_once_held_by_someone_else_makes_a_new_person():
+    old_id = person_id_for("amy@ash.sch.uk")
+    renamed = Event(
+        "PersonJoined",
+        {"person_id": old_id, "name": "Amy Smith", "email": "amy.smith@ash.sch.uk",
+         "school_id": "ash", "category": "teaching", "job_title": "", "subjects": []},
+    )  # fmt: skip
+    directory = DirectoryDecider().fold([renamed], TRUST)
+    (newcomer,) = check("Amy,Archer,amy@ash.sch.uk,143201,teaching,,", directory=directory).good
+    assert newcomer.person_id != old_id

@@ -36,6 +36,9 @@ POST /people/<at B>/leave               D    D      D     D  D  D       D    D  
 POST /people/<at A>/roles session       D    D      D     D  D  D       A    D    A   A
 POST /people/<at A>/roles cpd lead      D    D      D     D  D  D       A    D    A   A
 POST /people/<at B>/roles cpd lead      D    D      D     D  D  D       D    D    A   A
+POST /people/<at B>/roles cpd lead at A D    D      D     D  D  D       D    D    A   A
+POST /people/<at B>/roles session       D    D      D     D  D  D       D    D    A   A
+PUT /people/<at B>                      D    D      D     D  D  D       D    D    D   A
 POST /people/<at A>/roles cpd manager   D    D      D     D  D  D       D    D    A   A
 DELETE /people/<at A>/roles session     D    D      D     D  D  D       A    D    A   A
 POST /imports for A                     D    D      D     D  D  A       A    D    D   A
@@ -147,6 +150,21 @@ REQUESTS: dict[str, Callable[[Trust], Request]] = {
         "POST",
         f"/people/{add_person(t.client, t.b)}/roles",
         {"json": {"role": "school_cpd_lead", "school_id": t.b}},
+    ),
+    "POST /people/<at B>/roles cpd lead at A": lambda t: (
+        "POST",
+        f"/people/{add_person(t.client, t.b)}/roles",
+        {"json": {"role": "school_cpd_lead", "school_id": t.a}},
+    ),
+    "POST /people/<at B>/roles session": lambda t: (
+        "POST",
+        f"/people/{add_person(t.client, t.b)}/roles",
+        {"json": {"role": "session_leader"}},
+    ),
+    "PUT /people/<at B>": lambda t: (
+        "PUT",
+        f"/people/{add_person(t.client, t.b)}",
+        {"json": person(t.b, name="Pat Changed")},
     ),
     "POST /people/<at A>/roles cpd manager": lambda t: (
         "POST",
