@@ -57,7 +57,7 @@ class DayRecord(Schema):
     day_id = fields.String(required=True)
     date = fields.Date(required=True)
     academic_year = fields.String(required=True)
-    term = fields.Integer(required=True, validate=validate.OneOf(TERMS))
+    term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
     title = fields.String(required=True)
     theme = fields.String(required=True)
     venue = fields.String(required=True)
@@ -106,7 +106,7 @@ class SessionRecord(Schema):
     community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
     leader = fields.Nested(Leader, required=True)
     room = fields.String(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1))
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
@@ -169,7 +169,7 @@ class PromotedFromWaitlist(Place):
 @registry.event("AttendanceMarked")
 class AttendanceMarked(Place):
     mark = fields.String(required=True, validate=validate.OneOf(MARKS))
-    cpd_minutes = fields.Integer(required=True)
+    cpd_minutes = fields.Integer(required=True, strict=True)
     walk_in = fields.Boolean(required=True)
 
 

@@ -30,7 +30,7 @@ class DayIn(Schema):
     academic_year = fields.String(
         required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Like 2026-27.")
     )
-    term = fields.Integer(required=True, validate=validate.OneOf(TERMS))
+    term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
     title = fields.String(required=True, validate=TEXT)
     theme = fields.String(required=True, validate=TEXT)
     venue = fields.String(required=True, validate=TEXT)
@@ -61,7 +61,7 @@ class SessionIn(Schema):
     community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
     leader = fields.Nested(LeaderIn, required=True)
     room = fields.String(required=True, validate=TEXT)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=2000))
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2000))
     audience = fields.String(load_default="all", validate=validate.OneOf(AUDIENCES))
     phase = fields.String(load_default="all", validate=validate.OneOf(PHASES))
     mode = fields.String(load_default="in_person", validate=validate.OneOf(MODES))

@@ -1,11 +1,63 @@
-"""People in the directory's read model, as its projection would leave them."""
+"""People in the directory's facts in the log, as the directory records them (what a
+service knows of the trust's people), and in its read model, as its projection would
+leave them (what the gateway and the pages know)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, insert
 
-from events.envelope import new_id
+import services.directory.events  # noqa: F401  (registers the directory's event types)
+from events.connection import NatsThread
+from events.envelope import Event, Metadata, new_id
+from events.store import EventStore
 from frontend.readmodels import people, role_grants, schools
+
+DIRECTORY = ("directory", "trust")
+"""The directory's one aggregate: every school, person and role of the trust."""
+
+
+def joined(
+    person_id: str,
+    name: str = "Grace Hopper",
+    email: str | None = None,
+    school_id: str | None = "school-a",
+) -> Event:
+    record = {
+        "person_id": person_id,
+        "name": name,
+        "email": email or f"{person_id}@example.sch.uk",
+        "school_id": school_id,
+        "category": "teaching",
+        "job_title": "Teacher of maths",
+        "subjects": ["Maths"],
+    }
+    return Event("PersonJoined", record)
+
+
+async def record_facts(store: EventStore, facts: Iterable[Event], per_message: int = 500) -> int:
+    """Append directory facts to its subject, as its commands would; the last sequence."""
+    subject = store.subject(*DIRECTORY)
+    seq, all_facts = 0, list(facts)
+    for start in range(0, len(all_facts), per_message):
+        chunk = all_facts[start : start + per_message]
+        try:
+            last = (await store.js.get_last_msg(store.stream, subject)).seq or 0
+        except NotFoundError:
+            last = 0
+        seq = (await store.append(subject, chunk, last, meta=Metadata(actor="tests"))).seq
+    return seq
+
+
+def join(nats: NatsThread, store: EventStore, *person_ids: str, school_id: str = "school-a") -> int:
+    """People who joined the trust (the directory's facts in the log); the last sequence."""
+    return nats.run(record_facts(store, (joined(p, school_id=school_id) for p in person_ids)))
+
+
+def leave(nats: NatsThread, store: EventStore, person_id: str) -> int:
+    return nats.run(record_facts(store, [Event("PersonLeft", {"person_id": person_id})]))
 
 
 def add_school(engine: Engine, school_id: str, name: str) -> None:
@@ -24,9 +76,17 @@ def enrol(
     name: str = "Grace Hopper",
     school_id: str | None = "school-a",
     status: str = "active",
+    log: tuple[NatsThread, EventStore] | None = None,
 ) -> str:
-    """A person in the directory's read model, as its projection would leave them."""
+    """A person in the directory's read model, as its projection would leave them; with
+    `log`, in the directory's facts in the log too, for the services to know them."""
     person_id = new_id()
+    if log is not None:
+        nats, store = log
+        facts = [joined(person_id, name, email, school_id)]
+        if status == "left":
+            facts.append(Event("PersonLeft", {"person_id": person_id}))
+        nats.run(record_facts(store, facts))
     with engine.begin() as connection:
         connection.execute(
             insert(people).values(

@@ -56,11 +56,12 @@ def day_fields(**changes) -> dict:
 
 
 def session_fields(title: str = "Adaptive teaching", capacity: int = 30, **changes) -> dict:
+    """A session led by an external facilitator unless `leader` says who of the trust."""
     return {
         "title": title,
         "description": "Practical strategies.",
         "community": "send",
-        "leader": {"person_id": "leader-1", "name": "Lee Leader"},
+        "leader": {"person_id": None, "name": "Lee Leader (external)"},
         "room": "Room 1",
         "capacity": capacity,
         **changes,

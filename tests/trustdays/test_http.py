@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.support.identity import signed, someone
+from tests.support.people import join
 from tests.trustdays.service import (
     day_fields,
     manager,
@@ -16,8 +17,12 @@ from tests.trustdays.service import (
 )
 
 
+LEADER = {"person_id": "leader-1", "name": "Lee Leader"}
+
+
 @pytest.fixture
-def client(nats_server, store, stream_settings):
+def client(nats, nats_server, store, stream_settings):
+    join(nats, store, "amy", "bob", "cat", "nia", LEADER["person_id"])
     with trustdays(nats_server.url, stream_settings) as (url,), httpx.Client(base_url=url) as c:
         yield c
 
@@ -65,7 +70,8 @@ def test_only_the_cpd_manager_plans_and_publishes(client, day):
     assert client.post(f"/days/{day['day_id']}/publish", headers=teacher).status_code == 403
     lead = staff("nia", "network_lead")
     sessions = f"/days/{day['day_id']}/slots/{day['slot_id']}/sessions"
-    assert client.post(sessions, json=session_fields(), headers=lead).status_code == 201
+    own = session_fields(leader={"person_id": "nia", "name": "Nia"})
+    assert client.post(sessions, json=own, headers=lead).status_code == 201
     assert client.post(sessions, json=session_fields(), headers=teacher).status_code == 403
 
 
@@ -107,6 +113,8 @@ def test_cancelling_the_day_releases_everyone(client, day):
 
 
 def test_the_leader_takes_the_register(client, day):
+    session = f"/days/{day['day_id']}/slots/{day['slot_id']}/sessions/{day['sessions'][0]}"
+    client.put(session, json=session_fields("Session 1", 1, leader=LEADER), headers=manager())
     client.post(places(day), json={}, headers=staff("amy"))
     register = f"{places(day).removesuffix('/places')}/register"
     assert client.get(register, headers=staff("amy")).status_code == 403

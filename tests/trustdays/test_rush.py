@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from tests.support.people import join
 from tests.trustdays.replay import replay
 from tests.trustdays.service import manager, open_day, staff, trustdays
 
@@ -69,10 +70,11 @@ class Client:
 
 @pytest.mark.slow
 def test_a_booking_rush_breaks_no_rule(nats, nats_server, store, stream_settings):
+    people = [f"person-{n:03d}" for n in range(STAFF)]
+    join(nats, store, *people)
     with trustdays(nats_server.url, stream_settings, apps=2) as urls:
         with httpx.Client(base_url=urls[0]) as setup:
             day = open_day(setup, sessions=SESSIONS, capacity=CAPACITY)
-        people = [f"person-{n:03d}" for n in range(STAFF)]
         clients = [Client(urls, day, random.Random(n)) for n in range(CLIENTS)]
         with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
             done = [pool.submit(client.run, people[n::CLIENTS]) for n, client in enumerate(clients)]
