@@ -3,6 +3,10 @@
 A projection applies a batch of events and moves its checkpoint (the last stream sequence
 applied) in the same transaction, so a crash, a redelivery or two projectors at once never
 apply an event twice, and any read model can be rebuilt from sequence 1.
+
+An event a handler cannot apply (text the database refuses, a handler's bug) stops that
+projection just before it, and the checkpoint row records where and why: the others go on,
+and the health page and `staffroom projections status` show it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import sqlalchemy.exc
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -21,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     insert,
     select,
     update,
@@ -29,6 +35,7 @@ from sqlalchemy import (
 from events.envelope import Batch, RecordedEvent
 from events.registry import EventRegistry, registry
 from events.store import EventStore
+from events.text import storable
 
 metadata = MetaData()
 checkpoints = Table(
@@ -37,13 +44,46 @@ checkpoints = Table(
     Column("name", String(100), primary_key=True),
     Column("last_seq", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("failed_seq", BigInteger, nullable=True),
+    Column("failure", Text, nullable=True),
 )
 
 Handler = Callable[[Connection, RecordedEvent], None]
 
 
+TRANSIENT = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+)
+"""A database away, locked or in a deadlock: not the event's fault, so tried again."""
+
+
 class GapInLog(Exception):
     """A batch did not start right after the checkpoint: re-read from the checkpoint."""
+
+
+class ProjectionStopped(Exception):
+    """A handler could not apply the event at `seq`: the projection stopped just before it."""
+
+    def __init__(self, name: str, seq: int, reason: str):
+        self.name, self.seq, self.reason = name, seq, reason
+        super().__init__(f"projection {name} stopped at sequence {seq}: {reason}")
+
+
+class _CannotApply(Exception):
+    def __init__(self, event: RecordedEvent, reason: str):
+        self.event, self.reason = event, reason
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a projection is: its checkpoint, and the event it stopped at, if it did."""
+
+    name: str
+    last_seq: int
+    failed_seq: int | None = None
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,15 +121,40 @@ def checkpoint(engine: Engine, name: str) -> int:
     return seq or 0
 
 
+def status(engine: Engine, name: str) -> Status:
+    c = checkpoints.c
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(c.last_seq, c.failed_seq, c.failure).where(c.name == name)
+        ).first()
+    return Status(name, 0) if row is None else Status(name, *row)
+
+
 def apply(engine: Engine, projection: Projection, batch: Batch) -> int:
     """Apply what is new in `batch` and move the checkpoint to its end, in one transaction.
 
     Returns the checkpoint. Events at or below it are skipped; a batch that starts beyond
     the next sequence raises GapInLog (the log has no holes: the stream refuses deletes).
+
+    An event a handler cannot apply stops the projection: the events before it are
+    applied, the checkpoint row records its sequence and why, and ProjectionStopped is
+    raised. Applying it again (a fixed handler, a rebuild) tries again.
     """
+    try:
+        return _apply(engine, projection, batch)
+    except _CannotApply as failed:
+        seq = failed.event.seq
+        before = Batch(batch.first_seq, seq - 1, [e for e in batch.events if e.seq < seq])
+        _apply(engine, projection, before, stop=(seq, failed.reason))
+        raise ProjectionStopped(projection.name, seq, failed.reason) from failed.__cause__
+
+
+def _apply(
+    engine: Engine, projection: Projection, batch: Batch, stop: tuple[int, str] | None = None
+) -> int:
     with engine.begin() as connection:
         applied = _locked_checkpoint(connection, projection.name)
-        if batch.last_seq <= applied:
+        if batch.last_seq <= applied and stop is None:
             return applied
         if batch.first_seq > applied + 1:
             raise GapInLog(
@@ -98,13 +163,36 @@ def apply(engine: Engine, projection: Projection, batch: Batch) -> int:
         for event in batch.events:
             handler = projection.handler(event.type)
             if event.seq > applied and handler is not None:
-                handler(connection, event)
+                _run(handler, connection, event)
+        reached = max(applied, batch.last_seq)
+        failed_seq, failure = stop or (None, None)
         connection.execute(
             update(checkpoints)
             .where(checkpoints.c.name == projection.name)
-            .values(last_seq=batch.last_seq, updated_at=datetime.now(UTC))
+            .values(
+                last_seq=reached,
+                updated_at=datetime.now(UTC),
+                failed_seq=failed_seq,
+                failure=failure,
+            )
         )
-    return batch.last_seq
+    return reached
+
+
+def _run(handler: Handler, connection: Connection, event: RecordedEvent) -> None:
+    try:
+        handler(connection, event)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        raise _CannotApply(event, _reason(event, error)) from error
+
+
+def _reason(event: RecordedEvent, error: Exception) -> str:
+    """Why, in one line without the event's data (the health page shows it to all staff)."""
+    cause = getattr(error, "orig", None) or error
+    first_line = next(iter(str(cause).splitlines()), "")
+    return storable(f"{event.type}: {type(cause).__name__}: {first_line}")[:500]
 
 
 def _locked_checkpoint(connection: Connection, name: str) -> int:
@@ -129,7 +217,7 @@ def reset(engine: Engine, projection: Projection) -> None:
         connection.execute(
             update(checkpoints)
             .where(checkpoints.c.name == projection.name)
-            .values(last_seq=0, updated_at=datetime.now(UTC))
+            .values(last_seq=0, updated_at=datetime.now(UTC), failed_seq=None, failure=None)
         )
 
 
@@ -141,6 +229,8 @@ async def rebuild(
     batch: int = 1000,
 ) -> int:
     """Empty the projection's tables and apply the whole log again from sequence 1.
+
+    Raises ProjectionStopped at an event it cannot apply, with the events before it applied.
 
     Applies in the reading loop itself: both sides are Python work under one GIL, and a
     worker thread measured slower (make bench). Meanwhile the server fills the buffer.

@@ -3,6 +3,9 @@
 One durable pull consumer per projection, created at the projection's SQL checkpoint each
 time it (re)starts, acked after the batch has committed. The checkpoint is the truth; the
 consumer is only a fast way to read from it.
+
+A projection that stops at an event it cannot apply waits (`retry_stopped` seconds) and
+tries again from its checkpoint; the others go on meanwhile.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy import Engine
 from events.config import Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine
-from events.projection import GapInLog, Projection, apply, checkpoint
+from events.projection import GapInLog, Projection, ProjectionStopped, apply, checkpoint
 from events.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class Projector:
         projections: Sequence[Projection],
         batch: int = 500,
         idle_wait: float = 1.0,
+        retry_stopped: float = 300.0,
     ):
         self.store = store
         self.engine = engine
@@ -46,6 +50,8 @@ class Projector:
         self.batch = batch
         self.idle_wait = idle_wait
         """Seconds a fetch waits for new events before it checks the consumer is there."""
+        self.retry_stopped = retry_stopped
+        """Seconds a stopped projection waits before it tries its failed event again."""
 
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
@@ -56,6 +62,10 @@ class Projector:
         while not stop.is_set():
             try:
                 await self._consume(projection, stop)
+            except ProjectionStopped as stopped:
+                log.error("%s; the others go on; retrying in %gs", stopped, self.retry_stopped)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.retry_stopped)
             except GapInLog as gap:
                 log.warning("%s; resuming from the checkpoint", gap)
             except Exception:  # NATS or SQL away, a handler's bug: log it, resume, retry

@@ -1,5 +1,6 @@
 """The projection runtime against a real database (and a real nats-server)."""
 
+import asyncio
 import json
 import os
 import signal
@@ -7,12 +8,23 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, func, inspect, select
 
 from events import Event
 from events.db import create_db_engine, migrate
 from events.envelope import Batch
-from events.projection import GapInLog, Projection, apply, checkpoint, rebuild, reset, wait_for
+from events.projection import (
+    GapInLog,
+    Projection,
+    ProjectionStopped,
+    Status,
+    apply,
+    checkpoint,
+    rebuild,
+    reset,
+    status,
+    wait_for,
+)
 from events.projector import Projector
 from tests.support.counter import applied, projection, totals
 from tests.support.waiting import wait_until
@@ -197,3 +209,136 @@ def test_an_idle_fetch_whose_wait_ran_out_is_no_error(nats, store, engine):
             await subscription.unsubscribe()
 
     assert nats.run(fetch_when_idle()) == [[]] * 20
+
+
+# A read model that stores each increment's reason: text the database may refuse.
+reasons_metadata = MetaData()
+reasons = Table(
+    "test_counter_reasons",
+    reasons_metadata,
+    Column("seq", BigInteger, primary_key=True),
+    Column("reason", String(200), nullable=False),
+)
+
+
+def record_reason(connection, event) -> None:
+    connection.execute(reasons.insert(), {"seq": event.seq, "reason": event.data["reason"]})
+
+
+def record_reason_without_surrogates(connection, event) -> None:
+    """The handler fixed: it stores what it can of the text."""
+    reason = event.data["reason"].encode("utf-8", "replace").decode().replace("\x00", "")
+    connection.execute(reasons.insert(), {"seq": event.seq, "reason": reason})
+
+
+reasons_projection = Projection(
+    "test_reasons", [reasons], {"TestCounterIncremented": record_reason}
+)
+fixed_reasons_projection = Projection(
+    "test_reasons", [reasons], {"TestCounterIncremented": record_reason_without_surrogates}
+)
+
+
+def publish_unchecked(nats, store, reason: str) -> int:
+    """An event the registry would refuse today, as a forged or an old one sits in the log."""
+    envelope = {
+        "id": "018f0000-0000-7000-8000-00000000dead",
+        "type": "TestCounterIncremented",
+        "version": 2,
+        "subject": store.subject("counter", "poison"),
+        "occurred_at": "2026-11-02T08:30:00+00:00",
+        "actor": "someone",
+        "data": {"by": 5, "reason": reason},
+    }
+    return nats.run(store.js.publish(envelope["subject"], json.dumps([envelope]).encode())).seq
+
+
+def stored_reasons(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(reasons.c.seq, reasons.c.reason).order_by("seq")).all()
+
+
+@pytest.fixture
+def poisoned(nats, store, engine, counters):
+    """Sequence 1 fine, 2 a lone surrogate (no database stores it), 3 fine."""
+    counters.increment("a", 1)
+    publish_unchecked(nats, store, "vegan \udfff")
+    counters.increment("a", 2)
+    return whole_log(store, nats)
+
+
+def test_an_event_a_handler_cannot_store_stops_the_projection_just_before_it(
+    nats, store, engine, poisoned
+):
+    reset(engine, reasons_projection)
+    with pytest.raises(ProjectionStopped) as stopped:
+        apply(engine, reasons_projection, Batch.of(poisoned))
+    assert (stopped.value.name, stopped.value.seq) == ("test_reasons", 2)
+    assert stored_reasons(engine) == [(1, "t")]  # the events before it are applied
+    now = status(engine, "test_reasons")
+    assert (now.last_seq, now.failed_seq) == (1, 2)
+    assert now.failure.startswith("TestCounterIncremented: UnicodeEncodeError")
+    with pytest.raises(ProjectionStopped):  # applying again tries again
+        apply(engine, reasons_projection, Batch.of(poisoned))
+    assert status(engine, "test_reasons").last_seq == 1
+
+    assert apply(engine, fixed_reasons_projection, Batch.of(poisoned)) == 3
+    assert status(engine, "test_reasons") == Status("test_reasons", 3, None, None)
+    assert [seq for seq, _ in stored_reasons(engine)] == [1, 2, 3]
+
+
+def test_nul_stops_a_projection_on_postgresql(nats, store, engine, counters):
+    counters.increment("a", 1)
+    publish_unchecked(nats, store, "nut\x00free")
+    reset(engine, reasons_projection)
+    events = whole_log(store, nats)
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(ProjectionStopped, match="DataError"):
+            apply(engine, reasons_projection, Batch.of(events))
+        assert status(engine, "test_reasons").failed_seq == 2
+    else:  # SQLite stores NUL
+        assert apply(engine, reasons_projection, Batch.of(events)) == 2
+
+
+def test_a_rebuild_stops_at_the_same_event_and_keeps_what_came_before(
+    nats, store, engine, poisoned
+):
+    reset(engine, reasons_projection)
+    with pytest.raises(ProjectionStopped):
+        nats.run(rebuild(store, engine, reasons_projection, batch=2))
+    assert stored_reasons(engine) == [(1, "t")]
+    assert status(engine, "test_reasons").failed_seq == 2
+
+
+def project_until(nats, projector: Projector, done, timeout: float = 20.0) -> None:
+    """Run the projector until `done()` holds (the test fails if it never does)."""
+
+    async def run():
+        stop = asyncio.Event()
+        running = asyncio.create_task(projector.run(stop))
+        try:
+            for _ in range(int(timeout / 0.05)):
+                if await asyncio.to_thread(done) or running.done():
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            stop.set()
+            await running
+
+    nats.run(run(), timeout=timeout + 10)
+    assert done()
+
+
+def test_a_stopped_projection_never_blocks_the_others(nats, store, engine, poisoned, caplog):
+    reset(engine, reasons_projection)
+    reset(engine, projection)
+    projector = Projector(store, engine, [reasons_projection, projection], idle_wait=0.2)
+
+    def both_where_they_can_be():
+        stopped = status(engine, "test_reasons").failed_seq
+        return checkpoint(engine, projection.name) == 3 and stopped == 2
+
+    project_until(nats, projector, both_where_they_can_be)
+    assert [row.by for row in rows(engine)] == [1, 5, 2]
+    assert stored_reasons(engine) == [(1, "t")]
+    assert "projection test_reasons stopped at sequence 2" in caplog.text
