@@ -17,7 +17,7 @@ from events import projector
 from events.config import Settings
 from events.connection import NatsThread
 from events.db import create_db_engine
-from events.projection import Projection, rebuild
+from events.projection import Projection, ProjectionStopped, rebuild, status
 from events.store import EventStore
 from frontend.projections import PROJECTIONS
 
@@ -110,24 +110,47 @@ def rebuild_command(name: str | None) -> None:
     engine = create_db_engine(settings.database_url)
     try:
         store = EventStore(nats.nc, settings.stream)
-        for projection in chosen:
-            rebuild_one(nats, store, engine, projection)
+        rebuilt = [rebuild_one(nats, store, engine, projection) for projection in chosen]
     finally:
         engine.dispose()
         nats.close()
+    if not all(rebuilt):
+        sys.exit(1)
 
 
 def rebuild_one(
     nats: NatsThread, store: EventStore, engine: Engine, projection: Projection
-) -> None:
+) -> bool:
     end = nats.run(store.last_seq())
-    with click.progressbar(length=end, label=projection.name, show_pos=True) as bar:
+    try:
+        with click.progressbar(length=end, label=projection.name, show_pos=True) as bar:
 
-        def progress(seq: int, _end: int) -> None:
-            bar.update(seq - bar.pos)
+            def progress(seq: int, _end: int) -> None:
+                bar.update(seq - bar.pos)
 
-        seq = nats.run(rebuild(store, engine, projection, progress), timeout=None)
+            seq = nats.run(rebuild(store, engine, projection, progress), timeout=None)
+    except ProjectionStopped as stopped:
+        click.echo(f"{stopped} (the events before it are applied).", err=True)
+        return False
     click.echo(f"{projection.name}: rebuilt up to sequence {seq}.")
+    return True
+
+
+@projections.command("status")
+def status_command() -> None:
+    """Where each projection is, and which stopped at an event it cannot apply, and why."""
+    engine = create_db_engine(Settings.from_env().database_url)
+    try:
+        now = [status(engine, projection.name) for projection in PROJECTIONS]
+    finally:
+        engine.dispose()
+    for each in now:
+        if each.failed_seq:
+            click.echo(f"{each.name}: stopped at sequence {each.failed_seq}: {each.failure}")
+        else:
+            click.echo(f"{each.name}: running, at sequence {each.last_seq}")
+    if any(each.failed_seq for each in now):
+        sys.exit(1)
 
 
 @main.group("demo")

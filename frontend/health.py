@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from events.config import Settings
 from events.connection import process_connection
-from events.projection import checkpoint
+from events.projection import Status, status
 from events.store import EventStore
 from frontend.projections import PROJECTIONS
 from frontend.readmodels import log_event_counts
@@ -24,6 +24,9 @@ class ProjectionHealth:
     name: str
     checkpoint: int | None
     lag: int | None
+    failed_seq: int | None = None
+    """The event this projection stopped at (it could not apply it), and why."""
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,16 +66,18 @@ def stream_last_seq(settings: Settings) -> tuple[bool, int | None]:
         return False, None
 
 
+def projection_health(now: Status, last_seq: int | None) -> ProjectionHealth:
+    lag = None if last_seq is None else max(last_seq - now.last_seq, 0)
+    return ProjectionHealth(now.name, now.last_seq, lag, now.failed_seq, now.failure)
+
+
 def read_health(settings: Settings, engine: Engine) -> Health:
     nats_ok, last_seq = stream_last_seq(settings)
     try:
-        applied = {p.name: checkpoint(engine, p.name) for p in PROJECTIONS}
+        applied = [status(engine, p.name) for p in PROJECTIONS]
         with engine.connect() as connection:
             counts = list(connection.execute(select(log_event_counts).order_by("type")))
     except SQLAlchemyError:
         return Health(settings.stream.name, nats_ok, last_seq, db_ok=False)
-    projections = [
-        ProjectionHealth(name, seq, None if last_seq is None else max(last_seq - seq, 0))
-        for name, seq in applied.items()
-    ]
+    projections = [projection_health(s, last_seq) for s in applied]
     return Health(settings.stream.name, nats_ok, last_seq, True, projections, counts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -302,6 +303,41 @@ def test_projections_rebuild_fills_the_read_model_again(
     assert checkpoint(engine, "log_stats") == last.seq
     with engine.connect() as connection:
         assert connection.execute(select(log_event_counts.c.count)).scalar_one() == 3
+
+
+def test_a_rebuild_stops_at_an_event_it_cannot_apply_and_status_says_where_and_why(
+    nats, nats_server, store, stream_settings, database_url, engine
+):
+    """A school named with a lone surrogate, appended before the edge refused it."""
+    migrate(engine, [PACKAGE_DIR])
+    school = {"school_id": "s1", "name": "Oak \udfff", "phase": "primary", "urn": "100001"}
+    envelope = {
+        "id": "018f0000-0000-7000-8000-00000000dead",
+        "type": "SchoolAdded",
+        "version": 1,
+        "subject": store.subject("directory", "trust"),
+        "occurred_at": "2026-11-02T08:30:00+00:00",
+        "actor": "someone",
+        "data": {**school, "town": "Leeds"},
+    }
+    nats.run(store.append(store.subject("counter", "a"), increments(1), 0))
+    nats.run(store.js.publish(envelope["subject"], json.dumps([envelope]).encode()))
+    env = stream_env(nats_server, stream_settings, database_url)
+
+    rebuilt = CliRunner().invoke(main, ["projections", "rebuild"], env=env)
+    assert rebuilt.exit_code == 1, rebuilt.output
+    assert "log_stats: rebuilt up to sequence 2." in rebuilt.output
+    assert "projection directory stopped at sequence 2: SchoolAdded: Unicode" in rebuilt.output
+    assert "trustdays: rebuilt up to sequence 2." in rebuilt.output  # the others go on
+
+    status = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert status.exit_code == 1
+    assert status.output.splitlines() == [
+        "log_stats: running, at sequence 2",
+        "directory: stopped at sequence 2: SchoolAdded: UnicodeEncodeError: 'utf-8' codec "
+        "can't encode character '\\udfff' in position 4: surrogates not allowed",
+        "trustdays: running, at sequence 2",
+    ]
 
 
 def test_rebuilding_an_unknown_projection_says_which_exist():

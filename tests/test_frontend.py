@@ -20,11 +20,11 @@ from events import Event, registry
 from events.config import Settings
 from events.db import migrate
 from events.embedded import free_port
-from events.envelope import Batch
+from events.envelope import Batch, RecordedEvent
 from events.identity import IDENTITY_HEADER
-from events.projection import apply, checkpoint, rebuild
+from events.projection import ProjectionStopped, apply, checkpoint, rebuild
 from frontend import PACKAGE_DIR, create_app
-from frontend.projections import log_stats
+from frontend.projections import directory, log_stats
 from frontend.readmodels import log_event_counts
 from tests.support.identity import SECRET_KEY, signed, someone
 
@@ -82,6 +82,21 @@ def test_health_shows_the_last_sequence_and_the_lag_of_each_projection(client, n
     page = text(client.get("/").get_data(as_text=True))
     assert "log_stats 2 up to date" in page
     assert "TestCounterIncremented 3 2" in page  # three events, the last at sequence 2
+
+
+def test_health_shows_a_projection_that_stopped_at_an_event_and_why(client, engine):
+    """A school's name holding a lone surrogate, from before the edge refused it."""
+    school = {"school_id": "s1", "name": "Oak \udfff", "phase": "primary", "urn": "1", "town": "X"}
+    added = RecordedEvent(
+        "e1", "SchoolAdded", 1, "events.directory.trust", datetime.now(UTC), "x", None, None, school
+    )
+    with pytest.raises(ProjectionStopped):
+        apply(engine, directory, Batch(1, 7, [replace(added, seq=7)]))
+
+    page = text(client.get("/").get_data(as_text=True))
+    assert "directory 6" in page
+    assert "Stopped at sequence 7 SchoolAdded: UnicodeEncodeError" in page
+    assert "log_stats 0 up to date Running" in page  # the stream is empty
 
 
 def test_log_stats_counts_each_type_once_however_often_applied(nats, store, engine, settings):
