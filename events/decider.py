@@ -9,6 +9,7 @@ decides again, a bounded number of times with jittered waits.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections import OrderedDict
@@ -17,8 +18,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Protocol, TypeVar
 
-from events.envelope import Event, Metadata
+from events.envelope import Event, Metadata, RecordedEvent
+from events.snapshots import Snapshots
 from events.store import ConcurrencyConflict, EventStore
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_EVERY = 500
+"""Messages an aggregate folds between two snapshots of its state."""
+SNAPSHOT_COMMANDS = 5_000
+"""The most recent command ids a snapshot keeps, to recognise a repeated command."""
 
 State = TypeVar("State")
 Command = TypeVar("Command")
@@ -54,6 +63,17 @@ class Decider(Generic[State, Command]):
         raise NotImplementedError
 
     def evolve(self, state: State, event: Fact) -> State:
+        raise NotImplementedError
+
+    snapshot_version: int | None = None
+    """Set it (and bump it whenever the state's shape changes) with `snapshot` and `restore`
+    to let the command loop keep snapshots of this decider's states."""
+
+    def snapshot(self, state: State) -> dict[str, Any]:
+        """The state as JSON-able data, that `restore` turns back into an equal state."""
+        raise NotImplementedError
+
+    def restore(self, data: dict[str, Any]) -> State:
         raise NotImplementedError
 
     def fold(self, events: Iterable[Fact], state: State | None = None) -> State:
@@ -101,12 +121,21 @@ class CommandLoop(Generic[State, Command]):
         decider: Decider[State, Command],
         max_attempts: int = 40,
         cache_size: int = 10_000,
+        snapshot_every: int = SNAPSHOT_EVERY,
     ):
         self.store = store
         self.decider = decider
         self.max_attempts = max_attempts
         self.cache_size = cache_size
         self._cache: OrderedDict[str, Aggregate[State]] = OrderedDict()
+        self._loading: dict[str, asyncio.Future[Aggregate[State]]] = {}
+        """Per subject, the cold load in flight: concurrent requests share it."""
+        snapshots = decider.snapshot_version is not None and snapshot_every > 0
+        self.snapshots = Snapshots(store.js, store.stream, store.settings.replicas)
+        self.snapshot_every = snapshot_every if snapshots else 0
+        self._unsnapshotted: dict[str, int] = {}
+        """Per cached subject, the messages folded since its last snapshot."""
+        self._writing: set[asyncio.Task[None]] = set()
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         """Per subject: its lock, and how many commands hold or await it."""
 
@@ -137,7 +166,72 @@ class CommandLoop(Generic[State, Command]):
 
     async def load(self, subject: str) -> Aggregate[State]:
         """The aggregate at the head of the log (fetching only what the cache lacks)."""
-        return await self._catch_up(subject, self._cached(subject))
+        cached = self._cache.get(subject)
+        if cached is None:
+            return await self._cold_load(subject)
+        self._cache.move_to_end(subject)
+        return await self._catch_up(subject, cached)
+
+    async def _cold_load(self, subject: str) -> Aggregate[State]:
+        """Concurrent loads of an aggregate this process does not hold share one read."""
+        loading = self._loading.get(subject)
+        if loading is None:
+            loading = asyncio.ensure_future(self._load_from_snapshot(subject))
+            self._loading[subject] = loading
+            loading.add_done_callback(lambda done: self._loaded(subject, done))
+        return await asyncio.shield(loading)
+
+    def _loaded(self, subject: str, done: asyncio.Future[Aggregate[State]]) -> None:
+        if self._loading.get(subject) is done:
+            del self._loading[subject]
+        if not done.cancelled():
+            done.exception()  # retrieved here too, in case every caller was cancelled
+
+    async def _load_from_snapshot(self, subject: str) -> Aggregate[State]:
+        """The snapshot's state and the events after it; the whole log without one."""
+        restored = await self._restore(subject) if self.snapshot_every else None
+        if restored is not None:
+            recorded, seq = await self.store.load(subject, after=restored.seq - 1)
+            # Trusted only if the log holds a message of this subject at its sequence.
+            if recorded and recorded[0].seq == restored.seq:
+                newer = [event for event in recorded if event.seq > restored.seq]
+                return self._folded(subject, restored, newer, seq)
+            log.warning("snapshot of %s ignored: not at a message of the log", subject)
+        initial = Aggregate(self.decider.initial_state())
+        recorded, seq = await self.store.load(subject)
+        return self._folded(subject, initial, recorded, seq)
+
+    async def _restore(self, subject: str) -> Aggregate[State] | None:
+        snapshot = await self.snapshots.get(self._snapshot_key(subject))
+        if snapshot is None or snapshot.get("version") != self.decider.snapshot_version:
+            return None
+        try:
+            state = self.decider.restore(snapshot["state"])
+            return Aggregate(state, int(snapshot["seq"]), dict(snapshot["commands"]))
+        except Exception as error:  # an unreadable snapshot is only a missed shortcut
+            log.warning("snapshot of %s ignored: %r", subject, error)
+            return None
+
+    def _snapshot_key(self, subject: str) -> str:
+        return Snapshots.key(type(self.decider).__name__, subject)
+
+    def _write_snapshot(self, subject: str, aggregate: Aggregate[State]) -> None:
+        """Written in the background: the state is immutable, the command need not wait."""
+        commands = sorted(aggregate.commands.items(), key=lambda item: item[1])
+        snapshot = {
+            "version": self.decider.snapshot_version,
+            "seq": aggregate.seq,
+            "state": self.decider.snapshot(aggregate.state),
+            "commands": dict(commands[-SNAPSHOT_COMMANDS:]),
+        }
+        task = asyncio.ensure_future(self.snapshots.put(self._snapshot_key(subject), snapshot))
+        self._writing.add(task)
+        task.add_done_callback(self._writing.discard)
+
+    async def snapshots_written(self) -> None:
+        """Wait for the snapshots being written (for tests and a clean shutdown)."""
+        while self._writing:
+            await asyncio.gather(*self._writing)
 
     async def execute(
         self,
@@ -203,25 +297,31 @@ class CommandLoop(Generic[State, Command]):
 
     async def _catch_up(self, subject: str, aggregate: Aggregate[State]) -> Aggregate[State]:
         recorded, seq = await self.store.load(subject, after=aggregate.seq)
+        return self._folded(subject, aggregate, recorded, seq)
+
+    def _folded(
+        self, subject: str, aggregate: Aggregate[State], recorded: list[RecordedEvent], seq: int
+    ) -> Aggregate[State]:
+        """`aggregate` with `recorded` (its events up to `seq`) applied, remembered."""
         commands = dict(aggregate.commands)
         commands.update({e.causation_id: e.seq for e in recorded if e.causation_id})
         state = self.decider.fold(recorded, aggregate.state)
         aggregate = Aggregate(state, seq, commands, time.monotonic())
-        self._remember(subject, aggregate)
+        self._remember(subject, aggregate, messages=len({e.seq for e in recorded}))
         return aggregate
 
-    def _cached(self, subject: str) -> Aggregate[State]:
-        cached = self._cache.get(subject)
-        if cached is None:
-            return Aggregate(self.decider.initial_state())
-        self._cache.move_to_end(subject)
-        return cached
-
-    def _remember(self, subject: str, aggregate: Aggregate[State]) -> None:
+    def _remember(self, subject: str, aggregate: Aggregate[State], messages: int = 1) -> None:
+        """Cache the aggregate; a snapshot every `snapshot_every` messages folded."""
         current = self._cache.get(subject)
         if current is not None and current.seq > aggregate.seq:
             return  # a concurrent command already cached a newer state
         self._cache[subject] = aggregate
         self._cache.move_to_end(subject)
         while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+            evicted, _ = self._cache.popitem(last=False)
+            self._unsnapshotted.pop(evicted, None)
+        unsnapshotted = self._unsnapshotted.get(subject, 0) + messages
+        if self.snapshot_every and unsnapshotted >= self.snapshot_every:
+            self._write_snapshot(subject, aggregate)
+            unsnapshotted = 0
+        self._unsnapshotted[subject] = unsnapshotted

@@ -1,11 +1,16 @@
 """The command loop: load, decide, append with the expected sequence, retry on conflict."""
 
+import asyncio
+import json
 import threading
+import zlib
 
 import pytest
 
-from events import CommandLoop, CommandRejected, EventStore
+from events import CommandLoop, CommandRejected, Event, EventStore
+from services.trustdays.domain import SlotDecider
 from tests.support.counter import CounterDecider, Increment
+from tests.support.log_fill import DirectGets, publish_many
 
 
 def test_no_lost_update_under_contention(nats, store):
@@ -68,3 +73,131 @@ def test_rejected_command_appends_nothing(nats, store: EventStore):
         nats.run(loop.execute(subject, Increment(by=3, limit=2)))
     assert refused.value.rule == "counter_limit"
     assert nats.run(store.last_seq()) == 0
+
+
+class SnapshottingCounter(CounterDecider):
+    snapshot_version = 1
+
+    def snapshot(self, state: int) -> dict:
+        return {"total": state}
+
+    def restore(self, data: dict) -> int:
+        return data["total"] + 0  # a total that is not a number fails here
+
+
+def test_concurrent_cold_loads_share_one_load(nats, store):
+    subject = store.subject("counter", "cold")
+    nats.run(publish_many(store, subject, 3_000))
+    requests = DirectGets(nats, store)
+    nats.run(CommandLoop(store, CounterDecider()).load(subject))
+    one_load = requests.count()
+
+    async def eight_at_once(loop: CommandLoop) -> list:
+        return await asyncio.gather(*(loop.load(subject) for _ in range(8)))
+
+    loaded = nats.run(eight_at_once(CommandLoop(store, CounterDecider())))
+    assert requests.count() == one_load
+    assert [aggregate.state for aggregate in loaded] == [3_000] * 8
+
+
+def test_a_cold_load_reads_the_snapshot_and_only_the_events_after_it(nats, store):
+    """20,000 events: the first load writes a snapshot; a restarted process reads it, one
+    request of the log, and still knows a command it has seen."""
+    subject = store.subject("counter", "long")
+    nats.run(publish_many(store, subject, 5_000, per_message=4))
+    first = CommandLoop(store, SnapshottingCounter(), snapshot_every=2)
+    assert nats.run(first.load(subject)).state == 20_000
+    nats.run(first.execute(subject, Increment(), idempotency_key="k-1"))
+    nats.run(first.execute(subject, Increment(), idempotency_key="k-2"))  # a second snapshot
+    nats.run(first.snapshots_written())
+
+    requests = DirectGets(nats, store)
+    restarted = CommandLoop(store, SnapshottingCounter())
+    assert nats.run(restarted.load(subject)).state == 20_002
+    assert requests.count() == 1
+    again = nats.run(restarted.execute(subject, Increment(), idempotency_key="k-1"))
+    assert again.events == []
+    assert nats.run(CommandLoop(store, CounterDecider()).load(subject)).state == 20_002
+
+
+def snapshot_bytes(snapshot: dict) -> bytes:
+    return zlib.compress(json.dumps(snapshot).encode())
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda seq, elsewhere: b"not a snapshot",
+        lambda seq, elsewhere: snapshot_bytes({"version": 1, "seq": seq, "state": {}}),
+        lambda seq, elsewhere: snapshot_bytes(
+            {"version": 1, "seq": seq, "state": {"total": "999"}, "commands": {}}
+        ),
+        lambda seq, elsewhere: snapshot_bytes(
+            {"version": 2, "seq": seq, "state": {"total": 999}, "commands": {}}
+        ),
+        lambda seq, elsewhere: snapshot_bytes(  # a sequence of another subject's message
+            {"version": 1, "seq": elsewhere, "state": {"total": 999}, "commands": {}}
+        ),
+    ],
+    ids=["not-zlib", "no-commands", "bad-state", "old-version", "wrong-seq"],
+)
+def test_a_snapshot_that_cannot_be_trusted_is_ignored(nats, store, written):
+    subject, other = store.subject("counter", "a"), store.subject("counter", "b")
+    seq = nats.run(publish_many(store, subject, 10))
+    elsewhere = nats.run(publish_many(store, other, 1))
+    loop = CommandLoop(store, SnapshottingCounter(), snapshot_every=1)
+    nats.run(loop.load(subject))
+    nats.run(loop.snapshots_written())
+    kv = nats.run(store.js.key_value(loop.snapshots.bucket))
+    nats.run(kv.put(loop._snapshot_key(subject), written(seq, elsewhere)))
+
+    assert nats.run(CommandLoop(store, SnapshottingCounter()).load(subject)).state == 10
+
+
+def slot_history() -> list[Event]:
+    def place(event_type: str, person: str, session: str, **more) -> Event:
+        return Event(event_type, {"person_id": person, "session_id": session, **more})
+
+    sessions = [
+        {
+            "session_id": session_id, "title": f"Session {session_id}",
+            "description": "What we will do.", "community": "send",
+            "leader": {"person_id": "lee", "name": "Lee Leader"}, "room": "Room 1",
+            "capacity": 2, "audience": "all", "phase": "all", "mode": "in_person",
+        }
+        for session_id in ("s1", "s2", "s3")
+    ]  # fmt: skip
+    return [
+        *(Event("SessionAdded", session) for session in sessions),
+        place("SessionBooked", "ann", "s1"),
+        place("SessionBooked", "bob", "s1"),
+        place("WaitlistJoined", "cat", "s1"),
+        place("WaitlistJoined", "dan", "s1"),
+        place("SessionBooked", "cat", "s2"),
+        place("BookingCancelled", "ann", "s1", reason="cancelled"),
+        place("PromotedFromWaitlist", "dan", "s1"),
+        place("WaitlistLeft", "cat", "s1", reason="left"),
+        Event("SessionCancelled", {"session_id": "s3", "reason": "Ill"}),
+        place("AttendanceMarked", "bob", "s1", mark="present", cpd_minutes=50, walk_in=False),
+        place("AttendanceMarked", "eve", "s2", mark="late", cpd_minutes=50, walk_in=True),
+    ]
+
+
+def test_a_slot_snapshot_round_trip_equals_the_full_fold(nats, store):
+    decider = SlotDecider()
+    folded = decider.fold(slot_history())
+    assert decider.restore(json.loads(json.dumps(decider.snapshot(folded)))) == folded
+    assert folded.holder and folded.waitlists and folded.marks and folded.cancelled
+
+    subject = store.subject("trustdays", "day", "d1", "slot", "s")
+    seq = 0
+    for event in slot_history():
+        seq = nats.run(store.append(subject, [event], seq)).seq
+    writer = CommandLoop(store, SlotDecider(), snapshot_every=1)
+    nats.run(writer.load(subject))
+    nats.run(writer.snapshots_written())
+    assert nats.run(writer.snapshots.get(writer._snapshot_key(subject)))["seq"] == seq
+
+    from_snapshot = nats.run(CommandLoop(store, SlotDecider()).load(subject))
+    from_the_log = nats.run(CommandLoop(store, SlotDecider(), snapshot_every=0).load(subject))
+    assert from_snapshot.state == from_the_log.state == folded

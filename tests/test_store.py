@@ -5,8 +5,10 @@ from dataclasses import replace
 
 import pytest
 
+import events.store
 from events import ConcurrencyConflict, Event, EventStore, InvalidEvent, Metadata
-from events.store import EXPECTED_LAST_SUBJECT_SEQ, MSG_ID
+from events.store import EXPECTED_LAST_SUBJECT_SEQ, LOAD_BATCH, MSG_ID
+from tests.support.log_fill import DirectGets, publish_many
 
 
 def incremented(by: int = 1) -> Event:
@@ -168,3 +170,29 @@ def test_a_message_that_is_not_valid_events_never_stops_a_reader(nats, store):
 
     assert nats.run(read_all()) == [first.seq, last.seq]
     assert store.skipped == 2 * len(NOT_ENVELOPES)
+
+
+def test_a_long_history_loads_in_a_few_requests(nats, store):
+    """Batched direct gets: 20,000 events in 5,000 messages are not 5,000 round trips."""
+    subject, other = store.subject("counter", "long"), store.subject("counter", "other")
+    nats.run(publish_many(store, subject, 5_000, per_message=4))
+    nats.run(publish_many(store, other, 10))
+    requests = DirectGets(nats, store)
+    events, last = nats.run(store.load(subject))
+    assert len(events) == 20_000 and last == 5_000
+    assert [e.seq for e in events[::4]] == list(range(1, 5_001))
+    assert requests.count() <= 5_000 // LOAD_BATCH + 1
+
+
+def test_loading_across_batches_keeps_to_the_subject(nats, store, monkeypatch):
+    monkeypatch.setattr(events.store, "LOAD_BATCH", 7)
+    a, b = store.subject("counter", "a"), store.subject("counter", "b")
+    for _ in range(10):
+        nats.run(publish_many(store, a, 3, by=1))
+        nats.run(publish_many(store, b, 2, by=2))
+    everything, last = nats.run(store.load(a))
+    assert [e.data["by"] for e in everything] == [1] * 30
+    assert last == max(e.seq for e in everything) == 48
+    after, _ = nats.run(store.load(a, after=everything[12].seq))
+    assert after == everything[13:]
+    assert nats.run(store.load(a, after=last)) == ([], last)

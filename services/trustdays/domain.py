@@ -277,8 +277,36 @@ class MarkAttendance:
 
 
 class SlotDecider(Decider[SlotState, object]):
+    snapshot_version = 1  # bump when SlotState changes shape
+
     def initial_state(self) -> SlotState:
         return SlotState()
+
+    def snapshot(self, state: SlotState) -> dict:
+        return {
+            "sessions": [asdict(session) for session in state.sessions.values()],
+            "cancelled": sorted(state.cancelled),
+            "seats": {session: list(people) for session, people in state.seats.items()},
+            "holder": dict(state.holder),
+            "waitlists": {session: list(people) for session, people in state.waitlists.items()},
+            "marks": [[person, session, mark] for (person, session), mark in state.marks.items()],
+            "closed": state.closed,
+        }
+
+    def restore(self, data: dict) -> SlotState:
+        sessions = [
+            Session(**{**session, "leader": Leader(**session["leader"])})
+            for session in data["sessions"]
+        ]
+        return SlotState(
+            sessions={session.session_id: session for session in sessions},
+            cancelled=frozenset(data["cancelled"]),
+            seats={session: tuple(people) for session, people in data["seats"].items()},
+            holder=dict(data["holder"]),
+            waitlists={session: tuple(people) for session, people in data["waitlists"].items()},
+            marks={(person, session): mark for person, session, mark in data["marks"]},
+            closed=bool(data["closed"]),
+        )
 
     def decide(self, command: object, state: SlotState) -> Sequence[Event]:
         match command:
