@@ -66,8 +66,8 @@ class FoldedSubject(Generic[View]):
         return None
 
     async def catch_up(self) -> View:
-        """The view with everything the subject held when this was called. Concurrent
-        callers share one read of the log."""
+        """The view with everything the subject held when this was called. Callers at the
+        same time share a read: those who asked while one was under way share the next."""
         asked = time.monotonic()
         self._lock = self._lock or asyncio.Lock()
         async with self._lock:
