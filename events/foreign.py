@@ -14,30 +14,25 @@ not hold yet (someone who joined a moment ago) makes it catch up once before say
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Generic, TypeVar
 
 from flask import current_app
-from nats.js.errors import NotFoundError
 
 from events.config import Settings
 from events.connection import NatsThread, process_connection
 from events.envelope import RecordedEvent
 from events.store import EventStore
 
-log = logging.getLogger(__name__)
 View = TypeVar("View")
 Fold = Callable[[View, Sequence[RecordedEvent]], View]
 """A view with newer events applied, in order: a pure function, like a decider's evolve."""
 
 
 class FoldedSubject(Generic[View]):
-    """One subject of the log, folded into a view. Only the event types in `types` are
-    read; a message this process cannot read is logged and skipped, so nothing another
-    service writes can stop this one deciding."""
+    """One subject of the log, folded into a view of the event types in `types`."""
 
     def __init__(
         self,
@@ -81,23 +76,10 @@ class FoldedSubject(Generic[View]):
             return self.view
 
     async def _newer(self, after: int) -> tuple[list[RecordedEvent], int]:
-        events: list[RecordedEvent] = []
-        last = after
-        while True:
-            try:
-                msg = await self.store.js.get_msg(
-                    self.store.stream, seq=last + 1, subject=self.subject, next=True, direct=True
-                )
-            except NotFoundError:
-                return events, last
-            last = msg.seq or last + 1
-            try:
-                events.extend(self.store.decode(msg.data or b"[]", last, self.wanted))
-            except (ValueError, KeyError, TypeError) as error:
-                log.warning("%s: skipped unreadable message %d: %s", self.subject, last, error)
-
-    def wanted(self, event_type: str) -> bool:
-        return event_type in self.types
+        # The store skips (and logs) a message that is not events: nothing another service
+        # writes can stop this one deciding.
+        events, last = await self.store.load(self.subject, after)
+        return [event for event in events if event.type in self.types], last
 
 
 class ForeignFacts(Generic[View]):
