@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import logging
 import os
 import threading
@@ -67,6 +68,12 @@ async def disconnect(nc: NATS, timeout: float = 5.0) -> None:
         await nc.close()
 
 
+class NotConfirmed(TimeoutError):
+    """The work handed to NATS did not finish in time and was cancelled: whatever it sent
+    may or may not have reached the server (a command retried with the same idempotency
+    key learns which)."""
+
+
 class NatsThread:
     """A NATS connection owned by a background event loop, usable from any thread."""
 
@@ -79,8 +86,16 @@ class NatsThread:
         self.nc: NATS = self.run(connect(url, name))
 
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 30.0) -> T:
-        """Run a coroutine on the connection's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+        """Run a coroutine on the connection's loop and wait for its result. After `timeout`
+        seconds the coroutine is cancelled (it does not go on behind the caller's back) and
+        NotConfirmed is raised."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            if not future.cancel():  # it had finished: its own result, or its own error
+                return future.result()
+            raise NotConfirmed(f"NATS did not answer within {timeout} s") from None
 
     def close(self) -> None:
         if self.loop.is_closed():

@@ -9,6 +9,7 @@ decides again, a bounded number of times with jittered waits.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 import time
@@ -82,6 +83,14 @@ class Decider(Generic[State, Command]):
         for event in events:
             folded = self.evolve(folded, event)
         return folded
+
+
+def command_id(subject: str, actor: str, idempotency_key: str) -> str:
+    """The id of one command: a client's idempotency key names one command of one person on
+    one aggregate, so two people (or one person on two aggregates) using the same key never
+    collide. It is the message id the stream deduplicates and the cause its events record."""
+    named = "\n".join((actor, subject, idempotency_key)).encode()
+    return hashlib.sha256(named).hexdigest()
 
 
 class TooMuchContention(Exception):
@@ -251,14 +260,15 @@ class CommandLoop(Generic[State, Command]):
         meta: Metadata | None,
     ) -> Outcome:
         meta = meta or Metadata()
-        if idempotency_key:  # the command's id: recorded as the cause of its events
-            meta = replace(meta, causation_id=idempotency_key)
+        key = command_id(subject, meta.actor, idempotency_key) if idempotency_key else None
+        if key:  # the command's id: recorded as the cause of its events
+            meta = replace(meta, causation_id=key)
         cached = self._cache.get(subject)
         fresh = cached is None
         aggregate = await self.load(subject) if cached is None else cached
         for attempt in range(self.max_attempts):
-            if idempotency_key and idempotency_key in aggregate.commands:
-                return Outcome(aggregate.commands[idempotency_key], [])
+            if key and key in aggregate.commands:
+                return Outcome(aggregate.commands[key], [])
             try:
                 events = list(self.decider.decide(command, aggregate.state))
             except CommandRejected:
@@ -271,9 +281,7 @@ class CommandLoop(Generic[State, Command]):
                 aggregate, fresh = await self._catch_up(subject, aggregate), True
                 continue
             try:
-                appended = await self.store.append(
-                    subject, events, aggregate.seq, idempotency_key, meta
-                )
+                appended = await self.store.append(subject, events, aggregate.seq, key, meta)
             except ConcurrencyConflict:
                 if attempt:  # the first retry goes at once: the other writer has just finished
                     await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))

@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from typing import Any, Generic
 
+import nats.errors
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings
-from events.connection import NatsThread, process_connection
+from events.connection import NatsThread, NotConfirmed, process_connection
 from events.decider import (
     Command,
     CommandLoop,
@@ -40,6 +42,9 @@ IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 """Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
 SUBJECT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
+NATS_DEADLINE = 7.0
+"""Seconds a request may wait on NATS in all: less than the gateway's and the frontend's
+10 s, so the caller hears the honest 503 rather than a timeout of its own."""
 
 
 def create_service(import_name: str, name: str, settings: Settings) -> tuple[Flask, Api]:
@@ -78,6 +83,8 @@ def create_service(import_name: str, name: str, settings: Settings) -> tuple[Fla
     app.register_error_handler(CommandRejected, rejected)
     app.register_error_handler(InvalidEvent, invalid_event)
     app.register_error_handler(TooMuchContention, contention)
+    app.register_error_handler(NotConfirmed, log_unavailable)
+    app.register_error_handler(nats.errors.Error, log_unavailable)
     return app, api
 
 
@@ -156,6 +163,24 @@ def contention(error: TooMuchContention) -> Response:
     return response
 
 
+def log_unavailable(error: Exception) -> Response:
+    """NATS timed out or is away. A read can simply be tried again; a command may or may not
+    have been done, and only a retry with the same key can tell without doing it twice."""
+    if request.method in ("GET", "HEAD"):
+        response = problem(503, "log_unavailable", "The event log is not answering: try again.")
+    elif request.headers.get("Idempotency-Key"):
+        response = problem(503, "not_confirmed", NOT_CONFIRMED + RETRY_WITH_THE_KEY)
+    else:
+        response = problem(503, "not_confirmed", NOT_CONFIRMED + CHECK_FIRST)
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+NOT_CONFIRMED = "This could not be confirmed: the outcome is unknown (it may have been done). "
+RETRY_WITH_THE_KEY = "Retry with the same Idempotency-Key: it will not be done twice."
+CHECK_FIRST = "Check before retrying: without an Idempotency-Key a retry may do it twice."
+
+
 def idempotency_key() -> str | None:
     """The request's `Idempotency-Key`: the same key twice runs the command once."""
     key = request.headers.get("Idempotency-Key")
@@ -172,6 +197,14 @@ def accepted(outcome: Outcome, status: int = 200, **body: Any) -> Response:
     response.status_code = status
     response.headers["X-Staffroom-Seq"] = str(outcome.seq)
     return response
+
+
+def time_left_for_nats() -> float:
+    """What remains of this request's NATS_DEADLINE (counted from its first wait on NATS;
+    an app may set its own in `app.config["NATS_DEADLINE"]`)."""
+    allowed = current_app.config.get("NATS_DEADLINE", NATS_DEADLINE)
+    deadline = g.setdefault("nats_deadline", time.monotonic() + allowed)
+    return max(deadline - time.monotonic(), 0.001)
 
 
 class Commands(Generic[State, Command]):
@@ -191,13 +224,16 @@ class Commands(Generic[State, Command]):
     def execute(self, subject: str, command: Command) -> Outcome:
         connection, loop = self._loop()
         meta = Metadata(actor=identity().person_id)
-        return connection.run(loop.execute(subject, command, idempotency_key(), meta))
+        running = loop.execute(subject, command, idempotency_key(), meta)
+        return connection.run(running, timeout=time_left_for_nats())
 
     def state(self, subject: str, max_age: float = 0.0) -> State:
         """The aggregate's state at the head of the log (or known to be, `max_age` s ago)."""
         connection, loop = self._loop()
         recent = loop.recent(subject, max_age) if max_age else None
-        return (recent or connection.run(loop.load(subject))).state
+        if recent is None:
+            recent = connection.run(loop.load(subject), timeout=time_left_for_nats())
+        return recent.state
 
     def _loop(self) -> tuple[NatsThread, CommandLoop[State, Command]]:
         # One loop per app and process: after a gunicorn fork the parent's is not ours.

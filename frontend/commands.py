@@ -1,6 +1,9 @@
 """Commands from pages: sent to the service over HTTP as the signed-in person, so the
 service decides exactly as it does for the API; then the page waits, briefly and bounded,
-until its projection has read the write (the person who just booked sees the booking)."""
+until its projection has read the write (the person who just booked sees the booking).
+
+When the service cannot say what happened (it timed out, NATS did not confirm, the answer
+was lost) the page says exactly that, never "nothing was changed": 503 NotConfirmed."""
 
 from __future__ import annotations
 
@@ -8,12 +11,28 @@ from typing import Any
 
 import httpx
 from flask import current_app, request
-from werkzeug.exceptions import BadGateway, GatewayTimeout, ServiceUnavailable
+from werkzeug.exceptions import BadGateway, ServiceUnavailable
 
 from events.identity import IDENTITY_HEADER
 from events.projection import wait_for
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Failures before the request left: the service never saw the command."""
+KNOWN_REFUSALS = {"busy"}
+"""5xx answers that still say for sure that nothing was done."""
+
+
+class NotConfirmed(ServiceUnavailable):
+    """The command was sent but its outcome is unknown. The page keeps the form, and its
+    key, as it was: sending it again runs the command at most once."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "We could not confirm this: it may or may not have been done. "
+            "Check the page before trying again.",
+            retry_after=2,
+        )
 
 
 class Refused(Exception):
@@ -43,12 +62,14 @@ def send(
     client: httpx.Client = current_app.extensions["service_client"]
     try:
         answer = client.request(method, url.rstrip("/") + path, json=body, headers=headers)
-    except httpx.TimeoutException:
-        raise GatewayTimeout(f"The {service} service did not answer in time.") from None
-    except httpx.TransportError:
+    except NOT_SENT:
         raise BadGateway(f"The {service} service is not answering: try again.") from None
+    except httpx.TransportError:  # sent, but no answer came back
+        raise NotConfirmed() from None
+    problem = _json(answer) if answer.status_code >= 400 else {}
+    if answer.status_code >= 500 and problem.get("error") not in KNOWN_REFUSALS:
+        raise NotConfirmed()
     if answer.status_code >= 400:
-        problem = _json(answer)
         raise Refused(
             answer.status_code,
             problem.get("error", "refused"),

@@ -19,11 +19,26 @@
     return POLLERS.indexOf(event.detail.elt && event.detail.elt.id) !== -1;
   }
 
+  // A change (not a GET) that failed on the server's side or got no answer may have been
+  // done all the same: never say "nothing was changed" then. The form is left as it was,
+  // with its key, so sending it again does it at most once.
+  var UNCONFIRMED = "We could not confirm this: it may or may not have been done. " +
+    "Check the page before trying again.";
+
+  function isChange(event) {
+    var config = event.detail.requestConfig;
+    return !config || String(config.verb).toLowerCase() !== "get";
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     if (fromPoller(event)) return;
     var status = event.detail.xhr.status;
     if (status === 403) {
       show("This page has expired or you may not do that: reload the page and try again.");
+    } else if (status >= 500 && isChange(event)) {
+      show(UNCONFIRMED + " (Error " + status + ".)");
+    } else if (status >= 500) {
+      show("That did not load (error " + status + "). Please try again in a moment.");
     } else {
       show("That did not work (error " + status + "): nothing was changed. Please try again in a moment.");
     }
@@ -31,6 +46,10 @@
 
   document.addEventListener("htmx:sendError", function (event) {
     if (fromPoller(event)) return;
-    show("No answer from Staffroom: check your connection and try again.");
+    if (isChange(event)) {
+      show("No answer from Staffroom. " + UNCONFIRMED);
+    } else {
+      show("No answer from Staffroom: check your connection and try again.");
+    }
   });
 })();

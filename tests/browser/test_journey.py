@@ -201,19 +201,23 @@ def test_the_sign_in_page_is_accessible(trust, browser):
     assert re.search("Sign in", page.title())
 
 
-def test_a_failed_request_says_so_and_changes_nothing(trust, browser):
+def test_a_failed_change_says_it_could_not_be_confirmed_and_keeps_its_key(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
     page = person(browser, trust, teachers[0]["email"])
     page.goto(f"/days/{day['day_id']}")
     card = f"#session-{day['session_id']}"
     before = page.locator(card).inner_text()
+    key = page.locator(f"{card} form input[name=key]").first.input_value()
     page.route("**/book", lambda route: route.fulfill(status=502, body="down"))
     page.locator(f"{card} form button").first.click()
-    expect(page.locator("#messages")).to_contain_text("That did not work (error 502)")
+    expect(page.locator("#messages")).to_contain_text("We could not confirm this")
+    expect(page.locator("#messages")).not_to_contain_text("nothing was changed")
     assert page.locator(card).inner_text() == before
+    assert page.locator(f"{card} form input[name=key]").first.input_value() == key
     page.route("**/book", lambda route: route.abort())
     page.locator(f"{card} form button").first.click()
     expect(page.locator("#messages")).to_contain_text("No answer from Staffroom")
+    expect(page.locator("#messages")).to_contain_text("We could not confirm this")
 
 
 def press_enter_and_settle(page: Page) -> None:

@@ -1,0 +1,115 @@
+"""Idempotency keys name one command of one person on one aggregate; a cancelled day's
+closing of its slots completes, even when a first run was interrupted halfway."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from events.decider import CommandLoop
+from events.envelope import Metadata
+from services.trustdays import domain
+from tests.support.people import join
+from tests.trustdays.service import MANAGER_ID, manager, open_day, staff, trustdays
+
+
+@pytest.fixture
+def client(nats, nats_server, store, stream_settings):
+    join(nats, store, "amy", "bob")
+    with trustdays(nats_server.url, stream_settings) as (url,), httpx.Client(base_url=url) as c:
+        yield c
+
+
+@pytest.fixture
+def day(client):
+    return open_day(client, sessions=2, capacity=5)
+
+
+def places(day: dict, n: int = 0) -> str:
+    return f"/days/{day['day_id']}/slots/{day['slot_id']}/sessions/{day['sessions'][n]}/places"
+
+
+def slot_events(nats, store, day: dict) -> dict[str, list[str]]:
+    """The event types of each slot of the day, as the log holds them."""
+    shown = {}
+    for slot_id in (day["slot_id"], day["keynote"]):
+        subject = store.subject("trustdays", "day", day["day_id"], "slot", slot_id)
+        events, _ = nats.run(store.load(subject))
+        shown[slot_id] = [event.type for event in events]
+    return shown
+
+
+def with_key(headers: dict[str, str], key: str) -> dict[str, str]:
+    return {**headers, "Idempotency-Key": key}
+
+
+def cancel(client, day: dict, key: str) -> httpx.Response:
+    url = f"/days/{day['day_id']}/cancel"
+    return client.post(url, json={"reason": "Snow"}, headers=with_key(manager(), key))
+
+
+def seats_taken(client, day: dict) -> int:
+    shown = client.get(f"/days/{day['day_id']}", headers=staff("amy")).json()
+    return sum(s["booked"] + s["waiting"] for slot in shown["slots"] for s in slot["sessions"])
+
+
+@pytest.fixture
+def booked_day(client, day):
+    """The day with Amy and Bob booked, each sending the same key from their own device."""
+    keynote = client.get(f"/days/{day['day_id']}", headers=manager()).json()["slots"][0]
+    for person in ("amy", "bob"):
+        answer = client.post(places(day), json={}, headers=with_key(staff(person), "book-1"))
+        assert answer.status_code == 201, answer.text
+    return {**day, "keynote": keynote["slot_id"]}
+
+
+def test_two_people_sending_the_same_key_are_both_booked(client, booked_day):
+    shown = client.get(f"/days/{booked_day['day_id']}", headers=staff("amy")).json()
+    breakout = next(s for s in shown["slots"] if s["slot_id"] == booked_day["slot_id"])
+    assert breakout["sessions"][0]["booked"] == 2
+
+
+def test_cancelling_a_day_with_a_key_closes_every_slot_and_frees_every_seat(
+    client, booked_day, nats, store
+):
+    assert cancel(client, booked_day, "cancel-1").status_code == 200
+    closed = slot_events(nats, store, booked_day)
+    assert closed[booked_day["keynote"]] == ["SlotClosed"]
+    assert closed[booked_day["slot_id"]][-3:] == [
+        "BookingCancelled",
+        "BookingCancelled",
+        "SlotClosed",
+    ]
+    assert seats_taken(client, booked_day) == 0
+
+
+def test_a_cancel_interrupted_after_the_day_is_finished_by_its_key_and_then_done(
+    client, booked_day, nats, store
+):
+    # The first run cancelled the day, then stopped before closing any slot.
+    loop = CommandLoop(store, domain.DayDecider())
+    day_subject = store.subject("trustdays", "day", booked_day["day_id"])
+    as_manager = Metadata(actor=MANAGER_ID)
+    nats.run(loop.execute(day_subject, domain.CancelDay("Snow"), "cancel-1", as_manager))
+    assert seats_taken(client, booked_day) == 2
+
+    again = cancel(client, booked_day, "cancel-1")
+    assert again.status_code == 200
+    assert seats_taken(client, booked_day) == 0
+    assert all(types[-1] == "SlotClosed" for types in slot_events(nats, store, booked_day).values())
+
+    last = nats.run(store.last_seq())
+    assert cancel(client, booked_day, "cancel-1").status_code == 200
+    assert nats.run(store.last_seq()) == last  # the same key once more: nothing new
+
+
+def test_a_second_cancel_with_another_key_is_refused_but_still_closes_what_was_left(
+    client, booked_day, nats, store
+):
+    loop = CommandLoop(store, domain.DayDecider())
+    day_subject = store.subject("trustdays", "day", booked_day["day_id"])
+    nats.run(loop.execute(day_subject, domain.CancelDay("Snow"), "cancel-1", Metadata("other")))
+
+    refused = cancel(client, booked_day, "cancel-2")
+    assert refused.status_code == 409 and refused.json()["error"] == "day_cancelled"
+    assert seats_taken(client, booked_day) == 0
