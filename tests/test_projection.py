@@ -330,15 +330,17 @@ def project_until(nats, projector: Projector, done, timeout: float = 20.0) -> No
 
 
 def test_a_stopped_projection_never_blocks_the_others(nats, store, engine, poisoned, caplog):
+    nats.run(store.js.publish(store.subject("counter", "a"), b"not an envelope"))  # seq 4
     reset(engine, reasons_projection)
     reset(engine, projection)
     projector = Projector(store, engine, [reasons_projection, projection], idle_wait=0.2)
 
     def both_where_they_can_be():
         stopped = status(engine, "test_reasons").failed_seq
-        return checkpoint(engine, projection.name) == 3 and stopped == 2
+        return checkpoint(engine, projection.name) == 4 and stopped == 2
 
     project_until(nats, projector, both_where_they_can_be)
     assert [row.by for row in rows(engine)] == [1, 5, 2]
     assert stored_reasons(engine) == [(1, "t")]
     assert "projection test_reasons stopped at sequence 2" in caplog.text
+    assert store.skipped >= 1 and "skipped message 4" in caplog.text

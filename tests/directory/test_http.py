@@ -225,3 +225,26 @@ def test_a_huge_csv_cell_is_a_422_naming_its_line(nats, trust):
     answer = upload(trust, content, "check")
     assert answer.status_code == 422 and answer.json()["error"] == "unreadable_file"
     assert answer.json()["message"].startswith("Line 3 cannot be read as CSV")
+
+
+def test_nul_or_a_control_character_in_a_name_is_422_naming_it(nats, trust):
+    before = log_length(nats, trust.store)
+    for name in ("Pat\x00Person", "Pat\x1bPerson"):
+        answer = trust.post("/people", json=person(trust.school_id, name=name), headers=as_admin())
+        assert answer.status_code == 422
+        assert list(answer.json()["fields"]) == ["name"]
+    subjects = person(trust.school_id, subjects=["Maths", "Art\x00"])
+    answer = trust.post("/people", json=subjects, headers=as_admin())
+    assert answer.status_code == 422
+    assert list(answer.json()["fields"]["subjects"]) == ["1"]  # the second subject
+    assert log_length(nats, trust.store) == before
+
+
+def test_a_message_that_is_not_an_envelope_never_stops_the_directory(nats, trust):
+    """Raw bytes on the directory's subject (anything that can publish could send them)."""
+    store = trust.store
+    for garbage in (b"not json", b'[{"type": "RoleGranted", "version": 99}]'):
+        nats.run(store.js.publish(store.subject("directory", "trust"), garbage))
+    assert trust.get("/people", headers=as_admin()).status_code == 200
+    assert add_person(trust, trust.school_id, name="Still Welcome")
+    assert "Still Welcome" in [p["name"] for p in people(trust).values()]

@@ -16,7 +16,6 @@ from tests.trustdays.service import (
     trustdays,
 )
 
-
 LEADER = {"person_id": "leader-1", "name": "Lee Leader"}
 
 
@@ -134,3 +133,22 @@ def test_a_retried_booking_with_the_same_key_books_once(client, day, nats, store
     )
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["seq"] == first.json()["seq"] and again.json()["place"] == "seat"
+
+
+def test_a_dietary_note_no_read_model_can_store_is_422_and_appends_nothing(
+    client, day, nats, store
+):
+    """A lone surrogate, as JSON can carry it: accepted, it wedged every read model."""
+    before = nats.run(store.last_seq())
+    headers = {**staff("amy"), "Content-Type": "application/json"}
+    answer = client.put(
+        f"/days/{day['day_id']}/attendance",
+        content=b'{"attending": true, "dietary": "vegan \\udfff"}',
+        headers=headers,
+    )
+    assert answer.status_code == 422
+    assert list(answer.json()["fields"]) == ["dietary"]
+    assert nats.run(store.last_seq()) == before
+    fine = {"attending": True, "dietary": "vegan,\nno nuts"}
+    answer = client.put(f"/days/{day['day_id']}/attendance", json=fine, headers=staff("amy"))
+    assert answer.status_code == 200
