@@ -10,9 +10,10 @@ import httpx
 import icalendar
 import pytest
 import vobject
+from sqlalchemy import update
 
 from frontend import pd_queries
-from frontend.readmodels import feed_tokens
+from frontend.readmodels import feed_tokens, people
 from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol
@@ -25,7 +26,9 @@ from tests.trustdays.service import manager, open_day, session_fields
 def trust(nats, nats_server, store, database_url, engine):
     with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
         add_school(engine, "school-a", "Ash Grove Primary")
-        amy_id = enrol(engine, "amy@ash.sch.uk", name="Amy Archer", school_id="school-a")
+        amy_id = enrol(
+            engine, "amy@ash.sch.uk", name="Amy Archer", school_id="school-a", log=(nats, store)
+        )
         with httpx.Client(base_url=stack.services["trustdays"]) as client:
             day = open_day(client, sessions=2, capacity=5)
         assert wait_until(lambda: projected(engine, day))
@@ -126,6 +129,17 @@ def test_a_new_address_stops_the_old_one_at_once(trust):
     assert client.get(old).status_code == 404 and client.get(new).status_code == 200
     with stack.engine.connect() as connection:
         assert connection.execute(feed_tokens.select()).all()[0].token == new.split("/")[2]
+
+
+def test_a_leavers_feeds_stop(trust):
+    stack, _, amy = trust
+    client = stack.client(amy)
+    mine = new_address(client)
+    trust_feed = mine.replace("mine.ics", "pd-days.ics")
+    assert client.get(mine).status_code == 200 and client.get(trust_feed).status_code == 200
+    with stack.engine.begin() as connection:  # as the directory's projection of PersonLeft
+        connection.execute(update(people).values(status="left"))
+    assert client.get(mine).status_code == 404 and client.get(trust_feed).status_code == 404
 
 
 def test_the_trust_feed_and_one_session_file(trust):

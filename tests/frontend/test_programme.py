@@ -32,7 +32,13 @@ def trust(nats, nats_server, store, database_url, engine):
     with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
         add_school(engine, "school-a", "Ash Grove Primary")
         ids = {
-            name: enrol(engine, f"{name}@ash.sch.uk", name=name.title(), school_id="school-a")
+            name: enrol(
+                engine,
+                f"{name}@ash.sch.uk",
+                name=name.title(),
+                school_id="school-a",
+                log=(nats, store),
+            )
             for name in ("amy", "ben", "cal")
         }
         with httpx.Client(base_url=stack.services["trustdays"]) as client:

@@ -47,7 +47,11 @@ def trust(nats, nats_server, store, database_url, engine):
         add_school(engine, "school-a", "Ash Grove Primary")
         ids = {
             name: enrol(
-                engine, f"{name}@ash.sch.uk", name=f"{name.title()} Ash", school_id="school-a"
+                engine,
+                f"{name}@ash.sch.uk",
+                name=f"{name.title()} Ash",
+                school_id="school-a",
+                log=(nats, store),
             )
             for name in ("amy", "ben", "lee", "=cmd")
         }

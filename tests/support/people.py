@@ -79,14 +79,9 @@ def enrol(
     log: tuple[NatsThread, EventStore] | None = None,
 ) -> str:
     """A person in the directory's read model, as its projection would leave them; with
-    `log`, in the directory's facts in the log too, for the services to know them."""
+    `log`, in the directory's facts in the log too, for the services to know them (after
+    the row: a running projector then replaces it with the same)."""
     person_id = new_id()
-    if log is not None:
-        nats, store = log
-        facts = [joined(person_id, name, email, school_id)]
-        if status == "left":
-            facts.append(Event("PersonLeft", {"person_id": person_id}))
-        nats.run(record_facts(store, facts))
     with engine.begin() as connection:
         connection.execute(
             insert(people).values(
@@ -106,4 +101,10 @@ def enrol(
             connection.execute(
                 insert(role_grants).values(person_id=person_id, role=role_name, school_id=school)
             )
+    if log is not None:
+        nats, store = log
+        facts = [joined(person_id, name, email, school_id)]
+        if status == "left":
+            facts.append(Event("PersonLeft", {"person_id": person_id}))
+        nats.run(record_facts(store, facts))
     return person_id
