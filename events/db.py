@@ -1,5 +1,11 @@
 """The SQL side: an engine from DATABASE_URL (SQLite by default, PostgreSQL through
-psycopg 3) and schema changes through Alembic migrations."""
+psycopg 3) and schema changes through Alembic migrations.
+
+Reads never wait on writers: SQLite runs in WAL mode and a transaction begins deferred
+(a plain BEGIN), giving up after READ_BUSY_TIMEOUT if the database cannot be read at all.
+A transaction that reads and then writes (the projector's) uses `writing(engine)`: on
+SQLite it takes the write lock at BEGIN IMMEDIATE and queues up to WRITE_BUSY_TIMEOUT.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,18 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE = "staffroom_write"
+"""The execution option that marks a transaction as a writer's."""
+READ_BUSY_TIMEOUT = 3.0
+WRITE_BUSY_TIMEOUT = 30.0
+CONNECT_TIMEOUT = 5
+"""Seconds to reach PostgreSQL before a page says the database cannot be read."""
+
+
+def writing(engine: Engine) -> Engine:
+    """`engine` for transactions that read then write: on SQLite they take the write lock
+    when they begin, so they queue for it instead of failing when a read turns into a write."""
+    return engine.execution_options(**{WRITE: True})
 
 
 def create_db_engine(url: str, **options: Any) -> Engine:
@@ -21,6 +39,7 @@ def create_db_engine(url: str, **options: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, **options)
+    options.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     return create_engine(parsed, pool_pre_ping=True, **options)
 
 
@@ -28,11 +47,11 @@ def _sqlite_engine(url: str, **options: Any) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30}, **options)
+    engine = create_engine(url, connect_args={"timeout": READ_BUSY_TIMEOUT}, **options)
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, open transactions (so BEGIN IMMEDIATE below holds)
+        # Let SQLAlchemy, not the driver, open transactions (so the BEGIN below holds)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -41,9 +60,11 @@ def _sqlite_engine(url: str, **options: Any) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def begin_immediate(connection: Any) -> None:
-        # Writers queue for the lock at BEGIN instead of failing when a read upgrades.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def begin(connection: Any) -> None:
+        writer = connection.get_execution_options().get(WRITE, False)
+        timeout = WRITE_BUSY_TIMEOUT if writer else READ_BUSY_TIMEOUT
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
     return engine
 
@@ -56,6 +77,6 @@ def migrate(engine: Engine, packages: Iterable[Path] = ()) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("version_locations", " ".join(str(p) for p in locations))
     config.set_main_option("path_separator", "space")
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")

@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 
+from events.db import writing
 from events.envelope import Batch, RecordedEvent
 from events.registry import EventRegistry, registry
 from events.store import EventStore
@@ -152,7 +153,7 @@ def apply(engine: Engine, projection: Projection, batch: Batch) -> int:
 def _apply(
     engine: Engine, projection: Projection, batch: Batch, stop: tuple[int, str] | None = None
 ) -> int:
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         applied = _locked_checkpoint(connection, projection.name)
         if batch.last_seq <= applied and stop is None:
             return applied
@@ -208,7 +209,7 @@ def _locked_checkpoint(connection: Connection, name: str) -> int:
 
 def reset(engine: Engine, projection: Projection) -> None:
     """Fresh, empty tables and a checkpoint at 0."""
-    with engine.begin() as connection:
+    with writing(engine).begin() as connection:
         for table in reversed(projection.tables):
             table.drop(connection, checkfirst=True)
         for table in projection.tables:

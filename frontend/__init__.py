@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from flask import Flask, Response, abort, g, request
+from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings, service_urls
@@ -26,6 +30,15 @@ from frontend.register import register
 
 PACKAGE_DIR = Path(__file__).parent
 """Holds migrations/versions: pass it to events.db.migrate."""
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__(
+            "The calendar's records cannot be read just now. Please try again in a minute.",
+            retry_after=10,
+        )
+
 
 OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
 """Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
@@ -79,6 +92,13 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         # NUL in a search failed on PostgreSQL (500); no page or form needs such characters.
         if text_errors({**dict(request.args.lists()), **dict(request.form.lists())}):
             abort(400, "The address or the form holds a character that cannot be used.")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(SQLAlchemyTimeoutError)
+    def database_unavailable(error: Exception) -> ResponseReturnValue:
+        # Locked, unreachable or out of connections: say so at once rather than a 500.
+        app.logger.warning("read models unavailable: %s", error)
+        return app.handle_http_exception(DatabaseUnavailable())
 
     @app.context_processor
     def signed_in() -> dict:

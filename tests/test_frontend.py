@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -14,15 +16,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from events import Event, registry
 from events.config import Settings
-from events.db import migrate
+from events.db import create_db_engine, migrate, writing
 from events.embedded import free_port
 from events.envelope import Batch, RecordedEvent
 from events.identity import IDENTITY_HEADER
-from events.projection import ProjectionStopped, apply, checkpoint, rebuild
+from events.projection import ProjectionStopped, apply, checkpoint, checkpoints, rebuild
 from frontend import PACKAGE_DIR, create_app
 from frontend.projections import directory, log_stats
 from frontend.readmodels import log_event_counts
@@ -200,3 +202,51 @@ def test_a_development_copy_says_so_on_every_page(settings):
     with frontend(replace(settings, dev=True)) as app:
         page = signed_in(app).get("/").get_data(as_text=True)
     assert "Development copy" in page
+
+
+NOW = datetime.now(UTC)
+
+
+def test_a_page_answers_at_once_while_another_process_holds_the_write_lock(client, engine):
+    """Reads never wait on writers: a projector mid-batch (on SQLite, BEGIN IMMEDIATE)."""
+    with writing(engine).connect() as writer, writer.begin():
+        writer.execute(insert(checkpoints).values(name="held", last_seq=1, updated_at=NOW))
+        started = time.monotonic()
+        page = client.get("/my-cpd")
+        assert page.status_code == 200
+        assert "You have no bookings yet." in text(page.get_data(as_text=True))
+        assert time.monotonic() - started < 2
+
+
+@pytest.fixture(params=["sqlite-unopenable", "postgresql-unreachable", "sqlite-locked"])
+def unreadable_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite-unopenable":
+        yield f"sqlite:///{tmp_path}"  # a folder, not a database
+    elif request.param == "postgresql-unreachable":
+        yield f"postgresql://nobody@127.0.0.1:{free_port()}/x"
+    else:  # another process holds the whole file (exclusive locking mode)
+        path = tmp_path / "locked.db"
+        engine = create_db_engine(f"sqlite:///{path}")
+        migrate(engine, [PACKAGE_DIR])
+        engine.dispose()
+        holder = sqlite3.connect(path, isolation_level=None)
+        for statement in ("PRAGMA locking_mode=EXCLUSIVE", "BEGIN EXCLUSIVE", DELETE_CHECKPOINTS):
+            holder.execute(statement)
+        yield f"sqlite:///{path}"
+        holder.close()
+
+
+DELETE_CHECKPOINTS = f"DELETE FROM {checkpoints.name}"
+
+
+def test_a_page_that_cannot_read_its_database_answers_503_quickly(
+    nats_server, stream_settings, unreadable_url
+):
+    settings = Settings(nats_server.url, unreadable_url, stream_settings, SECRET_KEY)
+    with frontend(settings) as app:
+        started = time.monotonic()
+        answer = signed_in(app).get("/my-cpd")
+        assert answer.status_code == 503
+        assert "cannot be read just now" in answer.get_data(as_text=True)
+        assert answer.headers["Retry-After"]
+        assert time.monotonic() - started < 8
