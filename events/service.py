@@ -34,6 +34,7 @@ from events.decider import (
 )
 from events.envelope import Metadata
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner, InvalidIdentity
+from events.openapi import ServiceApi
 from events.registry import InvalidEvent
 from events.store import EventStore
 from events.text import MAX_DEPTH, NestedTooDeep, text_errors
@@ -42,13 +43,18 @@ IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 """Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
 SUBJECT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
+MAX_BODY = 1024 * 1024
+"""Bytes of a request body: far more than any command sends."""
 NATS_DEADLINE = 7.0
 """Seconds a request may wait on NATS in all: less than the gateway's and the frontend's
 10 s, so the caller hears the honest 503 rather than a timeout of its own."""
 
 
-def create_service(import_name: str, name: str, settings: Settings) -> tuple[Flask, Api]:
-    """A Flask app for service `name`, with its API (register blueprints on the second)."""
+def create_service(
+    import_name: str, name: str, settings: Settings, max_body: int = MAX_BODY
+) -> tuple[Flask, Api]:
+    """A Flask app for service `name`, with its API (register blueprints on the second);
+    a request body over `max_body` bytes is refused with 413."""
     app = Flask(import_name)
     # Only the gateway talks to a service: trust its X-Forwarded-* headers, prefix included.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
@@ -59,8 +65,9 @@ def create_service(import_name: str, name: str, settings: Settings) -> tuple[Fla
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=max_body,
     )
-    api = Api(app)
+    api = ServiceApi(app)
     signer = IdentitySigner(settings.require_secret_key())
 
     @app.before_request
@@ -146,7 +153,16 @@ def http_error(error: HTTPException) -> Response:
         return problem(422, "invalid", "Some fields are not valid.", fields)
     if error.code == 400 and request.is_json:
         return problem(400, "bad_request", "The request body is not valid JSON.")
-    return problem(error.code or 500, code, error.description or error.name)
+    response = problem(error.code or 500, code, error.description or error.name)
+    return with_headers_of(error, response)
+
+
+def with_headers_of(error: HTTPException, response: Response) -> Response:
+    """The exception's own headers (a 405's Allow) on the JSON answer that replaces it."""
+    for header, value in error.get_headers():
+        if header.lower() != "content-type":
+            response.headers[header] = value
+    return response
 
 
 def rejected(error: CommandRejected) -> Response:

@@ -16,7 +16,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, redirect, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from events.config import Settings
@@ -25,6 +25,7 @@ from events.identity import IdentitySigner
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import error
+from gateway.limits import MAX_BODY, limit_body, too_large
 from gateway.people import identity_of
 from gateway.proxy import outgoing, relay
 from gateway.routes import Routes
@@ -59,7 +60,10 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not settings.dev,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=MAX_BODY,
     )
+    app.before_request(limit_body)  # first of all: nothing reads an oversize body
+    app.register_error_handler(RequestEntityTooLarge, too_large)
     client = httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

@@ -3,6 +3,7 @@ by the gateway as one page and one merged document, with nothing fetched from el
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -29,34 +30,43 @@ def service_specs() -> tuple[dict[str, dict[str, Any]], list[str]]:
 
 
 def merged(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One document: paths under /api/<service>, schemas named <service>.<Schema>."""
+    """One document: paths under /api/<service>, each component (schemas, responses,
+    parameters...) named <service>.<Name>, and every reference renamed with it."""
     paths: dict[str, Any] = {}
-    schemas: dict[str, Any] = {}
+    components: dict[str, dict[str, Any]] = {"schemas": {}}
     for name, spec in specs.items():
         spec = _renamed_refs(spec, name)
         paths.update({f"/api/{name}{path}": item for path, item in spec.get("paths", {}).items()})
-        for schema, body in spec.get("components", {}).get("schemas", {}).items():
-            schemas[f"{name}.{schema}"] = body
+        for kind, named in spec.get("components", {}).items():
+            for component, body in named.items():
+                components.setdefault(kind, {})[f"{name}.{component}"] = body
     return {
         "openapi": "3.1.0",
         "info": {"title": "Staffroom API", "version": "1"},
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": components,
     }
 
 
+COMPONENT_REF = re.compile(r"#/components/(?P<kind>[^/]+)/(?P<name>.+)")
+
+
 def _renamed_refs(node: Any, service: str) -> Any:
-    prefix = "#/components/schemas/"
     if isinstance(node, dict):
         return {
-            key: f"{prefix}{service}.{value.removeprefix(prefix)}"
-            if key == "$ref" and isinstance(value, str) and value.startswith(prefix)
-            else _renamed_refs(value, service)
+            key: _renamed_ref(value, service) if key == "$ref" else _renamed_refs(value, service)
             for key, value in node.items()
         }
     if isinstance(node, list):
         return [_renamed_refs(item, service) for item in node]
     return node
+
+
+def _renamed_ref(ref: Any, service: str) -> Any:
+    found = COMPONENT_REF.fullmatch(ref) if isinstance(ref, str) else None
+    if found is None:
+        return ref
+    return f"#/components/{found['kind']}/{service}.{found['name']}"
 
 
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -84,15 +94,23 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def _body_fields(operation: dict[str, Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
     content = operation.get("requestBody", {}).get("content", {})
     for media in content.values():
-        schema = media.get("schema", {})
-        ref = schema.get("$ref", "").removeprefix("#/components/schemas/")
-        schema = schemas.get(ref, schema)
-        required = set(schema.get("required", []))
+        parts = _parts(media.get("schema", {}), schemas)
+        required = {field for part in parts for field in part.get("required", [])}
         return [
             {"name": field, "type": _type_of(spec), "required": field in required, **spec}
-            for field, spec in schema.get("properties", {}).items()
+            for part in parts
+            for field, spec in part.get("properties", {}).items()
         ]
     return []
+
+
+def _parts(schema: dict[str, Any], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """The schema, its reference followed, or each part of an `allOf` (a file upload's
+    form fields beside its file)."""
+    if "allOf" in schema:
+        return [part for item in schema["allOf"] for part in _parts(item, schemas)]
+    ref = schema.get("$ref", "").removeprefix("#/components/schemas/")
+    return [schemas.get(ref, schema)]
 
 
 def _type_of(spec: dict[str, Any]) -> str:

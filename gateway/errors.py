@@ -9,6 +9,7 @@ TITLES = {
     401: "Sign in first",
     403: "Not allowed",
     404: "Not found",
+    413: "Too large",
     422: "Not valid",
     429: "Too many tries",
     502: "Not answering",

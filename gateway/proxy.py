@@ -53,8 +53,16 @@ def outgoing(
         request.method,
         url.copy_with(query=request.query_string or None),
         headers=headers,
-        content=request.get_data(),  # forms and JSON: small, and a length beats chunks
+        content=bounded_body(request),
     )
+
+
+def bounded_body(request: Request) -> bytes:
+    """The whole body, read at most up to the request's limit (413 past it: see
+    gateway/limits.py). Forms, JSON and a CSV are small, and a length beats chunks."""
+    if request.max_content_length is None:
+        raise RuntimeError("The gateway reads no body without a limit.")
+    return request.get_data()
 
 
 def relay(upstream: httpx.Response) -> Response:

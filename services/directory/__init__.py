@@ -8,8 +8,12 @@ from events.config import Settings
 from events.service import create_service
 from services.directory.api import blp
 
+IMPORT_MAX_BODY = 10 * 1024 * 1024
+"""A school MIS staff export (CSV) of a large school: the gateway allows as much there."""
+
 
 def create_app(settings: Settings | None = None) -> Flask:
-    app, api = create_service(__name__, "directory", settings or Settings.from_env())
+    settings = settings or Settings.from_env()
+    app, api = create_service(__name__, "directory", settings, max_body=IMPORT_MAX_BODY)
     api.register_blueprint(blp)
     return app
