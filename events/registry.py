@@ -91,10 +91,15 @@ class EventRegistry:
             wire = event_type.schema.dump(data)
         except (TypeError, ValueError, AttributeError) as error:
             raise InvalidEvent(event_type.name, str(error)) from None
-        errors = event_type.schema.validate(wire) or text_errors(wire)
+        errors = self.validate(event_type.name, wire)
         if errors:
             raise InvalidEvent(event_type.name, errors)
         return wire
+
+    def validate(self, name: str, wire: Mapping[str, Any]) -> dict[str, Any]:
+        """Field errors of data in JSON form for event type `name`, as an append would
+        refuse it: its schema's, then text that no read model could store. {} if none."""
+        return self.get(name).schema.validate(wire) or text_errors(wire)
 
     def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
         """A JSON envelope from the log to a RecordedEvent at the current version."""

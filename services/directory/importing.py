@@ -170,5 +170,5 @@ def _new_id(email: str, directory: Directory) -> str:
 def _schema_reasons(person: Person) -> list[str]:
     """What the event's own schema refuses: the import decides nothing it would not take."""
     record = {**asdict(person), "subjects": list(person.subjects)}
-    errors = registry.get("PersonJoined").schema.validate(record)
+    errors = registry.validate("PersonJoined", record)
     return [f"invalid {FIELD_NAMES.get(name, name.replace('_', ' '))}" for name in errors]
