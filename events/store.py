@@ -149,6 +149,9 @@ class EventStore:
 
         `expected_seq` 0 means the subject must be empty. Raises ConcurrencyConflict when it
         has moved on, InvalidEvent (appending nothing) when an event's data fails its schema.
+        `idempotency_key` becomes the message id the stream deduplicates across all
+        subjects: the command loop passes a command's id (events.decider.command_id: the
+        person, the subject and the client's key), never a client's key as it came.
         """
         if not events:
             raise ValueError("append needs at least one event")
