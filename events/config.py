@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -10,9 +11,13 @@ from pathlib import Path
 
 from nats.js import api
 
+from events.nats_access import ADMIN, with_credentials
 from events.store import StreamSettings
 
 VAR_DIR = Path(os.environ.get("STAFFROOM_VAR", "var")).resolve()
+NATS_PASSWORDS = VAR_DIR / "nats_passwords.json"
+"""The embedded nats-server's users and passwords, made by `staffroom up` on first start."""
+LOCAL_NATS = "nats://127.0.0.1:4322"
 SERVICE_PREFIX, SERVICE_SUFFIX = "STAFFROOM_SERVICE_", "_URL"
 
 
@@ -44,7 +49,7 @@ class Settings:
         env = os.environ
         dev = env.get("STAFFROOM_DEV") == "1"
         return cls(
-            nats_url=env.get("NATS_URL", "nats://127.0.0.1:4322"),
+            nats_url=env.get("NATS_URL") or _local_nats_url(),
             database_url=env.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'staffroom.db'}"),
             stream=StreamSettings(
                 name=env.get("STAFFROOM_STREAM", "STAFFROOM"),
@@ -65,6 +70,15 @@ class Settings:
                 "or STAFFROOM_DEV=1 for development on one machine."
             )
         return self.secret_key
+
+
+def _local_nats_url() -> str:
+    """The embedded nats-server of `staffroom up`, as its admin (for `staffroom` commands
+    run by hand beside it)."""
+    if not NATS_PASSWORDS.exists():
+        return LOCAL_NATS
+    password = json.loads(NATS_PASSWORDS.read_text()).get(ADMIN, "")
+    return with_credentials(LOCAL_NATS, ADMIN, password)
 
 
 def _local_secret_key() -> str:

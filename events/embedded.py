@@ -12,8 +12,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
+from secrets import token_urlsafe
 from types import TracebackType
+
+from events.nats_access import ADMIN, NatsUser, server_config, with_credentials, write_config
 
 
 class EmbeddedNatsError(RuntimeError):
@@ -41,32 +45,64 @@ def nats_server_binary() -> str:
 
 
 class EmbeddedNats:
-    def __init__(self, data_dir: Path | str, port: int = 0, host: str = "127.0.0.1"):
+    """nats-server with JetStream on `data_dir`, refusing anonymous connections.
+
+    `users` are the accounts it accepts (events.nats_access); without them, one admin with
+    a random password. `url` carries the admin's credentials, `url_for(name)` a user's.
+    `sync_always` (the default) syncs every write to disk before the ack;
+    `sync_always=False` keeps nats-server's default (every two minutes), for comparison.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        users: Sequence[NatsUser] | None = None,
+        sync_always: bool = True,
+    ):
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port or free_port(host)
         self.monitor_port = 0
+        self.users = {user.name: user for user in users or [NatsUser(ADMIN, token_urlsafe(24))]}
+        self.sync_always = sync_always
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self) -> str:
+    def address(self) -> str:
+        """Where it listens, without credentials."""
         return f"nats://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The address with the credentials of the user that may do everything."""
+        admin = next(name for name, user in self.users.items() if user.permissions is None)
+        return self.url_for(admin)
+
+    def url_for(self, name: str) -> str:
+        return with_credentials(self.address, name, self.users[name].password)
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / "nats-server.conf"
 
     def start(self, timeout: float = 15.0) -> EmbeddedNats:
         if port_in_use(self.port, self.host):
             raise EmbeddedNatsError(f"Port {self.port} is already in use, so NATS cannot start.")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.monitor_port = free_port(self.host)
+        config = server_config(
+            self.users.values(),
+            str(self.data_dir),
+            self.host,
+            self.port,
+            self.monitor_port,
+            self.sync_always,
+        )
+        write_config(config, self.config_file)
         log = self.data_dir / "nats-server.log"
-        command = [
-            nats_server_binary(),
-            "--addr", self.host,
-            "--port", str(self.port),
-            "--http_port", str(self.monitor_port),
-            "--jetstream",
-            "--store_dir", str(self.data_dir),
-            "--log", str(log),
-        ]  # fmt: skip
+        command = [nats_server_binary(), "--config", str(self.config_file), "--log", str(log)]
         # Its own session: a terminal's Ctrl-C reaches the launcher, which stops it last.
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
         self._wait_until_ready(timeout, log)
