@@ -205,11 +205,12 @@ def feed_addresses(person_id: str) -> dict[str, str]:
 
 
 def holder_of(token: str) -> Any:
-    """The person whose current token this is; 404 for an old or unknown one."""
+    """The person whose current token this is; 404 for an old or unknown one, or for
+    someone who has left the trust (their feeds stop with their sign-ins)."""
     query = (
         select(people.c.person_id, people.c.name)
         .join(feed_tokens, feed_tokens.c.person_id == people.c.person_id)
-        .where(feed_tokens.c.token == token)
+        .where(feed_tokens.c.token == token, people.c.status == "active")
     )
     with engine().connect() as connection:
         person = connection.execute(query).first()

@@ -169,3 +169,25 @@ feed_tokens = Table(
     Column("token", String(64), nullable=False, unique=True),
     Column("issued_at", DateTime(timezone=True), nullable=False),
 )
+
+# The gateway's own tables: no projection fills them and a rebuild leaves them alone.
+# A sign-in (server-side session): the cookie names it; sign-out or a leaver revokes it.
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("session_id", String(64), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# Who signed in with OpenID Connect: the provider's issuer and subject, linked to a person
+# on their first sign-in and matched on afterwards (an email changed later moves nothing).
+identity_links = Table(
+    "identity_links",
+    metadata,
+    Column("issuer", String(300), primary_key=True),
+    Column("subject", String(255), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import httpx
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, Response, redirect, request, session, url_for
+from flask import Flask, Response, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -24,12 +24,20 @@ from events.db import create_db_engine
 from events.identity import IdentitySigner
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
-from gateway.errors import error
+from gateway.errors import error, http_error
 from gateway.limits import MAX_BODY, limit_body, too_large
-from gateway.people import identity_of
 from gateway.proxy import outgoing, relay
 from gateway.routes import Routes
-from gateway.signin import OidcSettings, init_oidc, safe_next, signin
+from gateway.signin import (
+    FAILED_SIGN_INS_PER_ACCOUNT,
+    FAILED_SIGN_INS_PER_ADDRESS,
+    OidcSettings,
+    current_identity,
+    init_oidc,
+    limit_failed_sign_ins,
+    safe_next,
+    signin,
+)
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 SECURITY_HEADERS = {
@@ -41,6 +49,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+HSTS = "max-age=31536000"
+"""A year: a browser that has seen Staffroom over HTTPS never tries plain HTTP for it."""
 OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico")
 """Reached without signing in: assets, calendar feeds (their URL holds a secret) and health."""
 
@@ -60,6 +70,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not settings.dev,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_REFRESH_EACH_REQUEST=False,  # the sign-in's lifetime runs from signing in
         MAX_CONTENT_LENGTH=MAX_BODY,
     )
     app.before_request(limit_body)  # first of all: nothing reads an oversize body
@@ -87,9 +98,13 @@ def create_app(
         app=app,
         storage_uri=os.environ.get("STAFFROOM_RATE_LIMIT_STORAGE", "memory://"),
     )
-    # Generous per address: a whole school signs in from one address on booking morning.
-    limiter.limit(os.environ.get("STAFFROOM_SIGNIN_RATE_LIMIT", "120 per minute"))(signin)
     app.register_blueprint(signin)
+    limit_failed_sign_ins(
+        app,
+        limiter,
+        os.environ.get("STAFFROOM_SIGNIN_RATE_LIMIT", FAILED_SIGN_INS_PER_ADDRESS),
+        os.environ.get("STAFFROOM_SIGNIN_ACCOUNT_RATE_LIMIT", FAILED_SIGN_INS_PER_ACCOUNT),
+    )
     app.register_blueprint(docs)
     app.before_request(check_csrf)
     app.context_processor(lambda: {"csrf_token": csrf_token})
@@ -101,11 +116,7 @@ def create_app(
         if target is None:
             name = request.path.removeprefix("/api/").partition("/")[0]
             return error(404, "not_found", f"There is no service at /api/{name}.")
-        identity = None
-        if "person_id" in session:
-            identity = identity_of(app.extensions["engine"], session["person_id"], csrf_token())
-            if identity is None:  # left the trust, or no longer in the directory
-                session.clear()
+        identity = current_identity()
         if identity is None and not request.path.startswith(OPEN_PATHS):
             return sign_in_first()
         header = signer.sign(identity) if identity else None
@@ -118,14 +129,15 @@ def create_app(
             return error(502, "bad_gateway", message)
         return relay(upstream)
 
-    @app.errorhandler(HTTPException)
-    def http_error(exception: HTTPException) -> Response:
-        code = (exception.name or "error").lower().replace(" ", "_")
-        return error(exception.code or 500, code, exception.description or "")
+    app.register_error_handler(HTTPException, http_error)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.update(SECURITY_HEADERS)
+        if not settings.dev:  # production is served over HTTPS only
+            response.headers["Strict-Transport-Security"] = HSTS
+        if "Cache-Control" not in response.headers:
+            response.cache_control.no_store = True  # an API answer, a sign-in page: personal
         return response
 
     return app

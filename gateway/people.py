@@ -1,18 +1,25 @@
-"""Who may come in: people and their roles, read from the directory's read model.
+"""Who may come in: people and their roles, read from the directory's read model, and
+each sign-in, kept on the server so that it can be ended.
 
-The session holds only a person's id; their roles are read on every request, so a role
-revoked or a person who has left takes effect at once.
+The session cookie names a sign-in; the person and their roles are read with it on every
+request, so a role revoked or a person who has left takes effect at once.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, Row, bindparam, func, select
+from sqlalchemy import Connection, Engine, Row, bindparam, func, insert, select, update
 
+from events.db import writing
 from events.identity import Identity, Role
-from frontend.readmodels import people, role_grants, schools
+from frontend.readmodels import identity_links, people, role_grants, schools, sign_ins
+
+SESSION_LIFETIME = timedelta(hours=12)
+"""From signing in, however busy the session: then sign in again."""
 
 ACTIVE_BY_EMAIL = select(people).where(
     people.c.email_key == func.lower(bindparam("email")), people.c.status == "active"
@@ -22,6 +29,24 @@ ACTIVE_BY_ID = select(people).where(
 )
 ROLES_OF = select(role_grants.c.role, role_grants.c.school_id).where(
     role_grants.c.person_id == bindparam("person_id")
+)
+ACTIVE_BY_SIGN_IN = (
+    select(people)
+    .join(sign_ins, sign_ins.c.person_id == people.c.person_id)
+    .where(
+        sign_ins.c.session_id == bindparam("session_id"),
+        sign_ins.c.revoked_at.is_(None),
+        sign_ins.c.created_at > bindparam("since"),
+        people.c.status == "active",
+    )
+)
+REVOKE = (
+    update(sign_ins)
+    .where(sign_ins.c.session_id == bindparam("sid"), sign_ins.c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("now"))
+)
+LINKED = select(identity_links.c.person_id).where(
+    identity_links.c.issuer == bindparam("issuer"), identity_links.c.subject == bindparam("subject")
 )
 
 
@@ -36,9 +61,57 @@ def identity_of(engine: Engine, person_id: str, csrf_token: str) -> Identity | N
     """The person as services see them, or None if they are unknown or have left."""
     with engine.connect() as connection:
         person = connection.execute(ACTIVE_BY_ID, {"person_id": person_id}).first()
-        if person is None:
-            return None
-        grants = connection.execute(ROLES_OF, {"person_id": person_id}).all()
+        return None if person is None else _identity(connection, person, csrf_token)
+
+
+def identity_of_sign_in(engine: Engine, session_id: str, csrf_token: str) -> Identity | None:
+    """The person of a sign-in that is still open (not revoked, not older than its
+    lifetime) and still active in the trust; None otherwise."""
+    since = datetime.now(UTC) - SESSION_LIFETIME
+    with engine.connect() as connection:
+        person = connection.execute(
+            ACTIVE_BY_SIGN_IN, {"session_id": session_id, "since": since}
+        ).first()
+        return None if person is None else _identity(connection, person, csrf_token)
+
+
+def open_sign_in(engine: Engine, person_id: str) -> str:
+    """A new sign-in for the person: its id, for the session cookie."""
+    session_id = secrets.token_urlsafe(32)
+    row = {"session_id": session_id, "person_id": person_id, "created_at": datetime.now(UTC)}
+    with writing(engine).begin() as connection:
+        connection.execute(insert(sign_ins), row)
+    return session_id
+
+
+def revoke_sign_in(engine: Engine, session_id: str) -> None:
+    with writing(engine).begin() as connection:
+        connection.execute(REVOKE, {"sid": session_id, "now": datetime.now(UTC)})
+
+
+def linked_person(engine: Engine, issuer: str, subject: str) -> str | None:
+    """The person an OpenID Connect identity was linked to on its first sign-in."""
+    with engine.connect() as connection:
+        return connection.scalar(LINKED, {"issuer": issuer, "subject": subject})
+
+
+def is_linked_for(engine: Engine, issuer: str, person_id: str) -> bool:
+    """Whether the person already signs in with another identity of this issuer."""
+    query = select(identity_links.c.subject).where(
+        identity_links.c.issuer == issuer, identity_links.c.person_id == person_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
+def link_identity(engine: Engine, issuer: str, subject: str, person_id: str) -> None:
+    row = {"issuer": issuer, "subject": subject, "person_id": person_id}
+    with writing(engine).begin() as connection:
+        connection.execute(insert(identity_links), {**row, "linked_at": datetime.now(UTC)})
+
+
+def _identity(connection: Connection, person: Row, csrf_token: str) -> Identity:
+    grants = connection.execute(ROLES_OF, {"person_id": person.person_id}).all()
     return Identity(
         person_id=person.person_id,
         name=person.name,

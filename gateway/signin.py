@@ -1,7 +1,8 @@
 """Signing in and out: OpenID Connect with the trust's Microsoft Entra ID or Google
 Workspace, or, in development and demos only, "sign in as" a demo person.
 
-The session cookie holds the person's id and a CSRF token, nothing more.
+The session cookie holds the id of a sign-in kept on the server (so signing out ends it)
+and a CSRF token, nothing more.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import (
     Blueprint,
+    Flask,
+    Response,
     abort,
     current_app,
     redirect,
@@ -25,11 +29,26 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import Limiter
 from werkzeug.wrappers import Response as BaseResponse
 
-from gateway.people import demo_people, find_by_email, identity_of
+from events.identity import Identity
+from gateway.csrf import csrf_token
+from gateway.people import (
+    demo_people,
+    find_by_email,
+    identity_of,
+    identity_of_sign_in,
+    is_linked_for,
+    link_identity,
+    linked_person,
+    open_sign_in,
+    revoke_sign_in,
+)
 
 signin = Blueprint("signin", __name__)
+FAILED_SIGN_INS_PER_ADDRESS = "30 per minute"
+FAILED_SIGN_INS_PER_ACCOUNT = "10 per minute"
 
 
 @dataclass(frozen=True)
@@ -74,11 +93,26 @@ def init_oidc(oauth: OAuth, oidc: OidcSettings | None) -> None:
 
 
 def start_session(person_id: str) -> None:
-    """A fresh session for the person: nothing from before sign-in survives (no fixation)."""
+    """A fresh session for the person: nothing from before sign-in survives (no fixation).
+    The cookie names a sign-in kept on the server, so that signing out can end it."""
     session.clear()
     session.permanent = True
-    session["person_id"] = person_id
+    session["sid"] = open_sign_in(current_app.extensions["engine"], person_id)
     session["csrf"] = secrets.token_urlsafe(32)
+
+
+def current_identity() -> Identity | None:
+    """Who this request's session signed in, while their sign-in is open: one that has
+    ended (signed out, past its lifetime, or its person has left) is revoked and forgotten."""
+    session_id = session.get("sid")
+    if not session_id:
+        return None
+    engine = current_app.extensions["engine"]
+    identity = identity_of_sign_in(engine, session_id, csrf_token())
+    if identity is None:
+        revoke_sign_in(engine, session_id)
+        session.clear()
+    return identity
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -132,12 +166,28 @@ def callback() -> BaseResponse | tuple[str, int]:
     except OAuthError as error:
         return render_template("signin_failed.html", reason=error.description), 400
     email = work_email(claims)
-    person_id = find_by_email(current_app.extensions["engine"], email) if email else None
+    issuer = str(claims.get("iss") or current_app.extensions["oidc"].issuer)
+    person_id = person_signing_in(issuer, str(claims["sub"]), email)
     if person_id is None:
         return render_template("signin_unknown.html", email=email), 403
     target = safe_next(session.get("next"))
     start_session(person_id)
     return redirect(target)
+
+
+def person_signing_in(issuer: str, subject: str, email: str | None) -> str | None:
+    """The person an OpenID Connect identity is: the one it was linked to on its first
+    sign-in; else the active person with its work email, linked now, unless they already
+    sign in with another identity of this issuer (a changed email cannot move an identity)."""
+    engine = current_app.extensions["engine"]
+    linked = linked_person(engine, issuer, subject)
+    if linked is not None:
+        return linked if identity_of(engine, linked, "") else None
+    person_id = find_by_email(engine, email) if email else None
+    if person_id is None or is_linked_for(engine, issuer, person_id):
+        return None
+    link_identity(engine, issuer, subject, person_id)
+    return person_id
 
 
 def work_email(claims: Mapping[str, object]) -> str | None:
@@ -167,5 +217,32 @@ def as_demo_person() -> BaseResponse:
 
 @signin.post("/sign-out")
 def sign_out() -> BaseResponse:
+    if session.get("sid"):
+        revoke_sign_in(current_app.extensions["engine"], session["sid"])
     session.clear()
     return redirect(url_for("signin.page"))
+
+
+def limit_failed_sign_ins(app: Flask, limiter: Limiter, per_address: str, per_account: str) -> None:
+    """Count only failed sign-ins, per address and per account tried: what guessing needs.
+    A whole school signing in from one address is never slowed down. (Call after the
+    blueprint is registered: the limits wrap its views.)"""
+
+    def wrap(endpoint: str, limit: Any) -> None:
+        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+
+    for endpoint in ("signin.callback", "signin.as_demo_person"):
+        wrap(endpoint, limiter.limit(per_address, deduct_when=_failed))
+    per_account_limit = limiter.limit(per_account, key_func=_account_tried, deduct_when=_failed)
+    wrap("signin.as_demo_person", per_account_limit)
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code >= 400
+
+
+def _account_tried() -> str:
+    """The account a "sign in as" names (by email or id); OpenID Connect accounts are the
+    provider's to protect, and a failed callback names none we can trust."""
+    tried = request.form.get("email", "").strip().lower() or request.form.get("person_id", "")
+    return f"account:{tried}"

@@ -17,6 +17,7 @@ from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
 from frontend import PACKAGE_DIR
 from frontend import create_app as create_frontend
 from gateway import create_app as create_gateway
+from gateway.people import open_sign_in
 from gateway.routes import Routes
 from gateway.signin import OidcSettings
 from tests.support.http import serve
@@ -105,6 +106,6 @@ def signed_in(app: Flask, person_id: str, csrf: str = "the-token") -> FlaskClien
     """A browser holding the session of a person who has signed in."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["person_id"] = person_id
+        session["sid"] = open_sign_in(app.extensions["engine"], person_id)
         session["csrf"] = csrf
     return client

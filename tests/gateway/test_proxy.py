@@ -69,7 +69,7 @@ def test_someone_who_has_left_is_signed_out(make_gateway, engine):
     client = signed_in(make_gateway(), person)
     assert client.get("/").status_code == 302
     with client.session_transaction() as session:
-        assert "person_id" not in session
+        assert "sid" not in session
 
 
 def test_an_unknown_service_is_404_json(make_gateway, engine):

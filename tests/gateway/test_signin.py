@@ -4,11 +4,14 @@ and the session cookie's protections."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import oidc_provider_mock
 import pytest
+from sqlalchemy import select, update
 
+from frontend.readmodels import identity_links, people, sign_ins
 from gateway.signin import OidcSettings, work_email
 from tests.gateway.conftest import signed_in
 from tests.support.http import serve
@@ -51,6 +54,31 @@ def test_a_known_person_signs_in_with_their_school_account(oidc_gateway, engine)
         assert back.headers["Location"] == "/?from=provider"
         home = browser.get("/")
         assert home.status_code == 200 and "Welcome, Grace" in home.text
+
+
+def test_an_identity_is_linked_on_first_sign_in_and_a_changed_email_cannot_move_it(
+    oidc_gateway, provider, engine
+):
+    ceo = enrol(engine, "ceo@trust.org.uk", "ceo", name="Helen Marsh")
+    httpx.put(f"{provider}/users/entra-ceo", json={"email": "ceo@trust.org.uk"})
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        assert sign_in_at_provider(browser, "entra-ceo").status_code == 302
+        assert "Welcome, Helen" in browser.get("/").text
+    with engine.connect() as connection:
+        link = connection.execute(select(identity_links)).one()
+    assert (link.issuer, link.subject, link.person_id) == (provider, "entra-ceo", ceo)
+
+    # Someone changes the CEO's work email to one they control at the provider.
+    with engine.begin() as connection:
+        changed = {"email": "mallory@trust.org.uk", "email_key": "mallory@trust.org.uk"}
+        connection.execute(update(people).where(people.c.person_id == ceo).values(**changed))
+    httpx.put(f"{provider}/users/entra-mallory", json={"email": "mallory@trust.org.uk"})
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        assert sign_in_at_provider(browser, "entra-mallory").status_code == 403
+        assert browser.get("/").status_code == 302  # not signed in as the CEO
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        assert sign_in_at_provider(browser, "entra-ceo").status_code == 302  # still theirs
+        assert "Welcome, Helen" in browser.get("/").text
 
 
 def test_someone_not_in_the_directory_gets_a_clear_page_and_no_session(oidc_gateway, engine):
@@ -131,7 +159,7 @@ def test_the_session_cookie_is_httponly_lax_and_secure_outside_development(make_
     assert not dev.secure  # http://127.0.0.1 in development
 
 
-def test_sign_out_ends_the_session(make_gateway, engine):
+def test_sign_out_needs_the_csrf_token(make_gateway, engine):
     client = signed_in(make_gateway(), enrol(engine, "grace@example.sch.uk"))
     assert client.get("/").status_code == 200
     assert client.post("/sign-out").status_code == 403  # without the CSRF token
@@ -139,8 +167,67 @@ def test_sign_out_ends_the_session(make_gateway, engine):
     assert client.get("/").status_code == 302
 
 
-def test_signing_in_is_rate_limited(make_gateway, monkeypatch):
-    monkeypatch.setenv("STAFFROOM_SIGNIN_RATE_LIMIT", "3 per minute")
-    client = make_gateway().test_client()
-    answers = [client.get("/sign-in").status_code for _ in range(4)]
-    assert answers == [200, 200, 200, 429]
+def test_a_whole_school_signs_in_from_one_address_but_failures_are_limited(make_gateway, engine):
+    person = enrol(engine, "grace@example.sch.uk")
+    client = make_gateway(dev=True).test_client()
+
+    def sign_in_as(email: str, address: str = "10.0.0.1") -> int:
+        with client.session_transaction() as session:
+            session["csrf"] = "t"
+        form = {"email": email, "csrf_token": "t"}
+        return client.post(
+            "/sign-in/as", data=form, environ_base={"REMOTE_ADDR": address}
+        ).status_code
+
+    assert [sign_in_as("grace@example.sch.uk") for _ in range(200)] == [302] * 200
+    failures = [sign_in_as(f"guess{n}@example.sch.uk") for n in range(31)]
+    assert failures == [422] * 30 + [429]  # per address
+    assert sign_in_as("grace@example.sch.uk", "10.0.0.2") == 302
+    one_account = [sign_in_as("nobody@example.sch.uk", f"10.1.0.{n}") for n in range(11)]
+    assert one_account == [422] * 10 + [429]  # per account, from any address
+    assert person
+
+
+def test_sign_out_ends_the_session_on_the_server(make_gateway, engine):
+    gateway = make_gateway()
+    client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
+    copied = client.get_cookie("staffroom_session").value
+    assert client.get("/").status_code == 200
+    assert client.post("/sign-out", data={"csrf_token": "the-token"}).status_code == 302
+    thief = gateway.test_client()
+    thief.set_cookie("staffroom_session", copied)
+    assert thief.get("/").status_code == 302  # the copied cookie no longer signs anyone in
+
+
+def test_a_session_lasts_twelve_hours_from_sign_in_however_busy(make_gateway, engine):
+    gateway = make_gateway()
+    client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
+    assert client.get("/").status_code == 200
+    assert "Set-Cookie" not in client.get("/").headers  # the cookie's expiry does not slide
+    with engine.begin() as connection:
+        eleven_hours_ago = datetime.now(UTC) - timedelta(hours=11, minutes=59)
+        connection.execute(update(sign_ins).values(created_at=eleven_hours_ago))
+    assert client.get("/").status_code == 200
+    with engine.begin() as connection:
+        connection.execute(
+            update(sign_ins).values(created_at=eleven_hours_ago - timedelta(minutes=2))
+        )
+    assert client.get("/").status_code == 302
+
+
+def test_a_leavers_sessions_end(make_gateway, engine):
+    gateway = make_gateway()
+    person = enrol(engine, "grace@example.sch.uk")
+    client = signed_in(gateway, person)
+    copied = client.get_cookie("staffroom_session").value
+    assert client.get("/").status_code == 200
+    with engine.begin() as connection:
+        connection.execute(update(people).values(status="left"))
+    assert client.get("/").status_code == 302
+    with engine.begin() as connection:
+        connection.execute(update(people).values(status="active"))  # back, say, next term
+        revoked = connection.execute(select(sign_ins.c.revoked_at)).scalar_one()
+    assert revoked is not None
+    thief = gateway.test_client()
+    thief.set_cookie("staffroom_session", copied)
+    assert thief.get("/").status_code == 302
