@@ -11,6 +11,7 @@ import click
 import nats.errors
 from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from deploy import demo, launcher, logview
 from events import projector
@@ -142,6 +143,8 @@ def status_command() -> None:
     engine = create_db_engine(Settings.from_env().database_url)
     try:
         now = [status(engine, projection.name) for projection in PROJECTIONS]
+    except SQLAlchemyError:
+        fail("The database cannot be read: is it up, and its schema made (`staffroom db upgrade`)?")
     finally:
         engine.dispose()
     for each in now:

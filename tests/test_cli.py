@@ -419,3 +419,10 @@ def test_nats_away_is_one_sentence_not_a_hang(monkeypatch):
     result = CliRunner().invoke(main, ["log", "tail"])
     assert result.exit_code == 1
     assert result.output.startswith("NATS is not answering at nats://127.0.0.1:")
+
+
+def test_projections_status_without_a_database_says_so_in_one_sentence(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    result = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("The database cannot be read")
