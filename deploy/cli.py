@@ -18,6 +18,7 @@ from events import projector
 from events.config import Settings
 from events.connection import NatsThread
 from events.db import create_db_engine
+from events.nats_access import without_credentials
 from events.projection import Projection, ProjectionStopped, rebuild, status
 from events.store import EventStore
 from frontend.projections import PROJECTIONS
@@ -26,6 +27,11 @@ from frontend.projections import PROJECTIONS
 def fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
+
+
+def where(settings: Settings) -> str:
+    """The NATS server(s), without the password."""
+    return without_credentials(settings.nats_url)
 
 
 class Staffroom(click.Group):
@@ -37,12 +43,12 @@ class Staffroom(click.Group):
         except NotFoundError:
             settings = Settings.from_env()
             fail(
-                f"There is no stream {settings.stream.name} at {settings.nats_url} yet: "
+                f"There is no stream {settings.stream.name} at {where(settings)} yet: "
                 "`staffroom up` (or `make run`) creates it."
             )
         except (OSError, nats.errors.NoServersError, nats.errors.TimeoutError):
             fail(
-                f"NATS is not answering at {Settings.from_env().nats_url}: "
+                f"NATS is not answering at {where(Settings.from_env())}: "
                 "start Staffroom with `make run`, or set NATS_URL."
             )
 

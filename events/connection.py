@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 import nats
 from nats.aio.client import Client as NATS
 
+from events.nats_access import without_credentials
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -34,7 +36,7 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
         log.log(logging.WARNING if connected else logging.DEBUG, "NATS: %s", error)
 
     async def report_disconnect() -> None:
-        log.info("NATS: disconnected from %s", url)
+        log.info("NATS: disconnected from %s", without_credentials(url))
 
     connecting = nats.connect(
         url,
