@@ -8,20 +8,28 @@ import tempfile
 from pathlib import Path
 
 from events.embedded import EmbeddedNats
-from tests.bench import log, pages, rush
+from tests.bench import log, pages, restart, rush
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000, help="events in the log bench")
-    parser.add_argument("--only", choices=("log", "rush", "pages"), help="run one benchmark only")
+    parser.add_argument(
+        "--only",
+        choices=("log", "sync", "rush", "restart", "pages"),
+        help="run one benchmark only",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, EmbeddedNats(Path(folder) / "nats") as nats:
         if args.only in (None, "log"):
             asyncio.run(log.run(nats.url, Path(folder), args.events))
             log.sync_bridge(nats.url, min(args.events, 20_000))
+        if args.only in (None, "sync"):
+            log.sync_cost(Path(folder))
         if args.only in (None, "rush"):
             rush.run(nats.url)
+        if args.only in (None, "restart"):
+            restart.run(nats.url)
         if args.only in (None, "pages"):
             pages.run(nats.url, Path(folder))
 

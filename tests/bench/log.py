@@ -1,6 +1,7 @@
 """The event log: append through the command loop and projection rebuilds, each beside the
 raw nats-py rate measured in the same run (targets: append >= 80% of raw synchronous
-publish; rebuild >= 15,000 events/s on SQLite)."""
+publish; rebuild >= 15,000 events/s on SQLite); and what syncing every write to disk
+costs the append path."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import text
 from events import CommandLoop, EventStore, StreamSettings
 from events.connection import NatsThread, connect
 from events.db import create_db_engine, migrate
+from events.embedded import EmbeddedNats
 from events.projection import Projection, rebuild
 from tests.bench.report import heading, rate, timed
 from tests.support.counter import CounterDecider, Increment, applied_only, projection
@@ -170,3 +172,47 @@ def sync_bridge(nats_url: str, count: int) -> None:
             client.run(loop.execute(store.subject("counter", str(n % SUBJECTS)), Increment()))
     rate("command loop from sync code (NatsThread.run)", count, timer.seconds)
     client.close()
+
+
+async def append_rates(stores: dict[str, EventStore], count: int, rounds: int = 5) -> dict:
+    """Raw publish and command loop rates on each store, in interleaved rounds."""
+    races = {name: AppendRace(store, store) for name, store in stores.items()}
+    seconds = {(name, way): 0.0 for name in stores for way in ("raw", "loop")}
+    for _ in range(rounds):
+        for name, race in races.items():
+            for way, append in (("raw", race.raw), ("loop", race.command_loop)):
+                with timed() as timer:
+                    await append(count // rounds)
+                seconds[name, way] += timer.seconds
+    total = count // rounds * rounds
+    return {key: total / spent for key, spent in seconds.items()}
+
+
+async def compare_sync(urls: dict[str, str], count: int) -> None:
+    connections = {name: await connect(url, name="bench-sync") for name, url in urls.items()}
+    stores = {
+        name: EventStore(nc, StreamSettings(name="BENCH_SYNC_COST", subjects=("benchsync.>",)))
+        for name, nc in connections.items()
+    }
+    for store in stores.values():
+        await store.ensure_stream()
+    rates = await append_rates(stores, count)
+    for way, label in (("raw", "raw js.publish, one at a time"), ("loop", "command loop append")):
+        default, always = rates["default", way], rates["always", way]
+        print(
+            f"  {label:<36} {default:>8,.0f} /s default sync  {always:>8,.0f} /s sync always"
+            f"  ({always / default:.0%})"
+        )
+    for nc in connections.values():
+        await nc.drain()
+
+
+def sync_cost(folder: Path, count: int = 5_000) -> None:
+    """The same appends on two nats-servers: the default sync (every two minutes, so a
+    machine crash may lose acknowledged writes) and `sync_interval: always`, as deployed."""
+    heading(f"Durability: {count:,} appends each way, nats-server's default sync against always")
+    with (
+        EmbeddedNats(folder / "nats-sync-default", sync_always=False) as default,
+        EmbeddedNats(folder / "nats-sync-always", sync_always=True) as always,
+    ):
+        asyncio.run(compare_sync({"default": default.url, "always": always.url}, count))
