@@ -24,6 +24,7 @@ from events.connection import connect
 from events.embedded import free_port
 from tests.bench.report import heading, rate, timed
 from tests.support.identity import SECRET_KEY
+from tests.support.people import joined, record_facts
 from tests.trustdays.replay import replay
 from tests.trustdays.service import day_fields, manager, session_fields, staff
 
@@ -96,7 +97,7 @@ async def book_everyone(url: str, day: dict) -> tuple[list[float], int]:
     """Each person books one session in each slot (popular sessions more often)."""
     rng = random.Random(1)
     work = [
-        (f"person-{n:04d}", slot_id, rng.choices(ids, weights=range(len(ids), 0, -1))[0])
+        (person(n), slot_id, rng.choices(ids, weights=range(len(ids), 0, -1))[0])
         for n in range(STAFF)
         for slot_id, ids in day["sessions"].items()
     ]
@@ -125,9 +126,16 @@ async def book_everyone(url: str, day: dict) -> tuple[list[float], int]:
     return latencies, errors
 
 
+def person(n: int) -> str:
+    return f"person-{n:04d}"
+
+
 async def create_stream(nats_url: str, stream: StreamSettings) -> None:
+    """The stream, with the staff in the directory's facts (the service books only them)."""
     nc = await connect(nats_url, name="bench-setup")
-    await EventStore(nc, stream).ensure_stream()
+    store = EventStore(nc, stream)
+    await store.ensure_stream()
+    await record_facts(store, [joined(person(n)) for n in range(STAFF)])
     await nc.drain()
 
 
