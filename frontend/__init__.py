@@ -42,6 +42,21 @@ class DatabaseUnavailable(ServiceUnavailable):
 
 OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
 """Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
+MAX_BODY = 1024 * 1024
+"""Bytes of a request body: a page's forms send a few hundred."""
+
+
+def keep_out_of_shared_caches(response: Response) -> Response:
+    """Every page and export is someone's own (their bookings, a school's staff, a
+    register): no cache keeps it, not a shared computer's back button nor a proxy. Calendar
+    feeds keep revalidating with their ETag, in the calendar app's own cache alone."""
+    if request.endpoint == "static":
+        return response
+    if request.blueprint == "feeds":
+        response.cache_control.private = True
+    else:
+        response.cache_control.no_store = True
+    return response
 
 
 def school_time(moment: datetime | None) -> str:
@@ -61,6 +76,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     """The frontend; `services` are the URLs of the services its pages send commands to."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     Htmx(app)
     # Only the gateway talks to the frontend: trust its X-Forwarded-* headers.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -103,6 +119,8 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     @app.context_processor
     def signed_in() -> dict:
         return {"identity": g.get("identity"), "dev": settings.dev}
+
+    app.after_request(keep_out_of_shared_caches)
 
     @app.after_request
     def vary_on_htmx(response: Response) -> Response:

@@ -4,6 +4,7 @@ for people."""
 from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
 
 TITLES = {
     401: "Sign in first",
@@ -26,4 +27,14 @@ def error(status: int, code: str, message: str) -> Response:
         title = TITLES.get(status, "Something went wrong")
         response = Response(render_template("error.html", title=title, message=message))
     response.status_code = status
+    return response
+
+
+def http_error(exception: HTTPException) -> Response:
+    """werkzeug's error in our shape, with its own headers (a 405's Allow)."""
+    code = (exception.name or "error").lower().replace(" ", "_")
+    response = error(exception.code or 500, code, exception.description or "")
+    for header, value in exception.get_headers():
+        if header.lower() != "content-type":
+            response.headers[header] = value
     return response

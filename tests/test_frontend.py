@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
@@ -27,8 +28,9 @@ from events.identity import IDENTITY_HEADER
 from events.projection import ProjectionStopped, apply, checkpoint, checkpoints, rebuild
 from frontend import PACKAGE_DIR, create_app
 from frontend.projections import directory, log_stats
-from frontend.readmodels import log_event_counts
+from frontend.readmodels import feed_tokens, log_event_counts
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.people import enrol
 
 
 @registry.event("TestFrontendNoted")
@@ -250,3 +252,31 @@ def test_a_page_that_cannot_read_its_database_answers_503_quickly(
         assert "cannot be read just now" in answer.get_data(as_text=True)
         assert answer.headers["Retry-After"]
         assert time.monotonic() - started < 8
+
+
+def test_personal_pages_are_never_stored_and_feeds_only_privately(settings, engine):
+    person = enrol(engine, "grace@example.sch.uk")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(feed_tokens).values(person_id=person, token="t0ken", issued_at=datetime.now(UTC))
+        )
+    with frontend(settings) as app:
+        client = app.test_client()
+        for page, status in (("/", 200), ("/my-cpd", 200), ("/days/no-such-day", 404)):
+            answer = client.get(page, headers=signed(someone(person_id=person)))
+            assert (answer.status_code, answer.cache_control.no_store) == (status, True), page
+        asset = client.get("/static/app.css")
+        assert asset.status_code == 200 and not asset.cache_control.no_store
+        feed = app.test_client().get("/feeds/t0ken/pd-days.ics")
+        assert feed.status_code == 200 and feed.headers["ETag"]
+        assert feed.cache_control.private and feed.cache_control.no_cache
+        assert not feed.cache_control.no_store
+        again = app.test_client().get(
+            "/feeds/t0ken/pd-days.ics", headers={"If-None-Match": feed.headers["ETag"]}
+        )
+        assert again.status_code == 304
+
+
+def test_a_body_over_the_limit_is_413(client):
+    upload = {"key": "k", "file": (io.BytesIO(b"x" * 2_000_000), "big.bin")}
+    assert client.post("/my-cpd/feed-token", data=upload).status_code == 413

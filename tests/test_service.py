@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from events.config import Settings
+from events.openapi import PROBLEM
+from events.service import MAX_BODY
 from tests.support import counter_service
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
@@ -121,3 +123,29 @@ def test_json_nested_1000_deep_is_a_clear_400(service):
     assert "deeper" in answer.json()["message"]
     very_deep = "[" * 100_000 + "]" * 100_000
     assert send_json(service, "/counters/a/increments", very_deep).status_code == 400
+
+
+def test_openapi_documents_every_error_as_it_is_answered(service):
+    spec = service.get("/openapi.json").json()
+    problem = spec["components"]["schemas"]["Problem"]
+    assert set(problem["properties"]) == {"error", "message", "fields"}
+    conflict = spec["paths"]["/counters/{name}/increments"]["post"]["responses"]["409"]
+    assert conflict["content"]["application/json"]["schema"] == PROBLEM
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
+        response = spec["components"]["responses"][name]
+        assert response["content"]["application/json"]["schema"] == PROBLEM
+    answered = increment(service, by=0).json()
+    assert set(answered) <= set(problem["properties"])
+    assert set(problem["required"]) <= set(answered)
+
+
+def test_a_method_not_allowed_says_which_are(service):
+    answer = service.delete("/counters/a/increments", headers=admin())
+    assert answer.status_code == 405
+    assert answer.json()["error"] == "method_not_allowed"
+    assert set(answer.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+def test_a_body_over_the_limit_is_413(service):
+    answer = send_json(service, "/counters/a/increments", '{"by": 1, "reason": "' + "x" * MAX_BODY)
+    assert (answer.status_code, answer.json()["error"]) == (413, "request_entity_too_large")

@@ -1,0 +1,59 @@
+"""gunicorn's access log, with our settings, never holds a calendar feed's token."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from deploy.access_log import masked
+from events.embedded import free_port
+from tests.support.waiting import wait_until
+
+CONFIG = Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"
+
+
+def hello(environ, start_response):
+    """The smallest WSGI app, for gunicorn to log requests to."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+
+
+def test_a_feed_token_is_masked_however_it_is_written():
+    assert masked("GET /feeds/abc123/mine.ics HTTP/1.1") == "GET /feeds/[token]/mine.ics HTTP/1.1"
+    assert masked("/%66eeds/abc123/pd-days.ics") == "/feeds/[token]/pd-days.ics"
+    assert masked("//FEEDS//abc123") == "//FEEDS//[token]"
+    assert masked("GET /days/1?x=%20 HTTP/1.1") == "GET /days/1?x=%20 HTTP/1.1"  # as it was
+
+
+def test_gunicorn_logs_requests_without_feed_tokens(tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    command = [
+        *(sys.executable, "-m", "gunicorn", "--config", str(CONFIG)),
+        *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
+        "tests.gateway.test_access_log:hello",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            try:
+                return httpx.get(f"{url}/up").status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        assert wait_until(answers, timeout=20)
+        httpx.get(f"{url}/feeds/s3cret-token/mine.ics")
+        httpx.get(f"{url}/%66eeds/s3cret-token/pd-days.ics")
+        assert wait_until(lambda: log.read_text().count("[token]") == 2, timeout=5)
+    finally:
+        server.terminate()
+        server.wait(10)
+    text = log.read_text()
+    assert "s3cret-token" not in text
+    assert '"GET /feeds/[token]/mine.ics HTTP/1.1" 200' in text
