@@ -11,7 +11,6 @@ and the health page and `staffroom projections status` show it.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,11 +240,10 @@ async def rebuild(
     reset(engine, projection)
     end = await store.last_seq()
     seq = 0
-    async with contextlib.aclosing(store.read(1, batch=batch, wanted=projection.wants)) as log:
-        async for read in log:
-            seq = apply(engine, projection, read)
-            if progress:
-                progress(seq, end)
+    async for read in store.read(1, batch=batch, wanted=projection.wants):
+        seq = apply(engine, projection, read)
+        if progress:
+            progress(seq, end)
     return seq
 
 
