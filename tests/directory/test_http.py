@@ -248,3 +248,21 @@ def test_a_message_that_is_not_an_envelope_never_stops_the_directory(nats, trust
     assert trust.get("/people", headers=as_admin()).status_code == 200
     assert add_person(trust, trust.school_id, name="Still Welcome")
     assert "Still Welcome" in [p["name"] for p in people(trust).values()]
+
+
+def test_a_row_the_event_schema_refuses_is_a_bad_row_on_its_line(nats, trust):
+    before = log_length(nats, trust.store)
+    content = csv_file(
+        STAFF[0],
+        f"Bob,Bell,bob@ash..sch.uk,{URN},teaching",
+        f"Di\x00,Dee,di@ash.sch.uk,{URN},teaching",
+    )
+    answer = upload(trust, content, "all")
+    assert answer.status_code == 422 and answer.json()["error"] == "file_has_bad_rows"
+    assert [(b["line"], b["reasons"]) for b in answer.json()["bad_rows"]] == [
+        (3, ["invalid email"]),
+        (4, ["invalid name"]),
+    ]
+    assert log_length(nats, trust.store) == before
+    good_rows = upload(trust, content, "good_rows")
+    assert good_rows.status_code == 200 and good_rows.json()["events"] == ["PersonJoined"]
