@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from events.snapshots import permissions as snapshot_permissions
+
 ADMIN = "admin"
 READERS = ("projector", "frontend")
 """Processes that read the log and never write to it."""
@@ -56,8 +58,11 @@ def reading(stream: str) -> list[str]:
 
 
 def permissions(process: str, stream: str, prefix: str) -> dict[str, Any]:
-    """A reader's permissions, or a service's: a reader's plus its own subjects."""
-    own = [] if process in READERS else [f"{prefix}.{process}.>"]
+    """A reader's permissions, or a service's: a reader's plus its own subjects (and the
+    snapshots of its own aggregates)."""
+    own: list[str] = []
+    if process not in READERS:
+        own = [f"{prefix}.{process}.>", *snapshot_permissions(stream, prefix, process)]
     return {
         "publish": {"allow": own + reading(stream)},
         # Answers to requests and consumer deliveries come to the process's inboxes.

@@ -8,8 +8,10 @@ log. Writing one is best effort: a failure is logged and changes nothing else.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 import zlib
 from typing import Any
 
@@ -17,7 +19,14 @@ from nats.js import JetStreamContext, api
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from nats.js.kv import KeyValue
 
+Entry = KeyValue.Entry
+
 log = logging.getLogger(__name__)
+
+TIMEOUT = 1.0
+"""Seconds a load waits for its snapshot before going without."""
+PAUSE = 60.0
+"""Seconds snapshots are left alone after the bucket failed."""
 
 
 def bucket_name(stream: str) -> str:
@@ -44,6 +53,7 @@ class Snapshots:
         self.bucket = bucket_name(stream)
         self.replicas = replicas
         self._kv: KeyValue | None = None
+        self._paused_until = 0.0
 
     @staticmethod
     def key(kind: str, subject: str) -> str:
@@ -51,26 +61,44 @@ class Snapshots:
 
     async def get(self, key: str) -> dict[str, Any] | None:
         """The snapshot stored under `key`, or None when there is none or it is unreadable."""
+        if time.monotonic() < self._paused_until:
+            return None
         try:
-            kv = self._kv or await self.js.key_value(self.bucket)
-            self._kv = kv
-            entry = await kv.get(key)
-            snapshot = json.loads(zlib.decompress(entry.value or b""))
+            entry = await asyncio.wait_for(self._entry(key), TIMEOUT)
         except (BucketNotFoundError, KeyNotFoundError):
             return None
         except Exception as error:  # a snapshot is only ever a shortcut
+            self._pause(f"snapshot {key} not read", error)
+            return None
+        try:
+            snapshot = json.loads(zlib.decompress(entry.value or b""))
+        except (ValueError, zlib.error) as error:
             log.warning("snapshot %s ignored: %s", key, error)
             return None
         return snapshot if isinstance(snapshot, dict) else None
 
     async def put(self, key: str, snapshot: dict[str, Any]) -> None:
         """Store `snapshot` under `key`; a failure is logged, never raised."""
+        if time.monotonic() < self._paused_until:
+            return
+        value = zlib.compress(json.dumps(snapshot).encode())
         try:
             kv = self._kv or await self._bucket()
             self._kv = kv
-            await kv.put(key, zlib.compress(json.dumps(snapshot).encode()))
+            await kv.put(key, value)
         except Exception as error:
-            log.warning("snapshot %s not written: %s", key, error)
+            self._pause(f"snapshot {key} not written", error)
+
+    def _pause(self, what: str, error: Exception) -> None:
+        """The bucket failed (unreachable, not permitted): loads go on without snapshots
+        for a while instead of waiting for it each time."""
+        log.warning("%s: %r; snapshots paused for %.0f s", what, error, PAUSE)
+        self._paused_until = time.monotonic() + PAUSE
+
+    async def _entry(self, key: str) -> Entry:
+        kv = self._kv or await self.js.key_value(self.bucket)
+        self._kv = kv
+        return await kv.get(key)
 
     async def _bucket(self) -> KeyValue:
         try:

@@ -7,7 +7,10 @@ import zlib
 
 import pytest
 
-from events import CommandLoop, CommandRejected, Event, EventStore
+from events import CommandLoop, CommandRejected, Event, EventStore, StreamSettings
+from events.connection import NatsThread
+from events.embedded import EmbeddedNats
+from events.nats_access import ADMIN, local_passwords, users
 from services.trustdays.domain import SlotDecider
 from tests.support.counter import CounterDecider, Increment
 from tests.support.log_fill import DirectGets, publish_many
@@ -201,3 +204,28 @@ def test_a_slot_snapshot_round_trip_equals_the_full_fold(nats, store):
     from_snapshot = nats.run(CommandLoop(store, SlotDecider()).load(subject))
     from_the_log = nats.run(CommandLoop(store, SlotDecider(), snapshot_every=0).load(subject))
     assert from_snapshot.state == from_the_log.state == folded
+
+
+def test_a_service_user_keeps_the_snapshots_of_its_own_aggregates(tmp_path):
+    """With NATS permissions as deployed: the trust days may create, write and read the
+    snapshots of their slots."""
+    passwords = local_passwords([ADMIN, "trustdays"], tmp_path / "passwords.json")
+    stream = StreamSettings(name="SNAPSHOTS", subjects=("events.>",))
+    accounts = users(passwords, stream.name, stream.prefix)
+    with EmbeddedNats(tmp_path / "nats", users=accounts) as server:
+        admin = NatsThread(server.url, name="admin")
+        admin.run(EventStore(admin.nc, stream).ensure_stream())
+        admin.close()
+        service = NatsThread(server.url_for("trustdays"), name="trustdays")
+        store = EventStore(service.nc, stream)
+        subject = store.subject("trustdays", "day", "d1", "slot", "s")
+        seq = 0
+        for event in slot_history():
+            seq = service.run(store.append(subject, [event], seq)).seq
+        writer = CommandLoop(store, SlotDecider(), snapshot_every=1)
+        service.run(writer.load(subject))
+        service.run(writer.snapshots_written())
+        restarted = CommandLoop(store, SlotDecider())
+        assert service.run(restarted.snapshots.get(writer._snapshot_key(subject)))["seq"] == seq
+        assert service.run(restarted.load(subject)).state == SlotDecider().fold(slot_history())
+        service.close()
