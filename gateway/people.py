@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, Row, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from events.db import writing
 from events.identity import Identity, Role
@@ -76,10 +86,14 @@ def identity_of_sign_in(engine: Engine, session_id: str, csrf_token: str) -> Ide
 
 
 def open_sign_in(engine: Engine, person_id: str) -> str:
-    """A new sign-in for the person: its id, for the session cookie."""
+    """A new sign-in for the person: its id, for the session cookie. Their sign-ins past
+    their lifetime are forgotten, so the table holds about one row a person."""
     session_id = secrets.token_urlsafe(32)
-    row = {"session_id": session_id, "person_id": person_id, "created_at": datetime.now(UTC)}
+    now = datetime.now(UTC)
+    row = {"session_id": session_id, "person_id": person_id, "created_at": now}
+    ended = sign_ins.c.person_id == person_id, sign_ins.c.created_at < now - SESSION_LIFETIME
     with writing(engine).begin() as connection:
+        connection.execute(delete(sign_ins).where(*ended))
         connection.execute(insert(sign_ins), row)
     return session_id
 

@@ -231,3 +231,16 @@ def test_a_leavers_sessions_end(make_gateway, engine):
     thief = gateway.test_client()
     thief.set_cookie("staffroom_session", copied)
     assert thief.get("/").status_code == 302
+
+
+def test_a_new_sign_in_forgets_the_persons_ended_ones(make_gateway, engine):
+    person = enrol(engine, "grace@example.sch.uk")
+    gateway = make_gateway()
+    signed_in(gateway, person)
+    with engine.begin() as connection:
+        connection.execute(
+            update(sign_ins).values(created_at=datetime.now(UTC) - timedelta(days=1))
+        )
+    signed_in(gateway, person)
+    with engine.connect() as connection:
+        assert len(connection.execute(select(sign_ins)).all()) == 1
