@@ -1,11 +1,11 @@
 """`staffroom up`: everything on one machine. An embedded nats-server, the stream, the
-database schema, then the processes of the Procfile under honcho, until Ctrl-C."""
+database schema, then the processes of the Procfile, restarted when they stop, until Ctrl-C."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
+import signal
 import sys
 import threading
 import urllib.error
@@ -14,15 +14,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from honcho.environ import parse_procfile
-from honcho.manager import Manager
-from honcho.printer import Message, Printer
 from sqlalchemy.exc import OperationalError
 
 from deploy import demo
-from events.config import VAR_DIR, MissingSetting, Settings
+from deploy.supervisor import GIVE_UP, GaveUp, Supervisor
+from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
+from events.nats_access import ADMIN, NatsUser, local_passwords, users
 from events.store import EventStore
 from frontend import PACKAGE_DIR as FRONTEND_DIR
 
@@ -30,6 +30,7 @@ DEPLOY_DIR = Path(__file__).parent
 PROCFILE = DEPLOY_DIR / "Procfile"
 NOT_SERVICES = {"gateway", "frontend", "projector"}
 """Every other process of the Procfile is a service, reached at /api/<name>/."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class LaunchError(Exception):
@@ -88,28 +89,6 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
     return env
 
 
-class Watch(Printer):
-    """honcho's printer, noting the first process that stopped before we were told to stop."""
-
-    STOPPED = re.compile(r"^(\S+) stopped \(rc=(-?\d+)\)")
-
-    def __init__(self) -> None:
-        super().__init__(sys.stdout)
-        self.told_to_stop = False
-        self.first_stopped: tuple[str, str] | None = None
-
-    def write(self, message: Message) -> None:
-        super().write(message)
-        if message.name != "system" or self.told_to_stop or self.first_stopped:
-            return
-        text = str(message.data)
-        stopped = self.STOPPED.match(text)
-        if stopped:
-            self.first_stopped = (stopped[1], stopped[2])
-        elif text.startswith(("SIGINT", "SIGTERM")):
-            self.told_to_stop = True
-
-
 def announce_when_ready(url: str, done: threading.Event) -> None:
     while not done.wait(0.25):
         try:
@@ -120,23 +99,40 @@ def announce_when_ready(url: str, done: threading.Event) -> None:
             continue
 
 
-def run_processes(env: dict[str, str], processes: dict[str, str], url: str) -> None:
-    watch = Watch()
-    manager = Manager(printer=watch)
-    for name, command in processes.items():
-        manager.add_process(name, command, env=env)
+def run_processes(
+    nats: EmbeddedNats, env: dict[str, str], processes: dict[str, str], url: str
+) -> None:
+    """The processes under the supervisor, each with its own NATS user, until SIGINT or
+    SIGTERM."""
+    envs = {name: {**env, "NATS_URL": nats_url_for(nats, name)} for name in processes}
+    supervisor = Supervisor(nats, processes, envs)
     done = threading.Event()
+    handlers = {sig: signal.signal(sig, lambda *_: done.set()) for sig in STOP_SIGNALS}
     threading.Thread(target=announce_when_ready, args=(url, done), daemon=True).start()
     try:
-        manager.loop()
+        supervisor.run(done)
+    except GaveUp as stopped:
+        raise LaunchError(
+            f"The {stopped.name} process stopped {GIVE_UP} times in a row (last exit code "
+            f"{stopped.code}), so Staffroom stopped: its last lines above say why."
+        ) from None
     finally:
         done.set()
-    if watch.first_stopped:
-        name, code = watch.first_stopped
-        raise LaunchError(
-            f"The {name} process stopped (exit code {code}), so Staffroom stopped: "
-            "its last lines above say why."
-        )
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def nats_url_for(nats: EmbeddedNats, process: str) -> str:
+    """A process's own NATS user; one without (the gateway) is refused if it ever tries."""
+    return nats.url_for(process) if process in nats.users else nats.address
+
+
+def nats_users(processes: list[str], settings: Settings) -> list[NatsUser]:
+    """The admin (the launcher, and `staffroom` commands run by hand) and a user for each
+    process that uses NATS, with passwords made on first start and kept in var/."""
+    names = [ADMIN, *(name for name in processes if name != "gateway")]
+    passwords = local_passwords(names, NATS_PASSWORDS)
+    return users(passwords, settings.stream.name, settings.stream.prefix)
 
 
 def prepare(settings: Settings, nats_url: str) -> None:
@@ -158,7 +154,9 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
     except MissingSetting as error:
         raise LaunchError(str(error)) from None
     processes = dict(parse_procfile(PROCFILE.read_text()).processes)
-    nats = EmbeddedNats(VAR_DIR / "nats", port=nats_port)
+    nats = EmbeddedNats(
+        VAR_DIR / "nats", port=nats_port, users=nats_users(list(processes), settings)
+    )
     try:
         nats.start()
     except EmbeddedNatsError as error:
@@ -169,7 +167,7 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
             for loaded in asyncio.run(demo.load(replace(settings, nats_url=nats.url))):
                 print(f"Demo trust: {loaded}.", flush=True)
         print(f"Starting Staffroom on http://127.0.0.1:{port} ...", flush=True)
-        env = process_env(list(processes), settings, nats.url, port)
-        run_processes(env, processes, f"http://127.0.0.1:{port}")
+        env = process_env(list(processes), settings, nats.address, port)
+        run_processes(nats, env, processes, f"http://127.0.0.1:{port}")
     finally:
         nats.stop()

@@ -182,25 +182,27 @@ def test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager(tmp_path):
     try:
         Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
-            on_the_list = lambda: "Priya Shah" in browser.get("/sign-in").text  # noqa: E731
-            assert wait_until(on_the_list, every=0.5), "the projector lists the demo people"
-            signin = browser.get("/sign-in").text
-            assert "Development: sign in as someone" in signin
-            home = browser.post(
-                "/sign-in/as",
-                data={
-                    "csrf_token": csrf_token_in(signin),
-                    "email": "priya.shah@pennine-trust.org.uk",
-                },
-                follow_redirects=True,
-            )
-            assert home.url.path == "/" and "Welcome, Priya" in home.text
+            home = sign_in_as_the_demo_cpd_manager(browser)
             assert "Development copy" in home.text  # the banner on every page
             staff = browser.get("/staff", params={"school": "central"})
             assert staff.status_code == 200 and "Helen Marsh" in staff.text
     finally:
         launcher.send_signal(signal.SIGINT)
         launcher.wait(timeout=60)
+
+
+def sign_in_as_the_demo_cpd_manager(browser: httpx.Client) -> httpx.Response:
+    on_the_list = lambda: "Priya Shah" in browser.get("/sign-in").text  # noqa: E731
+    assert wait_until(on_the_list, every=0.5), "the projector lists the demo people"
+    signin = browser.get("/sign-in").text
+    assert "Development: sign in as someone" in signin
+    home = browser.post(
+        "/sign-in/as",
+        data={"csrf_token": csrf_token_in(signin), "email": "priya.shah@pennine-trust.org.uk"},
+        follow_redirects=True,
+    )
+    assert home.url.path == "/" and "Welcome, Priya" in home.text
+    return home
 
 
 def csrf_token_in(html: str) -> str:
@@ -210,7 +212,8 @@ def csrf_token_in(html: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_process_that_dies_stops_everything_in_one_sentence(tmp_path):
+def test_a_process_that_cannot_start_stops_everything_in_one_sentence(tmp_path):
+    """Restarted after 1, 2, 4 and 8 s, then given up on: a setting is wrong."""
     port, nats_port = free_port(), free_port()
     launcher = start_up(tmp_path, port, nats_port, STAFFROOM_THREADS="not-a-number")
     try:
@@ -221,8 +224,65 @@ def test_a_process_that_dies_stops_everything_in_one_sentence(tmp_path):
     assert launcher.returncode == 1
     last = output.rstrip().splitlines()[-1]
     # whichever web process read the bad setting first
-    assert re.match(r"The (gateway|frontend|directory|trustdays) process stopped", last), last
+    assert re.match(
+        r"The (gateway|frontend|directory|trustdays) process stopped 5 times in a row", last
+    ), last
+    assert "restarting in 8 s" in output
     assert last.endswith("so Staffroom stopped: its last lines above say why.")
+    assert not port_in_use(port) and not port_in_use(nats_port)
+
+
+def pid_of(output: Output, name: str) -> int:
+    """The process id the launcher last gave for `name` ("projector started (pid 123)")."""
+    started = [re.search(rf"\| {name} started \(pid (\d+)\)", line) for line in output.lines]
+    return int([found for found in started if found][-1][1])
+
+
+def a_new_feed_token_shows(browser: httpx.Client) -> bool:
+    """A command through the gateway (a new calendar feed address) answers, and the page
+    shows its result once the projector has it."""
+
+    def feed_address() -> str | None:
+        found = re.search(r'id="feed-url"[^>]*value="([^"]+)"', browser.get("/my-cpd").text)
+        return found[1] if found else None
+
+    try:
+        before = feed_address()
+        csrf = csrf_token_in(browser.get("/my-cpd").text)
+        answer = browser.post("/api/directory/me/feed-token", headers={"X-CSRF-Token": csrf})
+        if answer.status_code != 201:
+            return False
+        return wait_until(lambda: feed_address() != before, timeout=20, every=0.5)
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.slow
+def test_killed_processes_and_nats_server_come_back_unattended(tmp_path):
+    port, nats_port = free_port(), free_port()
+    launcher = start_up(tmp_path, port, nats_port, "--demo", STAFFROOM_DEV="1")
+    try:
+        output = Output(launcher)
+        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
+            sign_in_as_the_demo_cpd_manager(browser)
+            assert wait_until(lambda: a_new_feed_token_shows(browser), timeout=60, every=1)
+            for victim in ("projector", "directory", "nats-server"):
+                os.kill(pid_of(output, victim), signal.SIGKILL)
+                output.wait_for(
+                    lambda line, victim=victim: line.endswith(
+                        f"| {victim} was killed by SIGKILL; restarting in 1 s\n"
+                    )
+                )
+                output.wait_for(lambda line, victim=victim: f"| {victim} started" in line)
+                back = wait_until(lambda: a_new_feed_token_shows(browser), timeout=90, every=1)
+                assert back, f"a command works again after {victim} was killed"
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=60) == 0
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert output.rest().rstrip().endswith("Staffroom stopped.")
     assert not port_in_use(port) and not port_in_use(nats_port)
 
 
