@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 HTMX := frontend/static/vendor/htmx.min.js
 
-.PHONY: install run test bench lint format clean
+.PHONY: install run test chromium bench lint format clean
 
 install: $(INSTALLED) $(HTMX)
 
@@ -35,8 +35,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# Checked first, so a machine without chromium stops before anything runs.
+test: chromium lint
 	$(BIN)/pytest
+
+chromium:
+	@bash scripts/need-chromium
 
 bench: install
 	$(BIN)/python -m tests.bench
