@@ -10,7 +10,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.support.people import join, leave
+from events.envelope import Event
+from tests.support.people import join, joined, leave, record_facts
 from tests.trustdays.service import (
     day_fields,
     manager,
@@ -108,3 +109,11 @@ def test_whole_numbers_are_whole(client, day):
     assert changed.status_code == 422 and list(changed.json()["fields"]) == ["capacity"]
     shown = client.get(f"/days/{day['day_id']}", headers=manager()).json()
     assert shown["slots"][1]["sessions"][0]["capacity"] == 5
+
+
+def test_someone_back_in_the_trust_can_book_again(client, day, nats, store):
+    leave(nats, store, "amy")
+    back = joined("amy")
+    nats.run(record_facts(store, [Event("PersonRejoined", back.data)]))
+    booked = client.post(f"{session(day)}/places", json={}, headers=staff("amy"))
+    assert booked.status_code == 201, booked.text
