@@ -174,6 +174,20 @@ def demo_load() -> None:
         click.echo(f"Loaded {what}.")
 
 
+@main.group("stream")
+def stream_commands() -> None:
+    """The JetStream stream that holds the log."""
+
+
+@stream_commands.command("ensure")
+def stream_ensure() -> None:
+    """Create the stream, or bring its configuration up to date (as the NATS admin: the
+    projector and the services may not; `staffroom up` does it itself)."""
+    settings = Settings.from_env()
+    asyncio.run(launcher.ensure_stream(settings, settings.nats_url))
+    click.echo(f"The stream {settings.stream.name} is ready.")
+
+
 @main.group("db")
 def db() -> None:
     """The SQL database."""

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from events import Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
-from events.store import EventStore
+from events.store import EventStore, StreamSettings
 from frontend import PACKAGE_DIR
 from frontend.readmodels import log_event_counts
 from tests.support.identity import SECRET_KEY
@@ -441,6 +442,17 @@ def test_demo_load_runs_each_services_loader(
     assert result.output == "Loaded 1 test counter.\n"
     events, _ = nats.run(store.load(store.subject("counter", "demo")))
     assert [event.data["by"] for event in events] == [4]
+
+
+def test_stream_ensure_creates_the_stream_the_projector_may_only_read(nats, nats_server):
+    settings = StreamSettings(name=f"E{uuid.uuid4().hex[:8]}", subjects=("ensured.>",))
+    result = CliRunner().invoke(main, ["stream", "ensure"], env=stream_env(nats_server, settings))
+    try:
+        assert result.exit_code == 0, result.output
+        assert result.output == f"The stream {settings.name} is ready.\n"
+        assert nats.run(EventStore(nats.nc, settings).last_seq()) == 0
+    finally:
+        nats.run(nats.nc.jetstream().delete_stream(settings.name))
 
 
 def test_db_upgrade_creates_the_runtime_and_frontend_tables(database_url):
