@@ -122,6 +122,10 @@ class CommandLoop(Generic[State, Command]):
     A cached state is trusted optimistically: the append names its sequence, so a stale
     cache costs one refused append, not a wrong decision. A refusal or a decision to do
     nothing is never given from the cache alone: the loop catches up and decides again.
+
+    An aggregate not in the cache loads from its snapshot (for a decider that can snapshot
+    its state, one every `snapshot_every` messages) and the events after it, or from the
+    whole log; concurrent requests for it share that one load.
     """
 
     def __init__(
