@@ -105,3 +105,27 @@ class IdentitySigner:
             raise InvalidIdentity("the identity has expired") from error
         except (BadSignature, KeyError, TypeError, ValueError) as error:
             raise InvalidIdentity("the identity is not one the gateway signed") from error
+
+
+SIGN_IN_HEADER = "X-Staffroom-Sign-In"
+
+
+class SignInProof:
+    """The gateway's word that a person has just signed in with an OpenID Connect identity
+    (issuer and subject): only with it does the directory link that identity to them."""
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="staffroom-sign-in")
+
+    def sign(self, person_id: str, issuer: str, subject: str) -> str:
+        return self._serializer.dumps([person_id, issuer, subject])
+
+    def proves(
+        self, token: str | None, person_id: str, issuer: str, subject: str, max_age: int = 60
+    ) -> bool:
+        if not token:
+            return False
+        try:
+            return self._serializer.loads(token, max_age=max_age) == [person_id, issuer, subject]
+        except BadSignature:  # SignatureExpired is one too
+            return False

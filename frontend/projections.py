@@ -15,7 +15,14 @@ from sqlalchemy import Connection, bindparam, delete, insert, update
 import services.directory.events  # noqa: F401  (registers the directory's event types)
 from events.envelope import RecordedEvent
 from events.projection import Projection
-from frontend.readmodels import feed_tokens, log_event_counts, people, role_grants, schools
+from frontend.readmodels import (
+    feed_tokens,
+    identity_links,
+    log_event_counts,
+    people,
+    role_grants,
+    schools,
+)
 from frontend.trustdays_projection import trustdays
 
 
@@ -113,9 +120,15 @@ def feed_token_issued(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(insert(feed_tokens), row)
 
 
+def identity_linked(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    link = {"issuer": data["issuer"], "subject": data["subject"], "person_id": data["person_id"]}
+    connection.execute(insert(identity_links), {**link, "linked_at": event.occurred_at})
+
+
 directory = Projection(
     name="directory",
-    tables=[schools, people, role_grants, feed_tokens],
+    tables=[schools, people, role_grants, feed_tokens, identity_links],
     handlers={
         "SchoolAdded": put_school,
         "SchoolUpdated": put_school,
@@ -126,6 +139,7 @@ directory = Projection(
         "RoleGranted": role_granted,
         "RoleRevoked": role_revoked,
         "FeedTokenIssued": feed_token_issued,
+        "IdentityLinked": identity_linked,
     },
 )
 

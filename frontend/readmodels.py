@@ -170,7 +170,7 @@ feed_tokens = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
 )
 
-# The gateway's own tables: no projection fills them and a rebuild leaves them alone.
+# The gateway's own table: no projection fills it and a rebuild leaves it alone.
 # A sign-in (server-side session): the cookie names it; sign-out or a leaver revokes it.
 sign_ins = Table(
     "sign_ins",
@@ -181,8 +181,9 @@ sign_ins = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
-# Who signed in with OpenID Connect: the provider's issuer and subject, linked to a person
-# on their first sign-in and matched on afterwards (an email changed later moves nothing).
+# Who signs in with OpenID Connect (the directory's IdentityLinked facts): the provider's
+# issuer and subject, linked to a person on their first sign-in and matched on afterwards
+# (an email changed later moves nothing).
 identity_links = Table(
     "identity_links",
     metadata,

@@ -118,12 +118,6 @@ def is_linked_for(engine: Engine, issuer: str, person_id: str) -> bool:
         return connection.execute(query.limit(1)).first() is not None
 
 
-def link_identity(engine: Engine, issuer: str, subject: str, person_id: str) -> None:
-    row = {"issuer": issuer, "subject": subject, "person_id": person_id}
-    with writing(engine).begin() as connection:
-        connection.execute(insert(identity_links), {**row, "linked_at": datetime.now(UTC)})
-
-
 def _identity(connection: Connection, person: Row, csrf_token: str) -> Identity:
     grants = connection.execute(ROLES_OF, {"person_id": person.person_id}).all()
     return Identity(

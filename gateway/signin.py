@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import (
@@ -32,7 +33,13 @@ from flask import (
 from flask_limiter import Limiter
 from werkzeug.wrappers import Response as BaseResponse
 
-from events.identity import Identity
+from events.identity import (
+    IDENTITY_HEADER,
+    SIGN_IN_HEADER,
+    Identity,
+    IdentitySigner,
+    SignInProof,
+)
 from gateway.csrf import csrf_token
 from gateway.people import (
     demo_people,
@@ -40,7 +47,6 @@ from gateway.people import (
     identity_of,
     identity_of_sign_in,
     is_linked_for,
-    link_identity,
     linked_person,
     open_sign_in,
     revoke_sign_in,
@@ -167,7 +173,10 @@ def callback() -> BaseResponse | tuple[str, int]:
         return render_template("signin_failed.html", reason=error.description), 400
     email = work_email(claims)
     issuer = str(claims.get("iss") or current_app.extensions["oidc"].issuer)
-    person_id = person_signing_in(issuer, str(claims["sub"]), email)
+    try:
+        person_id = person_signing_in(issuer, str(claims["sub"]), email)
+    except NotLinked as error:
+        return render_template("signin_failed.html", reason=str(error)), 503
     if person_id is None:
         return render_template("signin_unknown.html", email=email), 403
     target = safe_next(session.get("next"))
@@ -175,10 +184,15 @@ def callback() -> BaseResponse | tuple[str, int]:
     return redirect(target)
 
 
+class NotLinked(Exception):
+    """The directory could not say whether it linked an identity: the sign-in stops."""
+
+
 def person_signing_in(issuer: str, subject: str, email: str | None) -> str | None:
     """The person an OpenID Connect identity is: the one it was linked to on its first
-    sign-in; else the active person with its work email, linked now, unless they already
-    sign in with another identity of this issuer (a changed email cannot move an identity)."""
+    sign-in; else the active person with its work email, if the directory links it to them
+    now (it refuses if they already sign in with another identity of this issuer, so a
+    changed email cannot move an identity)."""
     engine = current_app.extensions["engine"]
     linked = linked_person(engine, issuer, subject)
     if linked is not None:
@@ -186,8 +200,32 @@ def person_signing_in(issuer: str, subject: str, email: str | None) -> str | Non
     person_id = find_by_email(engine, email) if email else None
     if person_id is None or is_linked_for(engine, issuer, person_id):
         return None
-    link_identity(engine, issuer, subject, person_id)
-    return person_id
+    return person_id if link_in_directory(person_id, issuer, subject) else None
+
+
+def link_in_directory(person_id: str, issuer: str, subject: str) -> bool:
+    """Ask the directory to link the identity to the person (it decides: an identity is one
+    person's, a person has one per issuer). False if it refuses."""
+    identity = identity_of(current_app.extensions["engine"], person_id, "")
+    url = current_app.extensions["routes"].services.get("directory")
+    if identity is None:
+        return False
+    if url is None:
+        raise NotLinked("The directory service is not configured.")
+    secret = current_app.extensions["settings"].require_secret_key()
+    headers = {
+        IDENTITY_HEADER: IdentitySigner(secret).sign(identity),
+        SIGN_IN_HEADER: SignInProof(secret).sign(person_id, issuer, subject),
+    }
+    client: httpx.Client = current_app.extensions["gateway.client"]
+    link = {"issuer": issuer, "subject": subject}
+    try:
+        answer = client.post(url.rstrip("/") + "/me/identity", json=link, headers=headers)
+    except httpx.HTTPError:
+        raise NotLinked("The directory is not answering: try again in a minute.") from None
+    if answer.status_code >= 500:
+        raise NotLinked("The directory could not record your sign-in: try again.")
+    return answer.is_success
 
 
 def work_email(claims: Mapping[str, object]) -> str | None:

@@ -6,11 +6,12 @@ import secrets
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.envelope import new_id
+from events.identity import SIGN_IN_HEADER, SignInProof
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.domain import (
@@ -24,6 +25,7 @@ from services.directory.domain import (
 from services.directory.importing import check_file
 from services.directory.schemas import (
     Created,
+    IdentityIn,
     ImportFile,
     ImportIn,
     PeopleQuery,
@@ -162,6 +164,20 @@ def new_feed_token() -> Response:
     me = identity().person_id
     command = domain.IssueFeedToken(me, secrets.token_urlsafe(24))
     return accepted(feed_keys.execute(feed_keys.subject("directory", "feed", me), command), 201)
+
+
+@blp.post("/me/identity")
+@blp.arguments(IdentityIn)
+@blp.response(200, Created)
+def link_identity(link: dict) -> Response:
+    """Link an OpenID Connect identity (issuer and subject) to me. Only the gateway does
+    this, on my first sign-in with it, and proves it in the `X-Staffroom-Sign-In` header."""
+    me = identity().person_id
+    proof = SignInProof(current_app.extensions["settings"].require_secret_key())
+    signed_in = proof.proves(request.headers.get(SIGN_IN_HEADER), me, **link)
+    require(signed_in, "An account is linked by signing in with it, and only so.")
+    command = domain.LinkIdentity(me, link["issuer"], link["subject"])
+    return accepted(commands.execute(subject(), command), id=me)
 
 
 @blp.post("/people")

@@ -54,6 +54,8 @@ class Directory:
     left: frozenset[str] = frozenset()
     roles: frozenset[tuple[str, str, str | None]] = frozenset()
     """(person_id, role, school_id or None)."""
+    identities: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(OpenID Connect issuer, subject) to the person it was linked to."""
 
     def person_by_email(self, email: str) -> Person | None:
         person_id = self.emails.get(email.strip().lower())
@@ -122,6 +124,15 @@ class RevokeRole:
 
 
 @dataclass(frozen=True)
+class LinkIdentity:
+    """Link an OpenID Connect identity to the person who has just signed in with it."""
+
+    person_id: str
+    issuer: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class ImportStaff:
     """Checked rows of a school MIS export: each becomes a joiner, an update or nothing;
     an active person of `schools` missing from the rows has left."""
@@ -169,6 +180,8 @@ class DirectoryDecider(Decider[Directory, object]):
                 return _decide_role(command, state)
             case ImportStaff(people, schools, scope):
                 return _decide_import(people, schools, scope, state)
+            case LinkIdentity():
+                return _decide_link(command, state)
         raise TypeError(f"not a directory command: {command!r}")
 
     def evolve(self, state: Directory, event: Fact) -> Directory:
@@ -201,6 +214,9 @@ class DirectoryDecider(Decider[Directory, object]):
             case "RoleRevoked":
                 role = (data["person_id"], data["role"], data["school_id"])
                 return replace(state, roles=state.roles - {role})
+            case "IdentityLinked":
+                key = (data["issuer"], data["subject"])
+                return replace(state, identities={**state.identities, key: data["person_id"]})
         return state
 
 
@@ -294,6 +310,23 @@ def _decide_role(command: GrantRole | RevokeRole, state: Directory) -> list[Even
     if not held:
         raise CommandRejected("role_not_held", f"They are not a {_named(role)}.")
     return [Event("RoleRevoked", data)]
+
+
+def _decide_link(command: LinkIdentity, state: Directory) -> list[Event]:
+    """One identity is one person's for good, and a person has one identity per issuer, so
+    a work email changed later can never hand their account to another identity."""
+    person_id, issuer = command.person_id, command.issuer
+    if not state.active(person_id):
+        raise CommandRejected("unknown_person", "There is no such person.", 404)
+    holder = state.identities.get((issuer, command.subject))
+    if holder == person_id:
+        return []
+    if holder is not None:
+        raise CommandRejected("identity_taken", "That account signs in as someone else.")
+    if any(iss == issuer and who == person_id for (iss, _), who in state.identities.items()):
+        raise CommandRejected("already_linked", "They sign in with another account.")
+    data = {"person_id": person_id, "issuer": issuer, "subject": command.subject}
+    return [Event("IdentityLinked", data)]
 
 
 def _named(role: str) -> str:

@@ -75,6 +75,16 @@ class RoleRevoked(RoleFact):
     pass
 
 
+@registry.event("IdentityLinked")
+class IdentityLinked(Schema):
+    """A person signed in with this OpenID Connect identity for the first time: from now on
+    it is theirs alone, whatever their work email becomes."""
+
+    person_id = fields.String(required=True)
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
 @registry.event("FeedTokenIssued")
 class FeedTokenIssued(Schema):
     """A person's calendar feed has a new secret: the old one stops working."""

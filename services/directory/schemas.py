@@ -51,6 +51,11 @@ class RoleQuery(Schema):
     school = fields.String(load_default=None)
 
 
+class IdentityIn(Schema):
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
 class ImportIn(Schema):
     mode = fields.String(
         load_default="check",

@@ -14,6 +14,7 @@ from services.directory.domain import (
     DirectoryDecider,
     GrantRole,
     ImportStaff,
+    LinkIdentity,
     MarkLeft,
     Person,
     RevokeRole,
@@ -225,3 +226,23 @@ def test_a_headteacher_appoints_only_their_own_schools_people():
         ("RoleGranted", "amy")
     ]
     assert when(GrantRole("cat", "school_cpd_lead", "ash"), *TRUST) == [("RoleGranted", "cat")]
+
+
+def linked(person_id: str, subject: str) -> Event:
+    data = {"person_id": person_id, "issuer": "https://idp", "subject": subject}
+    return Event("IdentityLinked", data)
+
+
+def test_an_identity_is_one_persons_and_a_person_has_one_per_issuer():
+    assert when(LinkIdentity("amy", "https://idp", "a-1"), *TRUST) == [("IdentityLinked", "amy")]
+    assert when(LinkIdentity("amy", "https://idp", "a-1"), *TRUST, linked("amy", "a-1")) == []
+    history = (*TRUST, linked("amy", "a-1"))
+    assert refused(LinkIdentity("ben", "https://idp", "a-1"), *history)[0] == "identity_taken"
+    assert refused(LinkIdentity("amy", "https://idp", "m-1"), *history)[0] == "already_linked"
+    assert when(LinkIdentity("amy", "https://other", "a-9"), *history) == [
+        ("IdentityLinked", "amy")
+    ]
+    assert refused(LinkIdentity("ben", "https://idp", "b-1"), *TRUST, left(BEN)) == (
+        "unknown_person",
+        404,
+    )

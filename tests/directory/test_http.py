@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from events.envelope import RecordedEvent
+from events.identity import SIGN_IN_HEADER, SignInProof
 from tests.directory.service import (
     add_person,
     add_school,
@@ -13,7 +14,7 @@ from tests.directory.service import (
     log_length,
     person,
 )
-from tests.support.identity import signed, someone
+from tests.support.identity import SECRET_KEY, signed, someone
 
 URN = "143201"
 
@@ -266,3 +267,23 @@ def test_a_row_the_event_schema_refuses_is_a_bad_row_on_its_line(nats, trust):
     assert log_length(nats, trust.store) == before
     good_rows = upload(trust, content, "good_rows")
     assert good_rows.status_code == 200 and good_rows.json()["events"] == ["PersonJoined"]
+
+
+def test_an_identity_is_linked_only_with_the_gateways_sign_in_proof(nats, trust):
+    amy = add_person(trust, trust.school_id)
+    ben = add_person(trust, trust.school_id)
+    link = {"issuer": "https://idp", "subject": "entra-amy"}
+    proof = SignInProof(SECRET_KEY)
+
+    def as_(person_id: str, token: str | None) -> int:
+        headers = {**signed(someone(person_id=person_id)), SIGN_IN_HEADER: token or ""}
+        return trust.post("/me/identity", json=link, headers=headers).status_code
+
+    assert as_(amy, None) == 403
+    assert as_(ben, proof.sign(amy, "https://idp", "entra-amy")) == 403  # Amy's proof
+    assert as_(amy, proof.sign(amy, "https://idp", "entra-other")) == 403  # another identity
+    assert as_(amy, SignInProof("not our key").sign(amy, "https://idp", "entra-amy")) == 403
+    assert as_(amy, proof.sign(amy, "https://idp", "entra-amy")) == 200
+    assert as_(ben, proof.sign(ben, "https://idp", "entra-amy")) == 409  # Amy's for good
+    linked = [e.data for e in events_of(nats, trust) if e.type == "IdentityLinked"]
+    assert linked == [{"person_id": amy, **link}]

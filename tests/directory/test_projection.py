@@ -10,7 +10,7 @@ from events.decider import CommandLoop
 from events.envelope import Batch
 from events.projection import apply, rebuild, reset
 from frontend.projections import directory
-from frontend.readmodels import people, role_grants, schools
+from frontend.readmodels import identity_links, people, role_grants, schools
 from services.directory import demo, domain
 from services.directory.domain import DirectoryDecider
 
@@ -48,6 +48,7 @@ def test_applied_as_it_came_equals_a_rebuild_and_agrees_with_the_decider(nats, s
         domain.UpdatePerson(domain.Person(**{**vars(moved), "school_id": other_school})),
         domain.GrantRole(head.person_id, "headteacher", other_school),
         domain.RevokeRole(head.person_id, "headteacher", other_school),
+        domain.LinkIdentity(head.person_id, "https://idp", "entra-head"),
     ):
         nats.run(loop.execute(subject, command))
 
@@ -65,3 +66,5 @@ def test_applied_as_it_came_equals_a_rebuild_and_agrees_with_the_decider(nats, s
     left = {person_id for person_id, row in rows.items() if row[-1] == "left"}
     assert left == set(final.left) == {leaver.person_id}
     assert len(as_it_came[role_grants.name]) == len(final.roles)
+    links = {(row[0], row[1]): row[2] for row in as_it_came[identity_links.name]}
+    assert links == final.identities == {("https://idp", "entra-head"): head.person_id}

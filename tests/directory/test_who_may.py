@@ -27,6 +27,7 @@ GET /people?school=B                    D    D      D     D  D  D       D    A  
 GET /people?school=central              D    D      D     D  D  D       D    A    A   A
 GET /me                                 D    D      A     A  A  A       A    A    A   A
 POST /me/feed-token                     D    D      A     A  A  A       A    A    A   A
+POST /me/identity without sign-in       D    D      D     D  D  D       D    D    D   D
 POST /people at A                       D    D      D     D  D  A       A    D    D   A
 POST /people at B                       D    D      D     D  D  D       D    D    D   A
 PUT /people/<at A>                      D    D      D     D  D  A       A    D    D   A
@@ -114,6 +115,11 @@ REQUESTS: dict[str, Callable[[Trust], Request]] = {
     "GET /people?school=central": lambda t: ("GET", "/people", {"params": {"school": "central"}}),
     "GET /me": lambda t: ("GET", "/me", {}),
     "POST /me/feed-token": lambda t: ("POST", "/me/feed-token", {}),
+    "POST /me/identity without sign-in": lambda t: (
+        "POST",
+        "/me/identity",
+        {"json": {"issuer": "https://idp", "subject": "me"}},
+    ),
     "POST /people at A": lambda t: ("POST", "/people", {"json": person(t.a)}),
     "POST /people at B": lambda t: ("POST", "/people", {"json": person(t.b)}),
     "PUT /people/<at A>": lambda t: (

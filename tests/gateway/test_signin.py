@@ -9,13 +9,17 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import oidc_provider_mock
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from frontend.readmodels import identity_links, people, sign_ins
+from gateway.people import linked_person
 from gateway.signin import OidcSettings, work_email
+from services.directory import create_app as directory_app
 from tests.gateway.conftest import signed_in
 from tests.support.http import serve
 from tests.support.people import enrol
+from tests.support.stack import running_projector
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +29,15 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture
-def oidc_gateway(make_gateway, provider) -> Iterator[str]:
+def oidc_gateway(make_gateway, provider, settings, nats, store, engine) -> Iterator[str]:
+    """A gateway signing in with a local provider, with the directory service (which links
+    identities) and the projector (which tells the gateway of the links) behind it."""
     oidc = OidcSettings(provider, client_id="staffroom", client_secret="s3cret", label="Microsoft")
-    app = make_gateway(oidc=oidc)
-    app.config["SESSION_COOKIE_SECURE"] = False  # the test's browser speaks plain HTTP
-    with serve(app) as url:
-        yield url
+    with serve(directory_app(settings)) as directory, running_projector(nats, store, engine):
+        app = make_gateway(oidc=oidc, directory=directory)
+        app.config["SESSION_COOKIE_SECURE"] = False  # the test's browser speaks plain HTTP
+        with serve(app) as url:
+            yield url
 
 
 def sign_in_at_provider(browser: httpx.Client, email: str, next_path: str = "/") -> httpx.Response:
@@ -43,8 +50,8 @@ def sign_in_at_provider(browser: httpx.Client, email: str, next_path: str = "/")
     return browser.get(back.headers["Location"])
 
 
-def test_a_known_person_signs_in_with_their_school_account(oidc_gateway, engine):
-    enrol(engine, "Grace.Hopper@Example.sch.uk", name="Grace Hopper")
+def test_a_known_person_signs_in_with_their_school_account(oidc_gateway, engine, nats, store):
+    enrol(engine, "Grace.Hopper@Example.sch.uk", name="Grace Hopper", log=(nats, store))
     with httpx.Client(base_url=oidc_gateway) as browser:
         page = browser.get("/sign-in")
         assert "Sign in with Microsoft" in page.text
@@ -57,16 +64,18 @@ def test_a_known_person_signs_in_with_their_school_account(oidc_gateway, engine)
 
 
 def test_an_identity_is_linked_on_first_sign_in_and_a_changed_email_cannot_move_it(
-    oidc_gateway, provider, engine
+    oidc_gateway, provider, engine, nats, store
 ):
-    ceo = enrol(engine, "ceo@trust.org.uk", "ceo", name="Helen Marsh")
+    ceo = enrol(engine, "ceo@trust.org.uk", "ceo", name="Helen Marsh", log=(nats, store))
     httpx.put(f"{provider}/users/entra-ceo", json={"email": "ceo@trust.org.uk"})
     with httpx.Client(base_url=oidc_gateway) as browser:
         assert sign_in_at_provider(browser, "entra-ceo").status_code == 302
         assert "Welcome, Helen" in browser.get("/").text
-    with engine.connect() as connection:
-        link = connection.execute(select(identity_links)).one()
-    assert (link.issuer, link.subject, link.person_id) == (provider, "entra-ceo", ceo)
+    assert wait_until(lambda: linked_person(engine, provider, "entra-ceo") == ceo)
+    events, _ = nats.run(store.load(store.subject("directory", "trust")))
+    assert [e.data for e in events if e.type == "IdentityLinked"] == [
+        {"person_id": ceo, "issuer": provider, "subject": "entra-ceo"}
+    ]
 
     # Someone changes the CEO's work email to one they control at the provider.
     with engine.begin() as connection:
@@ -79,10 +88,17 @@ def test_an_identity_is_linked_on_first_sign_in_and_a_changed_email_cannot_move_
     with httpx.Client(base_url=oidc_gateway) as browser:
         assert sign_in_at_provider(browser, "entra-ceo").status_code == 302  # still theirs
         assert "Welcome, Helen" in browser.get("/").text
+    with engine.begin() as connection:  # the directory refuses too, whatever the read model
+        connection.execute(delete(identity_links))
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        assert sign_in_at_provider(browser, "entra-mallory").status_code == 403
+        assert browser.get("/").status_code == 302
 
 
-def test_someone_not_in_the_directory_gets_a_clear_page_and_no_session(oidc_gateway, engine):
-    enrol(engine, "left@example.sch.uk", status="left")
+def test_someone_not_in_the_directory_gets_a_clear_page_and_no_session(
+    oidc_gateway, engine, nats, store
+):
+    enrol(engine, "left@example.sch.uk", status="left", log=(nats, store))
     with httpx.Client(base_url=oidc_gateway) as browser:
         for email in ("stranger@example.com", "left@example.sch.uk"):
             back = sign_in_at_provider(browser, email)

@@ -1,4 +1,4 @@
-"""gateway: sign-ins (server-side sessions) and OpenID Connect identity links
+"""sign-ins (the gateway's server-side sessions) and identity links (the directory's IdentityLinked)
 
 Revision ID: frontend_0004_gateway
 Revises: frontend_0003
