@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 import pytest
 
 from gateway.signin import safe_next
+from tests.gateway.test_signin import oidc_gateway, provider, sign_in_at_provider
 from tests.support.people import enrol
+
+__all__ = ["oidc_gateway", "provider"]  # fixtures of test_signin, used here too
 
 SITE = "https://staffroom.example"
 NASTY = [
@@ -87,3 +91,14 @@ def test_sign_in_first_never_builds_a_bad_next(make_gateway, path):
     follow = client.get(location, base_url=SITE).get_data(as_text=True)
     kept = follow.split('name="next" value="')[1].split('"')[0]
     assert same_origin(kept), kept
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\r\nSet-Cookie: x=1", "/ok?x=1"])
+def test_after_a_school_account_sign_in_next_stays_on_this_site(
+    oidc_gateway, engine, nats, store, target
+):
+    enrol(engine, "grace@example.sch.uk", log=(nats, store))
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        back = sign_in_at_provider(browser, "grace@example.sch.uk", target)
+    assert back.status_code == 302
+    assert back.headers["Location"] == ("/ok?x=1" if target == "/ok?x=1" else "/")
