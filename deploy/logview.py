@@ -20,9 +20,15 @@ class AnyTypeRegistry(EventRegistry):
     """Loads every event, even of a type this process has not registered: a log viewer
     shows the whole shared log, not only the types it knows."""
 
-    def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
+    def load(
+        self,
+        envelope: Mapping[str, Any],
+        seq: int = 0,
+        index: int = 0,
+        service: str | None = None,
+    ) -> RecordedEvent:
         if envelope["type"] in registry:
-            return registry.load(envelope, seq, index)
+            return registry.load(envelope, seq, index, service)
         return RecordedEvent.from_envelope(envelope, envelope["data"], seq, index)
 
 

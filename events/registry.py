@@ -33,6 +33,14 @@ class EventType:
     name: str
     version: int
     schema: marshmallow.Schema
+    owner: str | None = None
+    """The service whose subjects alone may carry it; None: any subject."""
+
+
+def owner_of(module: str) -> str | None:
+    """`services.<name>.events` (or any module of a service) is service <name>'s."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "services" else None
 
 
 class EventRegistry:
@@ -46,7 +54,8 @@ class EventRegistry:
         def register(schema_class: type) -> type:
             if name in self._types:
                 raise ValueError(f"event type {name} is registered twice")
-            self._types[name] = EventType(name, version, schema_class())
+            owner = owner_of(schema_class.__module__)
+            self._types[name] = EventType(name, version, schema_class(), owner)
             return schema_class
 
         return register
@@ -101,10 +110,22 @@ class EventRegistry:
         refuse it: its schema's, then text that no read model could store. {} if none."""
         return self.get(name).schema.validate(wire) or text_errors(wire)
 
-    def load(self, envelope: Mapping[str, Any], seq: int = 0, index: int = 0) -> RecordedEvent:
-        """A JSON envelope from the log to a RecordedEvent at the current version."""
+    def load(
+        self,
+        envelope: Mapping[str, Any],
+        seq: int = 0,
+        index: int = 0,
+        service: str | None = None,
+    ) -> RecordedEvent:
+        """A JSON envelope from the log to a RecordedEvent at the current version.
+
+        `service`: whose subject the message came on. Only a type's own service may
+        publish it (NATS permits each service its own subjects only), so a type another
+        service owns is refused: a forged `RoleGranted` on the trust days' subjects."""
         name = envelope["type"]
         event_type = self.get(name)
+        if service is not None and event_type.owner not in (None, service):
+            raise InvalidEvent(name, f"only {event_type.owner} publishes it, not {service}")
         version = envelope["version"]
         if not isinstance(version, int) or not 1 <= version <= event_type.version:
             raise InvalidEvent(name, f"version {version!r} is not one this process knows")

@@ -210,7 +210,7 @@ class EventStore:
             msgs, more = await self._direct_batch(subject, last + 1)
             for msg in msgs:
                 last = int((msg.headers or {})[SEQUENCE])
-                events.extend(self.decode(msg.data or b"[]", last))
+                events.extend(self.decode(msg.data or b"[]", last, subject=subject))
         return events, last
 
     async def _direct_batch(self, subject: str, from_seq: int) -> tuple[list[Msg], bool]:
@@ -230,16 +230,20 @@ class EventStore:
             await sub.unsubscribe()
         return answer.msgs, more
 
-    def decode(self, payload: bytes, seq: int, wanted: Wanted | None = None) -> list[RecordedEvent]:
+    def decode(
+        self, payload: bytes, seq: int, wanted: Wanted | None = None, subject: str | None = None
+    ) -> list[RecordedEvent]:
         """The events of one message. With `wanted`, only the types it accepts that this
         process knows are decoded (and validated); the rest are skipped unread.
 
         A message that is not a list of valid envelopes (garbage published on a subject, a
         version this process does not know) is skipped whole, logged and counted: it must
-        not stop a reader, and a service still decides on the valid events."""
+        not stop a reader, and a service still decides on the valid events. So is one
+        with an event type owned by another service than the `subject`'s."""
+        service = self.service_of(subject) if subject else None
         try:
             return [
-                self.registry.load(envelope, seq=seq, index=index)
+                self.registry.load(envelope, seq=seq, index=index, service=service)
                 for index, envelope in enumerate(json.loads(payload))
                 if wanted is None
                 or (wanted(envelope["type"]) and envelope["type"] in self.registry)
@@ -249,13 +253,17 @@ class EventStore:
             log.warning("skipped message %d of %s, not events: %.300r", seq, self.stream, error)
             return []
 
+    def service_of(self, subject: str) -> str:
+        """The service a subject belongs to: `<prefix>.<service>.…`."""
+        return subject.removeprefix(self.settings.prefix + ".").split(".")[0]
+
     def batch(self, msgs: Sequence[Msg], wanted: Wanted | None = None) -> Batch:
         """Consecutive messages of a consumer, decoded as a Batch."""
         seqs = [msg.metadata.sequence.stream for msg in msgs]
         events = [
             event
             for msg, seq in zip(msgs, seqs, strict=True)
-            for event in self.decode(msg.data, seq, wanted)
+            for event in self.decode(msg.data, seq, wanted, msg.subject)
         ]
         return Batch(seqs[0], seqs[-1], events)
 

@@ -110,6 +110,25 @@ def test_a_forged_role_grant_from_the_trustdays_user_is_refused(connect_as, capl
     refused(trustdays, trustdays.subject("directory", "person", "p1"), [grant], caplog)
 
 
+def test_a_role_grant_the_trustdays_user_puts_on_its_own_subjects_is_read_by_nobody(
+    connect_as, caplog
+):
+    """NATS lets it publish there; every reader (projections, a service's view of the
+    directory, a service loading the aggregate) skips what only the directory may say."""
+    trustdays = connect_as("trustdays")
+    grant = Event("RoleGranted", {"person_id": "p3", "role": "trust_admin", "school_id": None})
+    subject = trustdays.subject("trustdays", "forged", "p3")
+    forged = run(trustdays, trustdays.append(subject, [grant], 0)).seq
+
+    async def read_from(store: EventStore, seq: int) -> list:
+        return [event async for batch in store.read(seq) for event in batch.events]
+
+    reader = connect_as("projector")
+    assert run(reader, read_from(reader, forged)) == []
+    assert run(trustdays, trustdays.load(subject)) == ([], forged)
+    assert "only directory publishes it, not trustdays" in caplog.text
+
+
 @pytest.mark.parametrize("reader", READERS)
 def test_the_projector_and_the_frontend_cannot_publish_at_all(connect_as, reader, caplog):
     store = connect_as(reader)
