@@ -22,7 +22,8 @@ HEADER = """\
 # A user per process, each with its password in nats-server's environment:
 # STAFFROOM_NATS_<PROCESS>_PASSWORD (a long random value each). Each process connects as
 # itself: NATS_URL=nats://<process>:<password>@<host>:4222; `staffroom` commands run by
-# an operator (stream creation, demo load, rebuilds) as admin. A service may publish only
+# an operator as admin (`staffroom stream ensure` first, before the projector starts; demo
+# load, rebuilds). The gateway needs no user. A service may publish only
 # to events.<service>.>, the projector and the frontend only read, anonymous connections
 # are refused. Every write is synced to disk before it is acknowledged.
 # On a cluster, add each node's `server_name` and a `cluster` block (name, routes).
