@@ -27,9 +27,10 @@ class ProblemSchema(Schema):
     )
 
 
-class ErrorsHaveTheirShape(BasePlugin):
-    """An error documented without a body (`alt_response(409, description=...)`) gets the
-    shape every error has."""
+class DocumentedAsAnswered(BasePlugin):
+    """What flask-smorest leaves out or gets wrong: an error documented without a body
+    (`alt_response(409, description=...)`) gets the shape every error has, and form fields
+    beside a file go in the multipart body."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict | None = None, **kwargs: Any
@@ -82,4 +83,4 @@ class ServiceApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def __init__(self, app: Any = None) -> None:
-        super().__init__(app, spec_kwargs={"extra_plugins": [ErrorsHaveTheirShape()]})
+        super().__init__(app, spec_kwargs={"extra_plugins": [DocumentedAsAnswered()]})
