@@ -29,6 +29,9 @@ DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 @pytest.fixture(scope="session")
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
+    """Refuses anonymous clients like every embedded server: `url` carries the password
+    of a user that may do everything (tests/test_nats_auth.py starts one with the users of
+    `staffroom up`)."""
     with EmbeddedNats(tmp_path_factory.mktemp("nats")) as server:
         yield server
         close_process_connection()  # the served apps' connection, before its server goes
