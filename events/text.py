@@ -51,3 +51,13 @@ def text_errors(value: Any, depth: int = 0) -> dict[Any, Any]:
         elif inner := text_errors(item, depth + 1):
             errors[key] = inner
     return errors
+
+
+def unstorable_fields(*places: Mapping[str, Any]) -> list[str]:
+    """The names of the fields of a query string or form (werkzeug MultiDicts, or plain
+    mappings) that hold an unstorable character: for a page's clear 422."""
+    errors: dict[Any, Any] = {}
+    for place in places:
+        lists = place.lists() if hasattr(place, "lists") else place.items()
+        errors.update(text_errors(dict(lists)))
+    return sorted(str(field) for field in errors)

@@ -19,7 +19,7 @@ from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
-from events.text import text_errors
+from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.feeds import feeds
 from frontend.mycpd import mycpd
@@ -106,8 +106,8 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     @app.before_request
     def refuse_unstorable_text() -> None:
         # NUL in a search failed on PostgreSQL (500); no page or form needs such characters.
-        if text_errors({**dict(request.args.lists()), **dict(request.form.lists())}):
-            abort(400, "The address or the form holds a character that cannot be used.")
+        if fields := unstorable_fields(request.args, request.form):
+            abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(SQLAlchemyTimeoutError)

@@ -16,6 +16,8 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -24,7 +26,7 @@ from events.db import create_db_engine
 from events.identity import IdentitySigner
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
-from gateway.errors import error, http_error
+from gateway.errors import database_unavailable, error, http_error
 from gateway.limits import MAX_BODY, limit_body, too_large
 from gateway.proxy import outgoing, relay
 from gateway.routes import Routes
@@ -130,6 +132,8 @@ def create_app(
         return relay(upstream)
 
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(SQLAlchemyTimeoutError, database_unavailable)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -3,7 +3,7 @@ for people."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template, request
+from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 TITLES = {
@@ -14,6 +14,7 @@ TITLES = {
     422: "Not valid",
     429: "Too many tries",
     502: "Not answering",
+    503: "Not available just now",
     504: "Too slow to answer",
 }
 
@@ -37,4 +38,14 @@ def http_error(exception: HTTPException) -> Response:
     for header, value in exception.get_headers():
         if header.lower() != "content-type":
             response.headers[header] = value
+    return response
+
+
+def database_unavailable(exception: Exception) -> Response:
+    """The people's records cannot be read (locked, unreachable, out of connections): say
+    so at once, rather than a 500."""
+    current_app.logger.warning("people's records unavailable: %s", exception)
+    message = "Sign-in records cannot be read just now: try again in a few seconds."
+    response = error(503, "unavailable", message)
+    response.headers["Retry-After"] = "5"
     return response

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import httpx
 from flask import Request, Response
 
-from events.identity import IDENTITY_HEADER
+from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
 from gateway.routes import Target
 
 # Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
@@ -26,8 +26,15 @@ HOP_BY_HOP = frozenset(
 )
 
 
-NOT_PASSED_ON = HOP_BY_HOP | {"host", "content-length", "cookie", IDENTITY_HEADER.lower()}
-"""The session cookie is the gateway's alone, and only the gateway says who is asking."""
+NOT_PASSED_ON = HOP_BY_HOP | {
+    "host",
+    "content-length",
+    "cookie",
+    IDENTITY_HEADER.lower(),
+    SIGN_IN_HEADER.lower(),
+}
+"""The session cookie is the gateway's alone, and only the gateway says who is asking or
+who has just signed in."""
 
 
 def outgoing(

@@ -67,7 +67,7 @@ def test_leavers_only_when_asked_and_search_narrows_the_rows(client):
     assert "Nobody matches." in page(client, lead, q="zebra")[1]
 
 
-def test_a_search_holding_nul_is_a_400_not_a_500(client):
+def test_a_search_holding_nul_is_a_422_not_a_500(client):
     """PostgreSQL refuses NUL in a query's parameters: every page refuses it first."""
-    assert page(client, someone("cpd_manager"), q="a\x00b")[0] == 400
+    assert page(client, someone("cpd_manager"), q="a\x00b")[0] == 422
     assert page(client, someone("cpd_manager"), q="a\tb")[0] == 200

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import oidc_provider_mock
 import pytest
 from sqlalchemy import delete, select, update
 
+from events.db import create_db_engine
 from frontend.readmodels import identity_links, people, sign_ins
 from gateway.people import linked_person
 from gateway.signin import OidcSettings, work_email
@@ -164,6 +166,31 @@ def test_sign_in_as_an_unknown_person_is_422(make_gateway):
         session["csrf"] = "t"
     answer = client.post("/sign-in/as", data={"email": "nobody@x.uk", "csrf_token": "t"})
     assert answer.status_code == 422
+
+
+def test_a_sign_in_holding_nul_is_422_not_a_500(make_gateway, engine):
+    """PostgreSQL refuses NUL in a query's parameters: the sign-in refuses it first."""
+    enrol(engine, "grace@example.sch.uk")
+    client = make_gateway(dev=True).test_client()
+    with client.session_transaction() as session:
+        session["csrf"] = "t"
+    for email in ("grace\x00@example.sch.uk", "\x1b@example.sch.uk"):
+        answer = client.post("/sign-in/as", data={"email": email, "csrf_token": "t"})
+        assert answer.status_code == 422, email
+        assert "email: holds a character" in answer.get_data(as_text=True).lower()
+    assert client.get("/sign-in", query_string={"next": "/\x00"}).status_code == 422
+
+
+def test_a_gateway_that_cannot_read_sign_ins_answers_503(make_gateway, engine):
+    person = enrol(engine, "grace@example.sch.uk")
+    app = make_gateway()
+    client = signed_in(app, person)
+    app.extensions["engine"] = create_db_engine(f"sqlite:///{Path(__file__).parent}")  # a folder
+    answer = client.get("/my-cpd")
+    assert answer.status_code == 503 and answer.headers["Retry-After"]
+    assert "cannot be read just now" in answer.get_data(as_text=True)
+    api = client.get("/my-cpd", headers={"Accept": "application/json"})
+    assert (api.status_code, api.json["error"]) == (503, "unavailable")
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure_outside_development(make_gateway, engine):
