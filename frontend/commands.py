@@ -43,6 +43,19 @@ class Refused(Exception):
         self.status, self.rule, self.message, self.fields = status, rule, message, fields or {}
 
 
+def field_sentences(fields: Any, path: str = "") -> list[str]:
+    """Field errors as sentences a page can show: `dietary: Contains a character …`."""
+    if isinstance(fields, dict):
+        return [
+            sentence
+            for name, errors in fields.items()
+            for sentence in field_sentences(errors, f"{path}.{name}" if path else str(name))
+        ]
+    if isinstance(fields, list) and fields and all(isinstance(e, str) for e in fields):
+        return [f"{path.replace('_', ' ')}: {fields[0]}"]
+    return []
+
+
 def send(
     service: str,
     method: str,
@@ -70,11 +83,13 @@ def send(
     if answer.status_code >= 500 and problem.get("error") not in KNOWN_REFUSALS:
         raise NotConfirmed()
     if answer.status_code >= 400:
+        fields = problem.get("fields") or {}
+        message = problem.get("message", "That was refused.")
         raise Refused(
             answer.status_code,
             problem.get("error", "refused"),
-            problem.get("message", "That was refused."),
-            problem.get("fields"),
+            " ".join((message, *field_sentences(fields))),
+            fields,
         )
     outcome = _json(answer)
     if read_in:

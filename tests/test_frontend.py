@@ -27,6 +27,7 @@ from events.envelope import Batch, RecordedEvent
 from events.identity import IDENTITY_HEADER
 from events.projection import ProjectionStopped, apply, checkpoint, checkpoints, rebuild
 from frontend import PACKAGE_DIR, create_app
+from frontend.commands import field_sentences
 from frontend.projections import directory, log_stats
 from frontend.readmodels import feed_tokens, log_event_counts
 from tests.support.identity import SECRET_KEY, signed, someone
@@ -280,3 +281,12 @@ def test_personal_pages_are_never_stored_and_feeds_only_privately(settings, engi
 def test_a_body_over_the_limit_is_413(client):
     upload = {"key": "k", "file": (io.BytesIO(b"x" * 2_000_000), "big.bin")}
     assert client.post("/my-cpd/feed-token", data=upload).status_code == 413
+
+
+def test_a_services_field_errors_become_sentences_a_page_can_show():
+    fields = {"dietary": ["Too long."], "leader": {"person_id": ["Not one of the staff."]}}
+    assert field_sentences(fields) == [
+        "dietary: Too long.",
+        "leader.person id: Not one of the staff.",
+    ]
+    assert field_sentences({}) == []
