@@ -24,6 +24,7 @@ from flask import current_app
 from events.config import Settings
 from events.connection import NatsThread, process_connection
 from events.envelope import RecordedEvent
+from events.service import time_left_for_nats
 from events.store import EventStore
 
 View = TypeVar("View")
@@ -113,7 +114,9 @@ class ForeignFacts(Generic[View]):
         """The view, caught up unless it was the head of the log at most `max_age` ago."""
         connection, folded = self._folded()
         recent = folded.recent(self.max_age if max_age is None else max_age)
-        return recent if recent is not None else connection.run(folded.catch_up())
+        if recent is not None:
+            return recent
+        return connection.run(folded.catch_up(), timeout=time_left_for_nats())
 
     def _folded(self) -> tuple[NatsThread, FoldedSubject[View]]:
         # One view per app and process: after a gunicorn fork the parent's is not ours.
