@@ -1,171 +1,23 @@
-"""The trust days' deciders: a PD day, each slot of its timetable, and each person's day.
+"""A slot of a day's timetable: the aggregate of the booking rush.
 
-A slot is the aggregate of the booking rush: its sessions, their seats and waitlists are
-decided together, so nobody gets a seat that does not exist or two seats at one time.
-What a slot must know of its day (published? window open? acting as the CPD manager?) is
-read by the API and handed in with the command as a `Window`, and judged here.
+Its sessions, their seats and waitlists are decided together, so nobody gets a seat that
+does not exist or two seats at one time. What a slot must know of its day (published?
+window open? acting as the CPD manager?) is read by the API and handed in with the command
+as a `Window`, and judged here.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
-from events import CommandRejected, Decider, Event
+from events import Decider, Event
 from events.decider import Fact
+from services.trustdays.domain.common import Window, rejected
 from services.trustdays.events import EARNS_HOURS
 
 
-def rejected(rule: str, message: str, status: int = 409) -> CommandRejected:
-    return CommandRejected(rule, message, status)
-
-
-# The day
-@dataclass(frozen=True)
-class Slot:
-    slot_id: str
-    kind: str
-    title: str
-    starts: str
-    ends: str
-
-    @property
-    def minutes(self) -> int:
-        return _minutes(self.ends) - _minutes(self.starts)
-
-
-@dataclass(frozen=True)
-class DayRecord:
-    day_id: str
-    date: date
-    academic_year: str
-    term: int
-    title: str
-    theme: str
-    venue: str
-    opens: datetime
-    closes: datetime
-
-
-@dataclass(frozen=True)
-class Day:
-    record: DayRecord | None = None
-    slots: Mapping[str, Slot] = field(default_factory=dict)
-    status: str = "draft"
-
-
-@dataclass(frozen=True)
-class PlanDay:
-    record: DayRecord
-    slots: Sequence[Slot]
-
-
-@dataclass(frozen=True)
-class UpdateDay:
-    record: DayRecord
-
-
-@dataclass(frozen=True)
-class AddSlot:
-    slot: Slot
-
-
-@dataclass(frozen=True)
-class PublishDay:
-    pass
-
-
-@dataclass(frozen=True)
-class CancelDay:
-    reason: str
-
-
-class DayDecider(Decider[Day, object]):
-    def initial_state(self) -> Day:
-        return Day()
-
-    def decide(self, command: object, state: Day) -> Sequence[Event]:
-        if isinstance(command, PlanDay):
-            if state.record is not None:
-                raise rejected("day_exists", "That PD day is already planned.")
-            _check_booking_window(command.record)
-            _check_timetable(command.slots)
-            data = {**asdict(command.record), "slots": [asdict(s) for s in command.slots]}
-            return [Event("DayPlanned", data)]
-        record = _planned(state)
-        if state.status == "cancelled":
-            raise rejected("day_cancelled", "That PD day has been cancelled.")
-        match command:
-            case UpdateDay(changed):
-                _check_booking_window(changed)
-                return [] if changed == record else [Event("DayUpdated", asdict(changed))]
-            case AddSlot(slot):
-                if slot.slot_id in state.slots:
-                    raise rejected("slot_exists", "That slot is already on the timetable.")
-                _check_timetable([*state.slots.values(), slot])
-                return [Event("SlotAdded", {"day_id": record.day_id, **asdict(slot)})]
-            case PublishDay():
-                if state.status == "published":
-                    return []
-                return [Event("DayPublished", {"day_id": record.day_id})]
-            case CancelDay(reason):
-                return [Event("DayCancelled", {"day_id": record.day_id, "reason": reason})]
-        raise TypeError(f"not a day command: {command!r}")
-
-    def evolve(self, state: Day, event: Fact) -> Day:
-        data = event.data
-        match event.type:
-            case "DayPlanned":
-                slots = {s["slot_id"]: Slot(**s) for s in data["slots"]}
-                record = DayRecord(**{k: v for k, v in data.items() if k != "slots"})
-                return Day(record, slots)
-            case "DayUpdated":
-                return replace(state, record=DayRecord(**data))
-            case "SlotAdded":
-                slot = Slot(**{k: v for k, v in data.items() if k != "day_id"})
-                return replace(state, slots={**state.slots, slot.slot_id: slot})
-            case "DayPublished":
-                return replace(state, status="published")
-            case "DayCancelled":
-                return replace(state, status="cancelled")
-        return state
-
-
-def _planned(state: Day) -> DayRecord:
-    if state.record is None:
-        raise rejected("unknown_day", "There is no such PD day.", 404)
-    return state.record
-
-
-def _check_booking_window(record: DayRecord) -> None:
-    if record.closes <= record.opens:
-        raise rejected("window_ends_before_it_opens", "Booking must close after it opens.", 422)
-    if record.closes.date() > record.date:
-        raise rejected("window_after_the_day", "Booking must close by the day itself.", 422)
-
-
-def _check_timetable(slots: Sequence[Slot]) -> None:
-    for slot in slots:
-        if slot.minutes <= 0:
-            raise rejected(
-                "slot_ends_before_it_starts", f"{slot.title} ends before it starts.", 422
-            )
-    ordered = sorted(slots, key=lambda s: s.starts)
-    for earlier, later in itertools.pairwise(ordered):
-        if later.starts < earlier.ends:
-            raise rejected(
-                "slots_overlap", f"{earlier.title} and {later.title} overlap.", status=422
-            )
-
-
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-# A slot: its sessions, seats and waitlists
 @dataclass(frozen=True)
 class Leader:
     person_id: str | None
@@ -184,18 +36,6 @@ class Session:
     audience: str
     phase: str
     mode: str
-
-
-@dataclass(frozen=True)
-class Window:
-    """What a slot must know of its day to judge a booking, read by the API."""
-
-    status: str
-    kind: str
-    opens: datetime
-    closes: datetime
-    now: datetime
-    as_manager: bool = False
 
 
 @dataclass(frozen=True)
@@ -531,44 +371,3 @@ def _mark(state: SlotState, command: MarkAttendance) -> list[Event]:
     walk_in = held is None
     data = {"person_id": person, "session_id": session_id, "mark": command.mark}
     return [Event("AttendanceMarked", {**data, "cpd_minutes": minutes, "walk_in": walk_in})]
-
-
-# A person's day: whether they come, and what they eat
-@dataclass(frozen=True)
-class Attendee:
-    attending: bool | None = None
-    dietary: str = ""
-
-
-@dataclass(frozen=True)
-class ConfirmAttendance:
-    day_id: str
-    person_id: str
-    school_id: str | None
-    attending: bool
-    dietary: str
-    window: Window
-
-
-class AttendeeDecider(Decider[Attendee, ConfirmAttendance]):
-    def initial_state(self) -> Attendee:
-        return Attendee()
-
-    def decide(self, command: ConfirmAttendance, state: Attendee) -> Sequence[Event]:
-        if command.window.status == "cancelled":
-            raise rejected("day_cancelled", "That PD day has been cancelled.")
-        if command.window.status != "published":
-            raise rejected("day_not_published", "That PD day is not published yet.")
-        if (state.attending, state.dietary) == (command.attending, command.dietary):
-            return []
-        return [
-            Event(
-                "DayAttendanceConfirmed",
-                {k: v for k, v in asdict(command).items() if k != "window"},
-            )
-        ]
-
-    def evolve(self, state: Attendee, event: Fact) -> Attendee:
-        if event.type == "DayAttendanceConfirmed":
-            return Attendee(event.data["attending"], event.data["dietary"])
-        return state

@@ -1,0 +1,155 @@
+"""A PD day: its details, its booking window, its timetable of slots, and its status
+(draft, published, cancelled)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+
+from events import Decider, Event
+from events.decider import Fact
+from services.trustdays.domain.common import rejected
+
+
+@dataclass(frozen=True)
+class Slot:
+    slot_id: str
+    kind: str
+    title: str
+    starts: str
+    ends: str
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.ends) - _minutes(self.starts)
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    day_id: str
+    date: date
+    academic_year: str
+    term: int
+    title: str
+    theme: str
+    venue: str
+    opens: datetime
+    closes: datetime
+
+
+@dataclass(frozen=True)
+class Day:
+    record: DayRecord | None = None
+    slots: Mapping[str, Slot] = field(default_factory=dict)
+    status: str = "draft"
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    record: DayRecord
+    slots: Sequence[Slot]
+
+
+@dataclass(frozen=True)
+class UpdateDay:
+    record: DayRecord
+
+
+@dataclass(frozen=True)
+class AddSlot:
+    slot: Slot
+
+
+@dataclass(frozen=True)
+class PublishDay:
+    pass
+
+
+@dataclass(frozen=True)
+class CancelDay:
+    reason: str
+
+
+class DayDecider(Decider[Day, object]):
+    def initial_state(self) -> Day:
+        return Day()
+
+    def decide(self, command: object, state: Day) -> Sequence[Event]:
+        if isinstance(command, PlanDay):
+            if state.record is not None:
+                raise rejected("day_exists", "That PD day is already planned.")
+            _check_booking_window(command.record)
+            _check_timetable(command.slots)
+            data = {**asdict(command.record), "slots": [asdict(s) for s in command.slots]}
+            return [Event("DayPlanned", data)]
+        record = _planned(state)
+        if state.status == "cancelled":
+            raise rejected("day_cancelled", "That PD day has been cancelled.")
+        match command:
+            case UpdateDay(changed):
+                _check_booking_window(changed)
+                return [] if changed == record else [Event("DayUpdated", asdict(changed))]
+            case AddSlot(slot):
+                if slot.slot_id in state.slots:
+                    raise rejected("slot_exists", "That slot is already on the timetable.")
+                _check_timetable([*state.slots.values(), slot])
+                return [Event("SlotAdded", {"day_id": record.day_id, **asdict(slot)})]
+            case PublishDay():
+                if state.status == "published":
+                    return []
+                return [Event("DayPublished", {"day_id": record.day_id})]
+            case CancelDay(reason):
+                return [Event("DayCancelled", {"day_id": record.day_id, "reason": reason})]
+        raise TypeError(f"not a day command: {command!r}")
+
+    def evolve(self, state: Day, event: Fact) -> Day:
+        data = event.data
+        match event.type:
+            case "DayPlanned":
+                slots = {s["slot_id"]: Slot(**s) for s in data["slots"]}
+                record = DayRecord(**{k: v for k, v in data.items() if k != "slots"})
+                return Day(record, slots)
+            case "DayUpdated":
+                return replace(state, record=DayRecord(**data))
+            case "SlotAdded":
+                slot = Slot(**{k: v for k, v in data.items() if k != "day_id"})
+                return replace(state, slots={**state.slots, slot.slot_id: slot})
+            case "DayPublished":
+                return replace(state, status="published")
+            case "DayCancelled":
+                return replace(state, status="cancelled")
+        return state
+
+
+def _planned(state: Day) -> DayRecord:
+    if state.record is None:
+        raise rejected("unknown_day", "There is no such PD day.", 404)
+    return state.record
+
+
+def _check_booking_window(record: DayRecord) -> None:
+    if record.closes <= record.opens:
+        raise rejected("window_ends_before_it_opens", "Booking must close after it opens.", 422)
+    if record.closes.date() > record.date:
+        raise rejected("window_after_the_day", "Booking must close by the day itself.", 422)
+
+
+def _check_timetable(slots: Sequence[Slot]) -> None:
+    for slot in slots:
+        if slot.minutes <= 0:
+            raise rejected(
+                "slot_ends_before_it_starts", f"{slot.title} ends before it starts.", 422
+            )
+    ordered = sorted(slots, key=lambda s: s.starts)
+    for earlier, later in itertools.pairwise(ordered):
+        if later.starts < earlier.ends:
+            raise rejected(
+                "slots_overlap", f"{earlier.title} and {later.title} overlap.", status=422
+            )
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
