@@ -15,18 +15,23 @@ IDENTITY_HEADER = "X-Staffroom-Identity"
 MAX_AGE_SECONDS = 60
 """Long enough for a slow request to cross the gateway, too short to replay later."""
 
-ROLES = (
-    "staff",
-    "session_leader",
-    "network_lead",
-    "school_cpd_lead",
-    "headteacher",
-    "cpd_manager",
-    "ceo",
-    "trust_admin",
-)
+ROLES = {
+    "staff": "Staff",
+    "session_leader": "Session leader",
+    "network_lead": "Network lead",
+    "school_cpd_lead": "School CPD lead",
+    "headteacher": "Headteacher",
+    "cpd_manager": "CPD manager",
+    "ceo": "CEO",
+    "trust_admin": "Trust admin",
+}
+"""Every role, as name -> the label pages show."""
 SCHOOL_SCOPED_ROLES = frozenset({"school_cpd_lead", "headteacher"})
 """Held for one school; every other role is held trust-wide."""
+TRUST_STAFF_READERS = ("cpd_manager", "ceo", "trust_admin")
+"""See the staff of every school and the central team."""
+SCHOOL_STAFF_READERS = ("headteacher", "school_cpd_lead")
+"""See the staff of the schools they hold the role for."""
 
 
 class InvalidIdentity(Exception):
@@ -129,3 +134,11 @@ class SignInProof:
             return self._serializer.loads(token, max_age=max_age) == [person_id, issuer, subject]
         except BadSignature:  # SignatureExpired is one too
             return False
+
+
+def staff_visible_to(identity: Identity) -> frozenset[str] | None:
+    """The schools whose staff this person may see (the staff directory, a day's overview,
+    the directory's API): None for every school and the central team."""
+    if identity.holds(*TRUST_STAFF_READERS):
+        return None
+    return identity.schools_where(*SCHOOL_STAFF_READERS)

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from frontend.readmodels import log_event_counts
 from sqlalchemy import inspect, select
 
 from deploy import demo
@@ -29,7 +30,7 @@ from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
 from events.store import EventStore, StreamSettings
 from frontend import PACKAGE_DIR
-from frontend.readmodels import log_event_counts
+from services.directory.events import TRUST_SUBJECT
 from tests.support.identity import SECRET_KEY
 from tests.support.waiting import wait_until
 
@@ -376,7 +377,7 @@ def test_a_rebuild_stops_at_an_event_it_cannot_apply_and_status_says_where_and_w
         "id": "018f0000-0000-7000-8000-00000000dead",
         "type": "SchoolAdded",
         "version": 1,
-        "subject": store.subject("directory", "trust"),
+        "subject": store.subject(*TRUST_SUBJECT),
         "occurred_at": "2026-11-02T08:30:00+00:00",
         "actor": "someone",
         "data": {**school, "town": "Leeds"},

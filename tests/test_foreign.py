@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from events.envelope import Event, RecordedEvent
 from events.foreign import FoldedSubject
-from tests.support.people import DIRECTORY, joined, leave, record_facts
+from services.directory.events import TRUST_SUBJECT
+from tests.support.people import joined, leave, record_facts
 
 
 def names(view: tuple[str, ...], events: Sequence[RecordedEvent]) -> tuple[str, ...]:
@@ -15,7 +16,7 @@ def names(view: tuple[str, ...], events: Sequence[RecordedEvent]) -> tuple[str, 
 
 
 def people(store) -> FoldedSubject[tuple[str, ...]]:
-    subject = store.subject(*DIRECTORY)
+    subject = store.subject(*TRUST_SUBJECT)
     return FoldedSubject(store, subject, {"PersonJoined", "PersonLeft"}, (), names)
 
 
@@ -32,7 +33,7 @@ def test_a_view_folds_the_wanted_facts_and_reads_only_what_is_newer(nats, store)
 
 
 def test_a_message_it_cannot_read_is_skipped_not_fatal(nats, store):
-    subject = store.subject(*DIRECTORY)
+    subject = store.subject(*TRUST_SUBJECT)
     nats.run(store.js.publish(subject, b"not json at all"))
     nats.run(store.js.publish(subject, b'[{"type": "PersonJoined", "data": {}}]'))
     nats.run(record_facts(store, [joined("bob")]))

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.envelope import new_id
-from events.identity import SIGN_IN_HEADER, SignInProof
+from events.identity import SIGN_IN_HEADER, SignInProof, staff_visible_to
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.domain import (
@@ -22,6 +22,7 @@ from services.directory.domain import (
     School,
     Scope,
 )
+from services.directory.events import TRUST_SUBJECT, feed_subject
 from services.directory.importing import check_file
 from services.directory.schemas import (
     Created,
@@ -42,12 +43,11 @@ commands = Commands(DirectoryDecider())
 feed_keys = Commands(FeedKeyDecider())
 MAX_IMPORT_EVENTS = 2_000
 """About 400 bytes an event: one import stays well inside NATS's 1 MB message."""
-TRUST_WIDE_READERS = ("trust_admin", "ceo", "cpd_manager")
 SCHOOL_STAFF_KEEPERS = ("headteacher", "school_cpd_lead")
 
 
 def subject() -> str:
-    return commands.subject("directory", "trust")
+    return commands.subject(*TRUST_SUBJECT)
 
 
 def directory() -> Directory:
@@ -128,11 +128,11 @@ def update_school(school: dict, school_id: str) -> Response:
 def list_people(query: dict) -> list[dict]:
     """Staff: the trust sees everyone; a headteacher or school CPD lead their own school."""
     me, state = identity(), directory()
-    if me.holds(*TRUST_WIDE_READERS):
-        visible = None
-    else:
-        visible = me.schools_where(*SCHOOL_STAFF_KEEPERS)
-        require(bool(visible), "Only the trust and school leaders see the staff directory.")
+    visible = staff_visible_to(me)
+    require(
+        visible is None or bool(visible),
+        "Only the trust and school leaders see the staff directory.",
+    )
     wanted = query.get("school")
     school_of = None if wanted == "central" else wanted
     if wanted is not None:
@@ -163,7 +163,7 @@ def new_feed_token() -> Response:
     working as soon as the frontend has read this."""
     me = identity().person_id
     command = domain.IssueFeedToken(me, secrets.token_urlsafe(24))
-    return accepted(feed_keys.execute(feed_keys.subject("directory", "feed", me), command), 201)
+    return accepted(feed_keys.execute(feed_keys.subject(*feed_subject(me)), command), 201)
 
 
 @blp.post("/me/identity")

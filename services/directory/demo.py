@@ -17,6 +17,7 @@ from events.identity import SCHOOL_SCOPED_ROLES
 from events.store import EventStore
 from services.directory import domain
 from services.directory.domain import DirectoryDecider, Person, School, person_id_for
+from services.directory.events import TRUST_SUBJECT
 
 SCHOOL_NAMESPACE = uuid.UUID("1b8f7d52-3f6e-4f0a-9a51-6c2d0e4b7a33")
 TRUST_DOMAIN = "pennine-trust.org.uk"
@@ -170,7 +171,7 @@ def central_team() -> list[DemoStaff]:
 async def load(store: EventStore) -> str:
     """Append the demo trust's directory; say what it holds."""
     loop = CommandLoop(store, DirectoryDecider())
-    subject = store.subject("directory", "trust")
+    subject = store.subject(*TRUST_SUBJECT)
 
     async def run(key: str, command: object) -> None:
         await loop.execute(subject, command, f"demo-directory-{key}", AS_DEMO)

@@ -1,4 +1,10 @@
-"""The directory's facts: schools, people and their roles."""
+"""The directory's facts: schools, people and their roles; the directory's contract (its
+subjects and vocabularies with their labels) for the services and pages that read them.
+
+The whole trust's schools, people and roles are one aggregate, `directory.trust`, so that a
+rule across people (one identity one person's) is decided in one place; each person's
+calendar feed secret has its own, `directory.feed.<person>`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,29 @@ from marshmallow import Schema, fields, validate
 from events import registry
 from events.identity import ROLES
 
-PHASES = ("primary", "secondary", "all_through", "special")
-CATEGORIES = ("teaching", "support", "leadership", "central")
+SERVICE = "directory"
+TRUST_SUBJECT = (SERVICE, "trust")
+"""The tokens of the trust's subject: put the stream's prefix before them with
+`store.subject(*TRUST_SUBJECT)` (or a service's `Commands.subject`)."""
+PHASES = {
+    "primary": "Primary",
+    "secondary": "Secondary",
+    "all_through": "All-through",
+    "special": "Special",
+}
+CATEGORIES = {
+    "teaching": "Teaching",
+    "support": "Support",
+    "leadership": "Leadership",
+    "central": "Central team",
+}
+VOCABULARIES = {"phase": PHASES, "category": CATEGORIES, "role": ROLES}
+"""Each vocabulary, by the field that holds it, as value -> the label pages show."""
+
+
+def feed_subject(person_id: str) -> tuple[str, ...]:
+    """The tokens of a person's calendar feed secret's subject."""
+    return (SERVICE, "feed", person_id)
 
 
 class SchoolRecord(Schema):

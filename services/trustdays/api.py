@@ -12,12 +12,13 @@ from flask import Response
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import NotFound
 
-import services.directory.events  # noqa: F401  (registers the directory's facts we read)
 from events.decider import CommandRejected, Outcome
 from events.envelope import RecordedEvent, new_id, utcnow
 from events.foreign import ForeignFacts
 from events.service import Commands, accepted, identity, require
+from services.directory.events import TRUST_SUBJECT  # (and registers the facts we read)
 from services.trustdays import domain
+from services.trustdays import events as trustdays
 from services.trustdays.domain import (
     AttendeeDecider,
     Day,
@@ -70,9 +71,7 @@ def staff_now(active: frozenset[str], events: Sequence[RecordedEvent]) -> frozen
     return frozenset(now)
 
 
-staff = ForeignFacts(
-    "directory", "trust", types=PEOPLE_FACTS, initial=frozenset[str](), fold=staff_now
-)
+staff = ForeignFacts(*TRUST_SUBJECT, types=PEOPLE_FACTS, initial=frozenset[str](), fold=staff_now)
 
 
 def in_the_trust(person_id: str, *field: str) -> str:
@@ -86,11 +85,11 @@ def in_the_trust(person_id: str, *field: str) -> str:
 
 
 def day_subject(day_id: str) -> str:
-    return days.subject("trustdays", "day", day_id)
+    return days.subject(*trustdays.day_subject(day_id))
 
 
 def slot_subject(day_id: str, slot_id: str) -> str:
-    return slots.subject("trustdays", "day", day_id, "slot", slot_id)
+    return slots.subject(*trustdays.slot_subject(day_id, slot_id))
 
 
 def the_day(day_id: str, max_age: float = 0.0) -> Day:
@@ -424,5 +423,5 @@ def confirm_attendance(body: dict, day_id: str) -> Response:
         day_id, me.person_id, me.school_id, body["attending"], body["dietary"],
         window(day, first_slot.slot_id),
     )  # fmt: skip
-    subject = attendees.subject("trustdays", "day", day_id, "attendee", me.person_id)
+    subject = attendees.subject(*trustdays.attendee_subject(day_id, me.person_id))
     return accepted(attendees.execute(subject, command), id=me.person_id)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from events.decider import CommandLoop
 from events.envelope import Metadata
 from events.store import EventStore
+from services.directory.events import TRUST_SUBJECT
 from services.trustdays import domain
 from services.trustdays.domain import (
     AttendeeDecider,
@@ -29,6 +30,7 @@ from services.trustdays.domain import (
     SlotDecider,
     Window,
 )
+from services.trustdays.events import attendee_subject, day_subject, slot_subject
 
 DEMO_NAMESPACE = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
 AS_DEMO = Metadata(actor="demo")
@@ -101,13 +103,13 @@ def demo_id(*parts: str) -> str:
 
 async def staff(store: EventStore) -> dict[str, str | None]:
     """Everyone who joined, with their school, from the directory's facts in the log."""
-    events, _ = await store.load(store.subject("directory", "trust"))
+    events, _ = await store.load(store.subject(*TRUST_SUBJECT))
     return {e.data["person_id"]: e.data["school_id"] for e in events if e.type == "PersonJoined"}
 
 
 async def session_leaders(store: EventStore) -> list[Leader]:
     """Session leaders from the directory's facts, as the log holds them."""
-    events, _ = await store.load(store.subject("directory", "trust"))
+    events, _ = await store.load(store.subject(*TRUST_SUBJECT))
     names = {e.data["person_id"]: e.data["name"] for e in events if e.type == "PersonJoined"}
     leading = [
         e.data["person_id"]
@@ -150,12 +152,12 @@ async def load(store: EventStore) -> str:
             Slot(demo_id(key, title), kind, title, starts, ends)
             for kind, title, starts, ends in TIMETABLE
         ]
-        day_subject = store.subject("trustdays", "day", day_id)
+        the_day = store.subject(*day_subject(day_id))
         plan = domain.PlanDay(replace(record, day_id=day_id), slots)
-        await day_loop.execute(day_subject, plan, f"demo-{key}-plan", AS_DEMO)
+        await day_loop.execute(the_day, plan, f"demo-{key}-plan", AS_DEMO)
         breakouts: dict[str, list[str]] = {}
         for index, slot in enumerate(slots):
-            subject = store.subject("trustdays", "day", day_id, "slot", slot.slot_id)
+            subject = store.subject(*slot_subject(day_id, slot.slot_id))
             in_slot = (
                 [keynote(key)] if slot.kind == "keynote" else sessions_for(key, index, leaders)
             )
@@ -165,7 +167,7 @@ async def load(store: EventStore) -> str:
             sessions += len(in_slot)
             if slot.kind == "breakout":
                 breakouts[slot.slot_id] = [session.session_id for session in in_slot]
-        await day_loop.execute(day_subject, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
+        await day_loop.execute(the_day, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
         if record.term == 2:
             booking = await book_places(store, replace(record, day_id=day_id), breakouts)
     return f"{len(DAYS)} PD days with {sessions} sessions; {booking} staff booked on the first"
@@ -183,7 +185,7 @@ async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str,
     morning = record.opens + timedelta(hours=1)
     for slot_id, session_ids in breakouts.items():
         window = Window("published", "breakout", record.opens, record.closes, morning)
-        subject = store.subject("trustdays", "day", record.day_id, "slot", slot_id)
+        subject = store.subject(*slot_subject(record.day_id, slot_id))
         weights = [8 if n < 3 else 1 for n in range(len(session_ids))]
         for person_id in booking:
             chosen = chooser.choices(session_ids, weights)[0]
@@ -191,7 +193,7 @@ async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str,
             await slot_loop.execute(subject, book, f"demo-book-{slot_id}-{person_id}", AS_DEMO)
     window = Window("published", "keynote", record.opens, record.closes, morning)
     for person_id in booking[: int(len(booking) * ATTENDING_SHARE)]:
-        subject = store.subject("trustdays", "day", record.day_id, "attendee", person_id)
+        subject = store.subject(*attendee_subject(record.day_id, person_id))
         come = domain.ConfirmAttendance(
             record.day_id, person_id, people[person_id], True, chooser.choice(DIETS), window
         )

@@ -8,39 +8,95 @@ room holds" are each decided on one aggregate; a person's attendance of the day 
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 from marshmallow import Schema, fields, validate
 
 from events import registry
 
-STATUSES = ("draft", "published", "cancelled")
-SLOT_KINDS = ("keynote", "breakout")
-AUDIENCES = ("all", "teaching", "support")
-PHASES = ("all", "primary", "secondary", "special")
-MODES = ("in_person", "online")
-MARKS = ("present", "late", "absent", "excused")
+SERVICE = "trustdays"
+STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
+SLOT_KINDS = {"keynote": "Keynote", "breakout": "Breakout"}
+AUDIENCES = {"all": "All staff", "teaching": "Teaching staff", "support": "Support staff"}
+PHASES = {"all": "All phases", "primary": "Primary", "secondary": "Secondary", "special": "Special"}
+MODES = {"in_person": "In person", "online": "Online"}
+MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
 EARNS_HOURS = ("present", "late")
 TERMS = (1, 2, 3, 4, 5, 6)
-COMMUNITIES = (
-    "whole_staff",
-    "leadership",
-    "primary_english",
-    "primary_maths",
-    "eyfs",
-    "secondary_english",
-    "secondary_maths",
-    "secondary_science",
-    "secondary_humanities",
-    "secondary_languages",
-    "secondary_arts",
-    "pe",
-    "send",
-    "pastoral",
-    "teaching_assistants",
-    "finance_hr",
-    "it_site",
-    "early_career",
-    "safeguarding",
-)
+COMMUNITIES = {
+    "whole_staff": "Whole staff",
+    "leadership": "Leadership",
+    "primary_english": "Primary English",
+    "primary_maths": "Primary maths",
+    "eyfs": "EYFS",
+    "secondary_english": "Secondary English",
+    "secondary_maths": "Secondary maths",
+    "secondary_science": "Secondary science",
+    "secondary_humanities": "Secondary humanities",
+    "secondary_languages": "Secondary languages",
+    "secondary_arts": "Secondary arts",
+    "pe": "PE",
+    "send": "SEND",
+    "pastoral": "Pastoral support",
+    "teaching_assistants": "Teaching assistants",
+    "finance_hr": "Finance and HR",
+    "it_site": "IT and site teams",
+    "early_career": "Early career teachers",
+    "safeguarding": "Safeguarding",
+}
+VOCABULARIES = {
+    "status": STATUSES,
+    "kind": SLOT_KINDS,
+    "audience": AUDIENCES,
+    "phase": PHASES,
+    "mode": MODES,
+    "mark": MARKS,
+    "community": COMMUNITIES,
+}
+"""Each vocabulary, by the field that holds it, as value -> the label pages show."""
+
+
+def day_subject(day_id: str) -> tuple[str, ...]:
+    """The tokens of a day's subject (its record and timetable); the store or a service's
+    `Commands` puts the stream's prefix before them: `store.subject(*day_subject(day))`."""
+    return (SERVICE, "day", day_id)
+
+
+def slot_subject(day_id: str, slot_id: str) -> tuple[str, ...]:
+    """The tokens of a slot's subject: its sessions, seats, waitlists and registers."""
+    return (*day_subject(day_id), "slot", slot_id)
+
+
+def attendee_subject(day_id: str, person_id: str) -> tuple[str, ...]:
+    """The tokens of a person's attendance of a day (coming or not, dietary needs)."""
+    return (*day_subject(day_id), "attendee", person_id)
+
+
+class SubjectRef(NamedTuple):
+    """What a trust days subject names: a day, and one of its slots or attendees."""
+
+    day_id: str
+    slot_id: str | None = None
+    person_id: str | None = None
+
+
+SUBJECT = re.compile(rf"(?:^|\.){SERVICE}\.day\.([^.]+)(?:\.(slot|attendee)\.([^.]+))?$")
+
+
+def parse_subject(subject: str) -> SubjectRef:
+    """The day, slot or attendee a full subject (stream prefix included) names; ValueError
+    for a subject that is not one of the trust days' own."""
+    found = SUBJECT.search(subject)
+    if found is None:
+        raise ValueError(f"{subject!r} is not a trust days subject")
+    day_id, kind, inner = found.groups()
+    if kind == "slot":
+        return SubjectRef(day_id, slot_id=inner)
+    if kind == "attendee":
+        return SubjectRef(day_id, person_id=inner)
+    return SubjectRef(day_id)
+
 
 TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Give a time as HH:MM.")
 

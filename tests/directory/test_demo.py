@@ -6,10 +6,11 @@ from collections import Counter
 
 from services.directory import demo
 from services.directory.domain import Directory, DirectoryDecider
+from services.directory.events import TRUST_SUBJECT
 
 
 def loaded(nats, store) -> Directory:
-    events, _ = nats.run(store.load(store.subject("directory", "trust")))
+    events, _ = nats.run(store.load(store.subject(*TRUST_SUBJECT)))
     return DirectoryDecider().fold(events)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from events.envelope import RecordedEvent
 from events.identity import SIGN_IN_HEADER, SignInProof
+from services.directory.events import TRUST_SUBJECT
 from tests.directory.service import (
     add_person,
     add_school,
@@ -44,7 +45,7 @@ def upload(client, content: bytes, mode: str, headers=None):
 
 def events_of(nats, client) -> list[RecordedEvent]:
     store = client.store
-    events, _ = nats.run(store.load(store.subject("directory", "trust")))
+    events, _ = nats.run(store.load(store.subject(*TRUST_SUBJECT)))
     return events
 
 
@@ -245,7 +246,7 @@ def test_a_message_that_is_not_an_envelope_never_stops_the_directory(nats, trust
     """Raw bytes on the directory's subject (anything that can publish could send them)."""
     store = trust.store
     for garbage in (b"not json", b'[{"type": "RoleGranted", "version": 99}]'):
-        nats.run(store.js.publish(store.subject("directory", "trust"), garbage))
+        nats.run(store.js.publish(store.subject(*TRUST_SUBJECT), garbage))
     assert trust.get("/people", headers=as_admin()).status_code == 200
     assert add_person(trust, trust.school_id, name="Still Welcome")
     assert "Still Welcome" in [p["name"] for p in people(trust).values()]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from frontend.projections import directory
+from frontend.readmodels import identity_links, people, role_grants, schools
 from sqlalchemy import select
 
 from events.decider import CommandLoop
 from events.envelope import Batch
 from events.projection import apply, rebuild, reset
-from frontend.projections import directory
-from frontend.readmodels import identity_links, people, role_grants, schools
 from services.directory import demo, domain
 from services.directory.domain import DirectoryDecider
+from services.directory.events import TRUST_SUBJECT
 
 
 def read_model(engine) -> dict[str, list[tuple]]:
@@ -38,7 +39,7 @@ def by_message(events) -> list[list]:
 def test_applied_as_it_came_equals_a_rebuild_and_agrees_with_the_decider(nats, store, engine):
     nats.run(demo.load(store))
     loop = CommandLoop(store, DirectoryDecider())
-    subject = store.subject("directory", "trust")
+    subject = store.subject(*TRUST_SUBJECT)
     state = nats.run(loop.load(subject)).state
     leaver, moved, head = sorted(state.people.values(), key=lambda p: p.email)[:3]
     other_school = sorted(state.schools)[0]

@@ -12,6 +12,7 @@ import pytest
 from events.connection import NatsThread, close_process_connection
 from events.embedded import EmbeddedNats
 from events.store import EventStore, StreamSettings
+from services.trustdays.events import slot_subject
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol, join
 from tests.support.stack import pd_stack, projected
@@ -75,6 +76,6 @@ def test_a_booking_the_service_cannot_confirm_says_so_and_its_resend_books_once(
             break
         resent = book(browser, day, "amy-books", HTMX)
     assert resent.status_code == 200, resent.get_data(as_text=True)
-    subject = store.subject("trustdays", "day", day["day_id"], "slot", day["slot_id"])
+    subject = store.subject(*slot_subject(day["day_id"], day["slot_id"]))
     events, _ = nats.run(store.load(subject))
     assert [e.type for e in events].count("SessionBooked") == 1

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from frontend.projections import trustdays
 from sqlalchemy import select
 
 from events.db import create_db_engine, migrate
 from events.projection import checkpoint, rebuild
 from frontend import PACKAGE_DIR, pd_queries
-from frontend.projections import trustdays
+from services.trustdays.events import slot_subject
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
@@ -215,7 +216,7 @@ def test_a_double_tap_books_once(trust, nats, store):
     answers = [amy.post(url, data={"key": "the-same-form"}, headers=HTMX) for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 200]
     assert "Your choice: you are booked." in text(answers[1].get_data(as_text=True))
-    subject = store.subject("trustdays", "day", day["day_id"], "slot", day["slot_id"])
+    subject = store.subject(*slot_subject(day["day_id"], day["slot_id"]))
     events, _ = nats.run(store.load(subject))
     booked = [
         e

@@ -10,13 +10,14 @@ from pathlib import Path
 import httpx
 import oidc_provider_mock
 import pytest
+from frontend.readmodels import identity_links, people, sign_ins
+from gateway.people import linked_person
 from sqlalchemy import delete, select, update
 
 from events.db import create_db_engine
-from frontend.readmodels import identity_links, people, sign_ins
-from gateway.people import linked_person
 from gateway.signin import OidcSettings, work_email
 from services.directory import create_app as directory_app
+from services.directory.events import TRUST_SUBJECT
 from tests.gateway.conftest import signed_in
 from tests.support.http import serve
 from tests.support.people import enrol
@@ -74,7 +75,7 @@ def test_an_identity_is_linked_on_first_sign_in_and_a_changed_email_cannot_move_
         assert sign_in_at_provider(browser, "entra-ceo").status_code == 302
         assert "Welcome, Helen" in browser.get("/").text
     assert wait_until(lambda: linked_person(engine, provider, "entra-ceo") == ceo)
-    events, _ = nats.run(store.load(store.subject("directory", "trust")))
+    events, _ = nats.run(store.load(store.subject(*TRUST_SUBJECT)))
     assert [e.data for e in events if e.type == "IdentityLinked"] == [
         {"person_id": ceo, "issuer": provider, "subject": "entra-ceo"}
     ]

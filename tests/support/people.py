@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from frontend.readmodels import people, role_grants, schools
 from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, insert
 
@@ -13,9 +14,8 @@ import services.directory.events  # noqa: F401  (registers the directory's event
 from events.connection import NatsThread
 from events.envelope import Event, Metadata, new_id
 from events.store import EventStore
-from frontend.readmodels import people, role_grants, schools
+from services.directory.events import TRUST_SUBJECT
 
-DIRECTORY = ("directory", "trust")
 """The directory's one aggregate: every school, person and role of the trust."""
 
 
@@ -39,7 +39,7 @@ def joined(
 
 async def record_facts(store: EventStore, facts: Iterable[Event], per_message: int = 500) -> int:
     """Append directory facts to its subject, as its commands would; the last sequence."""
-    subject = store.subject(*DIRECTORY)
+    subject = store.subject(*TRUST_SUBJECT)
     seq, all_facts = 0, list(facts)
     for start in range(0, len(all_facts), per_message):
         chunk = all_facts[start : start + per_message]

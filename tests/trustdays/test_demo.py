@@ -7,6 +7,7 @@ from collections import Counter
 from services.directory import demo as directory_demo
 from services.trustdays import demo
 from services.trustdays.domain import DayDecider, SlotDecider
+from services.trustdays.events import day_subject, slot_subject
 
 
 def test_both_pd_days_have_a_keynote_and_three_slots_of_twenty_sessions(nats, store):
@@ -16,14 +17,14 @@ def test_both_pd_days_have_a_keynote_and_three_slots_of_twenty_sessions(nats, st
     terms = []
     for record in demo.DAYS:
         day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
-        events, _ = nats.run(store.load(store.subject("trustdays", "day", day_id)))
+        events, _ = nats.run(store.load(store.subject(*day_subject(day_id))))
         day = DayDecider().fold(events)
         assert day.status == "published"
         terms.append(day.record.term)
         kinds = Counter(slot.kind for slot in day.slots.values())
         assert kinds == {"keynote": 1, "breakout": 3}
         for slot in day.slots.values():
-            subject = store.subject("trustdays", "day", day_id, "slot", slot.slot_id)
+            subject = store.subject(*slot_subject(day_id, slot.slot_id))
             sessions = SlotDecider().fold(nats.run(store.load(subject))[0]).sessions.values()
             if slot.kind == "breakout":
                 assert len(sessions) == 20
@@ -45,11 +46,11 @@ def test_on_the_first_day_half_the_staff_booked_and_popular_sessions_have_waitli
     nats.run(demo.load(store))
     record = demo.DAYS[0]
     day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
-    day = DayDecider().fold(nats.run(store.load(store.subject("trustdays", "day", day_id)))[0])
+    day = DayDecider().fold(nats.run(store.load(store.subject(*day_subject(day_id))))[0])
     for slot in day.slots.values():
         if slot.kind == "keynote":
             continue
-        subject = store.subject("trustdays", "day", day_id, "slot", slot.slot_id)
+        subject = store.subject(*slot_subject(day_id, slot.slot_id))
         state = SlotDecider().fold(nats.run(store.load(subject))[0])
         waiting = sum(len(people) for people in state.waitlists.values())
         assert len(state.holder) + waiting == 210  # each booker has a seat or a waitlist place

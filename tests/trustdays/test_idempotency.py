@@ -9,6 +9,7 @@ import pytest
 from events.decider import CommandLoop
 from events.envelope import Metadata
 from services.trustdays import domain
+from services.trustdays.events import day_subject, slot_subject
 from tests.support.people import join
 from tests.trustdays.service import MANAGER_ID, manager, open_day, staff, trustdays
 
@@ -33,7 +34,7 @@ def slot_events(nats, store, day: dict) -> dict[str, list[str]]:
     """The event types of each slot of the day, as the log holds them."""
     shown = {}
     for slot_id in (day["slot_id"], day["keynote"]):
-        subject = store.subject("trustdays", "day", day["day_id"], "slot", slot_id)
+        subject = store.subject(*slot_subject(day["day_id"], slot_id))
         events, _ = nats.run(store.load(subject))
         shown[slot_id] = [event.type for event in events]
     return shown
@@ -91,9 +92,9 @@ def test_a_cancel_interrupted_after_the_day_is_finished_by_its_key_and_then_done
 ):
     # The first run cancelled the day, then stopped before closing any slot.
     loop = CommandLoop(store, domain.DayDecider())
-    day_subject = store.subject("trustdays", "day", booked_day["day_id"])
+    the_day = store.subject(*day_subject(booked_day["day_id"]))
     as_manager = Metadata(actor=MANAGER_ID)
-    nats.run(loop.execute(day_subject, domain.CancelDay("Snow"), "cancel-1", as_manager))
+    nats.run(loop.execute(the_day, domain.CancelDay("Snow"), "cancel-1", as_manager))
     assert seats_taken(client, booked_day) == 2
 
     again = cancel(client, booked_day, "cancel-1")
@@ -110,8 +111,8 @@ def test_a_second_cancel_with_another_key_is_refused_but_still_closes_what_was_l
     client, booked_day, nats, store
 ):
     loop = CommandLoop(store, domain.DayDecider())
-    day_subject = store.subject("trustdays", "day", booked_day["day_id"])
-    nats.run(loop.execute(day_subject, domain.CancelDay("Snow"), "cancel-1", Metadata("other")))
+    the_day = store.subject(*day_subject(booked_day["day_id"]))
+    nats.run(loop.execute(the_day, domain.CancelDay("Snow"), "cancel-1", Metadata("other")))
 
     refused = cancel(client, booked_day, "cancel-2")
     assert refused.status_code == 409 and refused.json()["error"] == "day_cancelled"

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from events.decider import command_id
+from services.trustdays.events import slot_subject
 from tests.support.people import join
 from tests.trustdays.replay import replay
 from tests.trustdays.service import manager, open_day, staff, trustdays
@@ -86,7 +87,7 @@ def test_a_booking_rush_breaks_no_rule(nats, nats_server, store, stream_settings
 
     failures = [failure for client in clients for failure in client.failures]
     assert failures == []
-    subject = store.subject("trustdays", "day", day["day_id"], "slot", day["slot_id"])
+    subject = store.subject(*slot_subject(day["day_id"], day["slot_id"]))
     events, _ = nats.run(store.load(subject))
     seats_held = replay(events)
 

@@ -1,0 +1,53 @@
+"""The trust days' contract: its vocabularies carry their labels, its schemas accept
+exactly those vocabularies, and its subjects are built and read in one place."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.trustdays import events, schemas
+from services.trustdays.events import (
+    VOCABULARIES,
+    SubjectRef,
+    attendee_subject,
+    day_subject,
+    parse_subject,
+    slot_subject,
+)
+from tests.support.contract import chosen_fields
+
+
+@pytest.mark.parametrize("field", sorted(VOCABULARIES))
+def test_every_value_of_a_vocabulary_has_a_label(field):
+    labels = VOCABULARIES[field]
+    assert labels and all(isinstance(label, str) and label.strip() for label in labels.values())
+    assert len(set(labels.values())) == len(labels), "two values would look the same"
+
+
+def test_every_schema_accepts_exactly_its_vocabulary():
+    checked = list(chosen_fields(events, schemas))
+    # A day's status is no field of a fact: it is what its facts make it, shown on pages.
+    assert {field for _, field, _ in checked} | {"status"} == set(VOCABULARIES)
+    for schema, field, accepted in checked:
+        assert accepted == set(VOCABULARIES[field]), f"{schema}.{field}"
+
+
+def test_subjects_are_read_back_as_what_they_were_built_for():
+    prefixed = lambda tokens: ".".join(("events", *tokens))  # noqa: E731
+    assert parse_subject(prefixed(day_subject("d1"))) == SubjectRef("d1")
+    assert parse_subject(prefixed(slot_subject("d1", "s1"))) == SubjectRef("d1", slot_id="s1")
+    attendee = parse_subject(prefixed(attendee_subject("d1", "p1")))
+    assert attendee == SubjectRef("d1", person_id="p1")
+    assert parse_subject("test.abc.trustdays.day.slot") == SubjectRef("slot")
+
+
+@pytest.mark.parametrize(
+    "subject", ["events.directory.trust", "events.trustdays.day", "events.trustdays.day.d.x.y"]
+)
+def test_a_subject_that_is_not_the_trust_days_is_refused(subject):
+    with pytest.raises(ValueError):
+        parse_subject(subject)
+
+
+def test_the_store_and_a_service_put_the_prefix_before_the_same_tokens(store):
+    assert store.subject(*slot_subject("d1", "s1")).endswith(".trustdays.day.d1.slot.s1")
