@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from deploy import demo, launcher, logview
-from events import projector
+from events import projector, reactor
 from events.config import Settings
 from events.connection import NatsThread
 from events.db import create_db_engine
@@ -81,6 +81,20 @@ def run_projector() -> None:
     """Keep the frontend's read models up to date (until SIGTERM or Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(projector.run(Settings.from_env(), PROJECTIONS))
+
+
+@main.command("reactor")
+@click.argument("reactions", nargs=-1, required=True)
+def run_reactor(reactions: tuple[str, ...]) -> None:
+    """Turn events into follow-up commands (until SIGTERM or Ctrl-C): REACTIONS are each
+    `module:name` of a reaction or a list of them, e.g.
+    services.trustdays.reactions:REACTIONS."""
+    try:
+        chosen = [each for path in reactions for each in reactor.load_reactions(path)]
+    except (ImportError, AttributeError, TypeError) as error:
+        fail(f"There are no such reactions: {error}.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(reactor.run(Settings.from_env(), chosen))
 
 
 @main.group()

@@ -22,14 +22,15 @@ from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
-from events.nats_access import ADMIN, NatsUser, local_passwords, users
+from events.nats_access import ADMIN, REACTIONS, NatsUser, local_passwords, users
 from events.store import EventStore
 from frontend import PACKAGE_DIR as FRONTEND_DIR
 
 DEPLOY_DIR = Path(__file__).parent
 PROCFILE = DEPLOY_DIR / "Procfile"
 NOT_SERVICES = {"gateway", "frontend", "projector"}
-"""Every other process of the Procfile is a service, reached at /api/<name>/."""
+"""Every other process of the Procfile but a reactor (`<service>_reactions`) is a service,
+reached at /api/<name>/."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -84,7 +85,7 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
         url = f"http://127.0.0.1:{own_port}"
         if name == "frontend":
             env["STAFFROOM_FRONTEND_URL"] = url
-        elif name not in NOT_SERVICES:
+        elif name not in NOT_SERVICES and not name.endswith(REACTIONS):
             env[f"STAFFROOM_SERVICE_{name.upper()}_URL"] = url
     return env
 

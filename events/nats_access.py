@@ -1,10 +1,10 @@
 """Who may do what on NATS: one user per process, written once for the embedded server
 (`staffroom up`, tests) and for the deploy configuration (deploy/nats.conf).
 
-A service publishes only to its own subjects (`<prefix>.<service>.>`); the projector and
-the frontend only read; the admin (the launcher, and `staffroom` commands run by hand)
-may manage the stream. Anonymous connections are refused: a server with users has no
-anonymous account.
+A service publishes only to its own subjects (`<prefix>.<service>.>`), and so does the
+process running its reactions; the projector and the frontend only read; the admin (the
+launcher, and `staffroom` commands run by hand) may manage the stream. Anonymous
+connections are refused: a server with users has no anonymous account.
 """
 
 from __future__ import annotations
@@ -22,6 +22,15 @@ from events.snapshots import permissions as snapshot_permissions
 ADMIN = "admin"
 READERS = ("projector", "frontend")
 """Processes that read the log and never write to it."""
+REACTIONS = "_reactions"
+"""A process named `<service>_reactions` runs its service's reactions (events/reactor.py):
+with its own password and the service's permissions, it publishes as the service does."""
+
+
+def service_of(process: str) -> str:
+    """The service whose subjects a process may publish to: a service's own, or the one
+    whose reactions it runs."""
+    return process.removesuffix(REACTIONS)
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,8 @@ def permissions(process: str, stream: str, prefix: str) -> dict[str, Any]:
     snapshots of its own aggregates)."""
     own: list[str] = []
     if process not in READERS:
-        own = [f"{prefix}.{process}.>", *snapshot_permissions(stream, prefix, process)]
+        service = service_of(process)
+        own = [f"{prefix}.{service}.>", *snapshot_permissions(stream, prefix, service)]
     return {
         "publish": {"allow": own + reading(stream)},
         # Answers to requests and consumer deliveries come to the process's inboxes.

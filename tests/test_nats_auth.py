@@ -20,12 +20,14 @@ from events.embedded import EmbeddedNats, nats_server_binary
 from events.nats_access import ADMIN, READERS, local_passwords, users
 from events.projection import checkpoint, reset
 from events.projector import Projector
+from events.reactor import Reactor
 from services.directory import events as directory_events  # noqa: F401  (RoleGranted)
+from services.trustdays.reactions import REACTIONS
 from tests.support.counter import CounterDecider, Increment, projection
 from tests.support.waiting import wait_until
 
 STREAM = StreamSettings(name="AUTH", subjects=("events.>",))
-PROCESSES = ["directory", "trustdays", *READERS]
+PROCESSES = ["directory", "trustdays", "trustdays_reactions", *READERS]
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +129,17 @@ def test_a_role_grant_the_trustdays_user_puts_on_its_own_subjects_is_read_by_nob
     assert run(reader, read_from(reader, forged)) == []
     assert run(trustdays, trustdays.load(subject)) == ([], forged)
     assert "only directory publishes it, not trustdays" in caplog.text
+
+
+def test_a_services_reactions_follow_the_log_and_publish_as_the_service_only(connect_as, caplog):
+    reactions = connect_as("trustdays_reactions")
+    subscription = run(reactions, Reactor(reactions, REACTIONS).subscribe(REACTIONS[0]))
+    run(reactions, subscription.unsubscribe())
+    own = run(
+        reactions, reactions.append(reactions.subject("trustdays", "r", "1"), increments(), 0)
+    )
+    assert own.seq == last_seq_of(reactions)
+    refused(reactions, reactions.subject("directory", "person", "p5"), increments(), caplog)
 
 
 @pytest.mark.parametrize("reader", READERS)

@@ -12,7 +12,6 @@ from flask import Response
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import NotFound
 
-from events.decider import CommandRejected, Outcome
 from events.envelope import RecordedEvent, new_id, utcnow
 from events.foreign import ForeignFacts
 from events.service import Commands, accepted, identity, require
@@ -54,8 +53,8 @@ attendees = Commands(AttendeeDecider())
 LONDON = ZoneInfo("Europe/London")
 WINDOW_MAX_AGE = 1.0
 """A place judged on a day's status and window up to a second old: in the rush that saves
-a read of the log per booking, and a cancelled day closes its slots itself, so a stale
-read never gives a seat in one."""
+a read of the log per booking, and a cancelled day's slots are closed by a reaction, which
+releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
 ORGANISERS = ("cpd_manager", "network_lead")
 PEOPLE_FACTS = ("PersonJoined", "PersonRejoined", "PersonLeft")
 
@@ -249,27 +248,12 @@ def publish_day(day_id: str) -> Response:
 @blp.arguments(ReasonIn)
 @blp.response(200, Created)
 def cancel_day(body: dict, day_id: str) -> Response:
-    """Cancel the day, releasing every seat and waitlist place (CPD manager)."""
+    """Cancel the day (CPD manager). Its slots are closed, releasing every seat and
+    waitlist place, by a reaction to DayCancelled moments later (services/trustdays/
+    reactions.py): once done, even if this request or the reactor stops halfway."""
     require(identity().holds("cpd_manager"), "Only the CPD manager cancels PD days.")
     the_day(day_id)
-    try:
-        outcome = days.execute(day_subject(day_id), domain.CancelDay(body["reason"]))
-    except CommandRejected as refused:
-        if refused.rule == "day_cancelled":  # cancelled before: finish what it may have left
-            close_slots(day_id, body["reason"], Outcome(0, []))
-        raise
-    return accepted(close_slots(day_id, body["reason"], outcome), id=day_id)
-
-
-def close_slots(day_id: str, reason: str, outcome: Outcome) -> Outcome:
-    """Close every slot of a cancelled day, each in its own aggregate. Resumable: the same
-    request key again skips the day's cancellation (already done) and closes the slots an
-    interrupted run left open; a closed slot is left as it is. (Until a reactor does this
-    from DayCancelled, it runs inside the cancel request.)"""
-    for slot_id in the_day(day_id).slots:
-        closed = slots.execute(slot_subject(day_id, slot_id), domain.CloseSlot(reason))
-        outcome = closed if closed.seq > outcome.seq else outcome
-    return outcome
+    return accepted(days.execute(day_subject(day_id), domain.CancelDay(body["reason"])), id=day_id)
 
 
 # Sessions

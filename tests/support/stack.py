@@ -1,5 +1,6 @@
 """The frontend with what stands behind it, in-process but real: the trust days and
-directory services on sockets, a projector following the stream into the database."""
+directory services on sockets, a projector following the stream into the database, and
+the trust days' reactor."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from frontend import PACKAGE_DIR, create_app, pd_queries
 from frontend.projections import directory, trustdays
 from services.directory import create_app as directory_app
 from services.trustdays import create_app as trustdays_app
+from services.trustdays.reactions import REACTIONS as TRUSTDAYS_REACTIONS
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed
+from tests.support.reactor import running_reactor
 
 
 @dataclass
@@ -63,6 +66,7 @@ def pd_stack(
             "directory": stack.enter_context(serve(directory_app(settings))),
         }
         stack.enter_context(running_projector(nats, store, engine))
+        stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
         app = create_app(settings, services)
         yield Stack(app, engine, services)
         app.extensions["engine"].dispose()

@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from events.config import Settings
-from events.store import StreamSettings
+from events.connection import NatsThread
+from events.store import EventStore, StreamSettings
 from services.trustdays import create_app
+from services.trustdays.reactions import REACTIONS
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.reactor import running_reactor
 
 MANAGER_ID = "00000000-0000-7000-8000-00000000c0de"
 
@@ -27,11 +30,18 @@ def staff(person_id: str, *roles: str) -> dict[str, str]:
 
 
 @contextmanager
-def trustdays(nats_url: str, stream: StreamSettings, apps: int = 1) -> Iterator[list[str]]:
+def trustdays(
+    nats_url: str, stream: StreamSettings, apps: int = 1, reactions: bool = True
+) -> Iterator[list[str]]:
     """`apps` instances of the service (each with its own command loop, as separate
-    processes would have) on the same stream; their base URLs."""
+    processes would have) on the same stream, and its reactor; their base URLs."""
     settings = Settings(nats_url, "sqlite://", stream, SECRET_KEY)
     with ExitStack() as stack:
+        if reactions:
+            reactor = NatsThread(nats_url, name="trustdays_reactions")
+            stack.callback(reactor.close)
+            reacting = running_reactor(reactor, EventStore(reactor.nc, stream), REACTIONS)
+            stack.enter_context(reacting)
         yield [stack.enter_context(serve(create_app(settings))) for _ in range(apps)]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.identity import signed, someone
 from tests.support.people import join
+from tests.support.waiting import wait_until
 from tests.trustdays.service import (
     day_fields,
     manager,
@@ -108,7 +109,12 @@ def test_cancelling_the_day_releases_everyone(client, day):
     assert late.json()["error"] == "day_cancelled"
     shown = client.get(f"/days/{day['day_id']}", headers=staff("amy")).json()
     assert shown["status"] == "cancelled"
-    assert all(s["booked"] == 0 and s["waiting"] == 0 for s in shown["slots"][1]["sessions"])
+
+    def everyone_released() -> bool:  # by the reaction to DayCancelled, moments later
+        shown = client.get(f"/days/{day['day_id']}", headers=staff("amy")).json()
+        return all(s["booked"] == 0 and s["waiting"] == 0 for s in shown["slots"][1]["sessions"])
+
+    assert wait_until(everyone_released, 30)
 
 
 def test_the_leader_takes_the_register(client, day):
