@@ -12,6 +12,7 @@ from events.connection import NatsThread
 from events.embedded import EmbeddedNats
 from events.nats_access import ADMIN, local_passwords, users
 from services.trustdays.domain import SlotDecider
+from services.trustdays.events import slot_subject
 from tests.support.counter import CounterDecider, Increment
 from tests.support.log_fill import DirectGets, publish_many
 
@@ -192,7 +193,7 @@ def test_a_slot_snapshot_round_trip_equals_the_full_fold(nats, store):
     assert decider.restore(json.loads(json.dumps(decider.snapshot(folded)))) == folded
     assert folded.holder and folded.waitlists and folded.marks and folded.cancelled
 
-    subject = store.subject("trustdays", "day", "d1", "slot", "s")
+    subject = store.subject(*slot_subject("d1", "s"))
     seq = 0
     for event in slot_history():
         seq = nats.run(store.append(subject, [event], seq)).seq
@@ -218,7 +219,7 @@ def test_a_service_user_keeps_the_snapshots_of_its_own_aggregates(tmp_path):
         admin.close()
         service = NatsThread(server.url_for("trustdays"), name="trustdays")
         store = EventStore(service.nc, stream)
-        subject = store.subject("trustdays", "day", "d1", "slot", "s")
+        subject = store.subject(*slot_subject("d1", "s"))
         seq = 0
         for event in slot_history():
             seq = service.run(store.append(subject, [event], seq)).seq

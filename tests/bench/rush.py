@@ -22,6 +22,7 @@ import httpx
 from events import EventStore, StreamSettings
 from events.connection import connect
 from events.embedded import free_port
+from services.trustdays.events import slot_subject
 from tests.bench.report import heading, rate, timed
 from tests.support.identity import SECRET_KEY
 from tests.support.people import joined, record_facts
@@ -155,9 +156,7 @@ async def broken_rules(nats_url: str, stream: StreamSettings, day: dict) -> int:
     store = EventStore(nc, stream)
     broken = 0
     for slot_id in day["sessions"]:
-        events, _ = await store.load(
-            store.subject("trustdays", "day", day["day_id"], "slot", slot_id)
-        )
+        events, _ = await store.load(store.subject(*slot_subject(day["day_id"], slot_id)))
         try:
             replay(events)
         except AssertionError as error:
