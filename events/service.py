@@ -230,8 +230,9 @@ class Commands(Generic[State, Command]):
         self.decider = decider
 
     def subject(self, *parts: str) -> str:
-        """The subject of an aggregate: `subject("trustdays", "day", day_id)`. An id from a
-        URL that could not be one token of a subject ("a.b", "*") names nothing: 404."""
+        """The subject of an aggregate from its tokens, which its service's contract builds:
+        `subject(*day_subject(day_id))`. An id from a URL that could not be one token of a
+        subject ("a.b", "*") names nothing: 404."""
         if not all(SUBJECT_TOKEN.fullmatch(part) for part in parts):
             raise NotFound("There is no such thing here.")
         settings: Settings = current_app.extensions["settings"]

@@ -125,7 +125,8 @@ class EventStore:
         return self.settings.name
 
     def subject(self, *parts: str) -> str:
-        """The subject of one aggregate, e.g. subject("trustdays", "day", day_id)."""
+        """The subject of one aggregate from its tokens, which its service's contract
+        builds: `subject(*day_subject(day_id))` is `events.trustdays.day.<day_id>`."""
         return ".".join((self.settings.prefix, *parts))
 
     async def ensure_stream(self) -> api.StreamInfo:
