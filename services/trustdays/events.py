@@ -4,6 +4,11 @@ A day's own facts go to `trustdays.day.<day>`; each slot's sessions, seats and w
 `trustdays.day.<day>.slot.<slot>`, so that "one seat per slot" and "no more seats than the
 room holds" are each decided on one aggregate; a person's attendance of the day to
 `trustdays.day.<day>.attendee.<person>`.
+
+This module is the trust days' contract, for everyone who reads their facts: the event
+types and schemas, the subjects (built with `day_subject`, `slot_subject`,
+`attendee_subject` and read back with `parse_subject`), and each vocabulary with the
+labels pages show.
 """
 
 from __future__ import annotations
