@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -24,13 +25,15 @@ from sqlalchemy import inspect, select
 
 from deploy import demo
 from deploy.cli import main
-from events import Event
+from events import CommandLoop, Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
 from events.store import EventStore, StreamSettings
 from frontend import PACKAGE_DIR
 from services.directory.events import TRUST_SUBJECT
+from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
+from services.trustdays.events import day_subject, slot_subject
 from tests.support.identity import SECRET_KEY
 from tests.support.waiting import wait_until
 
@@ -400,6 +403,51 @@ def test_a_rebuild_stops_at_an_event_it_cannot_apply_and_status_says_where_and_w
         "can't encode character '\\udfff' in position 4: surrogates not allowed",
         "trustdays: running, at sequence 2",
     ]
+
+
+def test_reactor_closes_a_cancelled_days_slots_and_stops_on_sigterm(
+    nats, nats_server, store, stream_settings
+):
+    day_id = "d1"
+    slots = [Slot(f"s{n}", "breakout", f"Slot {n}", f"1{n}:00", f"1{n}:30") for n in (1, 2)]
+    days = CommandLoop(store, DayDecider())
+    the_day = store.subject(*day_subject(day_id))
+    nats.run(days.execute(the_day, PlanDay(a_day_record(day_id), slots)))
+    nats.run(days.execute(the_day, CancelDay("Snow")))
+    reactor = subprocess.Popen(
+        [STAFFROOM, "reactor", "services.trustdays.reactions:REACTIONS"],
+        env=environment(**stream_env(nats_server, stream_settings)),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def closed(slot: Slot) -> bool:
+        events, _ = nats.run(store.load(store.subject(*slot_subject(day_id, slot.slot_id))))
+        return [event.type for event in events] == ["SlotClosed"]
+
+    try:
+        assert wait_until(lambda: all(closed(slot) for slot in slots), 30)
+        reactor.send_signal(signal.SIGTERM)
+        _, errors = reactor.communicate(timeout=30)
+    finally:
+        if reactor.poll() is None:
+            reactor.kill()
+    assert reactor.returncode == 0, errors
+    assert "Traceback" not in errors, errors
+
+
+def a_day_record(day_id: str) -> DayRecord:
+    opens, closes = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 20, tzinfo=UTC)
+    return DayRecord(day_id, date(2026, 10, 1), "2026-27", 1, "PD", "", "Hall", opens, closes)
+
+
+def test_reactor_with_unknown_reactions_says_so_in_one_sentence():
+    result = CliRunner().invoke(main, ["reactor", "services.trustdays.reactions:NOSUCH"])
+    assert result.exit_code == 1
+    assert result.output.startswith("There are no such reactions: ")
+    assert "Traceback" not in result.output
 
 
 def test_rebuilding_an_unknown_projection_says_which_exist():
