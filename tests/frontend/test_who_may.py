@@ -1,0 +1,393 @@
+"""The frontend's authorization matrix: every page and form against every role, through the
+app as the gateway reaches it (a signed identity, or none). A is allowed (2xx, or a 303 back
+to the page), D denied (401 without an identity, 403 with one), N not found (404: a draft
+day is the CPD manager's alone, a feed token must be someone's current one), R let through
+and then refused by a rule of the day (409).
+
+One world per database for the whole module: two schools, a published PD day today and a
+draft one, everyone booked where a cell needs a seat. A leaver's browser reaches the
+frontend with no identity (the gateway signs only people still in the trust: see
+tests/gateway/test_who_may.py), and their calendar feeds stop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, insert, select
+
+from events.config import Settings
+from events.store import StreamSettings
+from frontend import create_app
+from readmodels.directory.tables import feed_tokens
+from readmodels.trustdays.tables import pd_days, pd_places
+from tests.conftest import DATABASES
+from tests.support.identity import SECRET_KEY, someone
+from tests.support.people import add_school, enrol, join
+from tests.support.shared import fresh_database, fresh_store
+from tests.support.stack import Stack, pd_stack
+from tests.support.waiting import wait_until
+from tests.trustdays.service import MANAGER_ID, day_fields, manager, session_fields
+
+LONDON = ZoneInfo("Europe/London")
+WHO = ("none", "ta", "tb", "sl", "osl", "head", "cpdl", "nl", "cpdm", "ceo", "admin", "leaver")
+"""No identity; a teacher of school A, of school B; the leader of the session, of another
+session; A's headteacher and school CPD lead; a network lead; the CPD manager; the CEO; a
+trust admin; someone who has left."""
+ROLES: dict[str, tuple[tuple, str | None]] = {
+    "ta": ((), "school-a"),
+    "tb": ((), "school-b"),
+    "sl": (("session_leader",), "school-a"),
+    "osl": (("session_leader",), "school-b"),
+    "head": ((("headteacher", "school-a"),), "school-a"),
+    "cpdl": ((("school_cpd_lead", "school-a"),), "school-a"),
+    "nl": (("network_lead",), "school-a"),
+    "cpdm": (("cpd_manager",), None),
+    "ceo": (("ceo",), None),
+    "admin": (("trust_admin",), None),
+    "leaver": ((), "school-a"),
+}
+ACTIVE = tuple(who for who in ROLES if who != "leaver")
+WITHOUT_IDENTITY = ("none", "leaver")
+
+MATRIX = """
+route                                   none ta tb sl osl head cpdl nl cpdm ceo admin leaver
+GET /                                   D    A  A  A  A   A    A    A  A    A   A     D
+GET /staff                              D    D  D  D  D   A    A    D  A    A   A     D
+GET /staff, another school              D    D  D  D  D   D    D    D  A    A   A     D
+GET /days/<id>                          D    A  A  A  A   A    A    A  A    A   A     D
+GET /days/<draft>                       D    N  N  N  N   N    N    N  A    N   N     D
+GET /days/<id>/live                     D    A  A  A  A   A    A    A  A    A   A     D
+GET /days/<draft>/live                  D    N  N  N  N   N    N    N  A    N   N     D
+POST book                               D    A  A  A  A   A    A    A  A    A   A     D
+POST book, draft                        D    N  N  N  N   N    N    N  R    N   N     D
+POST cancel my seat                     D    A  A  A  A   A    A    A  A    A   A     D
+POST move my seat                       D    A  A  A  A   A    A    A  A    A   A     D
+POST place someone                      D    D  D  D  D   D    D    D  A    D   D     D
+POST no such action                     D    N  N  N  N   N    N    N  N    N   N     D
+GET /my-cpd                             D    A  A  A  A   A    A    A  A    A   A     D
+POST attendance                         D    A  A  A  A   A    A    A  A    A   A     D
+POST attendance, draft                  D    N  N  N  N   N    N    N  R    N   N     D
+POST /my-cpd/feed-token                 D    A  A  A  A   A    A    A  A    A   A     D
+GET register                            D    D  D  A  D   D    D    D  A    D   D     D
+GET register, draft                     D    N  N  N  N   N    N    N  A    N   N     D
+POST register mark                      D    D  D  A  D   D    D    D  A    D   D     D
+POST walk-ins                           D    D  D  A  D   D    D    D  A    D   D     D
+POST register cancel a booking          D    D  D  D  D   D    D    D  A    D   D     D
+GET overview                            D    D  D  D  D   A    A    D  A    A   A     D
+GET overview, draft                     D    D  D  D  D   N    N    D  A    N   N     D
+GET not-booked.csv                      D    D  D  D  D   A    A    D  A    A   A     D
+GET not-booked.csv, draft               D    D  D  D  D   N    N    D  A    N   N     D
+GET mine.ics, my token                  N    A  A  A  A   A    A    A  A    A   A     N
+GET pd-days.ics, my token               N    A  A  A  A   A    A    A  A    A   A     N
+GET session .ics, my seat               D    A  A  A  A   A    A    A  A    A   A     D
+GET session .ics, no place              D    N  N  N  N   N    N    N  N    N   N     D
+"""
+EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
+
+
+def parse(matrix: str) -> list[tuple[str, str, str]]:
+    lines = matrix.strip().splitlines()[1:]
+    cells = []
+    for line in lines:
+        route, marks = line[:40].strip(), line[40:].split()
+        assert len(marks) == len(WHO), f"{route}: one mark for each of {WHO}"
+        cells += [(route, who, mark) for who, mark in zip(WHO, marks, strict=True)]
+    return cells
+
+
+@dataclass
+class Day:
+    day_id: str
+    sessions: dict[str, str]
+    """Session name to its id."""
+
+    def session(self, name: str) -> str:
+        return f"/days/{self.day_id}/sessions/{self.sessions[name]}"
+
+
+@dataclass
+class World:
+    stack: Stack
+    ids: dict[str, str]
+    """Each role's person (and the extra people a cell needs) to their id."""
+    day: Day
+    draft: Day
+
+    def client(self, who: str) -> FlaskClient:
+        if who in WITHOUT_IDENTITY:
+            return self.stack.app.test_client()
+        roles, school_id = ROLES[who]
+        return self.stack.client(someone(*roles, person_id=self.ids[who], school_id=school_id))
+
+    def token(self, who: str) -> str:
+        """Who's current feed token; an unknown one for someone without an identity."""
+        if who == "none":
+            return "no-such-token"
+        query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == self.ids[who])
+        with self.stack.engine.connect() as connection:
+            token = connection.scalar(query)
+        assert token, f"{who} holds a feed token (a leaver's too: it must stop working)"
+        return token
+
+
+BREAKOUTS = {
+    # slot title: its sessions (name, who leads it: a role, or an external facilitator)
+    "Breakout 1": (("led", "sl"), ("led by another", "osl"), ("open", None)),
+    "Breakout 2": (("to cancel", None),),
+    "Breakout 3": (("to move from", None), ("to move to", None)),
+    "Breakout 4": (("kept", None),),
+}
+BOOKED = {"to cancel", "to move from", "kept"}
+"""Every active acting person holds a seat in each of these."""
+
+
+def plan_day(
+    client: httpx.Client, leaders: dict[str, str], publish: bool
+) -> tuple[Day, dict[str, str]]:
+    """A PD day today, its window open until the end of the day, with BREAKOUTS; and each
+    session's path in the trust days service."""
+    now = datetime.now(LONDON)
+    breakouts = [
+        {"kind": "breakout", "title": title, "starts": f"1{n}:00", "ends": f"1{n}:45"}
+        for n, title in enumerate(BREAKOUTS)
+    ]
+    fields = day_fields(
+        date=now.date().isoformat(),
+        opens=(now - timedelta(hours=1)).isoformat(),
+        closes=now.replace(hour=23, minute=59).isoformat(),
+        slots=[
+            {"kind": "keynote", "title": "Keynote", "starts": "09:00", "ends": "09:45"},
+            *breakouts,
+        ],
+    )
+    planned = client.post("/days", json=fields, headers=manager())
+    assert planned.status_code == 201, planned.text
+    day_id = planned.json()["id"]
+    slots = client.get(f"/days/{day_id}", headers=manager()).json()["slots"]
+    sessions, paths = {}, {}
+    for slot in slots:
+        for name, leader in BREAKOUTS.get(slot["title"], ()):
+            led = {"person_id": leaders.get(leader or ""), "name": "Lee Leader"}
+            path = f"/days/{day_id}/slots/{slot['slot_id']}/sessions"
+            added = client.post(path, json=session_fields(name, leader=led), headers=manager())
+            assert added.status_code == 201, added.text
+            sessions[name] = added.json()["id"]
+            paths[name] = f"{path}/{sessions[name]}"
+    if publish:
+        assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
+    return Day(day_id, sessions), paths
+
+
+def book(client: httpx.Client, session_path: str, person_id: str) -> None:
+    booked = client.post(f"{session_path}/places", json={"person_id": person_id}, headers=manager())
+    assert booked.status_code == 201, booked.text
+
+
+def seats(stack: Stack) -> int:
+    with stack.engine.connect() as connection:
+        return connection.scalar(select(func.count()).where(pd_places.c.place == "seat")) or 0
+
+
+def days_projected(stack: Stack) -> int:
+    with stack.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(pd_days)) or 0
+
+
+def people_of_the_trust(stack: Stack, log: tuple) -> dict[str, str]:
+    add_school(stack.engine, "school-a", "Ash Grove Primary")
+    add_school(stack.engine, "school-b", "Beech Hill Academy")
+    ids = {}
+    for who, (roles, school_id) in ROLES.items():
+        status = "left" if who == "leaver" else "active"
+        email = f"{who}@example.sch.uk"
+        ids[who] = enrol(
+            stack.engine, email, *roles, school_id=school_id, status=status, log=log, name=who
+        )
+    for extra in ("attendee", "cancelled", "placed", "walk-in-sl", "walk-in-cpdm"):
+        ids[extra] = enrol(stack.engine, f"{extra}@example.sch.uk", name=extra, log=log)
+    with stack.engine.begin() as connection:
+        for who in ROLES:
+            token = {
+                "person_id": ids[who],
+                "token": uuid.uuid4().hex,
+                "issued_at": datetime.now(UTC),
+            }
+            connection.execute(insert(feed_tokens).values(token))
+    return ids
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def world(request, nats, nats_server, tmp_path_factory) -> Iterator[World]:
+    with (
+        fresh_store(nats) as store,
+        fresh_database(request.param, tmp_path_factory.mktemp("who")) as (url, engine),
+        pd_stack(nats, nats_server.url, store, url, engine) as stack,
+    ):
+        join(nats, store, MANAGER_ID, school_id=None)
+        ids = people_of_the_trust(stack, (nats, store))
+        with httpx.Client(base_url=stack.services["trustdays"]) as client:
+            day, paths = plan_day(client, ids, publish=True)
+            draft, _ = plan_day(client, ids, publish=False)
+            for who in ACTIVE:
+                for name in BOOKED:
+                    book(client, paths[name], ids[who])
+            book(client, paths["led"], ids["attendee"])
+            book(client, paths["led"], ids["cancelled"])
+        expected = len(ACTIVE) * len(BOOKED) + 2
+        assert wait_until(lambda: seats(stack) == expected and days_projected(stack) == 2)
+        yield World(stack, ids, day, draft)
+
+
+Request = tuple[str, str, dict]
+
+
+def get(path: str) -> Callable[[World, str], Request]:
+    return lambda w, who: ("GET", path.format(day=w.day, draft=w.draft), {})
+
+
+def act(action: str, session: str, draft: bool = False) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        day = w.draft if draft else w.day
+        form = {"key": uuid.uuid4().hex, "email": "placed@example.sch.uk"}
+        return "POST", f"{day.session(session)}/{action}", {"data": form}
+
+    return request
+
+
+def attendance(draft: bool) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        day = w.draft if draft else w.day
+        return "POST", f"/days/{day.day_id}/attendance", {"data": {"attending": "yes"}}
+
+    return request
+
+
+def on_register(path: str, form: Callable[[World, str], dict]) -> Callable[[World, str], Request]:
+    return lambda w, who: (
+        "POST",
+        w.day.session("led") + path.format(ids=w.ids),
+        {"data": form(w, who)},
+    )
+
+
+def feed(name: str) -> Callable[[World, str], Request]:
+    return lambda w, who: ("GET", f"/feeds/{w.token(who)}/{name}", {})
+
+
+def walk_in(w: World, who: str) -> dict:
+    return {"email": f"walk-in-{who}@example.sch.uk"}
+
+
+REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /": ("GET /", get("/")),
+    "GET /staff": ("GET /staff", get("/staff")),
+    "GET /staff, another school": ("GET /staff", get("/staff?school=school-b")),
+    "GET /days/<id>": ("GET /days/<day_id>", get("/days/{day.day_id}")),
+    "GET /days/<draft>": ("GET /days/<day_id>", get("/days/{draft.day_id}")),
+    "GET /days/<id>/live": ("GET /days/<day_id>/live", get("/days/{day.day_id}/live")),
+    "GET /days/<draft>/live": ("GET /days/<day_id>/live", get("/days/{draft.day_id}/live")),
+    "POST book": ("POST /days/<day_id>/sessions/<session_id>/<action>", act("book", "open")),
+    "POST book, draft": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("book", "open", draft=True),
+    ),
+    "POST cancel my seat": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("cancel", "to cancel"),
+    ),
+    "POST move my seat": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("move", "to move to"),
+    ),
+    "POST place someone": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("place-someone", "open"),
+    ),
+    "POST no such action": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("steal", "open"),
+    ),
+    "GET /my-cpd": ("GET /my-cpd", get("/my-cpd")),
+    "POST attendance": ("POST /days/<day_id>/attendance", attendance(draft=False)),
+    "POST attendance, draft": ("POST /days/<day_id>/attendance", attendance(draft=True)),
+    "POST /my-cpd/feed-token": (
+        "POST /my-cpd/feed-token",
+        lambda w, who: ("POST", "/my-cpd/feed-token", {"data": {"key": uuid.uuid4().hex}}),
+    ),
+    "GET register": (
+        "GET /days/<day_id>/sessions/<session_id>/register",
+        lambda w, who: ("GET", f"{w.day.session('led')}/register", {}),
+    ),
+    "GET register, draft": (
+        "GET /days/<day_id>/sessions/<session_id>/register",
+        lambda w, who: ("GET", f"{w.draft.session('led')}/register", {}),
+    ),
+    "POST register mark": (
+        "POST /days/<day_id>/sessions/<session_id>/register/<person_id>",
+        on_register("/register/{ids[attendee]}", lambda w, who: {"mark": "present"}),
+    ),
+    "POST walk-ins": (
+        "POST /days/<day_id>/sessions/<session_id>/walk-ins",
+        on_register("/walk-ins", walk_in),
+    ),
+    "POST register cancel a booking": (
+        "POST /days/<day_id>/sessions/<session_id>/register/<person_id>/cancel",
+        on_register("/register/{ids[cancelled]}/cancel", lambda w, who: {"key": "cancel"}),
+    ),
+    "GET overview": ("GET /days/<day_id>/overview", get("/days/{day.day_id}/overview")),
+    "GET overview, draft": ("GET /days/<day_id>/overview", get("/days/{draft.day_id}/overview")),
+    "GET not-booked.csv": (
+        "GET /days/<day_id>/not-booked.csv",
+        get("/days/{day.day_id}/not-booked.csv"),
+    ),
+    "GET not-booked.csv, draft": (
+        "GET /days/<day_id>/not-booked.csv",
+        get("/days/{draft.day_id}/not-booked.csv"),
+    ),
+    "GET mine.ics, my token": ("GET /feeds/<token>/mine.ics", feed("mine.ics")),
+    "GET pd-days.ics, my token": ("GET /feeds/<token>/pd-days.ics", feed("pd-days.ics")),
+    "GET session .ics, my seat": (
+        "GET /days/<day_id>/sessions/<session_id>.ics",
+        lambda w, who: ("GET", f"{w.day.session('kept')}.ics", {}),
+    ),
+    "GET session .ics, no place": (
+        "GET /days/<day_id>/sessions/<session_id>.ics",
+        lambda w, who: ("GET", f"{w.day.session('led')}.ics", {}),
+    ),
+}
+
+
+def test_every_route_of_the_frontend_is_in_the_matrix():
+    assert [route for route, _, _ in parse(MATRIX)][:: len(WHO)] == list(REQUESTS)
+    app = create_app(Settings("nats://127.0.0.1:1", "sqlite://", StreamSettings(), SECRET_KEY), {})
+    rules = {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert {covered for covered, _ in REQUESTS.values()} == rules
+    app.extensions["engine"].dispose()
+
+
+@pytest.mark.parametrize(
+    ("route", "who", "mark"),
+    parse(MATRIX),
+    ids=[f"{route}-{who}" for route, who, _ in parse(MATRIX)],
+)
+def test_who_may(world, route, who, mark):
+    method, path, options = REQUESTS[route][1](world, who)
+    answer = world.client(who).open(path, method=method, **options)
+    said = answer.get_data(as_text=True)[:500]
+    if mark == "D":
+        assert answer.status_code == (401 if who in WITHOUT_IDENTITY else 403), said
+    else:
+        assert answer.status_code in EXPECTED[mark], f"{answer.status_code}: {said}"

@@ -1,0 +1,54 @@
+"""A stream and a database made once for a whole module (the conftest's are made per test):
+for a matrix of many quick requests against one world."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from events.connection import NatsThread
+from events.db import create_db_engine, migrate
+from events.store import EventStore, StreamSettings
+from tests.conftest import POSTGRES_URL
+
+
+@contextmanager
+def fresh_store(nats: NatsThread) -> Iterator[EventStore]:
+    name = f"T{uuid.uuid4().hex[:12]}"
+    stream = StreamSettings(name=name, subjects=(f"{name.lower()}.>",), duplicate_window=120)
+    store = EventStore(nats.nc, stream)
+    nats.run(store.ensure_stream())
+    try:
+        yield store
+    finally:
+        nats.run(store.js.delete_stream(name))
+
+
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[tuple[str, Engine]]:
+    """A migrated database of `kind` (sqlite or postgresql, as the conftest's parameter):
+    its URL and an engine."""
+    if kind == "sqlite":
+        url, drop = f"sqlite:///{folder / 'test.db'}", None
+    else:
+        assert POSTGRES_URL  # the parameter exists only when it is set
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        drop = create_db_engine(POSTGRES_URL)
+        with drop.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        separator = "&" if "?" in POSTGRES_URL else "?"
+        url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    engine = create_db_engine(url)
+    migrate(engine)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
+        if drop is not None:
+            with drop.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            drop.dispose()
