@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-import pytest
-
-from events import CommandRejected, Event
+from events import Event
+from events.testing import scenario
 from services.trustdays.domain import (
     AddSlot,
     AttendeeDecider,
@@ -23,6 +22,7 @@ from services.trustdays.domain import (
 )
 
 decider = DayDecider()
+day = scenario(decider)
 RECORD = DayRecord(
     day_id="day-1",
     date=date(2026, 11, 27),
@@ -44,61 +44,47 @@ def planned(*slots: Slot) -> list[Event]:
     )
 
 
-def given(*events: Event):
-    return decider.fold(events)
-
-
-def when(command: object, *history: Event) -> list[str]:
-    return [event.type for event in decider.decide(command, given(*history))]
-
-
-def refused(command: object, *history: Event) -> str:
-    with pytest.raises(CommandRejected) as rejection:
-        decider.decide(command, given(*history))
-    return rejection.value.rule
-
-
 PUBLISHED = Event("DayPublished", {"day_id": "day-1"})
 CANCELLED = Event("DayCancelled", {"day_id": "day-1", "reason": "Snow"})
 
 
 def test_a_day_is_planned_in_draft_with_its_timetable():
-    day = given(*planned())
-    assert day.status == "draft" and list(day.slots) == ["keynote", "s1"]
-    assert day.slots["s1"].minutes == 75
-    assert refused(PlanDay(RECORD, [KEYNOTE]), *planned()) == "day_exists"
+    planned_day = day.given(*planned()).state()
+    assert planned_day.status == "draft" and list(planned_day.slots) == ["keynote", "s1"]
+    assert planned_day.slots["s1"].minutes == 75
+    day.given(*planned()).when(PlanDay(RECORD, [KEYNOTE])).then_rejected("day_exists")
 
 
 def test_the_timetable_has_no_overlaps_or_backward_slots():
     clash = Slot("s2", "breakout", "Clash", "09:30", "10:30")
-    assert refused(PlanDay(RECORD, [KEYNOTE, clash])) == "slots_overlap"
+    day.when(PlanDay(RECORD, [KEYNOTE, clash])).then_rejected("slots_overlap")
     backwards = Slot("s2", "breakout", "Backwards", "12:00", "11:00")
-    assert refused(PlanDay(RECORD, [backwards])) == "slot_ends_before_it_starts"
-    assert refused(AddSlot(clash), *planned()) == "slots_overlap"
+    day.when(PlanDay(RECORD, [backwards])).then_rejected("slot_ends_before_it_starts")
+    day.given(*planned()).when(AddSlot(clash)).then_rejected("slots_overlap")
     after = Slot("s2", "breakout", "Breakout 2", "11:45", "13:00")
-    assert when(AddSlot(after), *planned()) == ["SlotAdded"]
-    assert refused(AddSlot(MORNING), *planned()) == "slot_exists"
+    day.given(*planned()).when(AddSlot(after)).then("SlotAdded")
+    day.given(*planned()).when(AddSlot(MORNING)).then_rejected("slot_exists")
 
 
 def test_the_booking_window_closes_after_it_opens_and_by_the_day():
     backwards = replace(RECORD, closes=datetime(2026, 9, 1, 8, tzinfo=UTC))
-    assert refused(PlanDay(backwards, [KEYNOTE])) == "window_ends_before_it_opens"
+    day.when(PlanDay(backwards, [KEYNOTE])).then_rejected("window_ends_before_it_opens")
     late = replace(RECORD, closes=datetime(2026, 11, 28, 8, tzinfo=UTC))
-    assert refused(UpdateDay(late), *planned()) == "window_after_the_day"
+    day.given(*planned()).when(UpdateDay(late)).then_rejected("window_after_the_day")
 
 
 def test_publishing_once_is_enough_and_a_cancelled_day_stays_cancelled():
-    assert when(PublishDay(), *planned()) == ["DayPublished"]
-    assert when(PublishDay(), *planned(), PUBLISHED) == []
-    assert when(CancelDay("Snow"), *planned(), PUBLISHED) == ["DayCancelled"]
-    assert refused(PublishDay(), *planned(), CANCELLED) == "day_cancelled"
-    assert refused(UpdateDay(RECORD), *planned(), CANCELLED) == "day_cancelled"
-    assert refused(PublishDay()) == "unknown_day"
+    day.given(*planned()).when(PublishDay()).then("DayPublished")
+    day.given(*planned(), PUBLISHED).when(PublishDay()).then()
+    day.given(*planned(), PUBLISHED).when(CancelDay("Snow")).then("DayCancelled")
+    day.given(*planned(), CANCELLED).when(PublishDay()).then_rejected("day_cancelled")
+    day.given(*planned(), CANCELLED).when(UpdateDay(RECORD)).then_rejected("day_cancelled")
+    day.when(PublishDay()).then_rejected("unknown_day")
 
 
 def test_an_unchanged_record_is_no_update():
-    assert when(UpdateDay(RECORD), *planned()) == []
-    assert when(UpdateDay(replace(RECORD, venue="Dale Park")), *planned()) == ["DayUpdated"]
+    day.given(*planned()).when(UpdateDay(RECORD)).then()
+    day.given(*planned()).when(UpdateDay(replace(RECORD, venue="Dale Park"))).then("DayUpdated")
 
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -110,14 +96,14 @@ def confirm(attending: bool = True, dietary: str = "", window: Window = OPEN):
 
 
 def test_a_person_says_they_come_and_what_they_eat_once_per_change():
-    attendee = AttendeeDecider()
-    first = attendee.decide(confirm(dietary="Vegetarian"), attendee.initial_state())
-    assert [(e.type, e.data["dietary"]) for e in first] == [
-        ("DayAttendanceConfirmed", "Vegetarian")
-    ]
-    state = attendee.fold(first)
-    assert attendee.decide(confirm(dietary="Vegetarian"), state) == []
-    assert attendee.decide(confirm(attending=False), state)[0].data["attending"] is False
+    attendee = scenario(AttendeeDecider())
+    first = attendee.when(confirm(dietary="Vegetarian")).then_matching(
+        Event("DayAttendanceConfirmed", {"dietary": "Vegetarian"})
+    )
+    confirmed = attendee.given(*first)
+    confirmed.when(confirm(dietary="Vegetarian")).then()
+    confirmed.when(confirm(attending=False)).then_matching(
+        Event("DayAttendanceConfirmed", {"attending": False})
+    )
     draft = replace(OPEN, status="draft")
-    with pytest.raises(CommandRejected, match="day_not_published"):
-        attendee.decide(confirm(window=draft), attendee.initial_state())
+    attendee.when(confirm(window=draft)).then_rejected("day_not_published")
