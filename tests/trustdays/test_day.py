@@ -39,9 +39,7 @@ MORNING = Slot("s1", "breakout", "Breakout 1", "10:15", "11:30")
 
 
 def planned(*slots: Slot) -> list[Event]:
-    return list(
-        decider.decide(PlanDay(RECORD, slots or (KEYNOTE, MORNING)), decider.initial_state())
-    )
+    return day.when(PlanDay(RECORD, slots or (KEYNOTE, MORNING))).decided()
 
 
 PUBLISHED = Event("DayPublished", {"day_id": "day-1"})

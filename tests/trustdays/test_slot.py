@@ -20,7 +20,6 @@ from services.trustdays.domain import (
     Move,
     Session,
     SlotDecider,
-    SlotState,
     UpdateSession,
     Window,
 )
@@ -48,9 +47,7 @@ def session(session_id: str, capacity: int = 2, title: str | None = None) -> Ses
 
 
 def added(*sessions: Session) -> list[Event]:
-    return [
-        Event("SessionAdded", decider.decide(AddSession(s), SlotState())[0].data) for s in sessions
-    ]
+    return [event for s in sessions for event in slot.when(AddSession(s)).decided()]
 
 
 def booked(person: str, session_id: str) -> Event:
