@@ -21,7 +21,7 @@ from events.db import create_db_engine
 from events.nats_access import without_credentials
 from events.projection import Projection, ProjectionStopped, rebuild, status
 from events.store import EventStore
-from frontend.projections import PROJECTIONS
+from readmodels.registry import PROJECTIONS
 
 
 def fail(message: str) -> NoReturn:
@@ -78,7 +78,7 @@ def up(port: int, nats_port: int, demo_trust: bool) -> None:
 
 @main.command("projector")
 def run_projector() -> None:
-    """Keep the frontend's read models up to date (until SIGTERM or Ctrl-C)."""
+    """Keep the read models up to date (until SIGTERM or Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(projector.run(Settings.from_env(), PROJECTIONS))
 
@@ -115,7 +115,7 @@ def tail(from_seq: int | None) -> None:
 
 @main.group()
 def projections() -> None:
-    """The frontend's projections."""
+    """The read models' projections (readmodels/registry.py)."""
 
 
 @projections.command("rebuild")

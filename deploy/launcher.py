@@ -24,7 +24,7 @@ from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
 from events.nats_access import ADMIN, REACTIONS, NatsUser, local_passwords, users
 from events.store import EventStore
-from frontend import PACKAGE_DIR as FRONTEND_DIR
+from readmodels import PACKAGE_DIR as READMODELS_DIR
 
 DEPLOY_DIR = Path(__file__).parent
 PROCFILE = DEPLOY_DIR / "Procfile"
@@ -52,7 +52,7 @@ def check_ports(port: int, nats_port: int) -> None:
 def upgrade_database(database_url: str) -> None:
     engine = create_db_engine(database_url)
     try:
-        migrate(engine, [FRONTEND_DIR])
+        migrate(engine, [READMODELS_DIR])
     finally:
         engine.dispose()
 

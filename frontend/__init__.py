@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,15 +20,7 @@ from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
-from frontend.feeds import feeds
-from frontend.mycpd import mycpd
-from frontend.overview import overview
-from frontend.pages import pages
-from frontend.programme import programme
-from frontend.register import register
-
-PACKAGE_DIR = Path(__file__).parent
-"""Holds migrations/versions: pass it to events.db.migrate."""
+from frontend.pages import BLUEPRINTS
 
 
 class DatabaseUnavailable(ServiceUnavailable):
@@ -89,7 +80,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["form_key"] = new_id  # each form's Idempotency-Key
-    for blueprint in (pages, programme, mycpd, register, overview, feeds):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     signer = IdentitySigner(settings.require_secret_key())
 

@@ -42,16 +42,14 @@ from events.identity import (
 )
 from events.text import unstorable_fields
 from gateway.csrf import csrf_token
-from gateway.people import (
+from readmodels.directory.queries import (
     demo_people,
     find_by_email,
     identity_of,
-    identity_of_sign_in,
     is_linked_for,
     linked_person,
-    open_sign_in,
-    revoke_sign_in,
 )
+from readmodels.signins import identity_of_sign_in, open_sign_in, revoke_sign_in
 
 signin = Blueprint("signin", __name__)
 FAILED_SIGN_INS_PER_ADDRESS = "30 per minute"

@@ -20,7 +20,6 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
-from frontend.readmodels import log_event_counts
 from sqlalchemy import inspect, select
 
 from deploy import demo
@@ -30,7 +29,8 @@ from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
 from events.store import EventStore, StreamSettings
-from frontend import PACKAGE_DIR
+from readmodels import PACKAGE_DIR
+from readmodels.log_stats import log_event_counts
 from services.directory.events import TRUST_SUBJECT
 from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
 from services.trustdays.events import day_subject, slot_subject

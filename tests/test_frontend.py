@@ -26,10 +26,12 @@ from events.embedded import free_port
 from events.envelope import Batch, RecordedEvent
 from events.identity import IDENTITY_HEADER
 from events.projection import ProjectionStopped, apply, checkpoint, checkpoints, rebuild
-from frontend import PACKAGE_DIR, create_app
+from frontend import create_app
 from frontend.commands import field_sentences
-from frontend.projections import directory, log_stats
-from frontend.readmodels import feed_tokens, log_event_counts
+from readmodels import PACKAGE_DIR
+from readmodels.directory.projection import directory
+from readmodels.directory.tables import feed_tokens
+from readmodels.log_stats import log_event_counts, log_stats
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.people import enrol
 

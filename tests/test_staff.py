@@ -7,7 +7,8 @@ import pytest
 
 from events.config import Settings
 from events.db import migrate
-from frontend import PACKAGE_DIR, create_app
+from frontend import create_app
+from readmodels import PACKAGE_DIR
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.people import add_school, enrol
 

@@ -18,9 +18,11 @@ from events.db import create_db_engine, migrate
 from events.envelope import new_id
 from events.identity import IDENTITY_HEADER
 from events.projection import rebuild
-from frontend import PACKAGE_DIR, create_app
-from frontend.feeds import personal_feed
-from frontend.projections import directory, trustdays
+from frontend import create_app
+from frontend.pages.feeds import personal_feed
+from readmodels import PACKAGE_DIR
+from readmodels.directory.projection import directory
+from readmodels.trustdays.projection import trustdays
 from tests.bench.report import heading
 from tests.support.identity import SECRET_KEY, signed, someone
 

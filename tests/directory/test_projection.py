@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from frontend.projections import directory
-from frontend.readmodels import identity_links, people, role_grants, schools
 from sqlalchemy import select
 
 from events.decider import CommandLoop
 from events.envelope import Batch
 from events.projection import apply, rebuild, reset
+from readmodels.directory.projection import directory
+from readmodels.directory.tables import identity_links, people, role_grants, schools
 from services.directory import demo, domain
 from services.directory.domain import DirectoryDecider
 from services.directory.events import TRUST_SUBJECT

@@ -12,8 +12,8 @@ import pytest
 import vobject
 from sqlalchemy import update
 
-from frontend import pd_queries
-from frontend.readmodels import feed_tokens, people
+from readmodels.directory.tables import feed_tokens, people
+from readmodels.trustdays import queries as pd_queries
 from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol

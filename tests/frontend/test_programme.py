@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from frontend.projections import trustdays
 from sqlalchemy import select
 
 from events.db import create_db_engine, migrate
 from events.projection import checkpoint, rebuild
-from frontend import PACKAGE_DIR, pd_queries
+from readmodels import PACKAGE_DIR
+from readmodels.trustdays import queries as pd_queries
+from readmodels.trustdays.projection import trustdays
 from services.trustdays.events import slot_subject
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from frontend.readmodels import pd_marks
+from readmodels.trustdays.tables import pd_marks
 from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol

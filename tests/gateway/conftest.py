@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from events.config import Settings
 from events.db import migrate
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
-from frontend import PACKAGE_DIR
 from frontend import create_app as create_frontend
 from gateway import create_app as create_gateway
-from gateway.people import open_sign_in
 from gateway.routes import Routes
 from gateway.signin import OidcSettings
+from readmodels import PACKAGE_DIR
+from readmodels.signins import open_sign_in
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import httpx
 import oidc_provider_mock
 import pytest
-from frontend.readmodels import identity_links, people, sign_ins
-from gateway.people import linked_person
 from sqlalchemy import delete, select, update
 
 from events.db import create_db_engine
 from gateway.signin import OidcSettings, work_email
+from readmodels.directory.queries import linked_person
+from readmodels.directory.tables import identity_links, people
+from readmodels.signins import sign_ins
 from services.directory import create_app as directory_app
 from services.directory.events import TRUST_SUBJECT
 from tests.gateway.conftest import signed_in

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from frontend.readmodels import people, role_grants, schools
 from nats.js.errors import NotFoundError
 from sqlalchemy import Engine, insert
 
@@ -14,6 +13,7 @@ import services.directory.events  # noqa: F401  (registers the directory's event
 from events.connection import NatsThread
 from events.envelope import Event, Metadata, new_id
 from events.store import EventStore
+from readmodels.directory.tables import people, role_grants, schools
 from services.directory.events import TRUST_SUBJECT
 
 """The directory's one aggregate: every school, person and role of the trust."""

@@ -19,8 +19,10 @@ from events.db import migrate
 from events.identity import IDENTITY_HEADER, Identity
 from events.projector import Projector
 from events.store import EventStore
-from frontend import PACKAGE_DIR, create_app, pd_queries
-from frontend.projections import directory, trustdays
+from frontend import create_app
+from readmodels import PACKAGE_DIR
+from readmodels.registry import PROJECTIONS
+from readmodels.trustdays import queries as pd_queries
 from services.directory import create_app as directory_app
 from services.trustdays import create_app as trustdays_app
 from services.trustdays.reactions import REACTIONS as TRUSTDAYS_REACTIONS
@@ -44,7 +46,7 @@ class Stack:
 
 @contextmanager
 def running_projector(nats: NatsThread, store: EventStore, engine: Engine) -> Iterator[None]:
-    projector = Projector(store, engine, [directory, trustdays], idle_wait=0.2)
+    projector = Projector(store, engine, PROJECTIONS, idle_wait=0.2)
     stop = asyncio.Event()
     running = asyncio.run_coroutine_threadsafe(projector.run(stop), nats.loop)
     try:

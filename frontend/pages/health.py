@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from nats.js.errors import NotFoundError
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from events.config import Settings
 from events.connection import process_connection
 from events.projection import Status, status
 from events.store import EventStore
-from frontend.projections import PROJECTIONS
-from frontend.readmodels import log_event_counts
+from readmodels.log_stats import event_counts
+from readmodels.registry import PROJECTIONS
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,7 @@ def read_health(settings: Settings, engine: Engine) -> Health:
     nats_ok, last_seq = stream_last_seq(settings)
     try:
         applied = [status(engine, p.name) for p in PROJECTIONS]
-        with engine.connect() as connection:
-            counts = list(connection.execute(select(log_event_counts).order_by("type")))
+        counts = list(event_counts(engine))
     except SQLAlchemyError:
         return Health(settings.stream.name, nats_ok, last_seq, db_ok=False)
     projections = [projection_health(s, last_seq) for s in applied]

@@ -14,25 +14,17 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, g, request, url_for
-from sqlalchemy import and_, func, or_, select
 from werkzeug.wrappers import Response
 
 from events.projection import checkpoint
 from frontend.calendar import CalendarEvent, Feed, calendar
-from frontend.pd_queries import as_utc
-from frontend.readmodels import (
-    engine,
-    feed_tokens,
-    pd_attendees,
-    pd_places,
-    pd_sessions,
-    pd_slots,
-    people,
-)
-from frontend.readmodels import pd_days as days
+from frontend.database import engine
+from frontend.pages.days import visible_day
+from readmodels.directory.queries import feed_token_holder, feed_token_of
+from readmodels.trustdays import calendars
+from readmodels.trustdays.queries import as_utc
 
 feeds = Blueprint("feeds", __name__)
-SHOWN_DAYS = ("published", "cancelled")
 DOMAIN = "staffroom"
 
 
@@ -60,66 +52,10 @@ def session_event(row: Any, person_id: str, link: str) -> CalendarEvent:
     )
 
 
-def session_rows(person_id: str, session_id: str | None = None) -> list[Any]:
-    """The person's places (held or given up) with session, slot and day; or one session."""
-    columns = (
-        pd_sessions,
-        pd_slots.c.starts,
-        pd_slots.c.ends,
-        days.c.date,
-        days.c.venue,
-        days.c.title.label("day_title"),
-        days.c.status.label("day_status"),
-        days.c.sequence.label("day_sequence"),
-        days.c.changed_at.label("day_changed"),
-    )
-    mine = and_(
-        pd_places.c.session_id == pd_sessions.c.session_id, pd_places.c.person_id == person_id
-    )
-    query = (
-        select(
-            *columns,
-            pd_places.c.place,
-            pd_places.c.sequence.label("place_sequence"),
-            pd_places.c.changed_at.label("place_changed"),
-        )
-        .join(pd_slots, pd_slots.c.slot_id == pd_sessions.c.slot_id)
-        .join(days, days.c.day_id == pd_sessions.c.day_id)
-        .where(days.c.status.in_(SHOWN_DAYS))
-    )
-    if session_id:
-        query = query.outerjoin(pd_places, mine).where(pd_sessions.c.session_id == session_id)
-    else:
-        query = query.join(pd_places, mine).where(pd_places.c.place.in_(("seat", "cancelled")))
-    with engine().connect() as connection:
-        return list(connection.execute(query))
-
-
 def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
     """The keynote of each day the person comes to: they said yes, or they hold a seat and
     have not said no. Saying no (or a cancelled day) keeps it a while as cancelled."""
-    seated_days = select(pd_places.c.day_id).where(
-        pd_places.c.person_id == person_id, pd_places.c.place == "seat"
-    )
-    answer = and_(pd_attendees.c.day_id == days.c.day_id, pd_attendees.c.person_id == person_id)
-    query = (
-        select(
-            days,
-            pd_slots.c.slot_id,
-            pd_slots.c.title.label("slot_title"),
-            pd_slots.c.starts,
-            pd_slots.c.ends,
-            pd_attendees.c.attending,
-            pd_attendees.c.sequence.label("answer_sequence"),
-            pd_attendees.c.changed_at.label("answered_at"),
-        )
-        .join(pd_slots, and_(pd_slots.c.day_id == days.c.day_id, pd_slots.c.kind == "keynote"))
-        .outerjoin(pd_attendees, answer)
-        .where(days.c.status.in_(SHOWN_DAYS))
-        .where(or_(pd_attendees.c.attending.is_not(None), days.c.day_id.in_(seated_days)))
-    )
-    with engine().connect() as connection:
-        rows = list(connection.execute(query))
+    rows = calendars.keynote_rows(engine(), person_id)
     return [
         CalendarEvent(
             uid=f"keynote.{row.slot_id}.{person_id}@{DOMAIN}",
@@ -150,7 +86,7 @@ def personal_feed(
     link = programme_link(base_url)
     events = [
         session_event(row, person_id, f"{link(row.day_id)}#session-{row.session_id}")
-        for row in session_rows(person_id)
+        for row in calendars.session_rows(engine(), person_id)
     ]
     events += keynote_events(person_id, link)
     return calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
@@ -159,22 +95,14 @@ def personal_feed(
 @lru_cache(maxsize=64)
 def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
     link = programme_link(base_url)
-    query = select(days).where(days.c.status.in_(SHOWN_DAYS))
-    with engine().connect() as connection:
-        rows = list(connection.execute(query))
-        span = select(
-            pd_slots.c.day_id,
-            func.min(pd_slots.c.starts).label("starts"),
-            func.max(pd_slots.c.ends).label("ends"),
-        ).group_by(pd_slots.c.day_id)
-        spans = {row.day_id: (row.starts, row.ends) for row in connection.execute(span)}
+    rows = calendars.shown_days(engine())
     events = [
         CalendarEvent(
             uid=f"pdday.{row.day_id}@{DOMAIN}",
             summary=f"{row.title} (PD day)",
             day=row.date,
-            starts=spans[row.day_id][0],
-            ends=spans[row.day_id][1],
+            starts=row.starts,
+            ends=row.ends,
             location=row.venue,
             description=f"Theme: {row.theme}. Book your sessions in Staffroom.",
             url=link(row.day_id),
@@ -189,9 +117,7 @@ def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
 
 def feed_addresses(person_id: str) -> dict[str, str]:
     """The addresses of the person's feeds (https and webcal); none until they ask."""
-    query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
-    with engine().connect() as connection:
-        token = connection.scalar(query)
+    token = feed_token_of(engine(), person_id)
     if token is None:
         return {}
     mine = url_for("feeds.personal", token=token, _external=True)
@@ -207,13 +133,7 @@ def feed_addresses(person_id: str) -> dict[str, str]:
 def holder_of(token: str) -> Any:
     """The person whose current token this is; 404 for an old or unknown one, or for
     someone who has left the trust (their feeds stop with their sign-ins)."""
-    query = (
-        select(people.c.person_id, people.c.name)
-        .join(feed_tokens, feed_tokens.c.person_id == people.c.person_id)
-        .where(feed_tokens.c.token == token, people.c.status == "active")
-    )
-    with engine().connect() as connection:
-        person = connection.execute(query).first()
+    person = feed_token_holder(engine(), token)
     if person is None:
         abort(
             404,
@@ -252,8 +172,9 @@ def trust(token: str) -> Response:
 @feeds.get("/days/<day_id>/sessions/<session_id>.ics")
 def session_ics(day_id: str, session_id: str) -> Response:
     """Add one session to a calendar: a file, not a subscription (it will not update)."""
+    visible_day(day_id)
     me = g.identity.person_id
-    rows = [row for row in session_rows(me, session_id) if row.day_id == day_id]
+    rows = [row for row in calendars.session_rows(engine(), me, session_id) if row.day_id == day_id]
     if not rows or rows[0].place not in ("seat", "cancelled"):
         abort(404, "You have no place in that session: book it first.")
     link = f"{programme_link(request.url_root)(day_id)}#session-{session_id}"

@@ -15,11 +15,12 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
-from frontend import pd_queries
 from frontend.answers import form_answer
 from frontend.commands import Refused, send
-from frontend.readmodels import engine
-from frontend.staff import person_with_email
+from frontend.database import engine
+from frontend.pages.days import visible_day
+from readmodels.directory.queries import person_with_email
+from readmodels.trustdays import queries as pd_queries
 
 programme = Blueprint("programme", __name__)
 POLL_SECONDS = 3
@@ -30,13 +31,6 @@ def filters(source: Any) -> dict[str, Any]:
     """The community and audience chosen, from a query or a form (unknown ones: all)."""
     known = {"community": pd_queries.COMMUNITY_NAMES, "audience": pd_queries.AUDIENCE_NAMES}
     return {name: source[name] for name, values in known.items() if source.get(name) in values}
-
-
-def the_day(day_id: str) -> Any:
-    day = pd_queries.find_day(engine(), day_id)
-    if day is None or (day.status == "draft" and not g.identity.holds("cpd_manager")):
-        abort(404, "There is no such PD day.")
-    return day
 
 
 def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
@@ -56,7 +50,7 @@ def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
 
 @programme.get("/days/<day_id>")
 def page(day_id: str) -> str:
-    day = the_day(day_id)
+    day = visible_day(day_id)
     shown = filters(request.args)
     if request.htmx and request.htmx.target == "programme":
         return render_block("programme.html", "programme", **context(day, shown))
@@ -68,7 +62,7 @@ def live(day_id: str) -> Response | str:
     """What changed on the page since version `after`: 204 if nothing (htmx keeps the page
     as it is), else each slot that changed, swapped in out of band (htmx keeps the focus
     on a button whose id is still there)."""
-    day = the_day(day_id)
+    day = visible_day(day_id)
     after = request.args.get("after", type=int) or 0
     if day.version <= after:
         return Response(status=204)
@@ -83,7 +77,7 @@ ACTIONS = ("book", "cancel", "move", "place-someone")
 def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     if action not in ACTIONS:
         abort(404)
-    day = the_day(day_id)
+    day = visible_day(day_id)
     session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session on this PD day.")
@@ -100,7 +94,7 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
         return render_template("programme.html", **context(day, shown), message=message)
 
     def the_slot() -> str:
-        now = context(the_day(day_id), shown, slot_id=session.slot_id)  # after the write
+        now = context(visible_day(day_id), shown, slot_id=session.slot_id)  # after the write
         return render_block("programme.html", "acted", **now, message=message, error=status != 200)
 
     return form_answer(status, back, page, the_slot)

@@ -1,8 +1,8 @@
-"""The frontend's projections: each folds the log into some of its read models.
+"""The directory's projection: schools, people, their roles, feed tokens and identity links.
 
-A projection is handed the event types it handles that this process knows, so the frontend
-imports here each service's `events` module (which registers its types); the projector
-refuses to start with a handler for a type nobody registered.
+A projection is handed the event types it handles that this process knows, so it imports
+its service's `events` module (which registers its types); the projector refuses to start
+with a handler for a type nobody registered.
 """
 
 from __future__ import annotations
@@ -15,35 +15,13 @@ from sqlalchemy import Connection, bindparam, delete, insert, update
 import services.directory.events  # noqa: F401  (registers the directory's event types)
 from events.envelope import RecordedEvent
 from events.projection import Projection
-from frontend.readmodels import (
+from readmodels.directory.tables import (
     feed_tokens,
     identity_links,
-    log_event_counts,
     people,
     role_grants,
     schools,
 )
-from frontend.trustdays_projection import trustdays
-
-
-def count_event(connection: Connection, event: RecordedEvent) -> None:
-    # Projections apply under the checkpoint's lock, so update-then-insert cannot race.
-    counts = log_event_counts.c
-    changed = connection.execute(
-        update(log_event_counts)
-        .where(counts.type == event.type)
-        .values(count=counts.count + 1, last_seq=event.seq, last_at=event.occurred_at)
-    )
-    if changed.rowcount == 0:
-        connection.execute(
-            insert(log_event_counts).values(
-                type=event.type, count=1, last_seq=event.seq, last_at=event.occurred_at
-            )
-        )
-
-
-log_stats = Projection(name="log_stats", tables=[log_event_counts], every_event=count_event)
-
 
 # The directory. Its events carry whole records, so each is an upsert by key.
 SCHOOL_FIELDS = ("name", "phase", "urn", "town")
@@ -142,12 +120,3 @@ directory = Projection(
         "IdentityLinked": identity_linked,
     },
 )
-
-PROJECTIONS: list[Projection] = [log_stats, directory, trustdays]
-
-
-def by_name(name: str) -> Projection:
-    for projection in PROJECTIONS:
-        if projection.name == name:
-            return projection
-    raise KeyError(name)

@@ -1,36 +1,89 @@
-"""Who may come in: people and their roles, read from the directory's read model, and
-each sign-in, kept on the server so that it can be ended.
-
-The session cookie names a sign-in; the person and their roles are read with it on every
-request, so a role revoked or a person who has left takes effect at once.
-"""
+"""Questions asked of the directory's read side: people by email, sign-in identity or OpenID
+link (the gateway), staff searches (the staff page), feed tokens (calendar feeds)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Row,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Engine, Row, bindparam, func, or_, select
 
-from events.db import writing
 from events.identity import Identity, Role
-from frontend.readmodels import identity_links, people, role_grants, schools, sign_ins
+from readmodels.directory.tables import feed_tokens, identity_links, people, role_grants, schools
 
-SESSION_LIFETIME = timedelta(hours=12)
-"""From signing in, however busy the session: then sign in again."""
 
+def school_choices(engine: Engine, readable: frozenset[str] | None) -> list[tuple[str, str]]:
+    """(id, name) of each school the person may look at; the central team for the trust."""
+    query = select(schools.c.school_id, schools.c.name).order_by(schools.c.name)
+    if readable is not None:
+        query = query.where(schools.c.school_id.in_(readable))
+    with engine.connect() as connection:
+        choices = [(row.school_id, row.name) for row in connection.execute(query)]
+    return [*choices, (CENTRAL, "Central team")] if readable is None else choices
+
+
+CENTRAL = "central"
+"""How the school filter names the central team, who belong to no school."""
+
+
+def search_staff(
+    engine: Engine, school_id: str, text: str, include_left: bool = False, limit: int = 300
+) -> Sequence[Row]:
+    """Staff of one school (None: the central team) whose name, email or job title match."""
+    query = select(people).order_by(people.c.name).limit(limit)
+    in_school = people.c.school_id
+    query = query.where(in_school.is_(None) if school_id == CENTRAL else in_school == school_id)
+    if not include_left:
+        query = query.where(people.c.status == "active")
+    for word in text.split():
+        pattern = f"%{word.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(people.c.name).like(pattern),
+                people.c.email_key.like(pattern),
+                func.lower(people.c.job_title).like(pattern),
+            )
+        )
+    with engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def roles_of(engine: Engine, person_ids: Sequence[str]) -> dict[str, list[str]]:
+    query = select(role_grants).where(role_grants.c.person_id.in_(person_ids))
+    held: dict[str, list[str]] = {}
+    with engine.connect() as connection:
+        for grant in connection.execute(query):
+            held.setdefault(grant.person_id, []).append(grant.role.replace("_", " "))
+    return held
+
+
+def person_with_email(engine: Engine, email: str) -> Row | None:
+    """The person (id and name) with this work email, in any case, if there is one."""
+    query = select(people.c.person_id, people.c.name)
+    query = query.where(people.c.email_key == email.strip().lower())
+    with engine.connect() as connection:
+        return connection.execute(query).first()
+
+
+def feed_token_of(engine: Engine, person_id: str) -> str | None:
+    """The person's current calendar feed secret; None until they ask for one."""
+    query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
+    with engine.connect() as connection:
+        return connection.scalar(query)
+
+
+def feed_token_holder(engine: Engine, token: str) -> Row | None:
+    """The active person (id and name) whose current feed secret this is."""
+    query = (
+        select(people.c.person_id, people.c.name)
+        .join(feed_tokens, feed_tokens.c.person_id == people.c.person_id)
+        .where(feed_tokens.c.token == token, people.c.status == "active")
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).first()
+
+
+# The gateway: who signs in, and as whom.
 ACTIVE_BY_EMAIL = select(people).where(
     people.c.email_key == func.lower(bindparam("email")), people.c.status == "active"
 )
@@ -39,21 +92,6 @@ ACTIVE_BY_ID = select(people).where(
 )
 ROLES_OF = select(role_grants.c.role, role_grants.c.school_id).where(
     role_grants.c.person_id == bindparam("person_id")
-)
-ACTIVE_BY_SIGN_IN = (
-    select(people)
-    .join(sign_ins, sign_ins.c.person_id == people.c.person_id)
-    .where(
-        sign_ins.c.session_id == bindparam("session_id"),
-        sign_ins.c.revoked_at.is_(None),
-        sign_ins.c.created_at > bindparam("since"),
-        people.c.status == "active",
-    )
-)
-REVOKE = (
-    update(sign_ins)
-    .where(sign_ins.c.session_id == bindparam("sid"), sign_ins.c.revoked_at.is_(None))
-    .values(revoked_at=bindparam("now"))
 )
 LINKED = select(identity_links.c.person_id).where(
     identity_links.c.issuer == bindparam("issuer"), identity_links.c.subject == bindparam("subject")
@@ -71,36 +109,7 @@ def identity_of(engine: Engine, person_id: str, csrf_token: str) -> Identity | N
     """The person as services see them, or None if they are unknown or have left."""
     with engine.connect() as connection:
         person = connection.execute(ACTIVE_BY_ID, {"person_id": person_id}).first()
-        return None if person is None else _identity(connection, person, csrf_token)
-
-
-def identity_of_sign_in(engine: Engine, session_id: str, csrf_token: str) -> Identity | None:
-    """The person of a sign-in that is still open (not revoked, not older than its
-    lifetime) and still active in the trust; None otherwise."""
-    since = datetime.now(UTC) - SESSION_LIFETIME
-    with engine.connect() as connection:
-        person = connection.execute(
-            ACTIVE_BY_SIGN_IN, {"session_id": session_id, "since": since}
-        ).first()
-        return None if person is None else _identity(connection, person, csrf_token)
-
-
-def open_sign_in(engine: Engine, person_id: str) -> str:
-    """A new sign-in for the person: its id, for the session cookie. Their sign-ins past
-    their lifetime are forgotten, so the table holds about one row a person."""
-    session_id = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
-    row = {"session_id": session_id, "person_id": person_id, "created_at": now}
-    ended = sign_ins.c.person_id == person_id, sign_ins.c.created_at < now - SESSION_LIFETIME
-    with writing(engine).begin() as connection:
-        connection.execute(delete(sign_ins).where(*ended))
-        connection.execute(insert(sign_ins), row)
-    return session_id
-
-
-def revoke_sign_in(engine: Engine, session_id: str) -> None:
-    with writing(engine).begin() as connection:
-        connection.execute(REVOKE, {"sid": session_id, "now": datetime.now(UTC)})
+        return None if person is None else identity_with_roles(connection, person, csrf_token)
 
 
 def linked_person(engine: Engine, issuer: str, subject: str) -> str | None:
@@ -118,7 +127,8 @@ def is_linked_for(engine: Engine, issuer: str, person_id: str) -> bool:
         return connection.execute(query.limit(1)).first() is not None
 
 
-def _identity(connection: Connection, person: Row, csrf_token: str) -> Identity:
+def identity_with_roles(connection: Connection, person: Row, csrf_token: str) -> Identity:
+    """A person's row with the roles they hold, as services see them."""
     grants = connection.execute(ROLES_OF, {"person_id": person.person_id}).all()
     return Identity(
         person_id=person.person_id,

@@ -11,11 +11,11 @@ from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from frontend import pd_queries
 from frontend.answers import form_answer
 from frontend.commands import Refused, send
-from frontend.feeds import feed_addresses
-from frontend.readmodels import engine
+from frontend.database import engine
+from frontend.pages.feeds import feed_addresses
+from readmodels.trustdays import queries as pd_queries
 
 mycpd = Blueprint("mycpd", __name__)
 DIETARY_MAX = 500

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Row, func, select
 
-from frontend.readmodels import (
+from readmodels.trustdays.tables import (
     pd_attendees,
     pd_days,
     pd_marks,

@@ -10,20 +10,23 @@ from flask import Blueprint, abort, g, render_template, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
-from sqlalchemy import and_, or_, select
 
-from frontend import pd_queries
 from frontend.answers import form_answer
 from frontend.commands import Refused, send
-from frontend.readmodels import engine, pd_marks, pd_places, pd_slots, people, schools
-from frontend.staff import person_with_email
+from frontend.database import engine
+from frontend.pages.days import visible_day
+from readmodels.directory.queries import person_with_email
+from readmodels.trustdays import queries as pd_queries
+from readmodels.trustdays.reports import find_slot, register_lines
 
 register = Blueprint("register", __name__)
 MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
 
 
 def the_session(day_id: str, session_id: str) -> Any:
-    """The session, if I may take its register: its leader or the CPD manager."""
+    """The session, if I may take its register: its leader or the CPD manager (a draft
+    day's, the CPD manager alone)."""
+    visible_day(day_id)
     session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session.")
@@ -33,51 +36,17 @@ def the_session(day_id: str, session_id: str) -> Any:
     return session
 
 
-def lines(session_id: str, person_id: str | None = None) -> list[Any]:
-    """Everyone with a seat, and walk-ins, with their mark: by name."""
-    seated = and_(pd_places.c.session_id == session_id, pd_places.c.place == "seat")
-    query = (
-        select(
-            people.c.person_id,
-            people.c.name,
-            people.c.job_title,
-            schools.c.name.label("school"),
-            pd_marks.c.mark,
-            pd_marks.c.walk_in,
-        )
-        .select_from(people)
-        .outerjoin(schools, schools.c.school_id == people.c.school_id)
-        .outerjoin(
-            pd_places,
-            and_(pd_places.c.person_id == people.c.person_id, pd_places.c.session_id == session_id),
-        )
-        .outerjoin(
-            pd_marks,
-            and_(pd_marks.c.person_id == people.c.person_id, pd_marks.c.session_id == session_id),
-        )
-        .where(or_(seated, pd_marks.c.session_id == session_id))
-        .order_by(people.c.name)
-    )
-    if person_id:
-        query = query.where(people.c.person_id == person_id)
-    with engine().connect() as connection:
-        return list(connection.execute(query))
-
-
 def context(session: Any, **extra: Any) -> dict[str, Any]:
     day = pd_queries.find_day(engine(), session.day_id)
-    with engine().connect() as connection:
-        slot = connection.execute(
-            select(pd_slots).where(pd_slots.c.slot_id == session.slot_id)
-        ).one()
-    register_lines = lines(session.session_id)
+    slot = find_slot(engine(), session.slot_id)
+    lines = register_lines(engine(), session.session_id)
     return {
         "day": day,
         "slot": slot,
         "minutes": pd_queries.slot_minutes(slot),
         "session": session,
-        "lines": register_lines,
-        "marked": sum(1 for line in register_lines if line.mark),
+        "lines": lines,
+        "marked": sum(1 for line in lines if line.mark),
         "marks": MARKS,
         **extra,
     }
@@ -122,7 +91,7 @@ def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
             message, status = refused.message, refused.status
 
     def line() -> str:
-        found = lines(session_id, person_id)
+        found = register_lines(engine(), session_id, person_id)
         if not found:
             abort(404, "They are not on this register.")
         shown = context(session, line=found[0], line_message=message)

@@ -1,73 +1,11 @@
-"""The frontend's read models: SQL tables that projections fill from the log."""
+"""The trust days' tables: PD days, their slots and sessions, everyone's places and marks."""
 
 from __future__ import annotations
 
-from flask import current_app
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-)
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table, Text
 
-metadata = MetaData()
+from readmodels import metadata
 
-
-def engine() -> Engine:
-    """The database of the app serving this request."""
-    return current_app.extensions["engine"]
-
-
-log_event_counts = Table(
-    "log_event_counts",
-    metadata,
-    Column("type", String(200), primary_key=True),
-    Column("count", BigInteger, nullable=False),
-    Column("last_seq", BigInteger, nullable=False),
-    Column("last_at", DateTime(timezone=True), nullable=False),
-)
-
-# The directory: schools, people and their roles (the gateway reads these to sign people in).
-schools = Table(
-    "schools",
-    metadata,
-    Column("school_id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("phase", String(20), nullable=False),
-    Column("urn", String(6), nullable=False),
-    Column("town", String(100), nullable=False),
-)
-
-people = Table(
-    "people",
-    metadata,
-    Column("person_id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("email", String(320), nullable=False),
-    Column("email_key", String(320), nullable=False, unique=True),  # lowercased: unique in any case
-    Column("school_id", String(36), nullable=True, index=True),  # None: the central team
-    Column("category", String(20), nullable=False),
-    Column("job_title", String(200), nullable=False),
-    Column("subjects", Text, nullable=False),  # '; '-joined subjects, or the phase taught
-    Column("status", String(10), nullable=False),  # active, or left (their CPD record stays)
-)
-
-role_grants = Table(
-    "role_grants",
-    metadata,
-    Column("person_id", String(36), primary_key=True),
-    Column("role", String(30), primary_key=True),
-    Column("school_id", String(36), primary_key=True),  # '' trust-wide (a key cannot be NULL)
-)
-
-# The trust days: PD days, their slots and sessions, everyone's places and marks.
 # `version` is the stream sequence of the last event that changed a row (live pages poll
 # for it); `sequence` counts changes a calendar must notice (RFC 5545 SEQUENCE).
 pd_days = Table(
@@ -159,36 +97,4 @@ pd_attendees = Table(
     Column("dietary", Text, nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
-)
-
-# Calendar feeds: each person's current secret (the log holds it: see README).
-feed_tokens = Table(
-    "feed_tokens",
-    metadata,
-    Column("person_id", String(36), primary_key=True),
-    Column("token", String(64), nullable=False, unique=True),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
-)
-
-# The gateway's own table: no projection fills it and a rebuild leaves it alone.
-# A sign-in (server-side session): the cookie names it; sign-out or a leaver revokes it.
-sign_ins = Table(
-    "sign_ins",
-    metadata,
-    Column("session_id", String(64), primary_key=True),
-    Column("person_id", String(36), nullable=False, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
-)
-
-# Who signs in with OpenID Connect (the directory's IdentityLinked facts): the provider's
-# issuer and subject, linked to a person on their first sign-in and matched on afterwards
-# (an email changed later moves nothing).
-identity_links = Table(
-    "identity_links",
-    metadata,
-    Column("issuer", String(300), primary_key=True),
-    Column("subject", String(255), primary_key=True),
-    Column("person_id", String(36), nullable=False, index=True),
-    Column("linked_at", DateTime(timezone=True), nullable=False),
 )

@@ -15,7 +15,14 @@ from sqlalchemy import Connection, Table, bindparam, insert, update
 import services.trustdays.events  # noqa: F401  (registers the trust days' event types)
 from events.envelope import RecordedEvent
 from events.projection import Handler, Projection
-from frontend.readmodels import pd_attendees, pd_days, pd_marks, pd_places, pd_sessions, pd_slots
+from readmodels.trustdays.tables import (
+    pd_attendees,
+    pd_days,
+    pd_marks,
+    pd_places,
+    pd_sessions,
+    pd_slots,
+)
 
 DAY_FIELDS = ("date", "academic_year", "term", "title", "theme", "venue", "opens", "closes")
 SESSION_FIELDS = (

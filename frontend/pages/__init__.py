@@ -1,0 +1,17 @@
+"""The pages, one module an area. Each answers a plain request with a whole page, and an
+htmx request that targets one of its parts with that part alone (one template block: the
+two cannot drift). A new area's blueprint is one line in BLUEPRINTS."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from frontend.pages.feeds import feeds
+from frontend.pages.home import home
+from frontend.pages.mycpd import mycpd
+from frontend.pages.overview import overview
+from frontend.pages.programme import programme
+from frontend.pages.register import register
+from frontend.pages.staff import staff
+
+BLUEPRINTS: tuple[Blueprint, ...] = (home, staff, programme, mycpd, register, overview, feeds)

@@ -1,0 +1,22 @@
+"""Who may see a PD day, for every page about one: a draft is the CPD manager's alone, and
+to everyone else it does not exist (404), as the trust days service's API answers."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from sqlalchemy import Row
+
+from frontend.database import engine
+from readmodels.trustdays import queries
+
+
+def may_see(day: Row | None) -> bool:
+    return day is not None and (day.status != "draft" or g.identity.holds("cpd_manager"))
+
+
+def visible_day(day_id: str) -> Row:
+    """The day, or 404 if there is none or it is a draft the person may not see."""
+    day = queries.find_day(engine(), day_id)
+    if day is None or not may_see(day):
+        abort(404, "There is no such PD day.")
+    return day
