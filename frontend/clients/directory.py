@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from frontend.commands import send
+from readmodels.directory.projection import directory as projection
 
 SERVICE = "directory"
-READ_IN = "directory"
+READ_IN = projection.name
 """The projection whose read model the pages read after a command."""
 
 

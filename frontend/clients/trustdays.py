@@ -10,9 +10,10 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from frontend.commands import send
+from readmodels.trustdays.projection import trustdays as projection
 
 SERVICE = "trustdays"
-READ_IN = "trustdays"
+READ_IN = projection.name
 """The projection whose read model the pages read after a command."""
 Place = Literal["seat", "waitlist"]
 

@@ -12,10 +12,12 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
 from frontend.answers import form_answer
-from frontend.commands import Refused, send
+from frontend.clients import directory, trustdays
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.feeds import feed_addresses
 from readmodels.trustdays import queries as pd_queries
+from services.trustdays.events import COMMUNITIES
 
 mycpd = Blueprint("mycpd", __name__)
 DIETARY_MAX = 500
@@ -35,7 +37,7 @@ def context(**extra: Any) -> dict[str, Any]:
         "cpd_minutes": sum(mark.cpd_minutes for mark in marks),
         "leading": pd_queries.sessions_led_by(engine(), me),
         "feed": feed_addresses(me),
-        "communities": pd_queries.COMMUNITY_NAMES,
+        "communities": COMMUNITIES,
         **extra,
     }
 
@@ -59,9 +61,8 @@ def confirm_attendance(day_id: str) -> ResponseReturnValue:
     if errors:
         message, status = "Please check the form.", 422
     else:
-        body = {"attending": choice == "yes", "dietary": dietary}
         try:
-            send("trustdays", "PUT", f"/days/{day_id}/attendance", body, None, "trustdays")
+            trustdays.attendance(day_id, choice == "yes", dietary)
         except Refused as refused:
             message, status = refused.message, refused.status
 
@@ -79,7 +80,7 @@ def confirm_attendance(day_id: str) -> ResponseReturnValue:
 def new_feed_token() -> ResponseReturnValue:
     """A new secret address for my calendar feeds: the old one stops working at once."""
     replaced = bool(feed_addresses(g.identity.person_id))
-    send("directory", "POST", "/me/feed-token", {}, request.form.get("key"), "directory")
+    directory.new_feed_token(request.form.get("key"))
 
     def calendar() -> str:
         return render_block("mycpd.html", "calendar", **context(renewed=replaced))

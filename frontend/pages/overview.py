@@ -15,6 +15,7 @@ from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
+from services.trustdays.events import COMMUNITIES
 
 overview = Blueprint("overview", __name__)
 
@@ -42,7 +43,7 @@ def page(day_id: str) -> str:
         lunches=sum(s["lunches"] for s in schools_lines),
         not_booked=reports.not_booked(engine(), day_id, slots, only),
         slots=slots,
-        communities=pd_queries.COMMUNITY_NAMES,
+        communities=COMMUNITIES,
     )
 
 

@@ -16,11 +16,13 @@ from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
 from frontend.answers import form_answer
-from frontend.commands import Refused, send
+from frontend.clients import trustdays
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
+from services.trustdays.events import AUDIENCES, COMMUNITIES
 
 programme = Blueprint("programme", __name__)
 POLL_SECONDS = 3
@@ -29,7 +31,7 @@ POLL_SECONDS = 3
 
 def filters(source: Any) -> dict[str, Any]:
     """The community and audience chosen, from a query or a form (unknown ones: all)."""
-    known = {"community": pd_queries.COMMUNITY_NAMES, "audience": pd_queries.AUDIENCE_NAMES}
+    known = {"community": COMMUNITIES, "audience": AUDIENCES}
     return {name: source[name] for name, values in known.items() if source.get(name) in values}
 
 
@@ -42,8 +44,8 @@ def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
         "places": places,
         "held": pd_queries.seats_held(places),
         "filters": shown,
-        "communities": pd_queries.COMMUNITY_NAMES,
-        "audiences": pd_queries.AUDIENCE_NAMES,
+        "communities": COMMUNITIES,
+        "audiences": AUDIENCES,
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -105,10 +107,9 @@ def send_action(action: str, session: Any, key: str | None) -> str:
     if action == "place-someone":
         return place_someone(session, request.form.get("email", ""), key)
     me = g.identity.person_id
-    places = f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}/places"
+    ids = (session.day_id, session.slot_id, session.session_id)
     if action == "book":
-        outcome = send("trustdays", "POST", places, {}, key, read_in="trustdays")
-        if outcome.get("place") == "waitlist":
+        if trustdays.book(*ids, key) == "waitlist":
             return (
                 f"{session.title} is full: you are on its waitlist. "
                 "If a seat comes free, it is yours at once."
@@ -116,12 +117,11 @@ def send_action(action: str, session: Any, key: str | None) -> str:
         return f"You are booked on {session.title}."
     if action == "cancel":
         held = pd_queries.places_of(engine(), me, session.day_id).get(session.session_id)
-        send("trustdays", "DELETE", f"{places}/{me}", None, key, read_in="trustdays")
+        trustdays.cancel(*ids, me, key)
         if held and held.place == "waitlist":
             return f"You have left the waitlist for {session.title}."
         return f"You have given up your place in {session.title}."
-    moves = f"/days/{session.day_id}/slots/{session.slot_id}/moves"
-    send("trustdays", "POST", moves, {"session_id": session.session_id}, key, read_in="trustdays")
+    trustdays.move(*ids, key)
     return f"You have moved to {session.title}."
 
 
@@ -135,13 +135,10 @@ def place_someone(session: Any, email: str, key: str | None) -> str:
         raise Refused(422, "unknown_person", "Nobody in the trust has that work email.")
     held = pd_queries.seats_held(pd_queries.places_of(engine(), person.person_id, session.day_id))
     elsewhere = held.get(session.slot_id)
-    slot = f"/days/{session.day_id}/slots/{session.slot_id}"
+    ids = (session.day_id, session.slot_id, session.session_id)
     if elsewhere and elsewhere != session.session_id:
-        moved = {"person_id": person.person_id, "session_id": session.session_id}
-        send("trustdays", "POST", f"{slot}/moves", moved, key, read_in="trustdays")
+        trustdays.move(*ids, key, person_id=person.person_id)
         return f"{person.name} has moved to {session.title}."
-    places = f"{slot}/sessions/{session.session_id}/places"
-    outcome = send("trustdays", "POST", places, {"person_id": person.person_id}, key, "trustdays")
-    if outcome.get("place") == "waitlist":
+    if trustdays.book(*ids, key, person_id=person.person_id) == "waitlist":
         return f"{session.title} is full: {person.name} is on its waitlist."
     return f"{person.name} is booked on {session.title}."

@@ -12,15 +12,16 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
 from frontend.answers import form_answer
-from frontend.commands import Refused, send
+from frontend.clients import trustdays
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.reports import find_slot, register_lines
+from services.trustdays.events import MARKS
 
 register = Blueprint("register", __name__)
-MARKS = {"present": "Present", "late": "Late", "absent": "Absent", "excused": "Excused"}
 
 
 def the_session(day_id: str, session_id: str) -> Any:
@@ -69,14 +70,6 @@ def page(day_id: str, session_id: str) -> str:
     return render_template("register.html", **context(the_session(day_id, session_id)))
 
 
-def send_mark(session: Any, person_id: str, mark: str, walk_in: bool) -> None:
-    path = (
-        f"/days/{session.day_id}/slots/{session.slot_id}/sessions/{session.session_id}"
-        f"/register/{person_id}"
-    )
-    send("trustdays", "PUT", path, {"mark": mark, "walk_in": walk_in}, None, "trustdays")
-
-
 @register.post("/days/<day_id>/sessions/<session_id>/register/<person_id>")
 def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
     session = the_session(day_id, session_id)
@@ -86,7 +79,7 @@ def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
         message, status = "Choose present, late, absent or excused.", 422
     else:
         try:
-            send_mark(session, person_id, chosen, walk_in=False)
+            trustdays.mark(session.day_id, session.slot_id, session_id, person_id, chosen)
         except Refused as refused:
             message, status = refused.message, refused.status
 
@@ -111,7 +104,7 @@ def walk_in(day_id: str, session_id: str) -> ResponseReturnValue:
         message, status = "Nobody in the trust has that work email: check the spelling.", 422
     else:
         try:
-            send_mark(session, person.person_id, "present", walk_in=True)
+            trustdays.walk_in(session.day_id, session.slot_id, session_id, person.person_id)
         except Refused as refused:
             message, status = refused.message, refused.status
     shown = {"walk_in_error": message, "email": email if message else ""}
@@ -126,10 +119,10 @@ def cancel_booking(day_id: str, session_id: str, person_id: str) -> ResponseRetu
     session = the_session(day_id, session_id)
     if not g.identity.holds("cpd_manager"):
         abort(403, "Only the CPD manager cancels someone else's booking.")
-    place = f"/days/{day_id}/slots/{session.slot_id}/sessions/{session_id}/places/{person_id}"
     message, status = None, 200
     try:
-        send("trustdays", "DELETE", place, None, request.form.get("key"), "trustdays")
+        key = request.form.get("key")
+        trustdays.cancel(day_id, session.slot_id, session_id, person_id, key)
     except Refused as refused:
         message, status = refused.message, refused.status
     page, part = whole_page(session, message=message), the_register(session, message=message)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Row, bindparam, func, or_, select
 
-from events.identity import Identity, Role
+from events.identity import ROLES, Identity, Role
 from readmodels.directory.tables import feed_tokens, identity_links, people, role_grants, schools
 
 
@@ -49,11 +49,12 @@ def search_staff(
 
 
 def roles_of(engine: Engine, person_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The labels of the roles each person holds."""
     query = select(role_grants).where(role_grants.c.person_id.in_(person_ids))
     held: dict[str, list[str]] = {}
     with engine.connect() as connection:
         for grant in connection.execute(query):
-            held.setdefault(grant.person_id, []).append(grant.role.replace("_", " "))
+            held.setdefault(grant.person_id, []).append(ROLES.get(grant.role, grant.role))
     return held
 
 
@@ -197,5 +198,5 @@ def _demo(row: Row, role: str) -> DemoPerson:
         row.name,
         row.job_title or "",
         row.school or "Central team",
-        role.replace("_", " ").capitalize() if role != "staff" else "Teacher",
+        ROLES[role] if role != "staff" else "Teacher",
     )

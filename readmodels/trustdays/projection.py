@@ -2,7 +2,7 @@
 everyone's places, register marks and who comes to the day.
 
 Seat and waitlist events name only the person and the session: the day and the slot come
-from the subject they were appended to (`trustdays.day.<day>.slot.<slot>`).
+from the subject they were appended to (read with the trust days' `parse_subject`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, update
 
-import services.trustdays.events  # noqa: F401  (registers the trust days' event types)
 from events.envelope import RecordedEvent
 from events.projection import Handler, Projection
 from readmodels.trustdays.tables import (
@@ -23,21 +22,13 @@ from readmodels.trustdays.tables import (
     pd_sessions,
     pd_slots,
 )
+from services.trustdays.events import parse_subject  # (and registers the event types)
 
 DAY_FIELDS = ("date", "academic_year", "term", "title", "theme", "venue", "opens", "closes")
 SESSION_FIELDS = (
     *("title", "description", "community", "room", "capacity"),
     *("audience", "phase", "mode"),
 )
-
-
-def ids(event: RecordedEvent) -> tuple[str, str | None]:
-    """The day and (for a slot's events) the slot an event belongs to, from its subject."""
-    tokens = event.subject.split(".")
-    at = tokens.index("trustdays")
-    day_id = tokens[at + 2]
-    slot_id = tokens[at + 4] if len(tokens) > at + 4 and tokens[at + 3] == "slot" else None
-    return day_id, slot_id
 
 
 TOUCH_DAY = (
@@ -50,7 +41,8 @@ def touching_the_day(handler: Handler) -> Handler:
 
     def handle(connection: Connection, event: RecordedEvent) -> None:
         handler(connection, event)
-        connection.execute(TOUCH_DAY, {"key": ids(event)[0], "seq": event.seq})
+        day_id = parse_subject(event.subject).day_id
+        connection.execute(TOUCH_DAY, {"key": day_id, "seq": event.seq})
 
     return handle
 
@@ -114,7 +106,7 @@ def session_values(data: Any) -> dict[str, Any]:
 
 
 def session_added(connection: Connection, event: RecordedEvent) -> None:
-    day_id, slot_id = ids(event)
+    day_id, slot_id, _ = parse_subject(event.subject)
     row = {
         "session_id": event.data["session_id"],
         "day_id": day_id,
@@ -167,7 +159,7 @@ def place_changer(to: str, seats: int, waits: int) -> Handler:
     the session's seats taken and people waiting by `seats` and `waits`."""
 
     def handle(connection: Connection, event: RecordedEvent) -> None:
-        data, (day_id, slot_id) = event.data, ids(event)
+        data, (day_id, slot_id, _) = event.data, parse_subject(event.subject)
         place = {"key": data["session_id"], "person": data["person_id"], "at": event.occurred_at}
         moved = connection.execute(MOVE_PLACE, {**place, "to": to, "why": data.get("reason", "")})
         if moved.rowcount == 0:
@@ -238,7 +230,7 @@ def attendance_marked(connection: Connection, event: RecordedEvent) -> None:
     data = event.data
     key = {"session_id": data["session_id"], "person_id": data["person_id"]}
     values = {
-        "day_id": ids(event)[0],
+        "day_id": parse_subject(event.subject).day_id,
         "mark": data["mark"],
         "cpd_minutes": data["cpd_minutes"],
         "walk_in": data["walk_in"],

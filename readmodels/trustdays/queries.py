@@ -20,29 +20,6 @@ from readmodels.trustdays.tables import (
 
 LIVE_PLACES = ("seat", "waitlist")
 
-COMMUNITY_NAMES = {
-    "whole_staff": "Whole staff",
-    "leadership": "Leadership",
-    "primary_english": "Primary English",
-    "primary_maths": "Primary maths",
-    "eyfs": "EYFS",
-    "secondary_english": "Secondary English",
-    "secondary_maths": "Secondary maths",
-    "secondary_science": "Secondary science",
-    "secondary_humanities": "Secondary humanities",
-    "secondary_languages": "Secondary languages",
-    "secondary_arts": "Secondary arts",
-    "pe": "PE",
-    "send": "SEND",
-    "pastoral": "Pastoral support",
-    "teaching_assistants": "Teaching assistants",
-    "finance_hr": "Finance and HR",
-    "it_site": "IT and site teams",
-    "early_career": "Early career teachers",
-    "safeguarding": "Safeguarding",
-}
-AUDIENCE_NAMES = {"all": "All staff", "teaching": "Teaching staff", "support": "Support staff"}
-
 
 @dataclass
 class SlotView:

@@ -32,4 +32,4 @@ def test_every_schema_accepts_exactly_its_vocabulary():
 
 
 def test_school_scoped_roles_are_roles():
-    assert SCHOOL_SCOPED_ROLES <= set(ROLES)
+    assert set(ROLES) >= SCHOOL_SCOPED_ROLES
