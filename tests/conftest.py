@@ -17,14 +17,12 @@ from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats
 from events.store import EventStore, StreamSettings
 from tests.support import counter  # noqa: F401  (registers the test event types)
+from tests.support.databases import DATABASES, POSTGRES_URL
 from tests.support.identity import SECRET_KEY
 
 # Every app and process the suite starts signs and checks identities with the same key.
 os.environ["STAFFROOM_SECRET_KEY"] = SECRET_KEY
 os.environ.pop("STAFFROOM_DEV", None)
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
 @pytest.fixture(scope="session")

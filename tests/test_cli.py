@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -34,24 +29,15 @@ from readmodels.log_stats import log_event_counts
 from services.directory.events import TRUST_SUBJECT
 from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
 from services.trustdays.events import day_subject, slot_subject
-from tests.support.identity import SECRET_KEY
+from tests.support.launch import ROOT, STAFFROOM, Output, csrf_token_in, environment, start_up
 from tests.support.waiting import wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
-STAFFROOM = str(Path(sys.executable).parent / "staffroom")
 # The same command in a process that also knows the test event types (as a service would).
 STAFFROOM_WITH_TEST_EVENTS = [
     sys.executable,
     "-c",
     "import tests.support.counter; from deploy.cli import main; main()",
 ]
-
-
-def environment(**settings: str) -> dict[str, str]:
-    """This process's environment without Staffroom's settings, then `settings`."""
-    ours = ("NATS_URL", "DATABASE_URL", "STAFFROOM_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
-    return {**env, **settings}
 
 
 def stream_env(nats_server, stream_settings, database_url: str = "") -> dict[str, str]:
@@ -61,37 +47,6 @@ def stream_env(nats_server, stream_settings, database_url: str = "") -> dict[str
         "STAFFROOM_SUBJECT_PREFIX": stream_settings.prefix,
     }
     return {**env, "DATABASE_URL": database_url} if database_url else env
-
-
-class Output:
-    """A child's output, line by line, as it comes."""
-
-    def __init__(self, process: subprocess.Popen[str]):
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(process,), daemon=True).start()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self._queue.put(line)
-
-    def wait_for(self, wanted: Callable[[str], bool], timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self._queue.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            self.lines.append(line)
-            if wanted(line):
-                return line
-        raise AssertionError("not seen; the output was:\n" + "".join(self.lines))
-
-    def rest(self) -> str:
-        while not self._queue.empty():
-            self.lines.append(self._queue.get())
-        return "".join(self.lines)
 
 
 def increments(*amounts: int) -> list[Event]:
@@ -132,21 +87,6 @@ def test_up_without_a_secret_key_says_what_to_set(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("Set STAFFROOM_SECRET_KEY (the same long random value")
     assert not (tmp_path / "var").exists()
-
-
-def start_up(
-    tmp_path: Path, port: int, nats_port: int, *options: str, **settings: str
-) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [STAFFROOM, "up", "--port", str(port), "--nats-port", str(nats_port), *options],
-        env=environment(
-            STAFFROOM_VAR=str(tmp_path / "var"), STAFFROOM_SECRET_KEY=SECRET_KEY, **settings
-        ),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 @pytest.mark.slow
@@ -208,12 +148,6 @@ def sign_in_as_the_demo_cpd_manager(browser: httpx.Client) -> httpx.Response:
     )
     assert home.url.path == "/" and "Welcome, Priya" in home.text
     return home
-
-
-def csrf_token_in(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the sign-in form carries a CSRF token"
-    return found.group(1)
 
 
 @pytest.mark.slow

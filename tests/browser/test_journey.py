@@ -19,8 +19,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from events.embedded import free_port
 from services.trustdays import demo
+from tests.support.launch import ROOT, Output, csrf_token_in, start_up
 from tests.support.waiting import wait_until
-from tests.test_cli import ROOT, Output, csrf_token_in, start_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"

@@ -14,8 +14,8 @@ from sqlalchemy import update
 
 from readmodels.directory.tables import feed_tokens, people
 from readmodels.trustdays import queries as pd_queries
-from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
+from tests.support.pages import act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
 from tests.support.waiting import wait_until

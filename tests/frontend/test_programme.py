@@ -17,16 +17,11 @@ from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.projection import trustdays
 from services.trustdays.events import slot_subject
 from tests.support.identity import someone
+from tests.support.pages import HTMX, act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
 from tests.support.waiting import wait_until
 from tests.trustdays.service import open_day
-
-HTMX = {"HX-Request": "true"}
-
-
-def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 @pytest.fixture
@@ -48,11 +43,6 @@ def trust(nats, nats_server, store, database_url, engine):
         assert wait_until(lambda: projected(engine, day))
         people = {name: someone(person_id=pid, name=name.title()) for name, pid in ids.items()}
         yield stack, day, people
-
-
-def act(client, day: dict, session_id: str, action: str, headers=HTMX):
-    url = f"/days/{day['day_id']}/sessions/{session_id}/{action}"
-    return client.post(url, data={"key": f"{action}-{session_id}-{id(client)}"}, headers=headers)
 
 
 def programme(client, day: dict) -> str:

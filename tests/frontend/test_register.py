@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from readmodels.trustdays.tables import pd_marks
-from tests.frontend.test_programme import act, text
 from tests.support.identity import someone
+from tests.support.pages import act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
 from tests.support.waiting import wait_until

@@ -28,7 +28,7 @@ from events.store import StreamSettings
 from frontend import create_app
 from readmodels.directory.tables import feed_tokens
 from readmodels.trustdays.tables import pd_days, pd_places
-from tests.conftest import DATABASES
+from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY, someone
 from tests.support.people import add_school, enrol, join
 from tests.support.shared import fresh_database, fresh_store

@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+import oidc_provider_mock
 import pytest
 from flask import Flask, Response, jsonify, request
-from flask.testing import FlaskClient
 
 from events.config import Settings
 from events.db import migrate
@@ -19,9 +19,10 @@ from gateway import create_app as create_gateway
 from gateway.routes import Routes
 from gateway.signin import OidcSettings
 from readmodels import PACKAGE_DIR
-from readmodels.signins import open_sign_in
+from services.directory import create_app as directory_app
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY
+from tests.support.stack import running_projector
 
 
 def echo_service() -> Flask:
@@ -102,10 +103,19 @@ def make_gateway(settings: Settings, frontend_url: str) -> Iterator[GatewayFacto
         app.extensions["engine"].dispose()
 
 
-def signed_in(app: Flask, person_id: str, csrf: str = "the-token") -> FlaskClient:
-    """A browser holding the session of a person who has signed in."""
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["sid"] = open_sign_in(app.extensions["engine"], person_id)
-        session["csrf"] = csrf
-    return client
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    with oidc_provider_mock.run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def oidc_gateway(make_gateway, provider, settings, nats, store, engine) -> Iterator[str]:
+    """A gateway signing in with a local provider, with the directory service (which links
+    identities) and the projector (which tells the gateway of the links) behind it."""
+    oidc = OidcSettings(provider, client_id="staffroom", client_secret="s3cret", label="Microsoft")
+    with serve(directory_app(settings)) as directory, running_projector(nats, store, engine):
+        app = make_gateway(oidc=oidc, directory=directory)
+        app.config["SESSION_COOKIE_SECURE"] = False  # the test's browser speaks plain HTTP
+        with serve(app) as url:
+            yield url

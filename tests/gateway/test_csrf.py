@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.gateway.conftest import signed_in
+from tests.support.gateway import signed_in
 from tests.support.people import enrol
 
 

@@ -3,7 +3,7 @@ an error's own headers (a 405's Allow)."""
 
 from __future__ import annotations
 
-from tests.gateway.conftest import signed_in
+from tests.support.gateway import signed_in
 from tests.support.people import enrol
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from gateway.limits import MAX_BODY, MEGABYTE
-from tests.gateway.conftest import signed_in
+from tests.support.gateway import signed_in
 from tests.support.http import serve
 from tests.support.people import enrol
 

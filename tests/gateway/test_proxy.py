@@ -5,7 +5,7 @@ from __future__ import annotations
 from events.embedded import free_port
 from events.identity import IDENTITY_HEADER
 from gateway.routes import Routes
-from tests.gateway.conftest import signed_in
+from tests.support.gateway import signed_in
 from tests.support.people import enrol
 
 

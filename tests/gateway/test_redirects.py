@@ -8,10 +8,8 @@ import httpx
 import pytest
 
 from gateway.signin import safe_next
-from tests.gateway.test_signin import oidc_gateway, provider, sign_in_at_provider
+from tests.support.gateway import sign_in_at_provider
 from tests.support.people import enrol
-
-__all__ = ["oidc_gateway", "provider"]  # fixtures of test_signin, used here too
 
 SITE = "https://staffroom.example"
 NASTY = [

@@ -3,55 +3,21 @@ and the session cookie's protections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import oidc_provider_mock
-import pytest
 from sqlalchemy import delete, select, update
 
 from events.db import create_db_engine
-from gateway.signin import OidcSettings, work_email
+from gateway.signin import work_email
 from readmodels.directory.queries import linked_person
 from readmodels.directory.tables import identity_links, people
 from readmodels.signins import sign_ins
-from services.directory import create_app as directory_app
 from services.directory.events import TRUST_SUBJECT
-from tests.gateway.conftest import signed_in
-from tests.support.http import serve
+from tests.support.gateway import sign_in_at_provider, signed_in
 from tests.support.people import enrol
-from tests.support.stack import running_projector
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
-    with oidc_provider_mock.run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
-
-
-@pytest.fixture
-def oidc_gateway(make_gateway, provider, settings, nats, store, engine) -> Iterator[str]:
-    """A gateway signing in with a local provider, with the directory service (which links
-    identities) and the projector (which tells the gateway of the links) behind it."""
-    oidc = OidcSettings(provider, client_id="staffroom", client_secret="s3cret", label="Microsoft")
-    with serve(directory_app(settings)) as directory, running_projector(nats, store, engine):
-        app = make_gateway(oidc=oidc, directory=directory)
-        app.config["SESSION_COOKIE_SECURE"] = False  # the test's browser speaks plain HTTP
-        with serve(app) as url:
-            yield url
-
-
-def sign_in_at_provider(browser: httpx.Client, email: str, next_path: str = "/") -> httpx.Response:
-    """Click "Sign in with Microsoft", say who you are at the provider, and come back."""
-    to_provider = browser.get("/sign-in/school", params={"next": next_path})
-    assert to_provider.status_code == 302
-    authorize = to_provider.headers["Location"]
-    back = httpx.post(authorize, data={"sub": email, "action": "allow"})
-    assert back.status_code == 302, back.text
-    return browser.get(back.headers["Location"])
 
 
 def test_a_known_person_signs_in_with_their_school_account(oidc_gateway, engine, nats, store):
@@ -144,7 +110,7 @@ def test_in_development_anyone_can_be_chosen_and_the_pages_say_so(make_gateway, 
     client = make_gateway(dev=True).test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     assert "Anyone can sign in as anyone" in page
-    for name, role in (("Mo Manager", "Cpd manager"), ("Hal Head", "Headteacher")):
+    for name, role in (("Mo Manager", "CPD manager"), ("Hal Head", "Headteacher")):
         assert name in page and role in page
     assert "Tess Teacher" in page
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
@@ -180,7 +146,6 @@ def test_a_sign_in_holding_nul_is_422_not_a_500(make_gateway, engine):
         answer = client.post("/sign-in/as", data={"email": email, "csrf_token": "t"})
         assert answer.status_code == 422, email
         assert "email: holds a character" in answer.get_data(as_text=True).lower()
-    assert client.get("/sign-in", query_string={"next": "/\x00"}).status_code == 422
 
 
 def test_a_gateway_that_cannot_read_sign_ins_answers_503(make_gateway, engine):

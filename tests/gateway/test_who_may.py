@@ -25,8 +25,8 @@ from gateway.routes import Routes
 from gateway.signin import OidcSettings
 from readmodels import PACKAGE_DIR
 from readmodels.directory.tables import people
-from tests.conftest import DATABASES
-from tests.gateway.conftest import signed_in
+from tests.support.databases import DATABASES
+from tests.support.gateway import signed_in
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY
 from tests.support.people import enrol

@@ -35,7 +35,7 @@ def page(client, identity, **query) -> tuple[int, str]:
 def test_a_cpd_manager_sees_every_school_and_the_central_team(client):
     manager = someone("cpd_manager", school_id=None)
     status, html = page(client, manager, school="school-b")
-    assert status == 200 and "Bea Baker" in html and "session leader" in html
+    assert status == 200 and "Bea Baker" in html and "Session leader" in html
     assert "Ash Grove Primary" in html and "Central team" in html  # in the school choice
     assert "Cat Central" in page(client, manager, school="central")[1]
 

@@ -33,6 +33,7 @@ from readmodels.directory.projection import directory
 from readmodels.directory.tables import feed_tokens
 from readmodels.log_stats import log_event_counts, log_stats
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.pages import text
 from tests.support.people import enrol
 
 
@@ -43,11 +44,6 @@ class Noted(Schema):
 
 def increment(by: int) -> Event:
     return Event("TestCounterIncremented", {"by": by, "reason": "frontend test"})
-
-
-def text(html: str) -> str:
-    """What a person reads: the page without its tags, one space between words."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 @contextmanager
