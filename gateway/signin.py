@@ -242,7 +242,9 @@ def work_email(claims: Mapping[str, object]) -> str | None:
 @signin.before_request
 def refuse_unstorable_text() -> None:
     # A NUL in an email was a 500 on PostgreSQL; no sign-in needs such characters.
-    if fields := unstorable_fields(request.args, request.form):
+    # `next` is not refused but made safe (safe_next): a bad link still signs you in.
+    given = {k: v for k, v in request.form.lists() if k != "next"}
+    if fields := unstorable_fields(given):
         abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
 
 
