@@ -142,3 +142,8 @@ def staff_visible_to(identity: Identity) -> frozenset[str] | None:
     if identity.holds(*TRUST_STAFF_READERS):
         return None
     return identity.schools_where(*SCHOOL_STAFF_READERS)
+
+
+def sees_staff(identity: Identity) -> bool:
+    """Whether the person may see anyone's staff at all (the menu, a day's overview link)."""
+    return staff_visible_to(identity) != frozenset()

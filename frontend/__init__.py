@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
-from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
+from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.pages import BLUEPRINTS
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["form_key"] = new_id  # each form's Idempotency-Key
+    app.jinja_env.globals["sees_staff"] = sees_staff
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     signer = IdentitySigner(settings.require_secret_key())

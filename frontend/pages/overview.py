@@ -10,7 +10,7 @@ import io
 from flask import Blueprint, abort, g, render_template
 from werkzeug.wrappers import Response
 
-from events.identity import staff_visible_to
+from events.identity import sees_staff, staff_visible_to
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.trustdays import queries as pd_queries
@@ -22,10 +22,9 @@ overview = Blueprint("overview", __name__)
 
 def visible_schools() -> frozenset[str] | None:
     """The schools whose staff I may see here (as in the staff directory): None for all."""
-    schools = staff_visible_to(g.identity)
-    if schools is not None and not schools:
+    if not sees_staff(g.identity):
         abort(403, "The day's overview is for the CPD manager, trust leaders and CPD leads.")
-    return schools
+    return staff_visible_to(g.identity)
 
 
 @overview.get("/days/<day_id>/overview")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, g, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from events.identity import staff_visible_to
+from events.identity import sees_staff, staff_visible_to
 from frontend.database import engine
 from readmodels.directory.queries import roles_of, school_choices, search_staff
 
@@ -16,10 +16,9 @@ staff = Blueprint("staff", __name__)
 @staff.get("/staff")
 def page() -> str:
     """The central team sees every school, a headteacher or school CPD lead their own."""
-    readable = staff_visible_to(g.identity)
-    if readable is not None and not readable:
+    if not sees_staff(g.identity):
         abort(403, "The staff directory is for headteachers, school CPD leads and the trust.")
-    choices = school_choices(engine(), readable)
+    choices = school_choices(engine(), staff_visible_to(g.identity))
     school_id = request.args.get("school") or (choices[0][0] if choices else "")
     if school_id not in dict(choices):
         abort(403, "You can see the staff of your own school only.")

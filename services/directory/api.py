@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.envelope import new_id
-from events.identity import SIGN_IN_HEADER, SignInProof, staff_visible_to
+from events.identity import SIGN_IN_HEADER, SignInProof, sees_staff, staff_visible_to
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.domain import (
@@ -129,10 +129,7 @@ def list_people(query: dict) -> list[dict]:
     """Staff: the trust sees everyone; a headteacher or school CPD lead their own school."""
     me, state = identity(), directory()
     visible = staff_visible_to(me)
-    require(
-        visible is None or bool(visible),
-        "Only the trust and school leaders see the staff directory.",
-    )
+    require(sees_staff(me), "Only the trust and school leaders see the staff directory.")
     wanted = query.get("school")
     school_of = None if wanted == "central" else wanted
     if wanted is not None:

@@ -72,3 +72,22 @@ def test_a_search_holding_nul_is_a_422_not_a_500(client):
     """PostgreSQL refuses NUL in a query's parameters: every page refuses it first."""
     assert page(client, someone("cpd_manager"), q="a\x00b")[0] == 422
     assert page(client, someone("cpd_manager"), q="a\tb")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("identity", "sees"),
+    [
+        (someone(), False),
+        (someone("session_leader", "network_lead"), False),
+        (someone(("headteacher", "school-a")), True),
+        (someone(("school_cpd_lead", "school-a")), True),
+        (someone("cpd_manager", school_id=None), True),
+        (someone("ceo", school_id=None), True),
+        (someone("trust_admin", school_id=None), True),
+    ],
+)
+def test_the_menu_offers_staff_to_exactly_those_the_page_lets_in(client, identity, sees):
+    """One rule (events.identity.staff_visible_to) for the menu, the page and the API."""
+    home = client.get("/", headers=signed(identity)).get_data(as_text=True)
+    assert ('href="/staff"' in home) is sees
+    assert (page(client, identity)[0] == 200) is sees
