@@ -18,6 +18,18 @@ def chosen_fields(*modules: ModuleType) -> Iterator[tuple[str, str, set[str]]]:
                 yield from _chosen(name, schema())
 
 
+def unlabelled(labels: dict[str, str]) -> list[str]:
+    """The values of a vocabulary without a label a person can read, or whose label
+    another value has too (the two would look the same on a page)."""
+    seen: dict[str, str] = {}
+    wrong = []
+    for value, label in labels.items():
+        if not (isinstance(label, str) and label.strip()) or label in seen:
+            wrong.append(value)
+        seen.setdefault(label, value)
+    return wrong
+
+
 def _chosen(name: str, schema: Schema) -> Iterator[tuple[str, str, set[str]]]:
     for field_name, field in schema.fields.items():
         if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
