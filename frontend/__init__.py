@@ -21,6 +21,7 @@ from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, se
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.pages import BLUEPRINTS
+from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
 
 class DatabaseUnavailable(ServiceUnavailable):
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["form_key"] = new_id  # each form's Idempotency-Key
     app.jinja_env.globals["sees_staff"] = sees_staff
+    app.jinja_env.globals["trustdays_labels"] = TRUSTDAYS_LABELS  # {field: {value: label}}
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     signer = IdentitySigner(settings.require_secret_key())

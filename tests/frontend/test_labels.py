@@ -38,3 +38,9 @@ def test_no_reader_writes_a_label_of_its_own():
         if f'"{value}": "{label}"' in text or f"'{value}': '{label}'" in text
     }
     assert not written, f"labelled outside their service's contract: {sorted(written)}"
+
+
+def test_no_template_makes_a_label_of_a_value():
+    templates = (ROOT / "frontend" / "templates").glob("*.html")
+    made = [path.name for path in templates if "|capitalize" in path.read_text()]
+    assert not made, f"templates capitalizing a value instead of its label: {made}"
