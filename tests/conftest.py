@@ -28,7 +28,7 @@ os.environ.pop("STAFFROOM_DEV", None)
 @pytest.fixture(scope="session")
 def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
     """Refuses anonymous clients like every embedded server: `url` carries the password
-    of a user that may do everything (tests/test_nats_auth.py starts one with the users of
+    of a user that may do everything (tests/events/test_nats_auth.py starts one with the users of
     `staffroom up`)."""
     with EmbeddedNats(tmp_path_factory.mktemp("nats")) as server:
         yield server

@@ -23,7 +23,7 @@ from events.embedded import free_port
 from tests.bench.report import heading
 from tests.bench.rush import plan_the_day, start_service, wait_for_service
 from tests.support.people import joined, record_facts
-from tests.trustdays.service import staff
+from tests.support.trustdays import staff
 
 HISTORY = 20_000
 BOOKERS = 100

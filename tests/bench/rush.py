@@ -26,8 +26,8 @@ from services.trustdays.events import slot_subject
 from tests.bench.report import heading, rate, timed
 from tests.support.identity import SECRET_KEY
 from tests.support.people import joined, record_facts
-from tests.trustdays.replay import replay
-from tests.trustdays.service import day_fields, manager, session_fields, staff
+from tests.support.replay import replay
+from tests.support.trustdays import day_fields, manager, session_fields, staff
 
 STAFF = 2_000
 CLIENTS = 50

@@ -7,7 +7,7 @@ import pytest
 from events.envelope import RecordedEvent
 from events.identity import SIGN_IN_HEADER, SignInProof
 from services.directory.events import TRUST_SUBJECT
-from tests.directory.service import (
+from tests.support.directory import (
     add_person,
     add_school,
     as_admin,

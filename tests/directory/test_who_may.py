@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.directory.service import add_person, as_admin, directory_service, person, school
+from tests.support.directory import add_person, as_admin, directory_service, person, school
 from tests.support.identity import signed, someone
 
 WHO = ("none", "forged", "staff", "session_leader", "network_lead", "school_cpd_lead",

@@ -10,8 +10,8 @@ from readmodels.trustdays import queries
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack
+from tests.support.trustdays import day_fields, manager, session_fields
 from tests.support.waiting import wait_until
-from tests.trustdays.service import day_fields, manager, session_fields
 
 
 @pytest.fixture

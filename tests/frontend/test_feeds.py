@@ -18,8 +18,8 @@ from tests.support.identity import someone
 from tests.support.pages import act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
+from tests.support.trustdays import manager, open_day, session_fields
 from tests.support.waiting import wait_until
-from tests.trustdays.service import manager, open_day, session_fields
 
 
 @pytest.fixture

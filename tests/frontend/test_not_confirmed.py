@@ -16,8 +16,8 @@ from services.trustdays.events import slot_subject
 from tests.support.identity import someone
 from tests.support.people import add_school, enrol, join
 from tests.support.stack import pd_stack, projected
+from tests.support.trustdays import open_day
 from tests.support.waiting import wait_until
-from tests.trustdays.service import open_day
 
 HTMX = {"HX-Request": "true"}
 

@@ -20,8 +20,8 @@ from tests.support.identity import someone
 from tests.support.pages import HTMX, act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
+from tests.support.trustdays import open_day
 from tests.support.waiting import wait_until
-from tests.trustdays.service import open_day
 
 
 @pytest.fixture

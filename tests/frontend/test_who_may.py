@@ -33,8 +33,8 @@ from tests.support.identity import SECRET_KEY, someone
 from tests.support.people import add_school, enrol, join
 from tests.support.shared import fresh_database, fresh_store
 from tests.support.stack import Stack, pd_stack
+from tests.support.trustdays import MANAGER_ID, day_fields, manager, session_fields
 from tests.support.waiting import wait_until
-from tests.trustdays.service import MANAGER_ID, day_fields, manager, session_fields
 
 LONDON = ZoneInfo("Europe/London")
 WHO = ("none", "ta", "tb", "sl", "osl", "head", "cpdl", "nl", "cpdm", "ceo", "admin", "leaver")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 from events.connection import NatsThread
 from events.db import create_db_engine, migrate
 from events.store import EventStore, StreamSettings
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL
 
 
 @contextmanager

@@ -7,8 +7,7 @@ import pytest
 
 from tests.support.identity import signed, someone
 from tests.support.people import join
-from tests.support.waiting import wait_until
-from tests.trustdays.service import (
+from tests.support.trustdays import (
     day_fields,
     manager,
     open_day,
@@ -16,6 +15,7 @@ from tests.trustdays.service import (
     staff,
     trustdays,
 )
+from tests.support.waiting import wait_until
 
 LEADER = {"person_id": "leader-1", "name": "Lee Leader"}
 

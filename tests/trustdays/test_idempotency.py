@@ -12,8 +12,8 @@ from events.envelope import Metadata
 from services.trustdays import domain
 from services.trustdays.events import day_subject, slot_subject
 from tests.support.people import join
+from tests.support.trustdays import MANAGER_ID, manager, open_day, staff, trustdays
 from tests.support.waiting import wait_until
-from tests.trustdays.service import MANAGER_ID, manager, open_day, staff, trustdays
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from events.envelope import Event
 from tests.support.people import join, joined, leave, record_facts
-from tests.trustdays.service import (
+from tests.support.trustdays import (
     day_fields,
     manager,
     open_day,

@@ -18,8 +18,8 @@ from services.trustdays.events import day_subject, slot_subject
 from services.trustdays.reactions import CLOSE_SLOTS_OF_A_CANCELLED_DAY, REACTIONS
 from tests.support.people import join
 from tests.support.reactor import running_reactor
+from tests.support.trustdays import manager, open_day, staff, trustdays
 from tests.support.waiting import wait_until
-from tests.trustdays.service import manager, open_day, staff, trustdays
 
 REACTION = CLOSE_SLOTS_OF_A_CANCELLED_DAY
 

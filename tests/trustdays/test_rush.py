@@ -18,8 +18,8 @@ import pytest
 from events.decider import command_id
 from services.trustdays.events import slot_subject
 from tests.support.people import join
-from tests.trustdays.replay import replay
-from tests.trustdays.service import manager, open_day, staff, trustdays
+from tests.support.replay import replay
+from tests.support.trustdays import manager, open_day, staff, trustdays
 
 CLIENTS = 120
 STAFF = 400

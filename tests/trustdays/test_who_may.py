@@ -21,7 +21,7 @@ from events.store import EventStore, StreamSettings
 from services.trustdays import create_app
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.people import join
-from tests.trustdays.service import MANAGER_ID, day_fields, manager, session_fields, trustdays
+from tests.support.trustdays import MANAGER_ID, day_fields, manager, session_fields, trustdays
 
 WHO = ("none", "forged", "staff", "session_leader", "network_lead", "school_cpd_lead",
        "headteacher", "cpd_manager", "ceo", "trust_admin")  # fmt: skip

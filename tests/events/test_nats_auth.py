@@ -179,7 +179,7 @@ def test_each_user_can_do_its_own_work(connect_as, engine):
 def test_the_deploy_configuration_is_the_generated_one_and_nats_server_reads_it(tmp_path):
     """deploy/nats.conf is made by deploy/nats_config.py: make it again with
     `python -m deploy.nats_config > deploy/nats.conf`."""
-    written = (Path(__file__).parents[1] / "deploy" / "nats.conf").read_text()
+    written = (Path(__file__).parents[2] / "deploy" / "nats.conf").read_text()
     assert written == deploy_config()
     assert '"sync_interval": "always"' in written
     for process in PROCESSES:
