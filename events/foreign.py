@@ -1,9 +1,9 @@
 """Foreign facts: what a service knows of another service's facts, folded from the log.
 
-A service never asks another service before it decides (ARCHITECTURE.md). When it must
-know another's facts (the trust's people, from the directory) it folds that service's
-subject into a small view of its own, in memory, and keeps it up to date by reading only
-what is newer than the last sequence it folded.
+A service never asks another service before it decides (docs/architecture.md). When it
+must know another's facts (the trust's people, from the directory) it folds that
+service's subject into a small view of its own, in memory, and keeps it up to date by
+reading only what is newer than the last sequence it folded.
 
 `FoldedSubject` is the view itself (asyncio, usable by any code holding an EventStore);
 `ForeignFacts` is the same for Flask views, on the process's NATS connection. In a rush a

@@ -3,7 +3,7 @@
 A command's events travel as one message (a JSON list of envelopes), so a decision is
 never half-written. The stream sequence of a subject's last message is the aggregate's
 version: an append names the version it decided on and the server refuses it if the
-subject has moved on. The pitfalls this guards against are in shared/NATS.md.
+subject has moved on. The pitfalls this guards against are in docs/nats.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Calendars in RFC 5545 that Outlook, Google and Apple show and keep up to date (the
-pitfalls are in shared/CALENDARS.md): stable UIDs, DTSTAMP and SEQUENCE from the thing's own
+pitfalls are in docs/calendars.md): stable UIDs, DTSTAMP and SEQUENCE from the thing's own
 changes (the same data gives the same bytes), Europe/London with its VTIMEZONE, cancelled
 things kept a while as STATUS:CANCELLED, calendar properties before the events."""
 

@@ -1,1 +1,1 @@
-"""The services: each a small Flask app that decides and appends (see ARCHITECTURE.md)."""
+"""The services: each a small Flask app that decides and appends (see docs/architecture.md)."""
