@@ -26,12 +26,13 @@ ROLES = {
     "trust_admin": "Trust admin",
 }
 """Every role, as name -> the label pages show."""
-SCHOOL_SCOPED_ROLES = frozenset({"school_cpd_lead", "headteacher"})
-"""Held for one school; every other role is held trust-wide."""
-TRUST_STAFF_READERS = ("cpd_manager", "ceo", "trust_admin")
-"""See the staff of every school and the central team."""
-SCHOOL_STAFF_READERS = ("headteacher", "school_cpd_lead")
-"""See the staff of the schools they hold the role for."""
+SCHOOL_LEADERS = ("headteacher", "school_cpd_lead")
+"""Held for one school (every other role is held trust-wide): they see and keep the staff
+of the schools they hold it for."""
+SCHOOL_SCOPED_ROLES = frozenset(SCHOOL_LEADERS)
+TRUST_LEADERS = ("cpd_manager", "ceo", "trust_admin")
+"""The central team's roles: they see the staff of every school and the central team, and
+whoever holds one is the trust's to keep, never a school's."""
 
 
 class InvalidIdentity(Exception):
@@ -139,9 +140,9 @@ class SignInProof:
 def staff_visible_to(identity: Identity) -> frozenset[str] | None:
     """The schools whose staff this person may see (the staff directory, a day's overview,
     the directory's API): None for every school and the central team."""
-    if identity.holds(*TRUST_STAFF_READERS):
+    if identity.holds(*TRUST_LEADERS):
         return None
-    return identity.schools_where(*SCHOOL_STAFF_READERS)
+    return identity.schools_where(*SCHOOL_LEADERS)
 
 
 def sees_staff(identity: Identity) -> bool:

@@ -1,5 +1,6 @@
-"""Who may see a PD day, for every page about one: a draft is the CPD manager's alone, and
-to everyone else it does not exist (404), as the trust days service's API answers."""
+"""Who may see a PD day, for every page about one: the trust days' rule (services/trustdays/
+access.py, which their API enforces too): a draft is the CPD manager's alone, and to
+everyone else it does not exist (404)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from sqlalchemy import Row
 
 from frontend.database import engine
 from readmodels.trustdays import queries
+from services.trustdays.access import may_see_day
 
 
 def may_see(day: Row | None) -> bool:
-    return day is not None and (day.status != "draft" or g.identity.holds("cpd_manager"))
+    return day is not None and may_see_day(g.identity, day.status)
 
 
 def visible_day(day_id: str) -> Row:

@@ -11,7 +11,13 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.envelope import new_id
-from events.identity import SIGN_IN_HEADER, SignInProof, sees_staff, staff_visible_to
+from events.identity import (
+    SCHOOL_LEADERS,
+    SIGN_IN_HEADER,
+    SignInProof,
+    sees_staff,
+    staff_visible_to,
+)
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.domain import (
@@ -43,7 +49,6 @@ commands = Commands(DirectoryDecider())
 feed_keys = Commands(FeedKeyDecider())
 MAX_IMPORT_EVENTS = 2_000
 """About 400 bytes an event: one import stays well inside NATS's 1 MB message."""
-SCHOOL_STAFF_KEEPERS = ("headteacher", "school_cpd_lead")
 
 
 def subject() -> str:
@@ -57,13 +62,13 @@ def directory() -> Directory:
 def may_keep_staff_of(school_id: str | None) -> bool:
     """Trust admins keep everyone's record; a headteacher or school CPD lead their school's."""
     me = identity()
-    return me.holds("trust_admin") or school_id in me.schools_where(*SCHOOL_STAFF_KEEPERS)
+    return me.holds("trust_admin") or school_id in me.schools_where(*SCHOOL_LEADERS)
 
 
 def keeper_scope() -> Scope:
     """The schools whose staff I keep: None for a trust admin (the whole trust)."""
     me = identity()
-    return None if me.holds("trust_admin") else me.schools_where(*SCHOOL_STAFF_KEEPERS)
+    return None if me.holds("trust_admin") else me.schools_where(*SCHOOL_LEADERS)
 
 
 def may_grant(role: str, school_id: str | None, person: Person) -> bool:
@@ -242,7 +247,7 @@ def import_staff(options: dict, upload: dict) -> Response:
     """Import a school MIS staff export (CSV). Every row is checked first; `mode` says what
     to do with a file that has bad rows."""
     me = identity()
-    require(me.holds("trust_admin", *SCHOOL_STAFF_KEEPERS), "Only school leaders import staff.")
+    require(me.holds("trust_admin", *SCHOOL_LEADERS), "Only school leaders import staff.")
     try:
         text = upload["file"].read().decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from events import CommandRejected, Decider, Event
 from events.decider import Fact
-from events.identity import ROLES, SCHOOL_SCOPED_ROLES
+from events.identity import ROLES, SCHOOL_SCOPED_ROLES, TRUST_LEADERS
 
 PEOPLE_NAMESPACE = uuid.UUID("5f0c3c1e-7a51-4c2e-9d43-3b1b2f9e8a10")
 
@@ -71,8 +71,6 @@ class Directory:
 Scope = frozenset[str] | None
 """The schools whose staff the one acting keeps; None: the whole trust (a trust admin)."""
 
-TRUST_LEVEL_ROLES = frozenset({"trust_admin", "ceo", "cpd_manager"})
-"""A holder of one of these is the trust's to keep, whatever their school."""
 ANOTHER_SCHOOL = "belongs to another school: ask a trust admin to move them"
 
 
@@ -254,7 +252,7 @@ def _check_keeps(person: Person, state: Directory, scope: Scope) -> None:
 
 
 def _holds_trust_level_role(state: Directory, person_id: str) -> bool:
-    return any(holder == person_id and role in TRUST_LEVEL_ROLES for holder, role, _ in state.roles)
+    return any(holder == person_id and role in TRUST_LEADERS for holder, role, _ in state.roles)
 
 
 def import_refusal(person: Person, state: Directory, scope: Scope) -> str | None:

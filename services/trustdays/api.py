@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from events.envelope import RecordedEvent, new_id, utcnow
-from events.foreign import ForeignFacts
+from events.envelope import new_id, utcnow
 from events.service import Commands, accepted, identity, require
-from services.directory.events import TRUST_SUBJECT  # (and registers the facts we read)
 from services.trustdays import domain
 from services.trustdays import events as trustdays
+from services.trustdays.access import (
+    ORGANISERS,
+    may_see_day,
+    organising_refusal,
+    places_anyone,
+    takes_register,
+)
 from services.trustdays.domain import (
     AttendeeDecider,
     Day,
@@ -30,6 +34,7 @@ from services.trustdays.domain import (
     SlotState,
     Window,
 )
+from services.trustdays.people import in_the_trust
 from services.trustdays.schemas import (
     AttendanceIn,
     Booked,
@@ -39,7 +44,9 @@ from services.trustdays.schemas import (
     MarkIn,
     MoveIn,
     NewDayIn,
+    Placed,
     PlaceIn,
+    PlacementIn,
     ReasonIn,
     RegisterLine,
     SessionIn,
@@ -55,32 +62,6 @@ WINDOW_MAX_AGE = 1.0
 """A place judged on a day's status and window up to a second old: in the rush that saves
 a read of the log per booking, and a cancelled day's slots are closed by a reaction, which
 releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
-ORGANISERS = ("cpd_manager", "network_lead")
-PEOPLE_FACTS = ("PersonJoined", "PersonRejoined", "PersonLeft")
-
-
-def staff_now(active: frozenset[str], events: Sequence[RecordedEvent]) -> frozenset[str]:
-    """The trust's people who have not left, with the directory's newer facts applied."""
-    now = set(active)
-    for event in events:
-        if event.type == "PersonLeft":
-            now.discard(event.data["person_id"])
-        else:
-            now.add(event.data["person_id"])
-    return frozenset(now)
-
-
-staff = ForeignFacts(*TRUST_SUBJECT, types=PEOPLE_FACTS, initial=frozenset[str](), fold=staff_now)
-
-
-def in_the_trust(person_id: str, *field: str) -> str:
-    """`person_id`, if they are one of the trust's staff now; else 422 naming `field`."""
-    if not staff.holds(lambda active: person_id in active):
-        errors: dict[str, Any] = {field[-1]: ["There is nobody in the trust with this id."]}
-        for outer in reversed(field[:-1]):
-            errors = {outer: errors}
-        abort(422, messages={"json": errors})
-    return person_id
 
 
 def day_subject(day_id: str) -> str:
@@ -95,8 +76,7 @@ def the_day(day_id: str, max_age: float = 0.0) -> Day:
     """The day, for every route about it: a draft is the CPD manager's alone, and to
     everyone else it does not exist (404, as its page answers)."""
     day = days.state(day_subject(day_id), max_age)
-    hidden = day.status == "draft" and not identity().holds("cpd_manager")
-    if day.record is None or hidden:
+    if day.record is None or not may_see_day(identity(), day.status):
         raise NotFound("There is no such PD day.")
     return day
 
@@ -115,32 +95,23 @@ def window(day: Day, slot_id: str) -> Window:
         opens=day.record.opens,
         closes=day.record.closes,
         now=utcnow(),
-        as_manager=identity().holds("cpd_manager"),
+        as_manager=places_anyone(identity()),
     )
 
 
 def whose(place: dict) -> str:
-    """The person a place is for: me, or anyone if I am the CPD manager."""
+    """The person a place is for: me, or anyone if I place anyone's (the CPD manager)."""
     me = identity()
     person_id = place.get("person_id") or me.person_id
-    require(person_id == me.person_id or me.holds("cpd_manager"), "You book for yourself only.")
+    require(person_id == me.person_id or places_anyone(me), "You book for yourself only.")
     return person_id
 
 
 def may_organise(fields: dict, current: Session | None = None) -> None:
-    """The CPD manager adds and changes any session and appoints its leader. A network
-    lead proposes and changes only sessions they lead themselves: they cannot appoint
-    anyone else, nor take over a session someone else leads (and so its register)."""
-    me = identity()
-    if me.holds("cpd_manager"):
-        return
-    require(me.holds("network_lead"), "Only the CPD manager and network leads do this.")
-    leads_it = current is None or current.leader.person_id == me.person_id
-    require(leads_it, "Only the CPD manager changes a session someone else leads.")
-    require(
-        fields["leader"]["person_id"] == me.person_id,
-        "A network lead leads the sessions they add: only the CPD manager appoints others.",
-    )
+    """Refused (403) unless I may add, or change `current`, with this leader (access.py)."""
+    current_leader = current.leader.person_id if current else None
+    why = organising_refusal(identity(), fields["leader"]["person_id"], current_leader, not current)
+    require(why is None, why or "")
 
 
 def session_leader(fields: dict) -> dict:
@@ -297,7 +268,7 @@ def cancel_session(body: dict, day_id: str, slot_id: str, session_id: str) -> Re
 
 
 # Places
-def placed(outcome, subject: str, person_id: str) -> Response:
+def placed(outcome, subject: str, person_id: str, **more: Any) -> Response:
     kinds = {event.type for event in outcome.events}
     if kinds & {"SessionBooked", "PromotedFromWaitlist"}:
         place = "seat"
@@ -306,7 +277,7 @@ def placed(outcome, subject: str, person_id: str) -> Response:
     else:  # a retried command: say where they are now
         found = my_place(slots.state(subject), person_id)
         place = found["place"] if found else "none"
-    return accepted(outcome, 201 if outcome.events else 200, place=place)
+    return accepted(outcome, 201 if outcome.events else 200, place=place, **more)
 
 
 @blp.post("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/places")
@@ -346,13 +317,29 @@ def move(body: dict, day_id: str, slot_id: str) -> Response:
     return accepted(slots.execute(subject, command), place="seat")
 
 
+@blp.post("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/placements")
+@blp.arguments(PlacementIn)
+@blp.response(201, Placed)
+def place_person(body: dict, day_id: str, slot_id: str, session_id: str) -> Response:
+    """Place someone here (CPD manager): book them (its waitlist, if full), or move them
+    here if they hold a seat in another session of this slot; window open or closed."""
+    require(places_anyone(identity()), "Only the CPD manager places someone else.")
+    person_id = in_the_trust(body["person_id"], "person_id")
+    subject = slot_subject(day_id, slot_id)
+    command = domain.PlacePerson(
+        person_id, session_id, window(the_day(day_id, WINDOW_MAX_AGE), slot_id)
+    )
+    outcome = slots.execute(subject, command)
+    moved = any(event.data.get("reason") == "moved" for event in outcome.events)
+    return placed(outcome, subject, person_id, moved=moved)
+
+
 # Registers
 def may_take_register(state: SlotState, session_id: str) -> bool:
     session = state.sessions.get(session_id)
     if session is None:
         raise NotFound("There is no such session in this slot.")
-    me = identity()
-    return me.holds("cpd_manager") or session.leader.person_id == me.person_id
+    return takes_register(identity(), session.leader.person_id)
 
 
 @blp.get("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/register")

@@ -77,6 +77,10 @@ class MoveIn(PlaceIn):
     session_id = fields.String(required=True, metadata={"description": "the session to move to"})
 
 
+class PlacementIn(Schema):
+    person_id = fields.String(required=True, metadata={"description": "the person placed"})
+
+
 class MarkIn(Schema):
     mark = fields.String(required=True, validate=validate.OneOf(MARKS))
     walk_in = fields.Boolean(load_default=False)
@@ -123,3 +127,7 @@ class RegisterLine(Schema):
     person_id = fields.String()
     mark = fields.String(allow_none=True)
     walk_in = fields.Boolean()
+
+
+class Placed(Booked):
+    moved = fields.Boolean(metadata={"description": "moved here from another session"})

@@ -64,6 +64,29 @@ def test_staff_book_for_themselves_and_the_cpd_manager_for_anyone(client, day):
     assert by_manager.status_code == 201
 
 
+def placements(day: dict, n: int = 0) -> str:
+    return places(day, n).removesuffix("/places") + "/placements"
+
+
+def test_the_cpd_manager_places_someone_booked_waitlisted_or_moved(client, day):
+    booked = client.post(placements(day), json={"person_id": "amy"}, headers=manager())
+    assert booked.status_code == 201
+    assert (booked.json()["place"], booked.json()["moved"]) == ("seat", False)
+    waiting = client.post(placements(day), json={"person_id": "bob"}, headers=manager())
+    assert (waiting.json()["place"], waiting.json()["moved"]) == ("waitlist", False)
+    moved = client.post(placements(day, 1), json={"person_id": "amy"}, headers=manager())
+    assert (moved.json()["place"], moved.json()["moved"]) == ("seat", True)
+    assert moved.json()["events"] == ["BookingCancelled", "SessionBooked", "PromotedFromWaitlist"]
+    full = client.post(placements(day, 1), json={"person_id": "cat"}, headers=manager())
+    assert full.json()["place"] == "waitlist"
+    refused = client.post(placements(day, 0), json={"person_id": "amy"}, headers=manager())
+    assert refused.status_code == 409 and refused.json()["error"] == "session_full"
+    mine = client.post(placements(day, 1), json={"person_id": "nia"}, headers=staff("nia"))
+    assert mine.status_code == 403
+    nobody = client.post(placements(day), json={"person_id": "ghost"}, headers=manager())
+    assert nobody.status_code == 422 and "person_id" in nobody.json()["fields"]
+
+
 def test_only_the_cpd_manager_plans_and_publishes(client, day):
     teacher = staff("amy")
     assert client.post("/days", json=day_fields(), headers=teacher).status_code == 403

@@ -18,6 +18,7 @@ from services.trustdays.domain import (
     Leader,
     MarkAttendance,
     Move,
+    PlacePerson,
     Session,
     SlotDecider,
     UpdateSession,
@@ -181,6 +182,47 @@ def test_moving_needs_a_seat_and_a_free_one_to_go_to():
     state.when(Move("cat", "a", OPEN)).then_rejected("not_booked")
     state.when(Move("amy", "b", OPEN)).then_rejected("session_full")
     state.when(Move("amy", "a", OPEN)).then()
+
+
+MANAGER = replace(OPEN, now=OPEN.closes + timedelta(days=1), as_manager=True)
+"""The CPD manager, after the window has closed."""
+
+
+def test_placing_someone_without_a_seat_in_the_slot_books_them_or_waitlists_them():
+    state = slot.given(*added(session("a", capacity=1), session("b")), booked("amy", "a"))
+    state.when(PlacePerson("bob", "b", MANAGER)).then(Event("SessionBooked", place("bob", "b")))
+    state.when(PlacePerson("bob", "a", MANAGER)).then(Event("WaitlistJoined", place("bob", "a")))
+
+
+def test_placing_someone_who_holds_a_seat_elsewhere_in_the_slot_moves_them():
+    state = slot.given(
+        *added(session("a", capacity=1), session("b")), booked("amy", "a"), waiting("bob", "a")
+    )
+    state.when(PlacePerson("amy", "b", MANAGER)).then(
+        Event("BookingCancelled", place("amy", "a", reason="moved")),
+        Event("SessionBooked", place("amy", "b")),
+        Event("PromotedFromWaitlist", place("bob", "a")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "session_id", "window", "rule"),
+    [
+        ("amy", "a", MANAGER, "already_booked"),
+        ("amy", "b", MANAGER, "session_full"),
+        ("bob", "c", MANAGER, "session_cancelled"),
+        ("bob", "a", replace(MANAGER, status="draft"), "day_not_published"),
+        ("bob", "a", replace(MANAGER, as_manager=False), "booking_closed"),
+    ],
+)
+def test_placing_someone_keeps_every_rule_of_booking_and_moving(person, session_id, window, rule):
+    state = slot.given(
+        *added(session("a"), session("b", capacity=1), session("c")),
+        booked("amy", "a"),
+        booked("cat", "b"),
+        Event("SessionCancelled", {"session_id": "c", "reason": "Ill"}),
+    )
+    state.when(PlacePerson(person, session_id, window)).then_rejected(rule)
 
 
 def test_capacity_cannot_go_below_the_seats_held_and_more_seats_promote_the_waiting():

@@ -53,6 +53,10 @@ DELETE my place                         D    D      A     A  A  A       A    A  
 DELETE someone else's place             D    D      D     D  D  D       D    A    D   D
 DELETE my place, draft                  D    D      N     N  N  N       N    R    N   N
 POST moves, mine                        D    D      A     A  A  A       A    A    A   A
+POST placements, someone else           D    D      D     D  D  D       D    A    D   D
+POST placements, moving someone         D    D      D     D  D  D       D    A    D   D
+POST placements, me                     D    D      D     D  D  D       D    A    D   D
+POST placements, draft                  D    D      D     D  D  D       D    R    D   D
 POST moves, draft                       D    D      N     N  N  N       N    R    N   N
 GET register, session I lead            D    D      A     A  A  A       A    A    A   A
 GET register, someone else's            D    D      D     D  D  D       D    A    D   D
@@ -183,6 +187,7 @@ def booked_day(t: Trust, person_id: str) -> Day:
     return day
 
 
+PLACEMENTS = "POST /days/<day_id>/slots/<slot_id>/sessions/<session_id>/placements"
 REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
     "POST /days": ("POST /days", lambda t, who: ("POST", "/days", {"json": day_fields()})),
     "GET /days/<id>": ("GET /days/<day_id>", lambda t, who: ("GET", t.day().path, {})),
@@ -286,6 +291,19 @@ REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
         "POST /days/<day_id>/slots/<slot_id>/moves",
         lambda t, who: _move(t, t.day(draft=True)),
     ),
+    "POST placements, someone else": (
+        PLACEMENTS,
+        lambda t, who: _place(t.day(), ATTENDEE),
+    ),
+    "POST placements, moving someone": (
+        PLACEMENTS,
+        lambda t, who: _place(booked_day(t, ATTENDEE), ATTENDEE, n=1),
+    ),
+    "POST placements, me": (PLACEMENTS, lambda t, who: _place(t.day(), t.me(who))),
+    "POST placements, draft": (
+        PLACEMENTS,
+        lambda t, who: _place(t.day(draft=True), ATTENDEE),
+    ),
     "GET register, session I lead": (
         "GET /days/<day_id>/slots/<slot_id>/sessions/<session_id>/register",
         lambda t, who: ("GET", f"{t.day(t.me(who)).session()}/register", {}),
@@ -336,6 +354,10 @@ def _move(t: Trust, day: Day) -> Request:
         f"{day.path}/slots/{day.slot_id}/moves",
         {"json": {"session_id": day.sessions[1]}},
     )
+
+
+def _place(day: Day, person_id: str, n: int = 0) -> Request:
+    return "POST", f"{day.session(n)}/placements", {"json": {"person_id": person_id}}
 
 
 def _mark(t: Trust, day: Day, walk_in: bool = False) -> Request:

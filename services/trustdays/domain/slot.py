@@ -106,6 +106,16 @@ class Move:
 
 
 @dataclass(frozen=True)
+class PlacePerson:
+    """Someone placed in a session by the CPD manager: booked (or on its waitlist, if it is
+    full), or moved here if they hold a seat in another session of this slot."""
+
+    person_id: str
+    session_id: str
+    window: Window
+
+
+@dataclass(frozen=True)
 class MarkAttendance:
     person_id: str
     session_id: str
@@ -173,6 +183,8 @@ class SlotDecider(Decider[SlotState, object]):
                 return _cancel_place(state, person_id, session_id, window)
             case Move(person_id, session_id, window):
                 return _move(state, person_id, session_id, window)
+            case PlacePerson(person_id, session_id, window):
+                return _place(state, person_id, session_id, window)
             case MarkAttendance():
                 return _mark(state, command)
         raise TypeError(f"not a slot command: {command!r}")
@@ -332,6 +344,13 @@ def _move(state: SlotState, person: str, session_id: str, window: Window) -> lis
         left = {"person_id": person, "session_id": session_id, "reason": "booked"}
         moved.append(Event("WaitlistLeft", left))
     return moved + _promote(_then(state, moved), held)
+
+
+def _place(state: SlotState, person: str, session_id: str, window: Window) -> list[Event]:
+    held = state.holder.get(person)
+    if held is not None and held != session_id:
+        return _move(state, person, session_id, window)
+    return _book(state, person, session_id, window)
 
 
 def _release(state: SlotState, session_id: str, reason: str) -> list[Event]:
