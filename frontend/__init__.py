@@ -7,11 +7,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from flask import Flask, Response, abort, g, request
-from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings, service_urls
@@ -20,17 +16,9 @@ from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
+from frontend.errors import answer_errors
 from frontend.pages import BLUEPRINTS
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
-
-
-class DatabaseUnavailable(ServiceUnavailable):
-    def __init__(self) -> None:
-        super().__init__(
-            "The calendar's records cannot be read just now. Please try again in a minute.",
-            retry_after=10,
-        )
-
 
 OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
 """Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
@@ -85,6 +73,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.jinja_env.globals["trustdays_labels"] = TRUSTDAYS_LABELS  # {field: {value: label}}
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    answer_errors(app)
     signer = IdentitySigner(settings.require_secret_key())
 
     @app.before_request
@@ -102,13 +91,6 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         # NUL in a search failed on PostgreSQL (500); no page or form needs such characters.
         if fields := unstorable_fields(request.args, request.form):
             abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(SQLAlchemyTimeoutError)
-    def database_unavailable(error: Exception) -> ResponseReturnValue:
-        # Locked, unreachable or out of connections: say so at once rather than a 500.
-        app.logger.warning("read models unavailable: %s", error)
-        return app.handle_http_exception(DatabaseUnavailable())
 
     @app.context_processor
     def signed_in() -> dict:

@@ -19,8 +19,8 @@ from events.projection import wait_for
 READ_YOUR_WRITES_TIMEOUT = 2.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before the request left: the service never saw the command."""
-KNOWN_REFUSALS = {"busy"}
-"""5xx answers that still say for sure that nothing was done."""
+BUSY = "busy"
+"""The one 5xx that still says for sure that nothing was done."""
 
 
 class NotConfirmed(ServiceUnavailable):
@@ -35,8 +35,26 @@ class NotConfirmed(ServiceUnavailable):
         )
 
 
+class Busy(ServiceUnavailable):
+    """Too many people were changing the same thing: nothing was done, try again."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after=retry_after)
+
+
+class NotAnswering(BadGateway):
+    """The command never reached the service: nothing was done, try again."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(f"The {service} service is not answering: try again.")
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", "2")]
+
+
 class Refused(Exception):
-    """The service said no: which rule, in a sentence for a person, and field errors."""
+    """The service said no (a 4xx): which rule, in a sentence for a person, and field
+    errors. frontend.errors answers it, keeping the service's status."""
 
     def __init__(self, status: int, rule: str, message: str, fields: dict | None = None):
         super().__init__(message)
@@ -76,11 +94,13 @@ def send(
     try:
         answer = client.request(method, url.rstrip("/") + path, json=body, headers=headers)
     except NOT_SENT:
-        raise BadGateway(f"The {service} service is not answering: try again.") from None
+        raise NotAnswering(service) from None
     except httpx.TransportError:  # sent, but no answer came back
         raise NotConfirmed() from None
     problem = _json(answer) if answer.status_code >= 400 else {}
-    if answer.status_code >= 500 and problem.get("error") not in KNOWN_REFUSALS:
+    if answer.status_code >= 500 and problem.get("error") == BUSY:
+        raise Busy(problem.get("message", "Busy: try again."), _retry_after(answer))
+    if answer.status_code >= 500:
         raise NotConfirmed()
     if answer.status_code >= 400:
         fields = problem.get("fields") or {}
@@ -104,3 +124,8 @@ def _json(answer: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _retry_after(answer: httpx.Response) -> int:
+    seconds = answer.headers.get("Retry-After", "")
+    return int(seconds) if seconds.isdigit() else 1

@@ -13,8 +13,8 @@ from jinja2_fragments.flask import render_block
 
 from frontend.answers import form_answer
 from frontend.clients import directory, trustdays
-from frontend.commands import Refused
 from frontend.database import engine
+from frontend.errors import attempt
 from frontend.pages.feeds import feed_addresses
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.events import COMMUNITIES
@@ -57,14 +57,13 @@ def confirm_attendance(day_id: str) -> ResponseReturnValue:
         errors["attending"] = "Say whether you are coming."
     if len(dietary) > DIETARY_MAX:
         errors["dietary"] = f"Keep it to {DIETARY_MAX} characters."
-    message, status = "Saved: thank you.", 200
-    if errors:
-        message, status = "Please check the form.", 422
-    else:
-        try:
-            trustdays.attendance(day_id, choice == "yes", dietary)
-        except Refused as refused:
-            message, status = refused.message, refused.status
+    message: str | None = "Please check the form."
+    status = 422
+    if not errors:
+        attending = choice == "yes"
+        message, status = attempt(
+            lambda: trustdays.attendance(day_id, attending, dietary), done="Saved: thank you."
+        )
 
     def page() -> str:
         return render_template("mycpd.html", **context(errors={day_id: errors}, message=message))
