@@ -1,22 +1,12 @@
 """The gateway's own answers: JSON for the API and for clients that ask for it, a page
-for people."""
+for people, in the frontend's house style (its titles, its stylesheet, a way back)."""
 
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-TITLES = {
-    401: "Sign in first",
-    403: "Not allowed",
-    404: "Not found",
-    413: "Too large",
-    422: "Not valid",
-    429: "Too many tries",
-    502: "Not answering",
-    503: "Not available just now",
-    504: "Too slow to answer",
-}
+from events.status_titles import title_of
 
 
 def error(status: int, code: str, message: str) -> Response:
@@ -25,8 +15,8 @@ def error(status: int, code: str, message: str) -> Response:
     if request.path.startswith("/api/") or wanted == "application/json":
         response = jsonify(error=code, message=message)
     else:
-        title = TITLES.get(status, "Something went wrong")
-        response = Response(render_template("error.html", title=title, message=message))
+        page = render_template("error.html", title=title_of(status), message=message)
+        response = Response(page)
     response.status_code = status
     return response
 

@@ -1,4 +1,5 @@
-"""The trust days service, as pages call it: places, moves, registers and attendance.
+"""The trust days service, as pages call it: places, moves, placing someone, registers and
+attendance.
 
 Each call sends the command as the signed-in person, with the form's idempotency key
 where it has one, and returns once the trust days' projection has applied it. A refusal
@@ -16,6 +17,7 @@ SERVICE = "trustdays"
 READ_IN = projection.name
 """The projection whose read model the pages read after a command."""
 Place = Literal["seat", "waitlist"]
+Placement = Literal["seat", "waitlist", "moved"]
 
 
 def _path(*parts: str) -> str:
@@ -34,13 +36,9 @@ def _send(method: str, path: str, body: dict[str, Any] | None, key: str | None) 
     return send(SERVICE, method, path, body, key, read_in=READ_IN)
 
 
-def book(
-    day_id: str, slot_id: str, session_id: str, key: str | None, person_id: str | None = None
-) -> Place:
-    """Book me (or, for the CPD manager, `person_id`) on the session: a seat, or its
-    waitlist when it is full; which one it was."""
-    body = {"person_id": person_id} if person_id else {}
-    outcome = _send("POST", _places(day_id, slot_id, session_id), body, key)
+def book(day_id: str, slot_id: str, session_id: str, key: str | None) -> Place:
+    """Book me on the session: a seat, or its waitlist when it is full; which one it was."""
+    outcome = _send("POST", _places(day_id, slot_id, session_id), {}, key)
     return "waitlist" if outcome.get("place") == "waitlist" else "seat"
 
 
@@ -49,12 +47,19 @@ def cancel(day_id: str, slot_id: str, session_id: str, person_id: str, key: str 
     _send("DELETE", _places(day_id, slot_id, session_id) + _path(person_id), None, key)
 
 
-def move(
-    day_id: str, slot_id: str, session_id: str, key: str | None, person_id: str | None = None
-) -> None:
-    """Move my (or `person_id`'s) seat in this slot to `session_id`."""
-    body = {"session_id": session_id, **({"person_id": person_id} if person_id else {})}
-    _send("POST", _slot(day_id, slot_id) + "/moves", body, key)
+def move(day_id: str, slot_id: str, session_id: str, key: str | None) -> None:
+    """Move my seat in this slot to `session_id`."""
+    _send("POST", _slot(day_id, slot_id) + "/moves", {"session_id": session_id}, key)
+
+
+def place(day_id: str, slot_id: str, session_id: str, person_id: str, key: str | None) -> Placement:
+    """Place someone on the session (the CPD manager): booked, on its waitlist when it is
+    full, or moved here from their seat in another session of the slot; which one it was."""
+    path = _slot(day_id, slot_id) + _path("sessions", session_id, "placements")
+    outcome = _send("POST", path, {"person_id": person_id}, key)
+    if outcome.get("moved"):
+        return "moved"
+    return "waitlist" if outcome.get("place") == "waitlist" else "seat"
 
 
 def mark(

@@ -19,10 +19,10 @@ from frontend.answers import form_answer
 from frontend.clients import trustdays
 from frontend.commands import Refused
 from frontend.database import engine
-from frontend.errors import attempt
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
+from services.trustdays.access import places_anyone
 from services.trustdays.events import AUDIENCES, COMMUNITIES
 
 programme = Blueprint("programme", __name__)
@@ -48,6 +48,7 @@ def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
         "communities": COMMUNITIES,
         "audiences": AUDIENCES,
         "poll_seconds": POLL_SECONDS,
+        "places_anyone": places_anyone(g.identity),
     }
 
 
@@ -85,7 +86,12 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     if session is None:
         abort(404, "There is no such session on this PD day.")
     shown = filters(request.form)
-    message, status = attempt(lambda: send_action(action, session, request.form.get("key")))
+    try:
+        message = send_action(action, session, request.form.get("key"))
+        status = 200
+    except Refused as refused:
+        # 409 or 422 are swapped in with their message (see base.html's htmx config)
+        message, status = refused.message, refused.status if refused.status == 422 else 409
     back = url_for(".page", day_id=day_id, **shown, _anchor=f"session-{session_id}")
 
     def page() -> str:
@@ -122,19 +128,17 @@ def send_action(action: str, session: Any, key: str | None) -> str:
 
 
 def place_someone(session: Any, email: str, key: str | None) -> str:
-    """The CPD manager books someone here (window open or closed), or moves them here from
-    another session of the slot: the service checks the role and the rules."""
-    if not g.identity.holds("cpd_manager"):
+    """The CPD manager places someone here by work email: the service decides whether they
+    are booked, waitlisted or moved here; anyone else is refused here, as it would."""
+    if not places_anyone(g.identity):
         abort(403, "Only the CPD manager books for someone else.")
     person = person_with_email(engine(), email) if email.strip() else None
     if person is None:
         raise Refused(422, "unknown_person", "Nobody in the trust has that work email.")
-    held = pd_queries.seats_held(pd_queries.places_of(engine(), person.person_id, session.day_id))
-    elsewhere = held.get(session.slot_id)
     ids = (session.day_id, session.slot_id, session.session_id)
-    if elsewhere and elsewhere != session.session_id:
-        trustdays.move(*ids, key, person_id=person.person_id)
+    placed = trustdays.place(*ids, person.person_id, key)
+    if placed == "moved":
         return f"{person.name} has moved to {session.title}."
-    if trustdays.book(*ids, key, person_id=person.person_id) == "waitlist":
+    if placed == "waitlist":
         return f"{session.title} is full: {person.name} is on its waitlist."
     return f"{person.name} is booked on {session.title}."

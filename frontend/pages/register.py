@@ -13,12 +13,13 @@ from jinja2_fragments.flask import render_block
 
 from frontend.answers import form_answer
 from frontend.clients import trustdays
+from frontend.commands import Refused
 from frontend.database import engine
-from frontend.errors import attempt
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.reports import find_slot, register_lines
+from services.trustdays.access import places_anyone, takes_register
 from services.trustdays.events import MARKS
 
 register = Blueprint("register", __name__)
@@ -31,8 +32,7 @@ def the_session(day_id: str, session_id: str) -> Any:
     session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session.")
-    me = g.identity
-    if not (me.holds("cpd_manager") or session.leader_id == me.person_id):
+    if not takes_register(g.identity, session.leader_id):
         abort(403, "Only the session's leader or the CPD manager takes its register.")
     return session
 
@@ -49,6 +49,7 @@ def context(session: Any, **extra: Any) -> dict[str, Any]:
         "lines": lines,
         "marked": sum(1 for line in lines if line.mark),
         "marks": MARKS,
+        "places_anyone": places_anyone(g.identity),
         **extra,
     }
 
@@ -78,8 +79,10 @@ def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
     if chosen not in MARKS:
         message, status = "Choose present, late, absent or excused.", 422
     else:
-        ids = (session.day_id, session.slot_id, session_id, person_id)
-        message, status = attempt(lambda: trustdays.mark(*ids, chosen))
+        try:
+            trustdays.mark(session.day_id, session.slot_id, session_id, person_id, chosen)
+        except Refused as refused:
+            message, status = refused.message, refused.status
 
     def line() -> str:
         found = register_lines(engine(), session_id, person_id)
@@ -101,8 +104,10 @@ def walk_in(day_id: str, session_id: str) -> ResponseReturnValue:
     if person is None:
         message, status = "Nobody in the trust has that work email: check the spelling.", 422
     else:
-        ids = (session.day_id, session.slot_id, session_id, person.person_id)
-        message, status = attempt(lambda: trustdays.walk_in(*ids))
+        try:
+            trustdays.walk_in(session.day_id, session.slot_id, session_id, person.person_id)
+        except Refused as refused:
+            message, status = refused.message, refused.status
     shown = {"walk_in_error": message, "email": email if message else ""}
     page, part = whole_page(session, **shown), the_register(session, **shown)
     return form_answer(status, back_to(session), page, part)
@@ -113,11 +118,13 @@ def cancel_booking(day_id: str, session_id: str, person_id: str) -> ResponseRetu
     """The CPD manager gives up someone's seat (they cannot come): the first person
     waiting gets it, as always."""
     session = the_session(day_id, session_id)
-    if not g.identity.holds("cpd_manager"):
+    if not places_anyone(g.identity):
         abort(403, "Only the CPD manager cancels someone else's booking.")
-    key = request.form.get("key")
-    message, status = attempt(
-        lambda: trustdays.cancel(day_id, session.slot_id, session_id, person_id, key)
-    )
+    message, status = None, 200
+    try:
+        key = request.form.get("key")
+        trustdays.cancel(day_id, session.slot_id, session_id, person_id, key)
+    except Refused as refused:
+        message, status = refused.message, refused.status
     page, part = whole_page(session, message=message), the_register(session, message=message)
     return form_answer(status, back_to(session), page, part)

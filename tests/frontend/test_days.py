@@ -6,8 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from events.identity import ROLES, SCHOOL_SCOPED_ROLES, Identity
 from readmodels.trustdays import queries
-from tests.support.identity import someone
+from tests.support.identity import signed, someone
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack
 from tests.support.trustdays import day_fields, manager, session_fields
@@ -71,3 +72,37 @@ def test_the_cpd_manager_sees_the_draft_days_pages(draft):
     for page in pages_of(day_id, session_id)[:5]:  # the .ics is for someone with a place
         assert cpd_manager.get(page).status_code in (200, 204), page
     assert "Secret PD day" in cpd_manager.get(f"/days/{day_id}/overview").get_data(as_text=True)
+
+
+def everyone(leader: Identity) -> dict[str, Identity]:
+    """One person in each role (school-scoped ones for school A), and the session's leader."""
+    people = {
+        role: someone((role, "school-a") if role in SCHOOL_SCOPED_ROLES else role,
+                      person_id=f"person-{role}")
+        for role in ROLES
+    }  # fmt: skip
+    return {**people, "the session's leader": leader}
+
+
+def test_for_every_role_the_pages_and_the_api_agree_on_who_sees_a_draft_day(draft):
+    stack, head, day_id, _ = draft
+    with httpx.Client(base_url=stack.services["trustdays"]) as api:
+        for who, identity in everyone(head).items():
+            page = stack.client(identity).get(f"/days/{day_id}").status_code
+            answer = api.get(f"/days/{day_id}", headers=signed(identity)).status_code
+            assert (page, answer) == ((200, 200) if who == "cpd_manager" else (404, 404)), who
+
+
+def test_for_every_role_the_pages_and_the_api_agree_on_who_takes_a_register(draft):
+    stack, head, day_id, session_id = draft
+    with httpx.Client(base_url=stack.services["trustdays"]) as api:
+        published = api.post(f"/days/{day_id}/publish", headers=manager())
+        assert published.status_code == 200, published.text
+        assert wait_until(lambda: queries.find_day(stack.engine, day_id).status == "published")
+        slot_id = queries.find_session(stack.engine, day_id, session_id).slot_id
+        register = f"/days/{day_id}/slots/{slot_id}/sessions/{session_id}/register"
+        for who, identity in everyone(head).items():
+            page = stack.client(identity).get(f"/days/{day_id}/sessions/{session_id}/register")
+            answer = api.get(register, headers=signed(identity)).status_code
+            takes_it = who in ("cpd_manager", "the session's leader")
+            assert (page.status_code, answer) == ((200, 200) if takes_it else (403, 403)), who
