@@ -19,6 +19,7 @@ from frontend.answers import form_answer
 from frontend.clients import trustdays
 from frontend.commands import Refused
 from frontend.database import engine
+from frontend.errors import attempt
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
@@ -86,12 +87,7 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     if session is None:
         abort(404, "There is no such session on this PD day.")
     shown = filters(request.form)
-    try:
-        message = send_action(action, session, request.form.get("key"))
-        status = 200
-    except Refused as refused:
-        # 409 or 422 are swapped in with their message (see base.html's htmx config)
-        message, status = refused.message, refused.status if refused.status == 422 else 409
+    message, status = attempt(lambda: send_action(action, session, request.form.get("key")))
     back = url_for(".page", day_id=day_id, **shown, _anchor=f"session-{session_id}")
 
     def page() -> str:

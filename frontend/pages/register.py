@@ -13,8 +13,8 @@ from jinja2_fragments.flask import render_block
 
 from frontend.answers import form_answer
 from frontend.clients import trustdays
-from frontend.commands import Refused
 from frontend.database import engine
+from frontend.errors import attempt
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
@@ -79,10 +79,8 @@ def mark(day_id: str, session_id: str, person_id: str) -> ResponseReturnValue:
     if chosen not in MARKS:
         message, status = "Choose present, late, absent or excused.", 422
     else:
-        try:
-            trustdays.mark(session.day_id, session.slot_id, session_id, person_id, chosen)
-        except Refused as refused:
-            message, status = refused.message, refused.status
+        ids = (session.day_id, session.slot_id, session_id, person_id)
+        message, status = attempt(lambda: trustdays.mark(*ids, chosen))
 
     def line() -> str:
         found = register_lines(engine(), session_id, person_id)
@@ -104,10 +102,8 @@ def walk_in(day_id: str, session_id: str) -> ResponseReturnValue:
     if person is None:
         message, status = "Nobody in the trust has that work email: check the spelling.", 422
     else:
-        try:
-            trustdays.walk_in(session.day_id, session.slot_id, session_id, person.person_id)
-        except Refused as refused:
-            message, status = refused.message, refused.status
+        ids = (session.day_id, session.slot_id, session_id, person.person_id)
+        message, status = attempt(lambda: trustdays.walk_in(*ids))
     shown = {"walk_in_error": message, "email": email if message else ""}
     page, part = whole_page(session, **shown), the_register(session, **shown)
     return form_answer(status, back_to(session), page, part)
@@ -120,11 +116,9 @@ def cancel_booking(day_id: str, session_id: str, person_id: str) -> ResponseRetu
     session = the_session(day_id, session_id)
     if not places_anyone(g.identity):
         abort(403, "Only the CPD manager cancels someone else's booking.")
-    message, status = None, 200
-    try:
-        key = request.form.get("key")
-        trustdays.cancel(day_id, session.slot_id, session_id, person_id, key)
-    except Refused as refused:
-        message, status = refused.message, refused.status
+    key = request.form.get("key")
+    message, status = attempt(
+        lambda: trustdays.cancel(day_id, session.slot_id, session_id, person_id, key)
+    )
     page, part = whole_page(session, message=message), the_register(session, message=message)
     return form_answer(status, back_to(session), page, part)
