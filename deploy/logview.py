@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC
 from typing import Any
 
 from events.config import Settings
 from events.connection import connect, disconnect
+from events.consumers import stop_on_signals
 from events.envelope import RecordedEvent
 from events.registry import EventRegistry, registry
 from events.store import EventStore
@@ -43,10 +43,7 @@ async def until_interrupted(work: Coroutine[Any, Any, None]) -> None:
     stopped: on Python 3.11 a cancellation that meets a timeout inside nats-py's
     `asyncio.wait_for` can be lost, so one cancel is not always enough."""
     task = asyncio.ensure_future(work)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = stop_on_signals()
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait([task, stopping], return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()

@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
 import logging
-import signal
 from collections.abc import Sequence
 
 from nats.aio.msg import Msg
@@ -24,7 +22,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 
 from events.config import Settings
-from events.connection import connect, disconnect
+from events.consumers import fetch, named, reading_log, stop_on_signals
 from events.db import create_db_engine
 from events.projection import GapInLog, Projection, ProjectionStopped, apply, checkpoint
 from events.store import EventStore
@@ -86,12 +84,7 @@ class Projector:
             await subscription.unsubscribe()
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
-        try:
-            return await subscription.fetch(self.batch, timeout=self.idle_wait)
-        except TimeoutError:  # nats-py raises its own subclass, or asyncio's, when idle
-            # fetch() takes a deleted consumer for an idle stream: ask, so it is recreated
-            await subscription.consumer_info()
-            return []
+        return await fetch(subscription, self.batch, self.idle_wait)
 
     async def _subscribe(self, projection: Projection) -> JetStreamContext.PullSubscription:
         """(Re)create the projection's durable consumer at its SQL checkpoint: the
@@ -116,25 +109,18 @@ class Projector:
 
 async def run(settings: Settings, projections: Sequence[Projection], batch: int = 500) -> None:
     """Run the projector until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    nc = await connect(settings.nats_url, name="projector")
-    store = EventStore(nc, settings.stream)
-    await store.last_seq()  # the stream is there: the projector may read it, not make it
-    engine = create_db_engine(settings.database_url)
-    try:
-        await Projector(store, engine, projections, batch).run(stop)
-    finally:
-        await disconnect(nc)
-        engine.dispose()
+    stop = stop_on_signals()
+    async with reading_log(settings, "projector") as store:
+        engine = create_db_engine(settings.database_url)
+        try:
+            await Projector(store, engine, projections, batch).run(stop)
+        finally:
+            engine.dispose()
 
 
 def load_projection(path: str) -> Projection:
     """'package.module:name' to the Projection it names."""
-    module, _, name = path.partition(":")
-    projection = getattr(importlib.import_module(module), name)
+    projection = named(path)
     if not isinstance(projection, Projection):
         raise TypeError(f"{path} is not a Projection")
     return projection

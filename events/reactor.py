@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
-import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
@@ -25,7 +23,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 
 from events.config import Settings
-from events.connection import connect, disconnect
+from events.consumers import fetch, named, reading_log, stop_on_signals
 from events.decider import Command, CommandLoop, CommandRejected, Decider, State
 from events.envelope import Metadata, RecordedEvent
 from events.store import EventStore
@@ -96,7 +94,7 @@ class Reactor:
         subscription = await self.subscribe(reaction)
         try:
             while not stop.is_set():
-                for msg in await self._fetch(subscription):
+                for msg in await fetch(subscription, 10, self.idle_wait):
                     await self._take(reaction, msg)
         finally:
             await subscription.unsubscribe()
@@ -111,13 +109,6 @@ class Reactor:
             await msg.nak(delay=self.retry)  # again soon, not after ack_wait
             raise
         await msg.ack()
-
-    async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
-        try:
-            return await subscription.fetch(10, timeout=self.idle_wait)
-        except TimeoutError:  # idle; fetch() takes a deleted consumer for an idle stream
-            await subscription.consumer_info()
-            return []
 
     async def subscribe(self, reaction: Reaction) -> JetStreamContext.PullSubscription:
         """The reaction's durable consumer: made on first start from the beginning of the
@@ -157,23 +148,14 @@ class Reactor:
 
 async def run(settings: Settings, reactions: Sequence[Reaction]) -> None:
     """Run the reactions until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    nc = await connect(settings.nats_url, name="reactor")
-    store = EventStore(nc, settings.stream)
-    await store.last_seq()  # the stream is there: the reactor may read it, not make it
-    try:
+    stop = stop_on_signals()
+    async with reading_log(settings, "reactor") as store:
         await Reactor(store, reactions).run(stop)
-    finally:
-        await disconnect(nc)
 
 
 def load_reactions(path: str) -> list[Reaction]:
     """'package.module:name' to the Reaction, or the sequence of them, it names."""
-    module, _, name = path.partition(":")
-    found = getattr(importlib.import_module(module), name)
+    found = named(path)
     reactions = list(found) if isinstance(found, list | tuple) else [found]
     if not reactions or not all(isinstance(r, Reaction) for r in reactions):
         raise TypeError(f"{path} is not a Reaction nor a list of them")
