@@ -1,4 +1,4 @@
-"""The trust days' HTTP API: PD days, sessions, places, registers; who may do what, here."""
+"""The trust days' HTTP API: PD days, sessions, places, registers; enforces access.py's rules."""
 
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ from services.trustdays.domain import (
     AttendeeDecider,
     Day,
     DayDecider,
-    DayRecord,
-    Leader,
     Session,
     Slot,
     SlotDecider,
@@ -51,6 +49,10 @@ from services.trustdays.schemas import (
     RegisterLine,
     SessionIn,
     SlotIn,
+    day_record,
+    my_place,
+    session_of,
+    session_out,
 )
 
 blp = Blueprint("trustdays", __name__, description="PD days: programme, places, registers.")
@@ -119,42 +121,6 @@ def session_leader(fields: dict) -> dict:
     if fields["leader"]["person_id"] is not None:
         in_the_trust(fields["leader"]["person_id"], "leader", "person_id")
     return fields
-
-
-def day_record(day_id: str, fields: dict) -> DayRecord:
-    return DayRecord(
-        day_id=day_id,
-        date=fields["date"],
-        academic_year=fields["academic_year"],
-        term=fields["term"],
-        title=fields["title"],
-        theme=fields["theme"],
-        venue=fields["venue"],
-        opens=fields["opens"],
-        closes=fields["closes"],
-    )
-
-
-def session_of(session_id: str, fields: dict) -> Session:
-    return Session(session_id=session_id, **{**fields, "leader": Leader(**fields["leader"])})
-
-
-def session_out(state: SlotState, session: Session) -> dict[str, Any]:
-    booked = len(state.seats.get(session.session_id, ()))
-    return {
-        **asdict(session),
-        "booked": booked,
-        "waiting": len(state.waiting(session.session_id)),
-        "seats_left": max(session.capacity - booked, 0),
-        "cancelled": session.session_id in state.cancelled,
-    }
-
-
-def my_place(state: SlotState, person_id: str) -> dict | None:
-    if person_id in state.holder:
-        return {"session_id": state.holder[person_id], "place": "seat"}
-    waiting = [s for s, people in state.waitlists.items() if person_id in people]
-    return {"session_id": waiting[0], "place": "waitlist"} if waiting else None
 
 
 # The day

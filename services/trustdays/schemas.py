@@ -1,9 +1,14 @@
-"""What the trust days' API takes and gives."""
+"""What the trust days' API takes and gives, and how its fields become the deciders'
+records and their state an answer."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from services.trustdays.domain import DayRecord, Leader, Session, SlotState
 from services.trustdays.events import (
     AUDIENCES,
     COMMUNITIES,
@@ -131,3 +136,40 @@ class RegisterLine(Schema):
 
 class Placed(Booked):
     moved = fields.Boolean(metadata={"description": "moved here from another session"})
+
+
+# From fields to records, and from state to answers
+def day_record(day_id: str, loaded: dict) -> DayRecord:
+    return DayRecord(
+        day_id=day_id,
+        date=loaded["date"],
+        academic_year=loaded["academic_year"],
+        term=loaded["term"],
+        title=loaded["title"],
+        theme=loaded["theme"],
+        venue=loaded["venue"],
+        opens=loaded["opens"],
+        closes=loaded["closes"],
+    )
+
+
+def session_of(session_id: str, loaded: dict) -> Session:
+    return Session(session_id=session_id, **{**loaded, "leader": Leader(**loaded["leader"])})
+
+
+def session_out(state: SlotState, session: Session) -> dict[str, Any]:
+    booked = len(state.seats.get(session.session_id, ()))
+    return {
+        **asdict(session),
+        "booked": booked,
+        "waiting": len(state.waiting(session.session_id)),
+        "seats_left": max(session.capacity - booked, 0),
+        "cancelled": session.session_id in state.cancelled,
+    }
+
+
+def my_place(state: SlotState, person_id: str) -> dict | None:
+    if person_id in state.holder:
+        return {"session_id": state.holder[person_id], "place": "seat"}
+    waiting = [s for s, people in state.waitlists.items() if person_id in people]
+    return {"session_id": waiting[0], "place": "waitlist"} if waiting else None
