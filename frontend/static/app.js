@@ -25,6 +25,21 @@
   var UNCONFIRMED = "We could not confirm this: it may or may not have been done. " +
     "Check the page before trying again.";
 
+  // A refusal (4xx) from the frontend comes with its own sentence, shaped as a banner for
+  // #messages (frontend/errors.py): show that. A 5xx keeps the sentences here, which never
+  // say more than is known; so does anything else (a proxy's page, an empty answer).
+  function refusalSaid(xhr) {
+    if (xhr.status >= 500) return null;
+    if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") !== 0) return null;
+    var answer = document.createElement("template");
+    answer.innerHTML = xhr.responseText;
+    var banner = answer.content.firstElementChild;
+    if (answer.content.childElementCount !== 1 || !banner.matches("p.banner[role=alert]")) {
+      return null;
+    }
+    return banner.textContent;
+  }
+
   function isChange(event) {
     var config = event.detail.requestConfig;
     return !config || String(config.verb).toLowerCase() !== "get";
@@ -33,7 +48,10 @@
   document.addEventListener("htmx:responseError", function (event) {
     if (fromPoller(event)) return;
     var status = event.detail.xhr.status;
-    if (status === 403) {
+    var said = refusalSaid(event.detail.xhr);
+    if (said) {
+      show(said);
+    } else if (status === 403) {
       show("This page has expired or you may not do that: reload the page and try again.");
     } else if (status >= 500 && isChange(event)) {
       show(UNCONFIRMED + " (Error " + status + ".)");

@@ -220,6 +220,22 @@ def test_a_failed_change_says_it_could_not_be_confirmed_and_keeps_its_key(trust,
     expect(page.locator("#messages")).to_contain_text("We could not confirm this")
 
 
+def test_a_refusal_htmx_cannot_swap_shows_the_frontends_own_sentence(trust, browser):
+    day, teachers = trust["day"], trust["teachers"]
+    page = person(browser, trust, teachers[0]["email"])
+    page.goto(f"/days/{day['day_id']}")
+    card = f"#session-{day['session_id']}"
+    said = '<p class="banner warning" role="alert">Only the CPD manager may do that.</p>'
+    page.route(
+        "**/book", lambda route: route.fulfill(status=403, body=said, content_type="text/html")
+    )
+    page.locator(f"{card} form button").first.click()
+    expect(page.locator("#messages")).to_have_text("Only the CPD manager may do that.")
+    page.route("**/book", lambda route: route.fulfill(status=403, body="<h1>Forbidden</h1>"))
+    page.locator(f"{card} form button").first.click()
+    expect(page.locator("#messages")).to_contain_text("reload the page and try again")
+
+
 def press_enter_and_settle(page: Page) -> None:
     """Enter, then wait until htmx has settled the swap (a key pressed before it has
     would post the new form without htmx: a whole page, which works, but not this test)."""
