@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import uuid
-from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -19,7 +18,7 @@ from sqlalchemy import inspect, select
 
 from deploy import demo
 from deploy.cli import main
-from events import CommandLoop, Event
+from events import Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
@@ -27,9 +26,15 @@ from events.store import EventStore, StreamSettings
 from readmodels import PACKAGE_DIR
 from readmodels.log_stats import log_event_counts
 from services.directory.events import TRUST_SUBJECT
-from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
-from services.trustdays.events import day_subject, slot_subject
-from tests.support.launch import ROOT, STAFFROOM, Output, csrf_token_in, environment, start_up
+from tests.support.launch import (
+    ROOT,
+    STAFFROOM,
+    Output,
+    csrf_token_in,
+    environment,
+    start_up,
+    stream_env,
+)
 from tests.support.waiting import wait_until
 
 # The same command in a process that also knows the test event types (as a service would).
@@ -38,15 +43,6 @@ STAFFROOM_WITH_TEST_EVENTS = [
     "-c",
     "import tests.support.counter; from deploy.cli import main; main()",
 ]
-
-
-def stream_env(nats_server, stream_settings, database_url: str = "") -> dict[str, str]:
-    env = {
-        "NATS_URL": nats_server.url,
-        "STAFFROOM_STREAM": stream_settings.name,
-        "STAFFROOM_SUBJECT_PREFIX": stream_settings.prefix,
-    }
-    return {**env, "DATABASE_URL": database_url} if database_url else env
 
 
 def increments(*amounts: int) -> list[Event]:
@@ -337,44 +333,6 @@ def test_a_rebuild_stops_at_an_event_it_cannot_apply_and_status_says_where_and_w
         "can't encode character '\\udfff' in position 4: surrogates not allowed",
         "trustdays: running, at sequence 2",
     ]
-
-
-def test_reactor_closes_a_cancelled_days_slots_and_stops_on_sigterm(
-    nats, nats_server, store, stream_settings
-):
-    day_id = "d1"
-    slots = [Slot(f"s{n}", "breakout", f"Slot {n}", f"1{n}:00", f"1{n}:30") for n in (1, 2)]
-    days = CommandLoop(store, DayDecider())
-    the_day = store.subject(*day_subject(day_id))
-    nats.run(days.execute(the_day, PlanDay(a_day_record(day_id), slots)))
-    nats.run(days.execute(the_day, CancelDay("Snow")))
-    reactor = subprocess.Popen(
-        [STAFFROOM, "reactor", "services.trustdays.reactions:REACTIONS"],
-        env=environment(**stream_env(nats_server, stream_settings)),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-    def closed(slot: Slot) -> bool:
-        events, _ = nats.run(store.load(store.subject(*slot_subject(day_id, slot.slot_id))))
-        return [event.type for event in events] == ["SlotClosed"]
-
-    try:
-        assert wait_until(lambda: all(closed(slot) for slot in slots), 30)
-        reactor.send_signal(signal.SIGTERM)
-        _, errors = reactor.communicate(timeout=30)
-    finally:
-        if reactor.poll() is None:
-            reactor.kill()
-    assert reactor.returncode == 0, errors
-    assert "Traceback" not in errors, errors
-
-
-def a_day_record(day_id: str) -> DayRecord:
-    opens, closes = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 20, tzinfo=UTC)
-    return DayRecord(day_id, date(2026, 10, 1), "2026-27", 1, "PD", "", "Hall", opens, closes)
 
 
 def test_reactor_with_unknown_reactions_says_so_in_one_sentence():

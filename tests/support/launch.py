@@ -77,3 +77,12 @@ def csrf_token_in(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "the sign-in form carries a CSRF token"
     return found.group(1)
+
+
+def stream_env(nats_server, stream_settings, database_url: str = "") -> dict[str, str]:
+    env = {
+        "NATS_URL": nats_server.url,
+        "STAFFROOM_STREAM": stream_settings.name,
+        "STAFFROOM_SUBJECT_PREFIX": stream_settings.prefix,
+    }
+    return {**env, "DATABASE_URL": database_url} if database_url else env

@@ -4,8 +4,11 @@ halfway and another takes over, and when the event is delivered again."""
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
 import threading
 from collections import Counter
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -14,8 +17,10 @@ from nats.js.errors import NotFoundError
 
 from events.decider import CommandLoop, Decider
 from events.reactor import Reactor
+from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
 from services.trustdays.events import day_subject, slot_subject
 from services.trustdays.reactions import CLOSE_SLOTS_OF_A_CANCELLED_DAY, REACTIONS
+from tests.support.launch import ROOT, STAFFROOM, environment, stream_env
 from tests.support.people import join
 from tests.support.reactor import running_reactor
 from tests.support.trustdays import manager, open_day, staff, trustdays
@@ -138,3 +143,41 @@ def test_an_event_delivered_again_acts_once(people, nats, nats_server, store, st
         nats.run(again.act(REACTION, cancelled))
     assert nats.run(store.last_seq()) == last
     assert events_of_slots(nats, store, day) == CLOSED_ONCE
+
+
+def test_reactor_closes_a_cancelled_days_slots_and_stops_on_sigterm(
+    nats, nats_server, store, stream_settings
+):
+    day_id = "d1"
+    slots = [Slot(f"s{n}", "breakout", f"Slot {n}", f"1{n}:00", f"1{n}:30") for n in (1, 2)]
+    days = CommandLoop(store, DayDecider())
+    the_day = store.subject(*day_subject(day_id))
+    nats.run(days.execute(the_day, PlanDay(a_day_record(day_id), slots)))
+    nats.run(days.execute(the_day, CancelDay("Snow")))
+    reactor = subprocess.Popen(
+        [STAFFROOM, "reactor", "services.trustdays.reactions:REACTIONS"],
+        env=environment(**stream_env(nats_server, stream_settings)),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def closed(slot: Slot) -> bool:
+        events, _ = nats.run(store.load(store.subject(*slot_subject(day_id, slot.slot_id))))
+        return [event.type for event in events] == ["SlotClosed"]
+
+    try:
+        assert wait_until(lambda: all(closed(slot) for slot in slots), 30)
+        reactor.send_signal(signal.SIGTERM)
+        _, errors = reactor.communicate(timeout=30)
+    finally:
+        if reactor.poll() is None:
+            reactor.kill()
+    assert reactor.returncode == 0, errors
+    assert "Traceback" not in errors, errors
+
+
+def a_day_record(day_id: str) -> DayRecord:
+    opens, closes = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 20, tzinfo=UTC)
+    return DayRecord(day_id, date(2026, 10, 1), "2026-27", 1, "PD", "", "Hall", opens, closes)
