@@ -1,7 +1,9 @@
-"""The demo trust's two PD days (term 2 and term 6), each with a keynote and three breakout
-slots of 20 sessions across the communities, through the trust days' own commands; on the
-term 2 day, about half the staff have booked (a few popular sessions are full, with
-waitlists) and some have said they come, with their dietary needs.
+"""The demo trust's three PD days, dated from today so a newcomer always sees each stage:
+one a few weeks ago (booked, every session's register taken, so CPD hours are earned), one
+open for booking now (about half the staff booked, a few popular sessions full with
+waitlists, some saying they come with their dietary needs) and one coming (published,
+booking opens later). Each has a keynote and three breakout slots of 20 sessions across the
+communities, all through the trust days' own commands. Term numbers follow the dates.
 
 Session leaders come from the directory's facts in the log (load the directory first).
 Fixed ids and idempotency keys: loading again changes nothing.
@@ -12,7 +14,6 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from events.decider import CommandLoop
@@ -35,30 +36,64 @@ from services.trustdays.events import attendee_subject, day_subject, slot_subjec
 DEMO_NAMESPACE = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
 AS_DEMO = Metadata(actor="demo")
 
-DAYS = (
-    DayRecord(
-        day_id="",
-        date=date(2026, 11, 27),
-        academic_year="2026-27",
-        term=2,
-        title="Autumn trust PD day",
-        theme="Attendance and belonging",
-        venue="Calder Valley Academy, Hebden Bridge",
-        opens=datetime(2026, 11, 2, 8, tzinfo=UTC),
-        closes=datetime(2026, 11, 26, 17, tzinfo=UTC),
-    ),
-    DayRecord(
-        day_id="",
-        date=date(2027, 6, 28),
-        academic_year="2026-27",
-        term=6,
-        title="Summer trust PD day",
-        theme="SEND and adaptive teaching",
-        venue="Elmwood School, Brighouse",
-        opens=datetime(2027, 5, 10, 8, tzinfo=UTC),
-        closes=datetime(2027, 6, 21, 17, tzinfo=UTC),
-    ),
+THEMES = (
+    ("Attendance and belonging", "Calder Valley Academy, Hebden Bridge"),
+    ("Curriculum that builds knowledge", "Moorside Primary, Halifax"),
+    ("SEND and adaptive teaching", "Elmwood School, Brighouse"),
 )
+SEASONS = {1: "Autumn", 2: "Autumn", 3: "Spring", 4: "Spring", 5: "Summer", 6: "Summer"}
+ROLES = ("past", "open", "coming")
+"""The demo's three days, relative to today: one a few weeks ago (registers taken), one
+open for booking now, one coming (booking opens later)."""
+
+
+def term_of(day: date) -> tuple[str, int]:
+    """The academic year and term (of six) a date falls in: terms 1-2 Sep-Dec, 3-4 Jan-Mar,
+    5-6 Apr-Aug (a date in the summer holiday counts as term 6)."""
+    first = day.year if day.month >= 9 else day.year - 1
+    term = {9: 1, 10: 1, 11: 2, 12: 2, 1: 3, 2: 3, 3: 4}.get(day.month, 5 if day.month < 6 else 6)
+    return f"{first}-{str(first + 1)[2:]}", term
+
+
+def weekday(day: date) -> date:
+    """The day itself, or the Friday before if it falls at a weekend (PD days are weekdays)."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
+def days(today: date) -> dict[str, DayRecord]:
+    """The three demo days for today's date, each with its booking window."""
+    past, open_, coming = (
+        weekday(today - timedelta(days=21)),
+        weekday(today + timedelta(days=14)),
+        weekday(today + timedelta(days=63)),
+    )
+    windows = {
+        "past": (past, at(past - timedelta(days=28), 8)),
+        "open": (open_, at(today - timedelta(days=7), 8)),
+        "coming": (coming, at(today + timedelta(days=28), 8)),
+    }
+    records = {}
+    for n, (role, (day, opens)) in enumerate(windows.items()):
+        year, term = term_of(day)
+        theme, venue = THEMES[n]
+        records[role] = DayRecord(
+            day_id=demo_id("day", day.isoformat()),
+            date=day,
+            academic_year=year,
+            term=term,
+            title=f"{SEASONS[term]} trust PD day",
+            theme=theme,
+            venue=venue,
+            opens=opens,
+            closes=at(day - timedelta(days=1), 17),
+        )
+    return records
+
+
 TIMETABLE = (
     ("keynote", "Keynote", "09:00", "09:45"),
     ("breakout", "Breakout 1", "10:00", "11:15"),
@@ -94,6 +129,7 @@ PER_SLOT = 20
 ROOMS = ("Main hall", "Library", *(f"Room {block}{n}" for block in "ABC" for n in range(1, 7)))
 EXTERNAL = ("Dr Sam Rivers (external)", "Jo Patel, Education Endowment Foundation (external)")
 BOOKING_SHARE, ATTENDING_SHARE = 0.55, 0.4
+MARK_SHARES, MARK_WEIGHTS = ("present", "late", "absent", "excused"), (80, 7, 8, 5)
 DIETS = ("", "", "", "", "Vegetarian", "Vegan", "Gluten free", "Halal", "Nut allergy")
 
 
@@ -119,8 +155,8 @@ async def session_leaders(store: EventStore) -> list[Leader]:
     return [Leader(person_id, names[person_id]) for person_id in leading if person_id in names]
 
 
-def sessions_for(day: str, slot: int, leaders: itertools.cycle) -> list[Session]:
-    offset = (slot * 7 + (0 if day.endswith("2") else 3)) % len(SESSIONS)
+def sessions_for(day: str, slot: int, variant: int, leaders: itertools.cycle) -> list[Session]:
+    offset = (slot * 7 + variant * 3) % len(SESSIONS)
     chosen = [SESSIONS[(offset + n) % len(SESSIONS)] for n in range(PER_SLOT)]
     return [
         Session(
@@ -139,38 +175,54 @@ def sessions_for(day: str, slot: int, leaders: itertools.cycle) -> list[Session]
     ]
 
 
-async def load(store: EventStore) -> str:
-    """Plan, fill and publish both PD days, then book the first; say what was loaded."""
+async def load(store: EventStore, today: date | None = None) -> str:
+    """Plan, fill and publish the three PD days around today (the machine's date), book the
+    past and the open one, and take the past day's registers; say what was loaded."""
+    today = today or date.today()
+    sessions, booking = 0, 0
+    for variant, (role, record) in enumerate(days(today).items()):
+        slots, in_slots = await plan_day(store, record, variant)
+        sessions += sum(len(ids) for ids in in_slots.values())
+        if role == "coming":
+            continue
+        breakouts = {
+            slot.slot_id: in_slots[slot.slot_id] for slot in slots if slot.kind == "breakout"
+        }
+        booked = await book_places(store, record, breakouts)
+        if role == "open":
+            booking = booked
+        else:
+            await take_registers(store, record, slots, in_slots, today)
+    return f"3 PD days with {sessions} sessions; {booking} staff booked on the open one"
+
+
+async def plan_day(
+    store: EventStore, record: DayRecord, variant: int
+) -> tuple[list[Slot], dict[str, list[str]]]:
+    """Plan the day with its timetable and sessions, and publish it; its slots and the
+    sessions in each."""
     day_loop, slot_loop = CommandLoop(store, DayDecider()), CommandLoop(store, SlotDecider())
     found = await session_leaders(store)
     leaders = itertools.cycle([*found, *(Leader(None, name) for name in EXTERNAL)])
-    sessions, booking = 0, 0
-    for record in DAYS:
-        key = f"{record.academic_year}-term-{record.term}"
-        day_id = demo_id(key)
-        slots = [
-            Slot(demo_id(key, title), kind, title, starts, ends)
-            for kind, title, starts, ends in TIMETABLE
-        ]
-        the_day = store.subject(*day_subject(day_id))
-        plan = domain.PlanDay(replace(record, day_id=day_id), slots)
-        await day_loop.execute(the_day, plan, f"demo-{key}-plan", AS_DEMO)
-        breakouts: dict[str, list[str]] = {}
-        for index, slot in enumerate(slots):
-            subject = store.subject(*slot_subject(day_id, slot.slot_id))
-            in_slot = (
-                [keynote(key)] if slot.kind == "keynote" else sessions_for(key, index, leaders)
-            )
-            for session in in_slot:
-                command = domain.AddSession(session)
-                await slot_loop.execute(subject, command, f"demo-{session.session_id}", AS_DEMO)
-            sessions += len(in_slot)
-            if slot.kind == "breakout":
-                breakouts[slot.slot_id] = [session.session_id for session in in_slot]
-        await day_loop.execute(the_day, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
-        if record.term == 2:
-            booking = await book_places(store, replace(record, day_id=day_id), breakouts)
-    return f"{len(DAYS)} PD days with {sessions} sessions; {booking} staff booked on the first"
+    key = record.day_id
+    slots = [
+        Slot(demo_id(key, title), kind, title, starts, ends)
+        for kind, title, starts, ends in TIMETABLE
+    ]
+    the_day = store.subject(*day_subject(key))
+    await day_loop.execute(the_day, domain.PlanDay(record, slots), f"demo-{key}-plan", AS_DEMO)
+    in_slots: dict[str, list[str]] = {}
+    for index, slot in enumerate(slots):
+        subject = store.subject(*slot_subject(key, slot.slot_id))
+        in_slot = (
+            [keynote(key)] if slot.kind == "keynote" else sessions_for(key, index, variant, leaders)
+        )
+        for session in in_slot:
+            command = domain.AddSession(session)
+            await slot_loop.execute(subject, command, f"demo-{session.session_id}", AS_DEMO)
+        in_slots[slot.slot_id] = [session.session_id for session in in_slot]
+    await day_loop.execute(the_day, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
+    return slots, in_slots
 
 
 async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str, list[str]]) -> int:
@@ -197,8 +249,52 @@ async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str,
         come = domain.ConfirmAttendance(
             record.day_id, person_id, people[person_id], True, chooser.choice(DIETS), window
         )
-        await attendee_loop.execute(subject, come, f"demo-attend-{person_id}", AS_DEMO)
+        key = f"demo-attend-{record.day_id}-{person_id}"
+        await attendee_loop.execute(subject, come, key, AS_DEMO)
     return len(booking)
+
+
+async def take_registers(
+    store: EventStore,
+    record: DayRecord,
+    slots: list[Slot],
+    in_slots: dict[str, list[str]],
+    today: date,
+) -> None:
+    """Each breakout session's register, marked as its leader would after the day: most
+    present, some late, absent or excused, and a few walk-ins (staff who had not booked);
+    the keynote's register has everyone who came to a breakout, as walk-ins (no booking)."""
+    slot_loop = CommandLoop(store, SlotDecider())
+    people = sorted(await staff(store))
+    chooser = random.Random(2027)
+    came: set[str] = set()
+    for slot in (slot for slot in slots if slot.kind == "breakout"):
+        subject = store.subject(*slot_subject(record.day_id, slot.slot_id))
+        state = SlotDecider().fold((await store.load(subject))[0])
+        marks = [
+            (person_id, session_id, chooser.choices(MARK_SHARES, MARK_WEIGHTS)[0], False)
+            for person_id, session_id in sorted(state.holder.items())
+        ]
+        walk_ins = [p for p in people if p not in state.holder][:: len(people) // 6]
+        sessions = in_slots[slot.slot_id]
+        marks += [(p, chooser.choice(sessions), "present", True) for p in walk_ins]
+        for person_id, session_id, mark, walk_in in marks:
+            command = domain.MarkAttendance(
+                person_id, session_id, mark, slot.minutes, record.date, today, walk_in
+            )
+            key = f"demo-mark-{slot.slot_id}-{person_id}"
+            await slot_loop.execute(subject, command, key, AS_DEMO)
+            if mark in ("present", "late"):
+                came.add(person_id)
+    keynote_slot = next(slot for slot in slots if slot.kind == "keynote")
+    subject = store.subject(*slot_subject(record.day_id, keynote_slot.slot_id))
+    (session_id,) = in_slots[keynote_slot.slot_id]
+    for person_id in sorted(came):
+        command = domain.MarkAttendance(
+            person_id, session_id, "present", keynote_slot.minutes, record.date, today, True
+        )
+        key = f"demo-mark-{keynote_slot.slot_id}-{person_id}"
+        await slot_loop.execute(subject, command, key, AS_DEMO)
 
 
 def keynote(key: str) -> Session:

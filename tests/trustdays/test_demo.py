@@ -1,58 +1,97 @@
-"""The demo trust's PD days, loaded through the real commands into a real log."""
+"""The demo trust's PD days, loaded through the real commands into a real log, dated from
+today so there is always a past day with registers, an open one and a coming one."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from services.directory import demo as directory_demo
 from services.trustdays import demo
 from services.trustdays.domain import DayDecider, SlotDecider
 from services.trustdays.events import day_subject, slot_subject
 
+TODAYS = (date(2026, 12, 1), date(2027, 5, 10))
 
-def test_both_pd_days_have_a_keynote_and_three_slots_of_twenty_sessions(nats, store):
+
+def the_day(nats, store, day_id):
+    return DayDecider().fold(nats.run(store.load(store.subject(*day_subject(day_id))))[0])
+
+
+def slot_states(nats, store, day):
+    for slot in day.slots.values():
+        subject = store.subject(*slot_subject(day.record.day_id, slot.slot_id))
+        yield slot, SlotDecider().fold(nats.run(store.load(subject))[0])
+
+
+def test_the_days_are_one_past_one_open_and_one_coming_for_any_today():
+    for today in (*TODAYS, date(2027, 8, 20), date(2026, 9, 2)):
+        now = datetime(today.year, today.month, today.day, 12, tzinfo=demo.UTC)
+        past, open_, coming = demo.days(today).values()
+        assert past.date < today < open_.date < coming.date
+        assert past.closes < now and open_.opens <= now < open_.closes < coming.opens
+        assert all(record.date.weekday() < 5 for record in (past, open_, coming))
+        assert all(1 <= record.term <= 6 for record in (past, open_, coming))
+    assert demo.term_of(date(2026, 11, 27)) == ("2026-27", 2)
+    assert demo.term_of(date(2027, 6, 28)) == ("2026-27", 6)
+
+
+@pytest.mark.parametrize("today", TODAYS, ids=str)
+def test_a_past_day_with_registers_an_open_day_with_waitlists_and_a_coming_day(nats, store, today):
     nats.run(directory_demo.load(store))
-    said = nats.run(demo.load(store))
-    assert said == "2 PD days with 122 sessions; 210 staff booked on the first"
-    terms = []
-    for record in demo.DAYS:
-        day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
-        events, _ = nats.run(store.load(store.subject(*day_subject(day_id))))
-        day = DayDecider().fold(events)
+    said = nats.run(demo.load(store, today))
+    assert said == "3 PD days with 183 sessions; 210 staff booked on the open one"
+    records = demo.days(today)
+    for record in records.values():
+        day = the_day(nats, store, record.day_id)
         assert day.status == "published"
-        terms.append(day.record.term)
-        kinds = Counter(slot.kind for slot in day.slots.values())
-        assert kinds == {"keynote": 1, "breakout": 3}
-        for slot in day.slots.values():
-            subject = store.subject(*slot_subject(day_id, slot.slot_id))
-            sessions = SlotDecider().fold(nats.run(store.load(subject))[0]).sessions.values()
-            if slot.kind == "breakout":
-                assert len(sessions) == 20
-                assert len({s.community for s in sessions}) >= 12
-                assert sum(s.leader.person_id is not None for s in sessions) >= 15
-    assert terms == [2, 6]
+        assert Counter(slot.kind for slot in day.slots.values()) == {"keynote": 1, "breakout": 3}
+    past = the_day(nats, store, records["past"].day_id)
+    marks: Counter[str] = Counter()
+    for slot, state in slot_states(nats, store, past):
+        assert state.marks, f"{slot.title}'s register is taken"
+        if slot.kind == "breakout":
+            assert set(state.holder) <= {person for person, _ in state.marks}
+            walk_ins = {person for person, _ in state.marks} - set(state.holder)
+            assert walk_ins, "a few walk-ins"
+        marks.update(state.marks.values())
+    assert set(marks) == {"present", "late", "absent", "excused"}
+    opened = the_day(nats, store, records["open"].day_id)
+    waitlists = 0
+    for slot, state in slot_states(nats, store, opened):
+        if slot.kind == "breakout":
+            waiting = sum(len(people) for people in state.waitlists.values())
+            assert len(state.holder) + waiting == 210  # a seat or a waitlist place each
+            assert all(state.free(s) >= 0 for s in state.sessions)
+            waitlists += sum(state.free(s) == 0 and bool(state.waiting(s)) for s in state.sessions)
+        assert not state.marks
+    assert waitlists >= 1
+    coming = the_day(nats, store, records["coming"].day_id)
+    assert coming.record.opens.date() > today
+    assert all(not state.holder for _, state in slot_states(nats, store, coming))
+
+
+def test_the_past_day_earns_cpd_minutes_for_those_present_or_late(nats, store):
+    nats.run(directory_demo.load(store))
+    nats.run(demo.load(store, TODAYS[0]))
+    past = demo.days(TODAYS[0])["past"]
+    marked = []
+    for slot in the_day(nats, store, past.day_id).slots.values():
+        subject = store.subject(*slot_subject(past.day_id, slot.slot_id))
+        events, _ = nats.run(store.load(subject))
+        marked += [e.data for e in events if e.type == "AttendanceMarked"]
+    earned = [m for m in marked if m["cpd_minutes"] > 0]
+    assert earned and all(m["mark"] in ("present", "late") for m in earned)
+    assert all(m["cpd_minutes"] == 0 for m in marked if m["mark"] in ("absent", "excused"))
+    assert {m["cpd_minutes"] for m in earned} == {45, 75}
+    assert past.date < TODAYS[0] - timedelta(days=14)
 
 
 def test_loading_the_demo_days_again_appends_nothing(nats, store):
     nats.run(directory_demo.load(store))
-    nats.run(demo.load(store))
+    nats.run(demo.load(store, TODAYS[0]))
     before = nats.run(store.last_seq())
-    nats.run(demo.load(store))
+    nats.run(demo.load(store, TODAYS[0]))
     assert nats.run(store.last_seq()) == before
-
-
-def test_on_the_first_day_half_the_staff_booked_and_popular_sessions_have_waitlists(nats, store):
-    nats.run(directory_demo.load(store))
-    nats.run(demo.load(store))
-    record = demo.DAYS[0]
-    day_id = demo.demo_id(f"{record.academic_year}-term-{record.term}")
-    day = DayDecider().fold(nats.run(store.load(store.subject(*day_subject(day_id))))[0])
-    for slot in day.slots.values():
-        if slot.kind == "keynote":
-            continue
-        subject = store.subject(*slot_subject(day_id, slot.slot_id))
-        state = SlotDecider().fold(nats.run(store.load(subject))[0])
-        waiting = sum(len(people) for people in state.waitlists.values())
-        assert len(state.holder) + waiting == 210  # each booker has a seat or a waitlist place
-        assert all(state.free(s) >= 0 for s in state.sessions)
-        assert any(state.free(s) == 0 and state.waiting(s) for s in state.sessions)
