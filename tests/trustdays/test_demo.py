@@ -8,6 +8,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from events.projection import rebuild
+from readmodels.trustdays import queries as pd_queries
+from readmodels.trustdays.projection import trustdays
 from services.directory import demo as directory_demo
 from services.trustdays import demo
 from services.trustdays.domain import DayDecider, SlotDecider
@@ -87,6 +90,21 @@ def test_the_past_day_earns_cpd_minutes_for_those_present_or_late(nats, store):
     assert all(m["cpd_minutes"] == 0 for m in marked if m["mark"] in ("absent", "excused"))
     assert {m["cpd_minutes"] for m in earned} == {45, 75}
     assert past.date < TODAYS[0] - timedelta(days=14)
+
+
+def test_my_cpd_shows_hours_earned_on_the_past_day(nats, store, engine):
+    nats.run(directory_demo.load(store))
+    nats.run(demo.load(store, TODAYS[1]))
+    nats.run(rebuild(store, engine, trustdays))
+    past = demo.days(TODAYS[1])["past"]
+    attended = [
+        marks
+        for person_id in sorted(nats.run(demo.staff(store)))
+        if (marks := pd_queries.marks_of(engine, person_id))
+    ]
+    assert len(attended) > 100
+    assert all(mark.day_id == past.day_id for marks in attended for mark in marks)
+    assert sum(sum(mark.cpd_minutes for mark in marks) > 0 for marks in attended) > 100
 
 
 def test_loading_the_demo_days_again_appends_nothing(nats, store):
