@@ -33,6 +33,8 @@ class CalendarEvent:
     cancelled: bool
     sequence: int
     changed_at: datetime
+    reason: str = ""
+    """Why it was cancelled, first in the description (Outlook ignores STATUS)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,37 @@ class Feed:
 
 def still_shown(event: CalendarEvent, now: datetime) -> bool:
     return not event.cancelled or now - event.changed_at < CANCELLED_KEPT_FOR
+
+
+def last_change(event: CalendarEvent, now: datetime) -> datetime:
+    """A cancelled event dropping out of the feed is a change too."""
+    return event.changed_at if still_shown(event, now) else event.changed_at + CANCELLED_KEPT_FOR
+
+
+class LiteralText(icalendar.vText):
+    """TEXT escaped as RFC 5545 says: icalendar turns a literal `\\N` into a line break."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").encode()
+
+
+def london() -> icalendar.Timezone:
+    """Europe/London as two yearly rules (classic Outlook misreads dated transitions)."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", "Europe/London")
+    for kind, name, month, hour, before, after in (
+        (icalendar.TimezoneStandard, "GMT", 10, 2, 1, 0),
+        (icalendar.TimezoneDaylight, "BST", 3, 1, 0, 1),
+    ):
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", datetime(1996, month, 27 if month == 10 else 31, hour))
+        part.add("tzoffsetfrom", timedelta(hours=before))
+        part.add("tzoffsetto", timedelta(hours=after))
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+        zone.add_component(part)
+    return zone
 
 
 def at(day: date, hhmm: str) -> datetime:
@@ -66,16 +99,14 @@ def calendar(events: Iterable[CalendarEvent], name: str | None, now: datetime) -
         cal.add("x-wr-calname", name)
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", REFRESH)
+    cal.add_component(london())  # always: a calendar needs a component, even with no events
     shown = sorted(
         (e for e in events if still_shown(e, now)), key=lambda e: (e.day, e.starts, e.uid)
     )
     for event in shown:
         cal.add_component(vevent(event))
-    if shown:
-        first, last = shown[0].day, shown[-1].day
-        cal.add_missing_timezones(first - timedelta(days=366), last + timedelta(days=366))
     body = cal.to_ical()
-    changed = max((e.changed_at for e in events), default=None)
+    changed = max((last_change(e, now) for e in events), default=None)
     return Feed(body, hashlib.sha256(body).hexdigest()[:32], changed)
 
 
@@ -87,9 +118,12 @@ def vevent(event: CalendarEvent) -> icalendar.Event:
     item.add("sequence", event.sequence)
     item.add("dtstart", at(event.day, event.starts))
     item.add("dtend", at(event.day, event.ends))
-    item.add("summary", event.summary)
-    item.add("location", event.location)
-    item.add("description", event.description)
+    summary = f"Cancelled: {event.summary}" if event.cancelled else event.summary
+    reason = event.reason if event.cancelled else ""
+    description = "\n\n".join(part for part in (reason, event.description) if part)
+    item.add("summary", LiteralText(summary), encode=False)
+    item.add("location", LiteralText(event.location), encode=False)
+    item.add("description", LiteralText(description), encode=False)
     item.add("url", event.url)
     item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     item.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")

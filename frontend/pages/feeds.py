@@ -9,11 +9,12 @@ passed, for cancelled events that drop out), so the apps' polling costs two smal
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
 from events.projection import checkpoint
@@ -49,7 +50,19 @@ def session_event(row: Any, person_id: str, link: str) -> CalendarEvent:
         cancelled=cancelled,
         sequence=row.place_sequence + row.sequence + row.day_sequence,
         changed_at=max(as_utc(row.place_changed), as_utc(row.changed_at), as_utc(row.day_changed)),
+        reason=why_cancelled(row) if cancelled else "",
     )
+
+
+def why_cancelled(row: Any) -> str:
+    """The reason first in the description: Outlook shows a cancelled event like any other."""
+    if row.day_status == "cancelled":
+        return f"{row.day_title} was cancelled."
+    if row.status == "cancelled":
+        return "This session was cancelled."
+    if row.reason == "moved":
+        return "You moved to another session."
+    return "Your place in this session was cancelled."
 
 
 def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
@@ -67,6 +80,9 @@ def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
             description=f"{row.title}. Theme: {row.theme}.",
             url=link(row.day_id),
             cancelled=row.attending is False or row.status == "cancelled",
+            reason=f"{row.title} was cancelled."
+            if row.status == "cancelled"
+            else "You said you are not coming.",
             sequence=row.sequence + (row.answer_sequence or 0),
             changed_at=max(as_utc(row.changed_at), as_utc(row.answered_at or row.changed_at)),
         )
@@ -89,7 +105,9 @@ def personal_feed(
         for row in calendars.session_rows(engine(), person_id)
     ]
     events += keynote_events(person_id, link)
-    return calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
+    feed = calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
+    changes = [*calendars.latest_change(engine(), person_id), feed.last_modified]
+    return replace(feed, last_modified=max((as_utc(c) for c in changes if c), default=None))
 
 
 @lru_cache(maxsize=64)
@@ -107,6 +125,7 @@ def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
             description=f"Theme: {row.theme}. Book your sessions in Staffroom.",
             url=link(row.day_id),
             cancelled=row.status == "cancelled",
+            reason="This PD day was cancelled." if row.status == "cancelled" else "",
             sequence=row.sequence,
             changed_at=as_utc(row.changed_at),
         )
@@ -142,31 +161,71 @@ def holder_of(token: str) -> Any:
     return person
 
 
+def announced(last_modified: datetime | None, now: datetime) -> datetime | None:
+    """Last-Modified only once its second is over: HTTP dates count whole seconds, so a
+    second change within that second would otherwise look unmodified (304) to a client
+    that sends only If-Modified-Since. Without it the client asks again in full."""
+    if last_modified is None or now < last_modified.replace(microsecond=0) + timedelta(seconds=1):
+        return None
+    return last_modified
+
+
 def ics(feed: Feed, filename: str | None = None) -> Response:
     response = Response(feed.body, content_type="text/calendar; charset=utf-8")
     response.set_etag(feed.etag)
-    response.last_modified = feed.last_modified
+    last_modified = announced(feed.last_modified, datetime.now(UTC))
+    if last_modified:  # werkzeug would write "now" for None
+        response.last_modified = last_modified
     response.cache_control.no_cache = True  # revalidate every time: a 304 costs little
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response.make_conditional(request)
 
 
+REBUILDING = "The PD days are being rebuilt: ask again in a minute."
+
+
 def seen() -> tuple[int, date]:
-    return checkpoint(engine(), "trustdays"), datetime.now(UTC).date()
+    """The trust days' checkpoint, refused with 503 while it is behind the highest this app
+    has served: only a rebuild (`staffroom projections rebuild`) moves it back, and a
+    calendar keeps its events on a 503 where an empty or partial feed would delete them."""
+    seq = checkpoint(engine(), "trustdays")
+    served = current_app.extensions.setdefault("feeds.served", {"seq": 0})
+    if seq < served["seq"]:
+        refuse_while_rebuilding()
+    served["seq"] = seq
+    return seq, datetime.now(UTC).date()
+
+
+def refuse_while_rebuilding() -> None:
+    response = Response(REBUILDING, status=503, content_type="text/plain; charset=utf-8")
+    response.headers["Retry-After"] = "60"
+    abort(response)
+
+
+def complete(feed: Feed, seq: int) -> Feed:
+    """A rebuild that began while the feed was read may have emptied its tables: refuse,
+    and forget what was rendered (it may be cached under the old checkpoint)."""
+    if checkpoint(engine(), "trustdays") < seq:
+        personal_feed.cache_clear()
+        trust_feed.cache_clear()
+        refuse_while_rebuilding()
+    return feed
 
 
 @feeds.get("/feeds/<token>/mine.ics")
 def personal(token: str) -> Response:
     person = holder_of(token)
-    feed = personal_feed(id(engine()), person.person_id, person.name, *seen(), request.url_root)
-    return ics(feed)
+    seq, today = seen()
+    feed = personal_feed(id(engine()), person.person_id, person.name, seq, today, request.url_root)
+    return ics(complete(feed, seq))
 
 
 @feeds.get("/feeds/<token>/pd-days.ics")
 def trust(token: str) -> Response:
     holder_of(token)
-    return ics(trust_feed(id(engine()), *seen(), request.url_root))
+    seq, today = seen()
+    return ics(complete(trust_feed(id(engine()), seq, today, request.url_root), seq))
 
 
 @feeds.get("/days/<day_id>/sessions/<session_id>.ics")

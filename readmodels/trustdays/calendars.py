@@ -33,6 +33,7 @@ def session_rows(engine: Engine, person_id: str, session_id: str | None = None) 
         select(
             *columns,
             pd_places.c.place,
+            pd_places.c.reason,
             pd_places.c.sequence.label("place_sequence"),
             pd_places.c.changed_at.label("place_changed"),
         )
@@ -93,3 +94,14 @@ def shown_days(engine: Engine) -> list[Row]:
     )
     with engine.connect() as connection:
         return list(connection.execute(query))
+
+
+def latest_change(engine: Engine, person_id: str) -> Any:
+    """The person's newest change of place or answer, shown in a feed or not (a cancelled
+    seat becoming a waitlist place leaves the feed, and is still a change to it)."""
+    places = select(func.max(pd_places.c.changed_at)).where(pd_places.c.person_id == person_id)
+    answers = select(func.max(pd_attendees.c.changed_at)).where(
+        pd_attendees.c.person_id == person_id
+    )
+    with engine.connect() as connection:
+        return [connection.scalar(places), connection.scalar(answers)]

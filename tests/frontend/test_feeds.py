@@ -4,16 +4,22 @@ that icalendar and an independent parser (vobject) both read; 304 when nothing c
 from __future__ import annotations
 
 import re
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 import icalendar
 import pytest
 import vobject
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from events.projection import checkpoints
+from frontend.pages.feeds import announced, personal_feed
 from readmodels.directory.tables import feed_tokens, people
 from readmodels.trustdays import queries as pd_queries
+from readmodels.trustdays.tables import pd_places
 from tests.support.identity import someone
 from tests.support.pages import act, text
 from tests.support.people import add_school, enrol
@@ -76,9 +82,11 @@ def test_a_booking_is_in_my_cpd_and_in_my_feed_until_cancelled(trust):
 
     act(client, day, first, "cancel")
     events = events_in(client.get(address).data)
-    assert events["Session 1"]["STATUS"] == "CANCELLED"
-    assert events["Session 1"]["SEQUENCE"] > booking["SEQUENCE"]
-    assert events["Session 1"]["UID"] == booking["UID"]
+    cancelled = events["Cancelled: Session 1"]  # Outlook ignores STATUS: the title says it
+    assert cancelled["STATUS"] == "CANCELLED"
+    assert str(cancelled["DESCRIPTION"]).startswith("Your place in this session was cancelled.")
+    assert cancelled["SEQUENCE"] > booking["SEQUENCE"]
+    assert cancelled["UID"] == booking["UID"]
 
 
 def test_the_feed_is_well_formed_rfc_5545(trust):
@@ -105,6 +113,7 @@ def test_conditional_requests_get_304(trust):
     booked = act(client, day, day["sessions"][0], "book")
     assert booked.status_code == 200, text(booked.get_data(as_text=True))
     address = new_address(client)
+    time.sleep(1.1)  # Last-Modified is announced once its second is over
     first = client.get(address)
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
@@ -191,3 +200,73 @@ def test_long_titles_with_commas_accents_and_emoji_fold_cleanly(trust):
         assert len(line) <= 75
         line.decode("utf-8")  # no UTF-8 character split by folding
     assert title in events_in(body)
+
+
+def test_last_modified_moves_on_when_a_cancelled_place_becomes_a_waitlist_place(trust):
+    stack, day, amy = trust
+    first = day["sessions"][0]
+    client = stack.client(amy)
+    act(client, day, first, "book")
+    act(client, day, first, "cancel")
+    address = new_address(client)
+    time.sleep(1.1)  # Last-Modified is announced once its second is over
+    before = client.get(address)
+    modified = before.headers["Last-Modified"]
+    later = datetime.now(UTC)
+    with stack.engine.begin() as connection:  # as the projection of joining the waitlist
+        connection.execute(update(pd_places).values(place="waitlist", changed_at=later))
+    personal_feed.cache_clear()  # the checkpoint did not move in this shortcut
+    time.sleep(1.1)
+    after = client.get(address, headers={"If-Modified-Since": modified})
+    assert after.status_code == 200 and "Session 1" not in after.get_data(as_text=True)
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(modified)
+
+
+def test_last_modified_is_announced_only_once_its_second_is_over():
+    change = datetime(2026, 12, 1, 10, 0, 0, 200_000, tzinfo=UTC)
+    assert announced(change, change + timedelta(milliseconds=300)) is None
+    assert announced(change, datetime(2026, 12, 1, 10, 0, 1, tzinfo=UTC)) == change
+    assert announced(None, change) is None
+
+
+def test_a_client_with_only_if_modified_since_sees_two_changes_within_a_second(trust):
+    stack, day, amy = trust
+    first, second = day["sessions"]
+    client = stack.client(amy)
+    address = new_address(client)
+    act(client, day, first, "book")
+    right_after = client.get(address)  # most often within the booking's second
+    moved = act(client, day, second, "move")
+    assert moved.status_code == 200, text(moved.get_data(as_text=True))
+    said = right_after.headers.get("Last-Modified")
+    asked = client.get(address, headers={"If-Modified-Since": said} if said else {})
+    assert asked.status_code == 200 and "Session 2" in asked.get_data(as_text=True)
+    time.sleep(1.1)
+    both = client.get(address)
+    again = client.get(address, headers={"If-Modified-Since": both.headers["Last-Modified"]})
+    assert again.status_code == 304
+
+
+def test_feeds_answer_503_while_the_trust_days_are_rebuilt(trust):
+    stack, day, amy = trust
+    client = stack.client(amy)
+    act(client, day, day["sessions"][0], "book")
+    address = new_address(client)
+    served = client.get(address)
+    assert served.status_code == 200
+    with stack.engine.begin() as connection:
+        seq = connection.scalar(
+            select(checkpoints.c.last_seq).where(checkpoints.c.name == "trustdays")
+        )
+        connection.execute(  # as `staffroom projections rebuild` half way through
+            update(checkpoints).where(checkpoints.c.name == "trustdays").values(last_seq=1)
+        )
+    rebuilding = client.get(address)
+    assert rebuilding.status_code == 503 and rebuilding.headers["Retry-After"] == "60"
+    assert client.get(address.replace("mine.ics", "pd-days.ics")).status_code == 503
+    with stack.engine.begin() as connection:
+        connection.execute(
+            update(checkpoints).where(checkpoints.c.name == "trustdays").values(last_seq=seq)
+        )
+    rebuilt = client.get(address)
+    assert rebuilt.status_code == 200 and rebuilt.headers["ETag"] == served.headers["ETag"]
