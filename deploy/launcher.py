@@ -10,6 +10,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -90,11 +91,11 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
     return env
 
 
-def announce_when_ready(url: str, done: threading.Event) -> None:
+def announce_when_ready(url: str, done: threading.Event, say: Callable[[str], None]) -> None:
     while not done.wait(0.25):
         try:
             with urllib.request.urlopen(url, timeout=2):
-                print(f"Staffroom is up: open {url} (Ctrl-C stops it).", flush=True)
+                say(f"Staffroom is up: open {url} (Ctrl-C stops it).")
                 return
         except (urllib.error.URLError, OSError):
             continue
@@ -109,7 +110,8 @@ def run_processes(
     supervisor = Supervisor(nats, processes, envs)
     done = threading.Event()
     handlers = {sig: signal.signal(sig, lambda *_: done.set()) for sig in STOP_SIGNALS}
-    threading.Thread(target=announce_when_ready, args=(url, done), daemon=True).start()
+    announce = (url, done, supervisor.output.say)
+    threading.Thread(target=announce_when_ready, args=announce, daemon=True).start()
     try:
         supervisor.run(done)
     except GaveUp as stopped:

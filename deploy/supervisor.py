@@ -60,6 +60,12 @@ class Output(Printer):
         with self._lock:
             self.write(Message("line", text, datetime.now(), name, colour))
 
+    def say(self, text: str) -> None:
+        """A line of the launcher's own, never run into a process's line."""
+        with self._lock:
+            self.output.write(text + "\n")
+            self.output.flush()
+
 
 class Supervised:
     """One process and when it may start again."""

@@ -1,6 +1,7 @@
 """`staffroom up`'s supervisor: how long a crashed process waits before it starts again."""
 
 import io
+import threading
 import time
 
 import pytest
@@ -36,3 +37,22 @@ def test_five_quick_stops_in_a_row_give_up_on_it():
     with pytest.raises(GaveUp) as stopped:
         crashed(process, up_for=1)
     assert (stopped.value.name, stopped.value.code) == ("gateway", 1)
+
+
+def test_the_launchers_lines_never_run_into_a_processs_lines():
+    """`Staffroom is up` once ran into a gateway log line, and the launcher waiting for it
+    never saw it: every line, the launcher's or a process's, is written whole."""
+    stream = io.StringIO()
+    output = Output(width=8, stream=stream)
+    said = "Staffroom is up: open http://127.0.0.1:8000 (Ctrl-C stops it)."
+    threads = [
+        threading.Thread(target=lambda: [output.line("gateway", "GET / 302") for _ in range(2000)]),
+        threading.Thread(target=lambda: [output.say(said) for _ in range(2000)]),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 4000
+    assert all(line == said or line.endswith("| GET / 302") for line in lines)
