@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.directory import add_person, as_admin, directory_service, person, school
 from tests.support.identity import signed, someone
+from tests.support.matrix import cells
 
 WHO = ("none", "forged", "staff", "session_leader", "network_lead", "school_cpd_lead",
        "headteacher", "cpd_manager", "ceo", "trust_admin")  # fmt: skip
@@ -47,13 +48,7 @@ POST /imports for A                     D    D      D     D  D  A       A    D  
 
 
 def parse(matrix: str) -> list[tuple[str, str, bool]]:
-    lines = matrix.strip().splitlines()[1:]
-    cells = []
-    for line in lines:
-        route, marks = line[:40].strip(), line[40:].split()
-        assert len(marks) == len(WHO), f"{route}: one mark for each of {WHO}"
-        cells += [(route, who, mark == "A") for who, mark in zip(WHO, marks, strict=True)]
-    return cells
+    return [(route, who, mark == "A") for route, who, mark in cells(matrix, WHO)]
 
 
 @dataclass

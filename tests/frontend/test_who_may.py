@@ -30,6 +30,7 @@ from readmodels.directory.tables import feed_tokens
 from readmodels.trustdays.tables import pd_days, pd_places
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY, someone
+from tests.support.matrix import cells
 from tests.support.people import add_school, enrol, join
 from tests.support.shared import fresh_database, fresh_store
 from tests.support.stack import Stack, pd_stack
@@ -94,13 +95,7 @@ EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
 
 
 def parse(matrix: str) -> list[tuple[str, str, str]]:
-    lines = matrix.strip().splitlines()[1:]
-    cells = []
-    for line in lines:
-        route, marks = line[:40].strip(), line[40:].split()
-        assert len(marks) == len(WHO), f"{route}: one mark for each of {WHO}"
-        cells += [(route, who, mark) for who, mark in zip(WHO, marks, strict=True)]
-    return cells
+    return cells(matrix, WHO)
 
 
 @dataclass

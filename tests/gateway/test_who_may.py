@@ -29,6 +29,7 @@ from tests.support.databases import DATABASES
 from tests.support.gateway import signed_in
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY
+from tests.support.matrix import cells
 from tests.support.people import enrol
 from tests.support.shared import fresh_database, fresh_store
 
@@ -49,13 +50,7 @@ CSRF = "the-token"
 
 
 def parse(matrix: str) -> list[tuple[str, str, str]]:
-    lines = matrix.strip().splitlines()[1:]
-    cells = []
-    for line in lines:
-        route, marks = line[:40].strip(), line[40:].split()
-        assert len(marks) == len(WHO), f"{route}: one mark for each of {WHO}"
-        cells += [(route, who, mark) for who, mark in zip(WHO, marks, strict=True)]
-    return cells
+    return cells(matrix, WHO)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from events.config import Settings
 from events.store import EventStore, StreamSettings
 from services.trustdays import create_app
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.matrix import cells
 from tests.support.people import join
 from tests.support.trustdays import MANAGER_ID, day_fields, manager, session_fields, trustdays
 
@@ -71,13 +72,7 @@ EXPECTED = {"A": (200, 201), "N": (404,), "R": (409,)}
 
 
 def parse(matrix: str) -> list[tuple[str, str, str]]:
-    lines = matrix.strip().splitlines()[1:]
-    cells = []
-    for line in lines:
-        route, marks = line[:40].strip(), line[40:].split()
-        assert len(marks) == len(WHO), f"{route}: one mark for each of {WHO}"
-        cells += [(route, who, mark) for who, mark in zip(WHO, marks, strict=True)]
-    return cells
+    return cells(matrix, WHO)
 
 
 @dataclass(frozen=True)
