@@ -43,6 +43,17 @@ def nats(nats_server: EmbeddedNats) -> Iterator[NatsThread]:
 
 
 @pytest.fixture
+def own_nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
+    """A nats-server of the test's own, to stop and start (the session's is shared); the
+    apps the test serves connect to it, not to the session's."""
+    server = EmbeddedNats(tmp_path / "nats").start()
+    close_process_connection()
+    yield server
+    close_process_connection()
+    server.stop()
+
+
+@pytest.fixture
 def stream_settings() -> StreamSettings:
     name = f"T{uuid.uuid4().hex[:12]}"
     return StreamSettings(name=name, subjects=(f"{name.lower()}.>",), duplicate_window=120)

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from events.config import Settings
-from events.connection import NatsThread, NotConfirmed, close_process_connection
-from events.embedded import EmbeddedNats
+from events.connection import NatsThread, NotConfirmed
 from events.store import EventStore, StreamSettings
 from tests.support import counter_service
 from tests.support.http import serve
@@ -26,18 +25,8 @@ def admin(key: str | None = None) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(tmp_path) -> Iterator[EmbeddedNats]:
-    """A nats-server of this test's own, to stop and start (the suite's is shared)."""
-    nats_server = EmbeddedNats(tmp_path / "nats").start()
-    close_process_connection()  # the served app connects to this server, not the suite's
-    yield nats_server
-    close_process_connection()
-    nats_server.stop()
-
-
-@pytest.fixture
-def log(server) -> Iterator[tuple[NatsThread, EventStore]]:
-    connection = NatsThread(server.url, name="not-confirmed-test")
+def log(own_nats_server) -> Iterator[tuple[NatsThread, EventStore]]:
+    connection = NatsThread(own_nats_server.url, name="not-confirmed-test")
     store = EventStore(connection.nc, StreamSettings(name="OUTAGE", subjects=("outage.>",)))
     connection.run(store.ensure_stream())
     yield connection, store
@@ -45,9 +34,11 @@ def log(server) -> Iterator[tuple[NatsThread, EventStore]]:
 
 
 @pytest.fixture
-def service(server, log) -> Iterator[httpx.Client]:
+def service(own_nats_server, log) -> Iterator[httpx.Client]:
     _, store = log
-    app = counter_service.create_app(Settings(server.url, "sqlite://", store.settings, SECRET_KEY))
+    app = counter_service.create_app(
+        Settings(own_nats_server.url, "sqlite://", store.settings, SECRET_KEY)
+    )
     app.config["NATS_DEADLINE"] = DEADLINE
     with serve(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
@@ -59,11 +50,11 @@ def increment(service: httpx.Client, headers: dict[str, str]) -> httpx.Response:
 
 @pytest.mark.slow
 def test_a_command_nats_cannot_confirm_is_503_and_its_retry_with_the_key_runs_once(
-    server, log, service
+    own_nats_server, log, service
 ):
     connection, store = log
     assert increment(service, admin()).status_code == 201
-    server.stop()
+    own_nats_server.stop()
 
     started = time.monotonic()
     unconfirmed = increment(service, admin("once"))
@@ -77,7 +68,7 @@ def test_a_command_nats_cannot_confirm_is_503_and_its_retry_with_the_key_runs_on
     read = service.get("/counters/a", headers=admin())
     assert read.status_code == 503 and read.json()["error"] == "log_unavailable"
 
-    server.start()
+    own_nats_server.start()
     retried = increment(service, admin("once"))
     for _ in range(20):  # the service's connection may still be reconnecting
         if retried.status_code != 503:

@@ -13,8 +13,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from events.config import Settings
-from events.connection import NatsThread, close_process_connection
-from events.embedded import EmbeddedNats
+from events.connection import NatsThread
 from events.store import EventStore, StreamSettings
 from frontend import create_app
 from frontend.commands import NotAnswering, NotConfirmed, Refused
@@ -147,28 +146,20 @@ def test_a_busy_directory_on_my_cpd_is_a_503_with_its_retry_after_not_a_500(
             assert "Too many people are changing this at once: try again." in said
 
 
-@pytest.fixture
-def server(tmp_path) -> Iterator[EmbeddedNats]:
-    """A nats-server of this test's own, to stop (the suite's is shared)."""
-    nats_server = EmbeddedNats(tmp_path / "nats").start()
-    close_process_connection()  # the served apps connect to this server, not the suite's
-    yield nats_server
-    close_process_connection()
-    nats_server.stop()
-
-
 @pytest.mark.slow
-def test_a_new_feed_token_the_directory_cannot_confirm_is_503_not_500(server, database_url, engine):
-    nats = NatsThread(server.url, name="feed-token-page")
+def test_a_new_feed_token_the_directory_cannot_confirm_is_503_not_500(
+    own_nats_server, database_url, engine
+):
+    nats = NatsThread(own_nats_server.url, name="feed-token-page")
     store = EventStore(nats.nc, StreamSettings(name="PAGE", subjects=("page.>",)))
     nats.run(store.ensure_stream())
     try:
-        with pd_stack(nats, server.url, store, database_url, engine) as stack:
+        with pd_stack(nats, own_nats_server.url, store, database_url, engine) as stack:
             add_school(engine, "school-a", "Ash Grove Primary")
             amy = enrol(engine, "amy@ash.sch.uk", name="Amy", school_id="school-a")
             join(nats, store, amy)
             browser = stack.client(someone(person_id=amy, name="Amy"))
-            server.stop()
+            own_nats_server.stop()
             for headers in (HTMX, {}):
                 key = {"key": uuid.uuid4().hex}
                 answer = browser.post("/my-cpd/feed-token", data=key, headers=headers)
@@ -176,6 +167,6 @@ def test_a_new_feed_token_the_directory_cannot_confirm_is_503_not_500(server, da
                 assert answer.headers["Retry-After"]
                 said = text(answer.get_data(as_text=True))
                 assert "We could not confirm this: it may or may not have been done." in said
-            server.start()
+            own_nats_server.start()
     finally:
         nats.close()

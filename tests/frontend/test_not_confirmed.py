@@ -4,13 +4,11 @@ the same form sent again (same key) books once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from events.connection import NatsThread, close_process_connection
-from events.embedded import EmbeddedNats
+from events.connection import NatsThread
 from events.store import EventStore, StreamSettings
 from services.trustdays.events import slot_subject
 from tests.support.identity import someone
@@ -23,22 +21,12 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def server(tmp_path) -> Iterator[EmbeddedNats]:
-    """A nats-server of this test's own, to stop and start (the suite's is shared)."""
-    nats_server = EmbeddedNats(tmp_path / "nats").start()
-    close_process_connection()  # the served apps connect to this server, not the suite's
-    yield nats_server
-    close_process_connection()
-    nats_server.stop()
-
-
-@pytest.fixture
-def trust(server, database_url, engine):
-    nats = NatsThread(server.url, name="not-confirmed-page")
+def trust(own_nats_server, database_url, engine):
+    nats = NatsThread(own_nats_server.url, name="not-confirmed-page")
     store = EventStore(nats.nc, StreamSettings(name="PAGE", subjects=("page.>",)))
     nats.run(store.ensure_stream())
     try:
-        with pd_stack(nats, server.url, store, database_url, engine) as stack:
+        with pd_stack(nats, own_nats_server.url, store, database_url, engine) as stack:
             add_school(engine, "school-a", "Ash Grove Primary")
             amy = enrol(engine, "amy@ash.sch.uk", name="Amy", school_id="school-a")
             join(nats, store, amy)
@@ -56,10 +44,12 @@ def book(client, day: dict, key: str, headers=None):
 
 
 @pytest.mark.slow
-def test_a_booking_the_service_cannot_confirm_says_so_and_its_resend_books_once(server, trust):
+def test_a_booking_the_service_cannot_confirm_says_so_and_its_resend_books_once(
+    own_nats_server, trust
+):
     stack, nats, store, day, amy = trust
     browser = stack.client(amy)
-    server.stop()
+    own_nats_server.stop()
 
     for headers in (HTMX, {}):  # htmx leaves the form as it was; a plain form gets a page
         answer = book(browser, day, "amy-books", headers)
@@ -69,7 +59,7 @@ def test_a_booking_the_service_cannot_confirm_says_so_and_its_resend_books_once(
         assert "We could not confirm this: it may or may not have been done." in page
         assert "nothing was changed" not in page.lower()
 
-    server.start()
+    own_nats_server.start()
     resent = book(browser, day, "amy-books", HTMX)
     for _ in range(20):  # the service's connection may still be reconnecting
         if resent.status_code != 503:
