@@ -12,7 +12,7 @@ from pathlib import Path
 
 from honcho.environ import parse_procfile
 
-from events.nats_access import ADMIN, server_config, users
+from events.nats_access import ADMIN, NatsUser, server_config, users
 from events.store import StreamSettings
 
 PROCFILE = Path(__file__).parent / "Procfile"
@@ -34,16 +34,18 @@ def password_variable(process: str) -> str:
     return f"STAFFROOM_NATS_{process.upper()}_PASSWORD"
 
 
-def deploy_config(stream: StreamSettings | None = None) -> str:
+def deploy_users(stream: StreamSettings | None = None) -> list[NatsUser]:
+    """A user per process of the Procfile but the gateway, and the admin, each with the
+    name of its password's environment variable for a password."""
     stream = stream or StreamSettings()
     processes = list(parse_procfile(PROCFILE.read_text()).processes)
     names = [ADMIN, *(name for name in processes if name != "gateway")]
     passwords = {name: "$" + password_variable(name) for name in names}
-    config = server_config(
-        users(passwords, stream.name, stream.prefix),
-        store_dir="/data",
-        monitor_port=8222,
-    )
+    return users(passwords, stream.name, stream.prefix)
+
+
+def deploy_config(stream: StreamSettings | None = None) -> str:
+    config = server_config(deploy_users(stream), store_dir="/data", monitor_port=8222)
     # nats-server reads "$NAME" as text and $NAME (unquoted) from the environment.
     text = re.sub(r'"(\$STAFFROOM_NATS_\w+)"', r"\1", json.dumps(config, indent=2))
     return HEADER + text + "\n"

@@ -39,7 +39,8 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
         log.info("NATS: disconnected from %s", without_credentials(url))
 
     connecting = nats.connect(
-        url,
+        # Several servers (a cluster) comma-separated: nats-py wants them as a list.
+        [server.strip() for server in url.split(",")],
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.25,
