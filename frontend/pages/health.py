@@ -1,4 +1,4 @@
-"""The log's health, as the home page shows it: never raises, whatever is down."""
+"""The log's health, as the operator's page shows it: never raises, whatever is down."""
 
 from __future__ import annotations
 

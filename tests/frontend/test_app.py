@@ -1,4 +1,6 @@
-"""The frontend's home page: the log's health, read from a real nats-server and database."""
+"""The frontend as an app: a strict CSP, a missing or forged identity refused, pages never
+kept in a shared cache, a quick answer when the database cannot be read. (The log's health,
+once on the home page, is the operator's page now: test_operator.py.)"""
 
 from __future__ import annotations
 
@@ -16,34 +18,20 @@ import freezegun
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from marshmallow import Schema, fields
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
-from events import Event, registry
 from events.config import Settings
 from events.db import create_db_engine, migrate, writing
 from events.embedded import free_port
-from events.envelope import Batch, RecordedEvent
 from events.identity import IDENTITY_HEADER
-from events.projection import ProjectionStopped, apply, checkpoint, checkpoints, rebuild
+from events.projection import checkpoints
 from frontend import create_app
 from frontend.commands import field_sentences
 from readmodels import PACKAGE_DIR
-from readmodels.directory.projection import directory
 from readmodels.directory.tables import feed_tokens
-from readmodels.log_stats import log_event_counts, log_stats
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.pages import text
 from tests.support.people import enrol
-
-
-@registry.event("TestFrontendNoted")
-class Noted(Schema):
-    note = fields.String(required=True)
-
-
-def increment(by: int) -> Event:
-    return Event("TestCounterIncremented", {"by": by, "reason": "frontend test"})
 
 
 @contextmanager
@@ -71,95 +59,9 @@ def client(settings) -> Iterator[FlaskClient]:
         yield signed_in(app)
 
 
-def test_health_shows_the_last_sequence_and_the_lag_of_each_projection(client, nats, store, engine):
-    subject = store.subject("counter", "a")
-    first = nats.run(store.append(subject, [increment(1), increment(2)], 0))
-    nats.run(store.append(subject, [increment(3)], first.seq))
-
-    page = text(client.get("/").get_data(as_text=True))
-    assert "NATS Reachable" in page
-    assert "Last sequence 2" in page
-    assert "log_stats 0 2" in page  # checkpoint 0, two messages behind
-
-    nats.run(rebuild(store, engine, log_stats))
-    page = text(client.get("/").get_data(as_text=True))
-    assert "log_stats 2 up to date" in page
-    assert "TestCounterIncremented 3 2" in page  # three events, the last at sequence 2
-
-
-def test_health_shows_a_projection_that_stopped_at_an_event_and_why(client, engine):
-    """A school's name holding a lone surrogate, from before the edge refused it."""
-    school = {"school_id": "s1", "name": "Oak \udfff", "phase": "primary", "urn": "1", "town": "X"}
-    added = RecordedEvent(
-        "e1", "SchoolAdded", 1, "events.directory.trust", datetime.now(UTC), "x", None, None, school
-    )
-    with pytest.raises(ProjectionStopped):
-        apply(engine, directory, Batch(1, 7, [replace(added, seq=7)]))
-
-    page = text(client.get("/").get_data(as_text=True))
-    assert "directory 6" in page
-    assert "Stopped at sequence 7 SchoolAdded: UnicodeEncodeError" in page
-    assert "log_stats 0 up to date Running" in page  # the stream is empty
-
-
-def test_log_stats_counts_each_type_once_however_often_applied(nats, store, engine, settings):
-    subject = store.subject("mixed", "a")
-    seq = nats.run(
-        store.append(subject, [increment(1), Event("TestFrontendNoted", {"note": "x"})], 0)
-    ).seq
-    last = nats.run(store.append(subject, [increment(5)], seq)).seq
-
-    async def whole_log():
-        return [event async for batch in store.read(1) for event in batch.events]
-
-    events = nats.run(whole_log())
-    apply(engine, log_stats, Batch.of(events[:2]))  # the whole first message
-    apply(engine, log_stats, Batch.of(events))  # the first message again: skipped
-    with engine.connect() as connection:
-        rows = connection.execute(select(log_event_counts).order_by("type")).all()
-    assert [(r.type, r.count, r.last_seq) for r in rows] == [
-        ("TestCounterIncremented", 2, last),
-        ("TestFrontendNoted", 1, seq),
-    ]
-    assert checkpoint(engine, log_stats.name) == last
-
-
-def test_the_htmx_poll_gets_the_panel_alone_and_a_plain_request_the_whole_page(client):
-    page = client.get("/").get_data(as_text=True)
-    fragment = client.get("/", headers={"HX-Request": "true", "HX-Target": "health"})
-    panel = fragment.get_data(as_text=True)
-    assert panel.lstrip().startswith('<section id="health"')
-    assert "<html" not in panel and "<header" not in panel
-    assert 'hx-trigger="every 5s"' in panel  # the swapped-in panel goes on polling
-    unclocked = lambda html: re.sub(r"Checked at [^;]+;", "", html)  # noqa: E731
-    assert unclocked(panel.strip()) in unclocked(page)  # one template block: the same panel
-    assert "HX-Target" in fragment.headers["Vary"]
-
-
 def test_a_boosted_link_gets_the_whole_page(client):
     boosted = client.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True)
-
-
-def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
-    down = replace(settings, nats_url=f"nats://127.0.0.1:{free_port()}")
-    with frontend(down) as app:
-        answer = signed_in(app).get("/")
-        assert answer.status_code == 200
-        page = text(answer.get_data(as_text=True))
-        assert "NATS Unreachable" in page
-        assert "Unknown while NATS is unreachable" in page
-        assert "log_stats 0 unknown" in page
-
-
-def test_database_down_shows_unreachable(settings):
-    down = replace(settings, database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/x")
-    with frontend(down) as app:
-        answer = signed_in(app).get("/")
-        assert answer.status_code == 200
-        page = text(answer.get_data(as_text=True))
-        assert "Database Unreachable" in page
-        assert "NATS Reachable" in page
 
 
 def test_pages_keep_to_a_strict_csp_and_serve_their_own_assets(client):

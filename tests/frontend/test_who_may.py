@@ -61,6 +61,7 @@ WITHOUT_IDENTITY = ("none", "leaver")
 MATRIX = """
 route                                   none ta tb sl osl head cpdl nl cpdm ceo admin leaver
 GET /                                   D    A  A  A  A   A    A    A  A    A   A     D
+GET /operator                           D    D  D  D  D   D    D    D  D    D   A     D
 GET /staff                              D    D  D  D  D   A    A    D  A    A   A     D
 GET /staff, another school              D    D  D  D  D   D    D    D  A    A   A     D
 GET /days/<id>                          D    A  A  A  A   A    A    A  A    A   A     D
@@ -283,6 +284,7 @@ def walk_in(w: World, who: str) -> dict:
 
 REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "GET /": ("GET /", get("/")),
+    "GET /operator": ("GET /operator", get("/operator")),
     "GET /staff": ("GET /staff", get("/staff")),
     "GET /staff, another school": ("GET /staff", get("/staff?school=school-b")),
     "GET /days/<id>": ("GET /days/<day_id>", get("/days/{day.day_id}")),

@@ -1,0 +1,86 @@
+"""The main menu, and role names as people read them: every page's header asks here.
+
+A link shows only to who may open it (no link leads to "Forbidden"), and only once its
+page exists: areas arrive one by one, so the menu asks the app's url_map, never assumes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, request, url_for
+
+from events.identity import ROLES, Identity, sees_staff
+
+nav = Blueprint("nav", __name__)
+
+
+def plans_days(who: Identity) -> bool:
+    """Planning PD days is the CPD manager's (the trust days' API says the same)."""
+    return who.holds("cpd_manager")
+
+
+def keeps_the_log(who: Identity) -> bool:
+    """The log's health, for the trust admin who runs Staffroom."""
+    return who.holds("trust_admin")
+
+
+def everyone(who: Identity) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Link:
+    endpoint: str
+    label: str
+    shown_to: Callable[[Identity], bool]
+
+
+MENU = (
+    Link("home.index", "PD days", everyone),
+    Link("mycpd.page", "My CPD", everyone),
+    Link("people.search", "People", sees_staff),
+    Link("planning.index", "Plan", plans_days),
+    Link("operator.page", "Operator", keeps_the_log),
+)
+STAFF = Link("staff.page", "Staff", sees_staff)
+"""Until the people page exists, the staff directory it replaces."""
+
+
+@nav.app_template_global()
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    href: str
+    label: str
+    current: bool
+
+
+@nav.app_template_global()
+def menu(who: Identity | None) -> list[MenuItem]:
+    """The links this person may follow, the page they are on marked."""
+    if who is None:
+        return []
+    links = [*MENU] if has_endpoint("people.search") else [*MENU[:2], STAFF, *MENU[3:]]
+    here = request.blueprint
+    return [
+        MenuItem(url_for(link.endpoint), link.label, link.endpoint.split(".")[0] == here)
+        for link in links
+        if has_endpoint(link.endpoint) and link.shown_to(who)
+    ]
+
+
+@nav.app_template_filter()
+def role_label(name: str) -> str:
+    """A role as people say it ("CPD manager", not cpd_manager)."""
+    return ROLES.get(name, name.replace("_", " ").capitalize())
+
+
+@nav.app_template_global()
+def role_names(who: Identity) -> list[str]:
+    """The person's roles, as people say them, in the order of events.identity.ROLES."""
+    held = {role.name for role in who.roles}
+    return [label for name, label in ROLES.items() if name in held and name != "staff"]
