@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, update
 
 from events.envelope import RecordedEvent
 from events.projection import Handler, Projection
 from readmodels.trustdays.tables import (
     pd_attendees,
     pd_days,
+    pd_exemptions,
     pd_marks,
     pd_places,
     pd_sessions,
@@ -24,6 +25,7 @@ from readmodels.trustdays.tables import (
 )
 from services.trustdays.events import parse_subject  # (and registers the event types)
 
+SLOT_FIELDS = ("kind", "title", "speaker", "starts", "ends")
 DAY_FIELDS = ("date", "academic_year", "term", "title", "theme", "venue", "opens", "closes")
 SESSION_FIELDS = (
     *("title", "description", "community", "room", "capacity"),
@@ -87,6 +89,38 @@ def slot_added(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(insert(pd_slots), dict(event.data))
 
 
+def slot_changed(connection: Connection, event: RecordedEvent) -> None:
+    """New times or titles: the day and every session in the slot are changed for the
+    calendars (their SEQUENCE and Last-Modified move)."""
+    data = event.data
+    connection.execute(
+        update(pd_slots)
+        .where(pd_slots.c.slot_id == data["slot_id"])
+        .values(**{f: data[f] for f in SLOT_FIELDS})
+    )
+    change_day(connection, event)
+    notice_sessions_of(connection, data["slot_id"], event)
+
+
+def slot_removed(connection: Connection, event: RecordedEvent) -> None:
+    """Off the timetable: its row goes, its sessions are cancelled (the seats and waitlist
+    places in them are released by the slot's own events, after the reaction closes it)."""
+    slot_id = event.data["slot_id"]
+    connection.execute(delete(pd_slots).where(pd_slots.c.slot_id == slot_id))
+    change_day(connection, event)
+    notice_sessions_of(connection, slot_id, event, status="cancelled")
+
+
+def notice_sessions_of(
+    connection: Connection, slot_id: str, event: RecordedEvent, **values: Any
+) -> None:
+    connection.execute(
+        update(pd_sessions)
+        .where(pd_sessions.c.slot_id == slot_id)
+        .values(sequence=pd_sessions.c.sequence + 1, **changed(event), **values)
+    )
+
+
 def day_published(connection: Connection, event: RecordedEvent) -> None:
     change_day(connection, event, status="published")
 
@@ -102,6 +136,8 @@ def session_values(data: Any) -> dict[str, Any]:
         **{f: data[f] for f in SESSION_FIELDS},
         "leader_id": leader["person_id"],
         "leader_name": leader["name"],
+        "leader_bio": leader["bio"],
+        "join_link": data["join_link"],
     }
 
 
@@ -252,6 +288,21 @@ def attendance_confirmed(connection: Connection, event: RecordedEvent) -> None:
     )
 
 
+def exemption_changed(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    key = {"day_id": data["day_id"], "person_id": data["person_id"]}
+    if not data["exempt"]:
+        where = (pd_exemptions.c[column] == value for column, value in key.items())
+        connection.execute(delete(pd_exemptions).where(*where))
+        return
+    upsert(
+        connection,
+        pd_exemptions,
+        key,
+        {"reason": data["reason"], "changed_at": event.occurred_at},
+    )
+
+
 def nothing(connection: Connection, event: RecordedEvent) -> None:
     """The event changes no row of its own (it still moves the day's version)."""
 
@@ -259,6 +310,8 @@ def nothing(connection: Connection, event: RecordedEvent) -> None:
 HANDLERS: dict[str, Callable[[Connection, RecordedEvent], None]] = {
     "DayUpdated": day_updated,
     "SlotAdded": slot_added,
+    "SlotChanged": slot_changed,
+    "SlotRemoved": slot_removed,
     "DayPublished": day_published,
     "DayCancelled": day_cancelled,
     "SessionAdded": session_added,
@@ -271,11 +324,12 @@ HANDLERS: dict[str, Callable[[Connection, RecordedEvent], None]] = {
     "WaitlistJoined": waitlist_joined,
     "WaitlistLeft": waitlist_left,
     "AttendanceMarked": attendance_marked,
+    "ExemptionChanged": exemption_changed,
 }
 
 trustdays = Projection(
     name="trustdays",
-    tables=[pd_days, pd_slots, pd_sessions, pd_places, pd_marks, pd_attendees],
+    tables=[pd_days, pd_slots, pd_sessions, pd_places, pd_marks, pd_attendees, pd_exemptions],
     handlers={
         "DayPlanned": day_planned,
         **{name: touching_the_day(handler) for name, handler in HANDLERS.items()},

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Row, func, select
 from readmodels.trustdays.tables import (
     pd_attendees,
     pd_days,
+    pd_exemptions,
     pd_marks,
     pd_places,
     pd_sessions,
@@ -82,7 +83,9 @@ def timetable(
     slot_id: str = "",
     changed_after: int = 0,
 ) -> list[SlotView]:
-    """The day's slots in time order, each with its sessions (filtered)."""
+    """The day's slots in time order, each with its sessions (filtered). A slot row has
+    a keynote's `speaker`; a session row its leader's `leader_bio` (an external's) and
+    an online session's `join_link`."""
     sessions = pd_sessions.c
     slot_query = select(pd_slots).where(pd_slots.c.day_id == day_id).order_by(pd_slots.c.starts)
     query = select(pd_sessions).where(sessions.day_id == day_id).order_by(sessions.title)
@@ -102,8 +105,32 @@ def timetable(
     with engine.connect() as connection:
         views = {row.slot_id: SlotView(row) for row in connection.execute(slot_query)}
         for session in connection.execute(query):
-            views[session.slot_id].sessions.append(session)
+            if session.slot_id in views:  # not in a slot taken off the timetable
+                views[session.slot_id].sessions.append(session)
     return list(views.values())
+
+
+def exempt_people(engine: Engine, day_id: str) -> dict[str, str]:
+    """The people the CPD manager marked as not expected to book the day: id -> reason."""
+    query = select(pd_exemptions.c.person_id, pd_exemptions.c.reason).where(
+        pd_exemptions.c.day_id == day_id
+    )
+    with engine.connect() as connection:
+        return {row.person_id: row.reason for row in connection.execute(query)}
+
+
+def leaders_by_slot(engine: Engine, day_id: str) -> dict[str, set[str]]:
+    """Slot id -> the trust's people who lead an open session in it (external facilitators
+    have no id): they are taken for that slot, and are not offered "Book" in it."""
+    sessions = pd_sessions.c
+    query = select(sessions.slot_id, sessions.leader_id).where(
+        sessions.day_id == day_id, sessions.status == "open", sessions.leader_id.is_not(None)
+    )
+    leaders: dict[str, set[str]] = {}
+    with engine.connect() as connection:
+        for row in connection.execute(query):
+            leaders.setdefault(row.slot_id, set()).add(row.leader_id)
+    return leaders
 
 
 def places_of(engine: Engine, person_id: str, day_id: str | None = None) -> dict[str, Place]:

@@ -35,6 +35,7 @@ pd_slots = Table(
     Column("title", String(200), nullable=False),
     Column("starts", String(5), nullable=False),  # HH:MM, school time
     Column("ends", String(5), nullable=False),
+    Column("speaker", Text, nullable=False, server_default=""),  # a keynote's
 )
 
 pd_sessions = Table(
@@ -48,11 +49,13 @@ pd_sessions = Table(
     Column("community", String(30), nullable=False),
     Column("leader_id", String(36), nullable=True, index=True),  # None: external facilitator
     Column("leader_name", String(200), nullable=False),
+    Column("leader_bio", Text, nullable=False, server_default=""),  # an external's
     Column("room", String(200), nullable=False),
     Column("capacity", Integer, nullable=False),
     Column("audience", String(10), nullable=False),
     Column("phase", String(10), nullable=False),
     Column("mode", String(10), nullable=False),
+    Column("join_link", Text, nullable=False, server_default=""),  # online: https://...
     Column("booked", Integer, nullable=False),
     Column("waiting", Integer, nullable=False),
     Column("status", String(10), nullable=False),  # open, cancelled
@@ -98,3 +101,13 @@ pd_attendees = Table(
     Column("sequence", Integer, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+pd_exemptions = Table(
+    "pd_exemptions",
+    metadata,
+    Column("day_id", String(36), primary_key=True),
+    Column("person_id", String(36), primary_key=True, index=True),
+    Column("reason", Text, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+"""A row: the person is not expected to book that day (the CPD manager said so)."""

@@ -107,9 +107,14 @@ TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Give a time as HH:MM
 
 
 class SlotRecord(Schema):
+    """Times are HH:MM, the wall-clock time in Europe/London on the day."""
+
     slot_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(SLOT_KINDS))
     title = fields.String(required=True)
+    """A keynote's own title (a breakout's: "Breakout 1"...)."""
+    speaker = fields.String(load_default="")
+    """A keynote's speaker; "" for a breakout (and in events written before speakers)."""
     starts = fields.String(required=True, validate=TIME)
     ends = fields.String(required=True, validate=TIME)
 
@@ -143,6 +148,24 @@ class SlotAdded(SlotRecord):
     day_id = fields.String(required=True)
 
 
+@registry.event("SlotChanged")
+class SlotChanged(SlotRecord):
+    """A slot's record as it now is: retimed, renamed, or its speaker changed. Calendars
+    follow it (the day's and the slot's sessions' SEQUENCE rise)."""
+
+    day_id = fields.String(required=True)
+
+
+@registry.event("SlotRemoved")
+class SlotRemoved(Schema):
+    """A slot taken off the timetable. A reaction closes the slot's own aggregate, which
+    releases its seats and waitlist places (services/trustdays/reactions.py)."""
+
+    day_id = fields.String(required=True)
+    slot_id = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
 @registry.event("DayPublished")
 class DayPublished(Schema):
     day_id = fields.String(required=True)
@@ -158,6 +181,8 @@ class Leader(Schema):
     person_id = fields.String(required=True, allow_none=True)
     """None for an external facilitator."""
     name = fields.String(required=True)
+    bio = fields.String(load_default="")
+    """An external facilitator's short bio; "" for the trust's own staff."""
 
 
 class SessionRecord(Schema):
@@ -171,6 +196,8 @@ class SessionRecord(Schema):
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    join_link = fields.String(load_default="")
+    """An online session's https:// link to join; "" in person (and in older events)."""
 
 
 @registry.event("SessionAdded")
@@ -191,7 +218,7 @@ class SessionCancelled(Schema):
 
 @registry.event("SlotClosed")
 class SlotClosed(Schema):
-    """The day was cancelled: nothing more happens in this slot."""
+    """The day was cancelled, or the slot removed: nothing more happens in this slot."""
 
     reason = fields.String(required=True)
 
@@ -241,3 +268,14 @@ class DayAttendanceConfirmed(Schema):
     school_id = fields.String(required=True, allow_none=True)
     attending = fields.Boolean(required=True)
     dietary = fields.String(required=True)
+
+
+@registry.event("ExemptionChanged")
+class ExemptionChanged(Schema):
+    """The CPD manager marks someone as not expected to book the day (part-time, not
+    working that day...), or expected again (`exempt` false)."""
+
+    day_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    exempt = fields.Boolean(required=True)
+    reason = fields.String(required=True)

@@ -38,13 +38,29 @@ def test_a_database_made_before_the_read_models_moved_still_upgrades(database_ur
     engine = create_db_engine(database_url)
     migrate(engine, [PACKAGE_DIR])
     with writing(engine).begin() as connection:
-        connection.execute(text("DROP TABLE sign_ins"))
-        connection.execute(text("DROP TABLE identity_links"))
+        for since_0003 in AFTER_0003:
+            connection.execute(text(since_0003))
+        connection.execute(text(A_SLOT_OF_0003))
         stamped = "UPDATE alembic_version SET version_num = 'frontend_0003'"
-        connection.execute(text(stamped + " WHERE version_num = 'frontend_0004_gateway'"))
+        connection.execute(text(stamped + " WHERE version_num = 'frontend_0005_trustdays'"))
     migrate(engine, [PACKAGE_DIR])
     with engine.connect() as connection:
         heads = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
         assert connection.scalar(text("SELECT count(*) FROM sign_ins")) == 0
+        assert connection.scalar(text("SELECT speaker FROM pd_slots")) == ""
     engine.dispose()
-    assert "frontend_0004_gateway" in heads
+    assert "frontend_0005_trustdays" in heads
+
+
+AFTER_0003 = (
+    "DROP TABLE sign_ins",
+    "DROP TABLE identity_links",
+    "DROP TABLE pd_exemptions",
+    "ALTER TABLE pd_slots DROP COLUMN speaker",
+    "ALTER TABLE pd_sessions DROP COLUMN leader_bio",
+    "ALTER TABLE pd_sessions DROP COLUMN join_link",
+)
+A_SLOT_OF_0003 = (
+    "INSERT INTO pd_slots (slot_id, day_id, kind, title, starts, ends)"
+    " VALUES ('s1', 'd1', 'keynote', 'Keynote', '09:00', '10:00')"
+)

@@ -20,6 +20,8 @@ class Slot:
     title: str
     starts: str
     ends: str
+    speaker: str = ""
+    """A keynote's speaker."""
 
     @property
     def minutes(self) -> int:

@@ -22,6 +22,8 @@ from services.trustdays.events import EARNS_HOURS
 class Leader:
     person_id: str | None
     name: str
+    bio: str = ""
+    """An external facilitator's short bio."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Session:
     audience: str
     phase: str
     mode: str
+    join_link: str = ""
+    """An online session's https:// link; "" in person."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ class MarkAttendance:
 
 
 class SlotDecider(Decider[SlotState, object]):
-    snapshot_version = 1  # bump when SlotState changes shape
+    snapshot_version = 2  # bump when SlotState changes shape
 
     def initial_state(self) -> SlotState:
         return SlotState()
