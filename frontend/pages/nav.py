@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, request, url_for
 
-from events.identity import ROLES, Identity, sees_staff
+from events.identity import ROLES, SCHOOL_LEADERS, Identity, sees_staff
 
 nav = Blueprint("nav", __name__)
 
@@ -23,6 +23,12 @@ def plans_days(who: Identity) -> bool:
 def keeps_the_log(who: Identity) -> bool:
     """The log's health, for the trust admin who runs Staffroom."""
     return who.holds("trust_admin")
+
+
+def finds_people(who: Identity) -> bool:
+    """The people page's rule: the CPD manager finds anyone, a headteacher or school CPD
+    lead the people of their school (frontend/pages/people.py answers 403 to others)."""
+    return who.holds("cpd_manager") or bool(who.schools_where(*SCHOOL_LEADERS))
 
 
 def everyone(who: Identity) -> bool:
@@ -39,12 +45,11 @@ class Link:
 MENU = (
     Link("home.index", "PD days", everyone),
     Link("mycpd.page", "My CPD", everyone),
-    Link("people.search", "People", sees_staff),
+    Link("people.search", "People", finds_people),
+    Link("staff.page", "Staff", sees_staff),
     Link("planning.index", "Plan", plans_days),
     Link("operator.page", "Operator", keeps_the_log),
 )
-STAFF = Link("staff.page", "Staff", sees_staff)
-"""Until the people page exists, the staff directory it replaces."""
 
 
 @nav.app_template_global()
@@ -64,12 +69,13 @@ def menu(who: Identity | None) -> list[MenuItem]:
     """The links this person may follow, the page they are on marked."""
     if who is None:
         return []
-    links = [*MENU] if has_endpoint("people.search") else [*MENU[:2], STAFF, *MENU[3:]]
+    shown = [link for link in MENU if has_endpoint(link.endpoint) and link.shown_to(who)]
+    if any(link.endpoint == "people.search" for link in shown):
+        shown = [link for link in shown if link.endpoint != "staff.page"]  # People replaces it
     here = request.blueprint
     return [
         MenuItem(url_for(link.endpoint), link.label, link.endpoint.split(".")[0] == here)
-        for link in links
-        if has_endpoint(link.endpoint) and link.shown_to(who)
+        for link in shown
     ]
 
 
