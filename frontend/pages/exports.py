@@ -1,0 +1,154 @@
+"""A PD day's lists as files to download: the programme, the bookings, the registers and who
+has not booked, each as CSV (the standard library) or XLSX (openpyxl, which the tests also
+use to read them back). Names come from people and sessions from their leaders, so a cell
+is never left for a spreadsheet to run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import Engine, Row
+from werkzeug.wrappers import Response
+
+from readmodels.trustdays import queries as pd_queries
+from readmodels.trustdays import reports
+from services.trustdays.events import AUDIENCES, COMMUNITIES, MARKS, MODES
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell Excel will not run as a formula (an imported name can start with '=')."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def as_csv(sheet: Sheet) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(sheet.header)
+    for row in sheet.rows:
+        writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in row])
+    return out.getvalue().encode("utf-8-sig")  # Excel reads UTF-8 names right with the BOM
+
+
+def as_xlsx(sheet: Sheet) -> bytes:
+    """One worksheet. Text is written as text and marked as typed with a leading quote
+    (Excel's own quotePrefix), so '=cmd' is shown as written and never evaluated, not even
+    after someone edits the cell."""
+    book = Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet.title[:31])
+    bold = Font(bold=True)
+    worksheet.append([text_cell(worksheet, title, font=bold) for title in sheet.header])
+    for row in sheet.rows:
+        worksheet.append([text_cell(worksheet, c) if isinstance(c, str) else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def text_cell(worksheet: Any, text: str, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value=text)
+    cell.data_type = "s"  # openpyxl would take a leading '=' for a formula
+    if text[:1] in FORMULA_STARTS:
+        cell.quotePrefix = True
+    if font:
+        cell.font = font
+    return cell
+
+
+FORMATS: dict[str, tuple[Callable[[Sheet], bytes], str]] = {
+    "csv": (as_csv, "text/csv"),
+    "xlsx": (as_xlsx, XLSX),
+}
+
+
+def download(sheet: Sheet, fmt: str, filename: str) -> Response:
+    write, mimetype = FORMATS[fmt]
+    return Response(
+        write(sheet),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'},
+    )
+
+
+def programme(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
+    header = ("Starts", "Ends", "Slot", "Session", "Community", "Leader", "Room", "For", "Seats",
+              "Booked", "Waiting", "Status")  # fmt: skip
+    rows: list[Sequence[Any]] = []
+    for view in pd_queries.timetable(engine, day.day_id):
+        slot = view.slot
+        if slot.kind == "keynote":
+            speaker = slot._mapping.get("speaker", "")
+            rows.append(
+                [slot.starts, slot.ends, "Keynote", slot.title, "", speaker, day.venue, "All staff"]
+            )
+        rows.extend(session_line(slot, s) for s in view.sessions)
+    return Sheet("Programme", header, [pad(row, len(header)) for row in rows])
+
+
+def session_line(slot: Row, s: Row) -> list[Any]:
+    where = s.room if s.mode == "in_person" else MODES.get(s.mode, s.mode)
+    return [
+        slot.starts, slot.ends, slot.title, s.title, COMMUNITIES.get(s.community, s.community),
+        s.leader_name, where, AUDIENCES.get(s.audience, s.audience), s.capacity, s.booked,
+        s.waiting, "Cancelled" if s.status == "cancelled" else "Open",
+    ]  # fmt: skip
+
+
+def pad(row: Sequence[Any], width: int) -> list[Any]:
+    return [*row, *([""] * (width - len(row)))]
+
+
+def bookings(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
+    header = ("School", "Name", "Email", "Job title", "Starts", "Ends", "Session", "Room",
+              "Place")  # fmt: skip
+    rows = [
+        [p.school, p.name, p.email, p.job_title, p.starts, p.ends, p.title, p.room,
+         "Seat" if p.place == "seat" else "Waitlist"]
+        for p in reports.places_on(engine, day.day_id, only)
+    ]  # fmt: skip
+    return Sheet("Bookings", header, rows)
+
+
+def registers(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
+    header = ("Starts", "Ends", "Session", "Room", "Leader", "Name", "School", "Job title", "Mark",
+              "Walk-in")  # fmt: skip
+    rows = [
+        [r.starts, r.ends, r.title, r.room, r.leader_name, r.name, r.school, r.job_title,
+         MARKS.get(r.mark or "", ""), "Yes" if r.walk_in else ""]
+        for r in reports.registers_of(engine, day.day_id, only)
+    ]  # fmt: skip
+    return Sheet("Registers", header, rows)
+
+
+def not_booked(report: reports.DayReport) -> Sheet:
+    header = ("School", "Name", "Email", "Job title", "Slots booked", "Slots")
+    slots = report.slot_ids
+    rows: Iterable[Sequence[Any]] = (
+        [p.school, p.name, p.email, p.job_title, p.taken(slots), len(slots)]
+        for p in report.not_booked()
+    )
+    return Sheet("Not booked", header, list(rows))
+
+
+TABLES: dict[str, Callable[[Engine, Row, frozenset[str] | None], Sheet]] = {
+    "programme": programme,
+    "bookings": bookings,
+    "registers": registers,
+}
+"""The exports of the overview, by the name in their address."""
