@@ -12,9 +12,11 @@ from frontend.pages.mycpd import mycpd
 from frontend.pages.nav import nav
 from frontend.pages.operator import operator
 from frontend.pages.overview import overview
+from frontend.pages.people import people
 from frontend.pages.programme import programme
 from frontend.pages.register import register
 from frontend.pages.staff import staff
 
 BLUEPRINTS: tuple[Blueprint, ...] = (home, staff, programme, mycpd, register, overview, feeds)
 BLUEPRINTS += (nav, operator)
+BLUEPRINTS += (people,)

@@ -1,12 +1,14 @@
 """Questions asked of the directory's read side: people by email, sign-in identity or OpenID
-link (the gateway), staff searches (the staff page), feed tokens (calendar feeds)."""
+link (the gateway), staff searches (the staff page), feed tokens (calendar feeds), and
+anyone in the trust by name, school, role or subject (the people pages)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, func, or_, select
+from sqlalchemy import Connection, Engine, Row, bindparam, func, literal, or_, select
 
 from events.identity import ROLES, Identity, Role
 from readmodels.directory.tables import feed_tokens, identity_links, people, role_grants, schools
@@ -200,3 +202,114 @@ def _demo(row: Row, role: str) -> DemoPerson:
         row.school or "Central team",
         ROLES[role] if role != "staff" else "Teacher",
     )
+
+
+# Find anyone (the people pages): the trust's people by name, school, role or subject.
+CENTRAL_TEAM = "Central team"
+"""How a person of no school is shown, and found by their school's name."""
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    """Every word of `text` in a person's name, email, job, subjects or school; and, when
+    given, their school (CENTRAL: the central team), role, staff group and subject."""
+
+    text: str = ""
+    school_id: str = ""
+    role: str = ""
+    category: str = ""
+    subject: str = ""
+    include_left: bool = False
+
+
+@dataclass(frozen=True)
+class FoundPeople:
+    people: Sequence[Row]
+    total: int
+    """How many match, on every page."""
+
+
+def _school_name() -> Any:
+    return func.coalesce(schools.c.name, CENTRAL_TEAM)
+
+
+def _contains(column: Any, word: str) -> Any:
+    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def _matching(wanted: PeopleQuery, readable: frozenset[str] | None) -> list[Any]:
+    """The conditions a person must meet: within the schools the reader may see, and
+    matching what they asked for."""
+    school = people.c.school_id
+    where: list[Any] = [] if readable is None else [school.in_(readable)]
+    if wanted.school_id:
+        where.append(
+            school.is_(None) if wanted.school_id == CENTRAL else school == wanted.school_id
+        )
+    if not wanted.include_left:
+        where.append(people.c.status == "active")
+    if wanted.role:
+        holders = select(role_grants.c.person_id).where(role_grants.c.role == wanted.role)
+        where.append(people.c.person_id.in_(holders))
+    if wanted.category:
+        where.append(people.c.category == wanted.category)
+    if wanted.subject:
+        listed = literal("; ") + people.c.subjects + literal("; ")
+        where.append(_contains(listed, f"; {wanted.subject}; "))
+    searched = (people.c.name, people.c.email_key, people.c.job_title, people.c.subjects)
+    for word in wanted.text.split():
+        where.append(or_(*(_contains(c, word) for c in searched), _contains(_school_name(), word)))
+    return where
+
+
+def search_people(
+    engine: Engine,
+    wanted: PeopleQuery,
+    readable: frozenset[str] | None,
+    page: int = 1,
+    per_page: int = 25,
+) -> FoundPeople:
+    """One page of the people who match, by name, and how many match in all. `readable`:
+    the schools whose people the reader may see (None: everyone, the central team too)."""
+    joined = people.outerjoin(schools, schools.c.school_id == people.c.school_id)
+    where = _matching(wanted, readable)
+    shown = (
+        select(
+            people.c.person_id,
+            people.c.name,
+            people.c.job_title,
+            people.c.subjects,
+            people.c.status,
+            _school_name().label("school"),
+        )
+        .select_from(joined)
+        .where(*where)
+        .order_by(people.c.name, people.c.person_id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    counted = select(func.count()).select_from(joined).where(*where)
+    with engine.connect() as connection:
+        return FoundPeople(connection.execute(shown).all(), connection.scalar(counted) or 0)
+
+
+def subject_choices(engine: Engine, readable: frozenset[str] | None) -> list[str]:
+    """Every subject taught by someone the reader may see, in order."""
+    query = select(people.c.subjects).distinct().where(people.c.status == "active")
+    if readable is not None:
+        query = query.where(people.c.school_id.in_(readable))
+    with engine.connect() as connection:
+        listed = connection.scalars(query).all()
+    return sorted({subject for line in listed for subject in line.split("; ") if subject})
+
+
+def person_card(engine: Engine, person_id: str) -> Row | None:
+    """A person with their school's name (the central team's, if none), active or left."""
+    query = (
+        select(people, _school_name().label("school"))
+        .select_from(people.outerjoin(schools, schools.c.school_id == people.c.school_id))
+        .where(people.c.person_id == person_id)
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).first()
