@@ -87,6 +87,16 @@ GET overview                            D    D  D  D  D   A    A    D  A    A   
 GET overview, draft                     D    D  D  D  D   N    N    D  A    N   N     D
 GET not-booked.csv                      D    D  D  D  D   A    A    D  A    A   A     D
 GET not-booked.csv, draft               D    D  D  D  D   N    N    D  A    N   N     D
+GET overview, another school            D    D  D  D  D   D    D    D  A    A   A     D
+GET overview live                       D    D  D  D  D   A    A    D  A    A   A     D
+GET overview live, draft                D    D  D  D  D   N    N    D  A    N   N     D
+GET programme.xlsx                      D    D  D  D  D   A    A    D  A    A   A     D
+GET bookings.csv                        D    D  D  D  D   A    A    D  A    A   A     D
+GET registers.xlsx                      D    D  D  D  D   A    A    D  A    A   A     D
+GET export, draft                       D    D  D  D  D   N    N    D  A    N   N     D
+GET export, no such one                 D    D  D  D  D   N    N    D  N    N   N     D
+GET printable register                  D    D  D  A  D   D    D    D  A    D   D     D
+GET printable register, draft           D    N  N  N  N   N    N    N  A    N   N     D
 GET mine.ics, my token                  N    A  A  A  A   A    A    A  A    A   A     N
 GET pd-days.ics, my token               N    A  A  A  A   A    A    A  A    A   A     N
 GET session .ics, my seat               D    A  A  A  A   A    A    A  A    A   A     D
@@ -348,6 +358,46 @@ REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "GET not-booked.csv, draft": (
         "GET /days/<day_id>/not-booked.csv",
         get("/days/{draft.day_id}/not-booked.csv"),
+    ),
+    "GET overview, another school": (
+        "GET /days/<day_id>/overview",
+        get("/days/{day.day_id}/overview?school=school-b"),
+    ),
+    "GET overview live": (
+        "GET /days/<day_id>/overview/live",
+        get("/days/{day.day_id}/overview/live"),
+    ),
+    "GET overview live, draft": (
+        "GET /days/<day_id>/overview/live",
+        get("/days/{draft.day_id}/overview/live"),
+    ),
+    "GET programme.xlsx": (
+        "GET /days/<day_id>/exports/<name>.<fmt>",
+        get("/days/{day.day_id}/exports/programme.xlsx"),
+    ),
+    "GET bookings.csv": (
+        "GET /days/<day_id>/exports/<name>.<fmt>",
+        get("/days/{day.day_id}/exports/bookings.csv"),
+    ),
+    "GET registers.xlsx": (
+        "GET /days/<day_id>/exports/<name>.<fmt>",
+        get("/days/{day.day_id}/exports/registers.xlsx"),
+    ),
+    "GET export, draft": (
+        "GET /days/<day_id>/exports/<name>.<fmt>",
+        get("/days/{draft.day_id}/exports/bookings.csv"),
+    ),
+    "GET export, no such one": (
+        "GET /days/<day_id>/exports/<name>.<fmt>",
+        get("/days/{day.day_id}/exports/secrets.csv"),
+    ),
+    "GET printable register": (
+        "GET /days/<day_id>/sessions/<session_id>/printable-register",
+        lambda w, who: ("GET", f"{w.day.session('led')}/printable-register", {}),
+    ),
+    "GET printable register, draft": (
+        "GET /days/<day_id>/sessions/<session_id>/printable-register",
+        lambda w, who: ("GET", f"{w.draft.session('led')}/printable-register", {}),
     ),
     "GET mine.ics, my token": ("GET /feeds/<token>/mine.ics", feed("mine.ics")),
     "GET pd-days.ics, my token": ("GET /feeds/<token>/pd-days.ics", feed("pd-days.ics")),
