@@ -101,6 +101,13 @@ GET mine.ics, my token                  N    A  A  A  A   A    A    A  A    A   
 GET pd-days.ics, my token               N    A  A  A  A   A    A    A  A    A   A     N
 GET session .ics, my seat               D    A  A  A  A   A    A    A  A    A   A     D
 GET session .ics, no place              D    N  N  N  N   N    N    N  N    N   N     D
+GET /people                             D    D  D  D  D   A    A    D  A    D   D     D
+GET /people, another school             D    D  D  D  D   D    D    D  A    D   D     D
+GET /people/<id>                        D    D  D  D  D   A    A    D  A    D   D     D
+GET /people/<id>, another school        D    D  D  D  D   D    D    D  A    D   D     D
+POST people place                       D    D  D  D  D   D    D    D  A    D   D     D
+POST people cancel                      D    D  D  D  D   D    D    D  A    D   D     D
+POST people exemption                   D    D  D  D  D   D    D    D  A    D   D     D
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
 
@@ -217,7 +224,7 @@ def people_of_the_trust(stack: Stack, log: tuple) -> dict[str, str]:
         ids[who] = enrol(
             stack.engine, email, *roles, school_id=school_id, status=status, log=log, name=who
         )
-    for extra in ("attendee", "cancelled", "placed", "walk-in-sl", "walk-in-cpdm"):
+    for extra in ("attendee", "cancelled", "placed", "walk-in-sl", "walk-in-cpdm", "found"):
         ids[extra] = enrol(stack.engine, f"{extra}@example.sch.uk", name=extra, log=log)
     with stack.engine.begin() as connection:
         for who in ROLES:
@@ -410,6 +417,48 @@ REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
         lambda w, who: ("GET", f"{w.day.session('led')}.ics", {}),
     ),
 }
+
+
+def people_page(path: str, form: dict | None = None) -> Callable[[World, str], Request]:
+    """The people pages, about "found" (of school A) or tb (of school B): the CPD manager
+    places "found" on the session "open" and marks them exempt from the day."""
+
+    def request(w: World, who: str) -> Request:
+        ids = {"found": w.ids["found"], "other": w.ids["tb"], "day": w.day.day_id}
+        ids["open"] = w.day.sessions["open"]
+        if form is None:
+            return "GET", path.format(**ids), {}
+        data = {name: value.format(**ids) for name, value in form.items()}
+        return "POST", path.format(**ids), {"data": {"key": uuid.uuid4().hex, **data}}
+
+    return request
+
+
+ACTING_FOR = "POST /people/<person_id>/days/<day_id>/<action>"
+PEOPLE: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /people": ("GET /people", people_page("/people")),
+    "GET /people, another school": ("GET /people", people_page("/people?school=school-b")),
+    "GET /people/<id>": ("GET /people/<person_id>", people_page("/people/{found}")),
+    "GET /people/<id>, another school": (
+        "GET /people/<person_id>",
+        people_page("/people/{other}"),
+    ),
+    "POST people place": (
+        ACTING_FOR,
+        people_page("/people/{found}/days/{day}/place", {"session_id": "{open}"}),
+    ),
+    "POST people cancel": (  # without htmx: the page that asks once, nothing changed yet
+        ACTING_FOR,
+        people_page("/people/{found}/days/{day}/cancel", {"session_id": "{open}"}),
+    ),
+    "POST people exemption": (
+        ACTING_FOR,
+        people_page(
+            "/people/{found}/days/{day}/exemption", {"exempt": "yes", "reason": "Part-time"}
+        ),
+    ),
+}
+REQUESTS |= PEOPLE
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
