@@ -1,5 +1,6 @@
-"""The register on the day, for the session's leader or the CPD manager (one tap each, walk-ins
-by email), and the CPD manager's overview of the day with its not-booked CSV."""
+"""The register on the day, for the session's leader or the CPD manager, on a phone: one tap
+each, everyone present in one tap, search by name, walk-ins found by name, the session's
+waitlist, nothing to tap before the day; and the CPD manager's overview of the day."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from readmodels.trustdays.tables import pd_marks
 from tests.support.identity import someone
-from tests.support.pages import act, text
+from tests.support.pages import HTMX, act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
 from tests.support.trustdays import day_fields, manager, session_fields
@@ -22,11 +23,12 @@ from tests.support.waiting import wait_until
 LONDON = ZoneInfo("Europe/London")
 
 
-def today_day(client: httpx.Client, leader_id: str) -> dict:
-    """A published PD day today, its window open until the end of the day."""
+def today_day(client: httpx.Client, leader_id: str, in_days: int = 0, capacity: int = 10) -> dict:
+    """A published PD day today (or `in_days` from today), its window open until the end of
+    today, with one session led by `leader_id`."""
     now = datetime.now(LONDON)
     fields = day_fields(
-        date=now.date().isoformat(),
+        date=(now + timedelta(days=in_days)).date().isoformat(),
         opens=(now - timedelta(hours=1)).isoformat(),
         closes=now.replace(hour=23, minute=59).isoformat(),
     )
@@ -34,7 +36,7 @@ def today_day(client: httpx.Client, leader_id: str) -> dict:
     slots = client.get(f"/days/{day_id}", headers=manager()).json()["slots"]
     slot_id = next(s["slot_id"] for s in slots if s["kind"] == "breakout")
     session = session_fields(
-        "Restorative practice", 10, leader={"person_id": leader_id, "name": "Lee"}
+        "Restorative practice", capacity, leader={"person_id": leader_id, "name": "Lee"}
     )
     added = client.post(f"/days/{day_id}/slots/{slot_id}/sessions", json=session, headers=manager())
     assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
@@ -76,10 +78,12 @@ def test_the_leader_marks_the_register_and_adds_a_walk_in(trust):
     assert marked.status_code == 200 and 'aria-pressed="true">Late' in marked.get_data(as_text=True)
     assert "1 on the register · 1 marked" in text(marked.get_data(as_text=True))
     assert lee.post(f"{register}/{ids['amy']}", data={"mark": "asleep"}).status_code == 422
-    walked = lee.post(register.replace("register", "walk-ins"), data={"email": "BEN@ash.sch.uk"})
+    walked = lee.post(register.replace("register", "walk-ins"), data={"person_id": ids["ben"]})
     assert walked.status_code == 303
-    unknown = lee.post(register.replace("register", "walk-ins"), data={"email": "who@x.uk"})
-    assert unknown.status_code == 422 and "Nobody in the trust has that work email" in text(
+    confirmed = text(lee.get(walked.headers["Location"]).get_data(as_text=True))
+    assert "Ben Ash added as a walk-in, marked present." in confirmed
+    unknown = lee.post(register.replace("register", "walk-ins"), data={"person_id": "nobody"})
+    assert unknown.status_code == 422 and "Choose who came from the list" in text(
         unknown.get_data(as_text=True)
     )
     with stack.engine.connect() as connection:
@@ -149,3 +153,103 @@ def test_a_headteacher_sees_their_own_school_in_the_overview(trust):
         stack.client(someone("cpd_manager", school_id=None)).get(overview).get_data(as_text=True)
     )
     assert "Ash Grove Primary" in everyone and "Beech Hill Academy" in everyone
+
+
+def register_of(day: dict) -> str:
+    return f"/days/{day['day_id']}/sessions/{day['sessions'][0]}/register"
+
+
+def marks_on(stack) -> dict[str, str]:
+    with stack.engine.connect() as connection:
+        return {m.person_id: m.mark for m in connection.execute(pd_marks.select())}
+
+
+def test_everyone_present_in_one_tap_then_the_few_changed(trust):
+    stack, day, ids = trust
+    for name in ("amy", "ben", "=cmd"):
+        act(stack.client(someone(person_id=ids[name])), day, day["sessions"][0], "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    register = register_of(day)
+    assert "Mark everyone present" in text(lee.get(register).get_data(as_text=True))
+    done = lee.post(register.replace("register", "all-present"), headers=HTMX)
+    page = text(done.get_data(as_text=True))
+    assert done.status_code == 200
+    assert "Marked 3 present: now change anyone who was late or absent." in page
+    assert "3 on the register · 3 marked" in page and "Mark everyone" not in page
+    lee.post(f"{register}/{ids['ben']}", data={"mark": "absent"}, headers=HTMX)
+    assert marks_on(stack) == {ids["amy"]: "present", ids["ben"]: "absent", ids["=cmd"]: "present"}
+    again = lee.post(register.replace("register", "all-present"))  # a plain form, a reload
+    assert again.status_code == 303
+    assert marks_on(stack)[ids["ben"]] == "absent"  # only the unmarked are marked present
+
+
+def test_finding_someone_on_the_register_by_name_as_you_type(trust):
+    stack, day, ids = trust
+    for name in ("amy", "ben"):
+        act(stack.client(someone(person_id=ids[name])), day, day["sessions"][0], "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    register = register_of(day)
+    found = text(lee.get(f"{register}?q=AMY").get_data(as_text=True))  # without JavaScript
+    assert "Amy Ash" in found and "Ben Ash" not in found
+    assert "2 on the register" in found
+    typed = lee.get(f"{register}?q=be", headers={**HTMX, "HX-Target": "register-lines"})
+    part = typed.get_data(as_text=True)
+    assert part.lstrip().startswith('<ul class="register" id="register-lines">')
+    assert "Ben Ash" in part and "Amy Ash" not in part and "<h1" not in part
+    nobody = text(lee.get(f"{register}?q=zed").get_data(as_text=True))
+    assert "Nobody on the register is called “zed”." in nobody
+    marked = lee.post(f"{register}/{ids['ben']}", data={"mark": "late", "q": "be"})
+    assert marked.headers["Location"].endswith(f"?q=be#line-{ids['ben']}")  # back to the search
+
+
+def test_a_walk_in_found_by_name_and_who_was_added_said(trust):
+    stack, day, ids = trust
+    act(stack.client(someone(person_id=ids["amy"])), day, day["sessions"][0], "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    register = register_of(day)
+    results = {**HTMX, "HX-Target": "walk-in-results"}
+    short = lee.get(f"{register}?who=a", headers=results).get_data(as_text=True)
+    assert "Type at least 2 letters" in text(short)
+    choices = lee.get(f"{register}?who=ash", headers=results).get_data(as_text=True)
+    assert choices.lstrip().startswith('<div id="walk-in-results"')
+    assert "Ben Ash" in choices and "Lee Ash" in choices
+    assert "Amy Ash" not in choices  # already on the register
+    assert f'name="person_id" value="{ids["ben"]}"' in choices
+    added = lee.post(
+        register.replace("register", "walk-ins"), data={"person_id": ids["ben"]}, headers=HTMX
+    )
+    page = text(added.get_data(as_text=True))
+    assert added.status_code == 200
+    assert "Ben Ash added as a walk-in, marked present." in page
+    assert "Ben Ash Walk-in" in page and "2 on the register · 1 marked" in page
+    assert marks_on(stack) == {ids["ben"]: "present"}
+    plain = text(lee.get(f"{register}?who=zz").get_data(as_text=True))
+    assert "Nobody else in the trust is called “zz”" in plain
+
+
+def test_the_sessions_waitlist_is_in_view(nats, store, trust):
+    stack, _, ids = trust
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        small = today_day(client, ids["lee"], capacity=1)
+    assert wait_until(lambda: projected(stack.engine, small))
+    for name in ("amy", "ben", "=cmd"):
+        act(stack.client(someone(person_id=ids[name])), small, small["sessions"][0], "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    page = text(lee.get(register_of(small)).get_data(as_text=True))
+    assert "1 on the register" in page
+    assert "Waiting for a seat (2) Ben Ash Ash Grove Primary =Cmd Ash Ash Grove Primary" in page
+
+
+def test_no_buttons_on_a_register_before_its_day(trust):
+    stack, _, ids = trust
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        tomorrow = today_day(client, ids["lee"], in_days=1)
+    assert wait_until(lambda: projected(stack.engine, tomorrow))
+    act(stack.client(someone(person_id=ids["amy"])), tomorrow, tomorrow["sessions"][0], "book")
+    lee = stack.client(someone("session_leader", person_id=ids["lee"]))
+    register = register_of(tomorrow)
+    html = lee.get(register).get_data(as_text=True)
+    assert "The register opens on the day itself" in text(html) and "Amy Ash" in text(html)
+    assert 'name="mark"' not in html and "all-present" not in html and "walk-ins" not in html
+    refused = lee.post(f"{register}/{ids['amy']}", data={"mark": "present"}, headers=HTMX)
+    assert refused.status_code == 409 and "opens on the day" in text(refused.get_data(as_text=True))

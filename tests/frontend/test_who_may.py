@@ -83,6 +83,7 @@ GET register, draft                     D    N  N  N  N   N    N    N  A    N   
 POST register mark                      D    D  D  A  D   D    D    D  A    D   D     D
 POST walk-ins                           D    D  D  A  D   D    D    D  A    D   D     D
 POST register cancel a booking          D    D  D  D  D   D    D    D  A    D   D     D
+POST register all present               D    D  D  A  D   D    D    D  A    D   D     D
 GET overview                            D    D  D  D  D   A    A    D  A    A   A     D
 GET overview, draft                     D    D  D  D  D   N    N    D  A    N   N     D
 GET not-booked.csv                      D    D  D  D  D   A    A    D  A    A   A     D
@@ -296,7 +297,7 @@ def feed(name: str) -> Callable[[World, str], Request]:
 
 
 def walk_in(w: World, who: str) -> dict:
-    return {"email": f"walk-in-{who}@example.sch.uk"}
+    return {"person_id": w.ids.get(f"walk-in-{who}", w.ids["attendee"])}
 
 
 REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
@@ -355,6 +356,10 @@ REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "POST register cancel a booking": (
         "POST /days/<day_id>/sessions/<session_id>/register/<person_id>/cancel",
         on_register("/register/{ids[cancelled]}/cancel", lambda w, who: {"key": "cancel"}),
+    ),
+    "POST register all present": (
+        "POST /days/<day_id>/sessions/<session_id>/all-present",
+        on_register("/all-present", lambda w, who: {}),
     ),
     "GET overview": ("GET /days/<day_id>/overview", get("/days/{day.day_id}/overview")),
     "GET overview, draft": ("GET /days/<day_id>/overview", get("/days/{draft.day_id}/overview")),
