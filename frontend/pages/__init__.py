@@ -13,6 +13,7 @@ from frontend.pages.nav import nav
 from frontend.pages.operator import operator
 from frontend.pages.overview import overview
 from frontend.pages.people import people
+from frontend.pages.planning import planning
 from frontend.pages.programme import programme
 from frontend.pages.register import register
 from frontend.pages.staff import staff
@@ -20,3 +21,4 @@ from frontend.pages.staff import staff
 BLUEPRINTS: tuple[Blueprint, ...] = (home, staff, programme, mycpd, register, overview, feeds)
 BLUEPRINTS += (nav, operator)
 BLUEPRINTS += (people,)
+BLUEPRINTS += (planning,)

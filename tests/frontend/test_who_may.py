@@ -27,6 +27,7 @@ from events.config import Settings
 from events.store import StreamSettings
 from frontend import create_app
 from readmodels.directory.tables import feed_tokens
+from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.tables import pd_days, pd_places
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY, someone
@@ -109,6 +110,25 @@ GET /people/<id>, another school        D    D  D  D  D   D    D    D  A    D   
 POST people place                       D    D  D  D  D   D    D    D  A    D   D     D
 POST people cancel                      D    D  D  D  D   D    D    D  A    D   D     D
 POST people exemption                   D    D  D  D  D   D    D    D  A    D   D     D
+GET /plan                               D    D  D  D  D   D    D    D  A    D   D     D
+POST /plan                              D    D  D  D  D   D    D    D  A    D   D     D
+GET /plan/leaders                       D    D  D  D  D   D    D    D  A    D   D     D
+GET /plan/<draft>                       D    D  D  D  D   D    D    D  A    D   D     D
+POST /plan/<day>, no such day           D    D  D  D  D   D    D    D  N    D   D     D
+POST add slot, no such day              D    D  D  D  D   D    D    D  N    D   D     D
+POST change slot, no such day           D    D  D  D  D   D    D    D  N    D   D     D
+GET remove slot                         D    D  D  D  D   D    D    D  A    D   D     D
+POST remove slot, no such day           D    D  D  D  D   D    D    D  N    D   D     D
+GET new session                         D    D  D  D  D   D    D    D  A    D   D     D
+POST add session, no such day           D    D  D  D  D   D    D    D  N    D   D     D
+GET copy a session                      D    D  D  D  D   D    D    D  A    D   D     D
+GET change session                      D    D  D  D  D   D    D    D  A    D   D     D
+POST change session, no such day        D    D  D  D  D   D    D    D  N    D   D     D
+POST cancel session, no such day        D    D  D  D  D   D    D    D  N    D   D     D
+GET copy day                            D    D  D  D  D   D    D    D  A    D   D     D
+POST copy day, no such day              D    D  D  D  D   D    D    D  N    D   D     D
+POST publish, no such day               D    D  D  D  D   D    D    D  N    D   D     D
+POST cancel day, no such day            D    D  D  D  D   D    D    D  N    D   D     D
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
 
@@ -464,6 +484,85 @@ PEOPLE: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= PEOPLE
+
+
+def planning(method: str, path: str, form: dict | None = None) -> Callable[[World, str], Request]:
+    """A planning page or form: on the draft day (its slot of the session "open"), or on no
+    day at all for a change, so the matrix changes nothing but the one day it plans."""
+
+    def request(w: World, who: str) -> Request:
+        session_id = w.draft.sessions["open"]
+        found = pd_queries.find_session(w.stack.engine, w.draft.day_id, session_id)
+        assert found is not None
+        ids = {"draft": w.draft.day_id, "slot": found.slot_id, "session": session_id}
+        return method, path.format(**ids), {"data": {"key": uuid.uuid4().hex, **(form or {})}}
+
+    return request
+
+
+NEW_DAY = {"date": (datetime.now(LONDON) + timedelta(days=40)).date().isoformat(), "title": "T"}
+NEW_DAY |= {"theme": "Th", "venue": "V", "keynote_starts": "09:00", "keynote_ends": "10:00"}
+PLANNING: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /plan": ("GET /plan", planning("GET", "/plan")),
+    "POST /plan": ("POST /plan", planning("POST", "/plan", NEW_DAY)),
+    "GET /plan/leaders": ("GET /plan/leaders", planning("GET", "/plan/leaders?leader_q=ta")),
+    "GET /plan/<draft>": ("GET /plan/<day_id>", planning("GET", "/plan/{draft}")),
+    "POST /plan/<day>, no such day": ("POST /plan/<day_id>", planning("POST", "/plan/none")),
+    "POST add slot, no such day": (
+        "POST /plan/<day_id>/slots",
+        planning("POST", "/plan/none/slots"),
+    ),
+    "POST change slot, no such day": (
+        "POST /plan/<day_id>/slots/<slot_id>",
+        planning("POST", "/plan/none/slots/{slot}"),
+    ),
+    "GET remove slot": (
+        "GET /plan/<day_id>/slots/<slot_id>/remove",
+        planning("GET", "/plan/{draft}/slots/{slot}/remove"),
+    ),
+    "POST remove slot, no such day": (
+        "POST /plan/<day_id>/slots/<slot_id>/remove",
+        planning("POST", "/plan/none/slots/{slot}/remove", {"reason": "R"}),
+    ),
+    "GET new session": (
+        "GET /plan/<day_id>/slots/<slot_id>/sessions/new",
+        planning("GET", "/plan/{draft}/slots/{slot}/sessions/new"),
+    ),
+    "POST add session, no such day": (
+        "POST /plan/<day_id>/slots/<slot_id>/sessions",
+        planning("POST", "/plan/none/slots/{slot}/sessions"),
+    ),
+    "GET copy a session": (
+        "GET /plan/<day_id>/slots/<slot_id>/copy",
+        planning("GET", "/plan/{draft}/slots/{slot}/copy"),
+    ),
+    "GET change session": (
+        "GET /plan/<day_id>/sessions/<session_id>",
+        planning("GET", "/plan/{draft}/sessions/{session}"),
+    ),
+    "POST change session, no such day": (
+        "POST /plan/<day_id>/sessions/<session_id>",
+        planning("POST", "/plan/none/sessions/{session}"),
+    ),
+    "POST cancel session, no such day": (
+        "POST /plan/<day_id>/sessions/<session_id>/cancel",
+        planning("POST", "/plan/none/sessions/{session}/cancel", {"reason": "R"}),
+    ),
+    "GET copy day": ("GET /plan/<day_id>/copy", planning("GET", "/plan/{draft}/copy")),
+    "POST copy day, no such day": (
+        "POST /plan/<day_id>/copies",
+        planning("POST", "/plan/none/copies", NEW_DAY),
+    ),
+    "POST publish, no such day": (
+        "POST /plan/<day_id>/publish",
+        planning("POST", "/plan/none/publish"),
+    ),
+    "POST cancel day, no such day": (
+        "POST /plan/<day_id>/cancel",
+        planning("POST", "/plan/none/cancel", {"reason": "R"}),
+    ),
+}
+REQUESTS |= PLANNING
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
