@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from flask import Flask
+
 from events import Event, EventStore, StreamSettings
 from events.config import Settings
 from events.connection import connect, disconnect
@@ -110,6 +112,24 @@ def report(label: str, p50: float, p99: float, target: float) -> None:
     print(f"  {label:<46} {figures}  (target p50 < {target:g} ms: {verdict})")
 
 
+def time_the_person_page(app: Flask, person_id: str) -> None:
+    """The CPD manager's page of one person (people.person_page) on the bench day: their
+    three seats, and in each slot the other 19 sessions offered to move them to; and a
+    search of the trust's people by name."""
+    client = app.test_client()
+    manager = someone("cpd_manager", person_id=new_id(), school_id=None, name="Bench Manager")
+    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(manager)[IDENTITY_HEADER]
+    url = f"/people/{person_id}"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count('<span class="tag tag-ok">Booked</span>') == 3
+    times = server_times(lambda: client.get(url))
+    report("person page (CPD manager, 3 seats of 2,000)", *times, 50)
+    search = "/people?q=teacher"
+    assert client.get(search).status_code == 200
+    report("people search, 'teacher' (25 a page)", *server_times(lambda: client.get(search)), 30)
+
+
 def run(nats_url: str, folder: Path) -> None:
     heading("Pages: a day of 60 sessions and 2,000 bookings, timed in the frontend (SQLite)")
     stream = StreamSettings(name="BENCH_PAGES", subjects=("benchpages.>",))
@@ -137,4 +157,5 @@ def run(nats_url: str, folder: Path) -> None:
     etag = {"If-None-Match": feed.headers["ETag"]}
     assert client.get(feed_url, headers=etag).status_code == 304
     report("personal feed, 304", *server_times(lambda: client.get(feed_url, headers=etag)), 2)
+    time_the_person_page(app, person.person_id)
     app.extensions["engine"].dispose()
