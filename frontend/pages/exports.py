@@ -1,7 +1,7 @@
 """A PD day's lists as files to download: the programme, the bookings, the registers and who
-has not booked, each as CSV (the standard library) or XLSX (openpyxl, which the tests also
-use to read them back). Names come from people and sessions from their leaders, so a cell
-is never left for a spreadsheet to run as a formula."""
+has not booked, each as CSV (the standard library) or XLSX (XlsxWriter: fast, no
+dependencies; the tests read the files back with openpyxl). Names are typed by people, so a
+cell is never left for a spreadsheet to run as a formula (docs/exports.md)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import Engine, Row
 from werkzeug.wrappers import Response
+from xlsxwriter import Workbook
 
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
@@ -23,6 +21,12 @@ from services.trustdays.events import AUDIENCES, COMMUNITIES, MARKS, MODES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 
 
 @dataclass(frozen=True)
@@ -47,28 +51,22 @@ def as_csv(sheet: Sheet) -> bytes:
 
 
 def as_xlsx(sheet: Sheet) -> bytes:
-    """One worksheet. Text is written as text and marked as typed with a leading quote
-    (Excel's own quotePrefix), so '=cmd' is shown as written and never evaluated, not even
-    after someone edits the cell."""
-    book = Workbook(write_only=True)
-    worksheet = book.create_sheet(sheet.title[:31])
-    bold = Font(bold=True)
-    worksheet.append([text_cell(worksheet, title, font=bold) for title in sheet.header])
-    for row in sheet.rows:
-        worksheet.append([text_cell(worksheet, c) if isinstance(c, str) else c for c in row])
+    """One worksheet. No string is ever taken for a formula, a number or a link, and a
+    text that starts like a formula is marked as typed with a leading quote (Excel's own
+    quote prefix), so '=cmd' is shown as written and stays text even after an edit."""
     out = io.BytesIO()
-    book.save(out)
+    book = Workbook(out, XLSX_OPTIONS)
+    worksheet = book.add_worksheet(sheet.title[:31])
+    quoted = book.add_format({"quote_prefix": True})
+    worksheet.write_row(0, 0, sheet.header, book.add_format({"bold": True}))
+    for r, row in enumerate(sheet.rows, start=1):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str):
+                worksheet.write_string(r, c, cell, quoted if cell[:1] in FORMULA_STARTS else None)
+            elif cell is not None:
+                worksheet.write(r, c, cell)
+    book.close()
     return out.getvalue()
-
-
-def text_cell(worksheet: Any, text: str, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value=text)
-    cell.data_type = "s"  # openpyxl would take a leading '=' for a formula
-    if text[:1] in FORMULA_STARTS:
-        cell.quotePrefix = True
-    if font:
-        cell.font = font
-    return cell
 
 
 FORMATS: dict[str, tuple[Callable[[Sheet], bytes], str]] = {

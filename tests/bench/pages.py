@@ -5,6 +5,7 @@ in full, and its 304 answer (targets: p50 under 30 ms, 20 ms and 2 ms)."""
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import insert, select
 
 from events import Event, EventStore, StreamSettings
 from events.config import Settings
@@ -24,7 +26,10 @@ from frontend import create_app
 from frontend.pages.feeds import personal_feed
 from readmodels import PACKAGE_DIR
 from readmodels.directory.projection import directory
+from readmodels.directory.tables import people as people_table
+from readmodels.directory.tables import schools as schools_table
 from readmodels.trustdays.projection import trustdays
+from readmodels.trustdays.tables import pd_places
 from tests.bench.report import heading
 from tests.support.identity import SECRET_KEY, signed, someone
 
@@ -112,6 +117,56 @@ def report(label: str, p50: float, p99: float, target: float) -> None:
     print(f"  {label:<46} {figures}  (target p50 < {target:g} ms: {verdict})")
 
 
+def staff_of_the_bench_day(database_url: str, schools: int = 6) -> None:
+    """The people holding the bench day's places, in the directory's read model as its
+    projection would leave them, spread over a few schools (the overview joins them)."""
+    engine = create_db_engine(database_url)
+    with engine.begin() as connection:
+        holders = connection.execute(select(pd_places.c.person_id).distinct()).scalars().all()
+        known = set(connection.execute(select(people_table.c.person_id)).scalars())
+        for n in range(schools):
+            school = {"school_id": f"bench-school-{n}", "name": f"Bench School {n}"}
+            place = {"phase": "primary", "urn": f"{n:06d}", "town": "Leeds"}
+            connection.execute(insert(schools_table).values(**school, **place))
+        for n, person_id in enumerate(p for p in holders if p not in known):
+            email = f"t{n}@bench.sch.uk"
+            row = {"person_id": person_id, "name": f"Teacher {n:04d}", "email": email}
+            row |= {"email_key": email, "school_id": f"bench-school-{n % schools}"}
+            row |= {"category": "teaching", "job_title": "Teacher", "subjects": ""}
+            connection.execute(insert(people_table).values(**row, status="active"))
+    engine.dispose()
+
+
+def time_the_overview(app: Flask, day_id: str, database_url: str) -> None:
+    """The CPD manager's overview of the day (every school: 667 staff, 60 sessions, 2,000
+    bookings), its live poll when nothing changed, and the bookings as XLSX."""
+    staff_of_the_bench_day(database_url)
+    client = app.test_client()
+    manager = someone("cpd_manager", person_id=new_id(), school_id=None, name="Bench Manager")
+    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(manager)[IDENTITY_HEADER]
+    overview = f"/days/{day_id}/overview"
+    page = client.get(overview)
+    assert page.status_code == 200 and page.get_data(as_text=True).count('<th scope="row">') > 60
+    report(
+        "overview page (CPD manager, all schools)",
+        *server_times(lambda: client.get(overview), 50),
+        150,
+    )
+    live = re.search(r'id="overview-live" hx-get="([^"]+)"', page.get_data(as_text=True))
+    assert live
+    poll = live[1].replace("&amp;", "&")
+    htmx = {"HX-Request": "true"}
+    assert client.get(poll, headers=htmx).status_code == 204
+    report(
+        "overview live poll, nothing changed (204)",
+        *server_times(lambda: client.get(poll, headers=htmx)),
+        5,
+    )
+    xlsx = f"/days/{day_id}/exports/bookings.xlsx"
+    assert client.get(xlsx).status_code == 200
+    report("bookings export, XLSX (2,000 rows)", *server_times(lambda: client.get(xlsx), 20), 500)
+
+
 def time_the_person_page(app: Flask, person_id: str) -> None:
     """The CPD manager's page of one person (people.person_page) on the bench day: their
     three seats, and in each slot the other 19 sessions offered to move them to; and a
@@ -157,5 +212,6 @@ def run(nats_url: str, folder: Path) -> None:
     etag = {"If-None-Match": feed.headers["ETag"]}
     assert client.get(feed_url, headers=etag).status_code == 304
     report("personal feed, 304", *server_times(lambda: client.get(feed_url, headers=etag)), 2)
+    time_the_overview(app, day_id, database_url)
     time_the_person_page(app, person.person_id)
     app.extensions["engine"].dispose()
