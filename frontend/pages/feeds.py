@@ -9,10 +9,13 @@ passed, for cancelled events that drop out), so the apps' polling costs two smal
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, g, request, url_for
 from werkzeug.wrappers import Response
@@ -170,15 +173,31 @@ def announced(last_modified: datetime | None, now: datetime) -> datetime | None:
     return last_modified
 
 
-def ics(feed: Feed, filename: str | None = None) -> Response:
+def file_name(title: str) -> str:
+    """A title as a file name any system keeps: ASCII letters and digits joined by hyphens
+    (accents dropped), at most 60 characters; "pd-session" when nothing is left."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    name = "-".join(re.findall(r"[A-Za-z0-9]+", plain))[:60].strip("-")
+    return f"{name or 'pd-session'}.ics"
+
+
+def attachment(title: str) -> str:
+    """Content-Disposition for a file named after `title`: the ASCII name, and the title
+    itself (RFC 6266 filename*) without what a file system or a header cannot hold."""
+    kept = " ".join(re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|;]+', " ", title).split())[:80]
+    utf8 = quote(f"{kept or 'pd-session'}.ics", safe="")
+    return f"attachment; filename=\"{file_name(title)}\"; filename*=UTF-8''{utf8}"
+
+
+def ics(feed: Feed, download: str | None = None) -> Response:
     response = Response(feed.body, content_type="text/calendar; charset=utf-8")
     response.set_etag(feed.etag)
     last_modified = announced(feed.last_modified, datetime.now(UTC))
     if last_modified:  # werkzeug would write "now" for None
         response.last_modified = last_modified
     response.cache_control.no_cache = True  # revalidate every time: a 304 costs little
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if download:
+        response.headers["Content-Disposition"] = attachment(download)
     return response.make_conditional(request)
 
 
@@ -238,4 +257,4 @@ def session_ics(day_id: str, session_id: str) -> Response:
         abort(404, "You have no place in that session: book it first.")
     link = f"{programme_link(request.url_root)(day_id)}#session-{session_id}"
     event = session_event(rows[0], me, link)
-    return ics(calendar([event], None, datetime.now(UTC)), "pd-session.ics")
+    return ics(calendar([event], None, datetime.now(UTC)), download=rows[0].title)

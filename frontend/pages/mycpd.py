@@ -3,7 +3,6 @@ the sessions I attended with my CPD hours, the sessions I lead, and my calendar 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, g, render_template, url_for
@@ -16,6 +15,7 @@ from frontend.clients import directory, trustdays
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages.feeds import feed_addresses
+from frontend.pages.programme_view import today_at_school
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.events import COMMUNITIES
 
@@ -25,7 +25,7 @@ DIETARY_MAX = 500
 
 def context(**extra: Any) -> dict[str, Any]:
     me = g.identity.person_id
-    today = datetime.now(UTC).date()
+    today = today_at_school()
     upcoming = [d for d in pd_queries.listed_days(engine(), since=today) if d.status == "published"]
     marks = pd_queries.marks_of(engine(), me)
     return {
@@ -38,6 +38,7 @@ def context(**extra: Any) -> dict[str, Any]:
         "leading": pd_queries.sessions_led_by(engine(), me),
         "feed": feed_addresses(me),
         "communities": COMMUNITIES,
+        "today": today,
         **extra,
     }
 

@@ -1,12 +1,17 @@
 """A PD day's programme: the keynote and the slots with their sessions, seats left and the
-person's own choice; book, cancel, move and waitlists in place; seats kept true by polling.
+person's own choices; book, cancel, move and waitlists at the card; seats kept true by
+polling. On a phone: a slot is a tap away, the person's choices are summarised at the
+top, sessions for them come first, and search and "hide full sessions" narrow 60 cards.
 
-Each action is a plain form (a 303 back to the page) that htmx posts in place: the answer
-is then the slot again, read after the command's write, with a message for the person.
+Each action is a plain form (a 303 back to the card) that htmx posts in place: the answer
+is then the tapped card with what happened, and, out of band, the other cards the tap
+changed, the summary, and the sentence for screen readers. The live poll answers with the
+slots others changed and announces a waitlist place that became a seat.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
@@ -16,38 +21,59 @@ from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
 from frontend.answers import form_answer
+from frontend.calendar import SCHOOL_TIME
 from frontend.clients import trustdays
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.errors import attempt
+from frontend.for_me import suits
+from frontend.pages import programme_view as view
 from frontend.pages.days import visible_day
+from readmodels.directory.profiles import profile_of
 from readmodels.directory.queries import person_with_email
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.access import places_anyone
-from services.trustdays.events import AUDIENCES, COMMUNITIES
+from services.trustdays.events import AUDIENCES, COMMUNITIES, PHASES
 
 programme = Blueprint("programme", __name__)
 POLL_SECONDS = 3
 """Another person's booking shows on an open page within this (and well inside 5 s)."""
 
 
-def filters(source: Any) -> dict[str, Any]:
-    """The community and audience chosen, from a query or a form (unknown ones: all)."""
-    known = {"community": COMMUNITIES, "audience": AUDIENCES}
-    return {name: source[name] for name, values in known.items() if source.get(name) in values}
+@programme.app_template_filter("minute_time")
+def minute_time(moment: datetime | None) -> str:
+    """A moment in the schools' time, to the minute: "17:30 on Tuesday 1 December 2026"."""
+    if moment is None:
+        return ""
+    at_school = pd_queries.as_utc(moment).astimezone(SCHOOL_TIME)
+    return f"{at_school:%H:%M} on {at_school:%A} {at_school.day} {at_school:%B %Y}"
 
 
-def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
-    places = pd_queries.places_of(engine(), g.identity.person_id, day.day_id)
+def context(day: Any, shown: view.Shown) -> dict[str, Any]:
+    me = g.identity.person_id
+    places = pd_queries.places_of(engine(), me, day.day_id)
+    views = pd_queries.timetable(engine(), day.day_id)
+    led = view.led_in_slots(views, me)
+    suited = suits(profile_of(engine(), me))
+    shown_slots = view.arrange(views, shown, places, suited)
     return {
         "day": day,
         "window": pd_queries.window(day),
-        "slots": pd_queries.timetable(engine(), day.day_id, **shown, **narrow),
+        "past": view.is_past(day),
+        "all_slots": views,
+        "slots": shown_slots,
+        "counts": view.counts(views, shown_slots),
+        "titles": {s.session_id: s.title for v in views for s in v.sessions},
+        "suits": suited,
+        "choices": view.choices(views, places, led),
         "places": places,
         "held": pd_queries.seats_held(places),
-        "filters": shown,
+        "led": led,
+        "shown": shown,
+        "filters": shown.query(),
         "communities": COMMUNITIES,
         "audiences": AUDIENCES,
+        "phases": PHASES,
         "poll_seconds": POLL_SECONDS,
         "places_anyone": places_anyone(g.identity),
     }
@@ -56,9 +82,9 @@ def context(day: Any, shown: dict[str, Any], **narrow: Any) -> dict[str, Any]:
 @programme.get("/days/<day_id>")
 def page(day_id: str) -> str:
     day = visible_day(day_id)
-    shown = filters(request.args)
+    shown = view.Shown.of(request.args)
     if request.htmx and request.htmx.target == "programme":
-        return render_block("programme.html", "programme", **context(day, shown))
+        return render_block("programme.html", "filtered", **context(day, shown))
     return render_template("programme.html", **context(day, shown))
 
 
@@ -66,13 +92,22 @@ def page(day_id: str) -> str:
 def live(day_id: str) -> Response | str:
     """What changed on the page since version `after`: 204 if nothing (htmx keeps the page
     as it is), else each slot that changed, swapped in out of band (htmx keeps the focus
-    on a button whose id is still there)."""
+    on a button whose id is still there), the summary, and a waitlist place the page
+    showed (`waiting`) that became a seat, announced."""
     day = visible_day(day_id)
     after = request.args.get("after", type=int) or 0
     if day.version <= after:
         return Response(status=204)
-    changed = context(day, filters(request.args), changed_after=after)
-    return render_block("programme.html", "live", **changed)
+    now = context(day, view.Shown.of(request.args))
+    changed = {s.slot_id for v in now["all_slots"] for s in v.sessions if s.version > after}
+    promoted = view.promoted(view.known_waiting(request.args.getlist("waiting")), now["places"])
+    said = {sid: promotion(now, sid) for sid in promoted}
+    slots = [v for v in now["slots"] if v.slot.slot_id in changed]
+    return render_block("programme.html", "live", **now, changed_slots=slots, announced=said)
+
+
+def promotion(now: dict[str, Any], session_id: str) -> str:
+    return f"A seat came free in {now['titles'][session_id]}: it is yours. You are booked."
 
 
 ACTIONS = ("book", "cancel", "move", "place-someone")
@@ -86,21 +121,42 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     session = pd_queries.find_session(engine(), day_id, session_id)
     if session is None:
         abort(404, "There is no such session on this PD day.")
-    shown = filters(request.form)
-    message, status = attempt(lambda: send_action(action, session, request.form.get("key")))
-    back = url_for(".page", day_id=day_id, **shown, _anchor=f"session-{session_id}")
+    shown = view.Shown.of(request.form)
+    before = pd_queries.seats_held(pd_queries.places_of(engine(), g.identity.person_id, day_id))
+    key = request.form.get("key")
+    message, status = attempt(lambda: send_action(action, session, key, before))
+    filters: dict[str, Any] = shown.query()
+    back = url_for(".page", day_id=day_id, **filters, _anchor=f"session-{session_id}")
 
     def page() -> str:
         return render_template("programme.html", **context(day, shown), message=message)
 
-    def the_slot() -> str:
-        now = context(visible_day(day_id), shown, slot_id=session.slot_id)  # after the write
-        return render_block("programme.html", "acted", **now, message=message, error=status != 200)
+    def the_card() -> str:
+        now = context(visible_day(day_id), shown)  # read after the command's write
+        slot = next(v for v in now["all_slots"] if v.slot.slot_id == session.slot_id)
+        tapped = next(s for s in slot.sessions if s.session_id == session_id)
+        after = now["held"].get(session.slot_id)
+        others = (
+            [s for s in slot.sessions if s.session_id != session_id]
+            if action == "place-someone"  # someone else's seat: any card may have changed
+            else view.changed_by_a_tap(slot, session_id, before.get(session.slot_id), after)
+        )
+        on_page = {s.session_id for v in now["slots"] for s in v.sessions}
+        return render_block(
+            "programme.html",
+            "acted",
+            **now,
+            slot=slot.slot,
+            tapped=tapped,
+            others=[s for s in others if s.session_id in on_page],
+            message=message,
+            error=status != 200,
+        )
 
-    return form_answer(status, back, page, the_slot)
+    return form_answer(status, back, page, the_card)
 
 
-def send_action(action: str, session: Any, key: str | None) -> str:
+def send_action(action: str, session: Any, key: str | None, held: dict[str, str]) -> str:
     """Send the action to the trust days service; what to tell the person."""
     if action == "place-someone":
         return place_someone(session, request.form.get("email", ""), key)
@@ -108,19 +164,34 @@ def send_action(action: str, session: Any, key: str | None) -> str:
     ids = (session.day_id, session.slot_id, session.session_id)
     if action == "book":
         if trustdays.book(*ids, key) == "waitlist":
-            return (
-                f"{session.title} is full: you are on its waitlist. "
-                "If a seat comes free, it is yours at once."
-            )
+            return on_the_waitlist(session, held.get(session.slot_id))
         return f"You are booked on {session.title}."
     if action == "cancel":
-        held = pd_queries.places_of(engine(), me, session.day_id).get(session.session_id)
+        had = pd_queries.places_of(engine(), me, session.day_id).get(session.session_id)
         trustdays.cancel(*ids, me, key)
-        if held and held.place == "waitlist":
+        if had and had.place == "waitlist":
             return f"You have left the waitlist for {session.title}."
         return f"You have given up your place in {session.title}."
     trustdays.move(*ids, key)
     return f"You have moved to {session.title}."
+
+
+def on_the_waitlist(session: Any, held_session_id: str | None) -> str:
+    """What joining a waitlist means for this person, as the slot's rule decides: a seat
+    that comes free goes to the first person waiting who holds no seat in the slot."""
+    full = f"{session.title} is full: you are on its waitlist"
+    if held_session_id:
+        kept = pd_queries.find_session(engine(), session.day_id, held_session_id)
+        return (
+            f"{full}. While you keep your seat in {kept.title if kept else 'another session'}, "
+            "a seat that comes free here goes to someone waiting without one."
+        )
+    mine = pd_queries.places_of(engine(), g.identity.person_id, session.day_id)
+    place = mine.get(session.session_id)
+    if place and place.position == 1:
+        return f"{full}, first in line. If a seat comes free, it is yours at once."
+    number = f", number {place.position}" if place else ""
+    return f"{full}{number}. Seats that come free go to the people waiting, in turn."
 
 
 def place_someone(session: Any, email: str, key: str | None) -> str:

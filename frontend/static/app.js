@@ -5,9 +5,18 @@
   "use strict";
   var POLLERS = ["live", "health"]; // a missed poll is retried by the next one: no message
 
-  function show(text) {
+  // Said where the person is looking: at the card that was tapped, when there is one
+  // (#messages then only speaks, to screen readers); else in #messages, shown.
+  function say(text, elt) {
     var box = document.getElementById("messages");
+    var card = elt && elt.closest ? elt.closest(".session") : null;
+    var said = card ? card.querySelector(".said") : null;
+    if (said) {
+      said.className = "said said-warning";
+      said.textContent = text;
+    }
     if (!box) return;
+    box.classList.toggle("shown", !said);
     var banner = document.createElement("p");
     banner.className = "banner warning";
     banner.setAttribute("role", "alert");
@@ -45,29 +54,58 @@
     return !config || String(config.verb).toLowerCase() !== "get";
   }
 
-  document.addEventListener("htmx:responseError", function (event) {
-    if (fromPoller(event)) return;
+  function failed(event) {
     var status = event.detail.xhr.status;
     var said = refusalSaid(event.detail.xhr);
-    if (said) {
-      show(said);
-    } else if (status === 403) {
-      show("This page has expired or you may not do that: reload the page and try again.");
-    } else if (status >= 500 && isChange(event)) {
-      show(UNCONFIRMED + " (Error " + status + ".)");
-    } else if (status >= 500) {
-      show("That did not load (error " + status + "). Please try again in a moment.");
-    } else {
-      show("That did not work (error " + status + "): nothing was changed. Please try again in a moment.");
+    if (said) return said;
+    if (status === 403) {
+      return "This page has expired or you may not do that: reload the page and try again.";
     }
+    if (status >= 500 && isChange(event)) return UNCONFIRMED + " (Error " + status + ".)";
+    if (status >= 500) return "That did not load (error " + status + "). Please try again in a moment.";
+    return "That did not work (error " + status + "): nothing was changed. Please try again in a moment.";
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    if (fromPoller(event)) return;
+    say(failed(event), event.detail.elt);
   });
 
   document.addEventListener("htmx:sendError", function (event) {
     if (fromPoller(event)) return;
-    if (isChange(event)) {
-      show("No answer from Staffroom. " + UNCONFIRMED);
-    } else {
-      show("No answer from Staffroom: check your connection and try again.");
-    }
+    var text = isChange(event) ? "No answer from Staffroom. " + UNCONFIRMED
+      : "No answer from Staffroom: check your connection and try again.";
+    say(text, event.detail.elt);
   });
+
+  // A calendar address copied with one tap (the button is there only with this script).
+  function copied(button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-copy-status"));
+    if (!field) return;
+    var done = function () { if (status) status.textContent = "Copied: paste it into your calendar app."; };
+    var selectIt = function () {
+      field.focus();
+      field.select();
+      if (status) status.textContent = "Selected: copy it with your device's Copy.";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, selectIt);
+    } else {
+      selectIt();
+    }
+  }
+
+  function offerCopying(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (button) copied(button);
+  });
+  document.addEventListener("DOMContentLoaded", function () { offerCopying(document); });
+  document.addEventListener("htmx:load", function (event) { offerCopying(event.detail.elt); });
 })();

@@ -66,7 +66,7 @@ def test_booking_shows_at_once_and_the_full_session_offers_its_waitlist(trust):
     page = programme(ben, day)  # read your writes: no waiting for the projector here
     assert "Full" in page and "Join the waitlist" in page
     waiting = text(act(ben, day, first, "book").get_data(as_text=True))
-    assert "Session 1 is full: you are on its waitlist." in waiting
+    assert "Session 1 is full: you are on its waitlist, first in line." in waiting
     assert "On the waitlist: you are number 1." in waiting
 
 
