@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from events.embedded import EmbeddedNats
-from tests.bench import log, pages, restart, rush
+from tests.bench import front, log, pages, restart, rush
 
 
 def main() -> None:
@@ -16,7 +16,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000, help="events in the log bench")
     parser.add_argument(
         "--only",
-        choices=("log", "sync", "rush", "restart", "pages"),
+        choices=("log", "sync", "rush", "restart", "pages", "front"),
         help="run one benchmark only",
     )
     args = parser.parse_args()
@@ -32,6 +32,8 @@ def main() -> None:
             restart.run(nats.url)
         if args.only in (None, "pages"):
             pages.run(nats.url, Path(folder))
+        if args.only in (None, "front"):
+            front.run(Path(folder))
 
 
 if __name__ == "__main__":
