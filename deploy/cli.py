@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import NoReturn
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import click
 import nats.errors
@@ -13,15 +15,20 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from deploy import demo, launcher, logview
+from deploy import backup, demo, launcher, logview
+from deploy.follower_probe import projector_probe, reactor_probe
+from deploy.lease import Lease, exclusive
+from deploy.probe import probe_port
 from events import projector, reactor
 from events.config import Settings
-from events.connection import NatsThread
+from events.connection import NatsThread, connect, disconnect
 from events.db import create_db_engine
 from events.nats_access import without_credentials
 from events.projection import Projection, ProjectionStopped, rebuild, status
 from events.store import EventStore
 from readmodels.registry import PROJECTIONS
+
+T = TypeVar("T")
 
 
 def fail(message: str) -> NoReturn:
@@ -80,7 +87,13 @@ def up(port: int, nats_port: int, demo_trust: bool) -> None:
 def run_projector() -> None:
     """Keep the read models up to date (until SIGTERM or Ctrl-C)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    asyncio.run(projector.run(Settings.from_env(), PROJECTIONS))
+    settings = Settings.from_env()
+    # One projector at a time (a standby waits for the lease); probes if deployed so.
+    lease = Lease()
+    if port := probe_port():
+        projector_probe(settings, PROJECTIONS, lease, port)
+    with exclusive(settings.database_url, f"projector {settings.stream.name}", lease):
+        asyncio.run(projector.run(settings, PROJECTIONS))
 
 
 @main.command("reactor")
@@ -94,6 +107,8 @@ def run_reactor(reactions: tuple[str, ...]) -> None:
     except (ImportError, AttributeError, TypeError) as error:
         fail(f"There are no such reactions: {error}.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if port := probe_port():
+        reactor_probe(Settings.from_env(), chosen, port)
     asyncio.run(reactor.run(Settings.from_env(), chosen))
 
 
@@ -111,6 +126,35 @@ def log() -> None:
 def tail(from_seq: int | None) -> None:
     """Print events as they arrive, one line each."""
     asyncio.run(logview.until_interrupted(logview.tail(Settings.from_env(), from_seq, click.echo)))
+
+
+@log.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def log_backup(file: Path) -> None:
+    """Write every message of the log to FILE (gzipped JSON lines; deploy/backup.py)."""
+    count = asyncio.run(with_store(lambda store: backup.backup(store, file)))
+    click.echo(f"Backed up {count} messages of the log to {file}.")
+
+
+@log.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def log_restore(file: Path) -> None:
+    """Restore FILE into the stream, which must be new and empty (as the NATS admin);
+    then rebuild the read models (`staffroom projections rebuild`)."""
+    try:
+        count = asyncio.run(with_store(lambda store: backup.restore(store, file)))
+    except backup.RestoreRefused as refused:
+        fail(f"Nothing more was restored: {refused}.")
+    click.echo(f"Restored {count} messages, each at its old sequence.")
+
+
+async def with_store(work: Callable[[EventStore], Awaitable[T]]) -> T:
+    settings = Settings.from_env()
+    nc = await connect(settings.nats_url, name="staffroom")
+    try:
+        return await work(EventStore(nc, settings.stream))
+    finally:
+        await disconnect(nc)
 
 
 @main.group()

@@ -17,3 +17,10 @@ reload = os.environ.get("STAFFROOM_DEV") == "1"
 # gunicorn 25+ opens a control socket at one fixed path per user: several gunicorns at once
 # (gateway, frontend, services) would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """/healthz, /readyz and /metrics in every web process (deploy/probe.py)."""
+    from deploy.probe import ProbeMiddleware
+
+    worker.wsgi = ProbeMiddleware(worker.wsgi)

@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import nats.errors
@@ -86,6 +86,27 @@ class StreamSettings:
             allow_rollup_hdrs=False,
             allow_direct=True,
         )
+
+
+@dataclass
+class AppendStats:
+    """This process's appends, for its /metrics (deploy/probe.py): how each ended and how
+    long each took, in cumulative buckets of seconds."""
+
+    buckets: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    counts: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def record(self, outcome: str, seconds: float) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        self.counts = self.counts or [0] * len(self.buckets)
+        for index, bound in enumerate(self.buckets):
+            self.counts[index] += seconds <= bound
+        self.seconds += seconds
+
+
+APPENDS = AppendStats()
 
 
 class ConcurrencyConflict(Exception):
@@ -161,7 +182,16 @@ class EventStore:
         key = idempotency_key or envelopes[0]["id"]
         headers = {EXPECTED_LAST_SUBJECT_SEQ: str(expected_seq), MSG_ID: key}
         payload = json.dumps(envelopes).encode()
-        return await self._publish(subject, payload, headers, expected_seq)
+        started, outcome = time.perf_counter(), "error"
+        try:
+            appended = await self._publish(subject, payload, headers, expected_seq)
+            outcome = "duplicate" if appended.duplicate else "appended"
+            return appended
+        except ConcurrencyConflict:
+            outcome = "conflict"
+            raise
+        finally:
+            APPENDS.record(outcome, time.perf_counter() - started)
 
     async def _publish(
         self, subject: str, payload: bytes, headers: dict[str, str], expected_seq: int
