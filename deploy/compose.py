@@ -32,6 +32,12 @@ PROBE_PORT = 9100
 APP_DIR = "/app"
 NOT_SERVICES = {"gateway", "frontend", "projector"}
 RESTART = "unless-stopped"
+READS_SQL = {"gateway", "frontend", "projector"}
+"""The processes with a database: the read models (and the gateway's sign-ins)."""
+DATABASE_URL = (
+    "postgresql://staffroom:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
+    "@postgres:5432/staffroom"
+)
 HEADER = """\
 # Staffroom for a whole trust: made by `python -m deploy.compose > docker-compose.yml`
 # from deploy/Procfile (change that, then make this again; tests/deploy/test_compose.py
@@ -84,8 +90,6 @@ def health_check(command: str) -> dict[str, Any]:
 def app_environment(processes: list[str]) -> dict[str, str]:
     """What every process of the application shares."""
     env = {
-        "DATABASE_URL": "postgresql://staffroom:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
-        "@postgres:5432/staffroom",
         "STAFFROOM_SECRET_KEY": required("STAFFROOM_SECRET_KEY"),
         "STAFFROOM_STREAM_REPLICAS": "3",
         "STAFFROOM_METRICS_TOKEN": required("STAFFROOM_METRICS_TOKEN"),
@@ -142,6 +146,8 @@ def processes_with_nats() -> list[str]:
 
 def app_process(name: str, command: str, shared: dict[str, str]) -> dict[str, Any]:
     environment = dict(shared)
+    if name in READS_SQL:
+        environment["DATABASE_URL"] = DATABASE_URL
     if name != "gateway":
         environment["NATS_URL"] = nats_url(name)
     service: dict[str, Any] = {
@@ -164,7 +170,7 @@ def setup(shared: dict[str, str]) -> dict[str, Any]:
         "image": APP_IMAGE,
         "build": ".",
         "command": ["sh", "-c", "staffroom stream ensure && staffroom db upgrade"],
-        "environment": {**shared, "NATS_URL": nats_url(ADMIN)},
+        "environment": {**shared, "DATABASE_URL": DATABASE_URL, "NATS_URL": nats_url(ADMIN)},
         "depends_on": {**depends, "postgres": {"condition": "service_healthy"}},
         "restart": "on-failure",
     }
