@@ -91,10 +91,8 @@ def programme(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
     for view in pd_queries.timetable(engine, day.day_id):
         slot = view.slot
         if slot.kind == "keynote":
-            speaker = slot._mapping.get("speaker", "")
-            rows.append(
-                [slot.starts, slot.ends, "Keynote", slot.title, "", speaker, day.venue, "All staff"]
-            )
+            keynote = [slot.starts, slot.ends, "Keynote", slot.title, "", slot.speaker]
+            rows.append([*keynote, day.venue, "All staff"])
         rows.extend(session_line(slot, s) for s in view.sessions)
     return Sheet("Programme", header, [pad(row, len(header)) for row in rows])
 
