@@ -5,40 +5,42 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response
 from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
-from events.envelope import new_id, utcnow
-from events.service import Commands, accepted, identity, require
+from events.decider import Outcome
+from events.envelope import new_id
+from events.service import accepted, idempotency_key, identity, require
 from services.trustdays import domain
-from services.trustdays import events as trustdays
-from services.trustdays.access import (
-    ORGANISERS,
-    may_see_day,
-    organising_refusal,
-    places_anyone,
-    takes_register,
-)
-from services.trustdays.domain import (
-    AttendeeDecider,
-    Day,
-    DayDecider,
-    Session,
-    Slot,
-    SlotDecider,
-    SlotState,
-    Window,
+from services.trustdays.access import ORGANISERS, places_anyone, takes_register
+from services.trustdays.copies import copy_of, id_maker
+from services.trustdays.domain import Slot, SlotState
+from services.trustdays.lookups import (
+    LONDON,
+    attendee_subject,
+    attendees,
+    day_subject,
+    days,
+    may_organise,
+    session_leader,
+    slot_subject,
+    slots,
+    the_day,
+    the_slot,
+    whose,
+    window,
 )
 from services.trustdays.people import in_the_trust
 from services.trustdays.schemas import (
     AttendanceIn,
     Booked,
+    CopyIn,
     Created,
     DayIn,
     DayOut,
+    ExemptionIn,
     MarkIn,
     MoveIn,
     NewDayIn,
@@ -47,6 +49,7 @@ from services.trustdays.schemas import (
     PlacementIn,
     ReasonIn,
     RegisterLine,
+    RemovalIn,
     SessionIn,
     SlotIn,
     day_record,
@@ -56,71 +59,10 @@ from services.trustdays.schemas import (
 )
 
 blp = Blueprint("trustdays", __name__, description="PD days: programme, places, registers.")
-days = Commands(DayDecider())
-slots = Commands(SlotDecider())
-attendees = Commands(AttendeeDecider())
-LONDON = ZoneInfo("Europe/London")
 WINDOW_MAX_AGE = 1.0
 """A place judged on a day's status and window up to a second old: in the rush that saves
 a read of the log per booking, and a cancelled day's slots are closed by a reaction, which
 releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
-
-
-def day_subject(day_id: str) -> str:
-    return days.subject(*trustdays.day_subject(day_id))
-
-
-def slot_subject(day_id: str, slot_id: str) -> str:
-    return slots.subject(*trustdays.slot_subject(day_id, slot_id))
-
-
-def the_day(day_id: str, max_age: float = 0.0) -> Day:
-    """The day, for every route about it: a draft is the CPD manager's alone, and to
-    everyone else it does not exist (404, as its page answers)."""
-    day = days.state(day_subject(day_id), max_age)
-    if day.record is None or not may_see_day(identity(), day.status):
-        raise NotFound("There is no such PD day.")
-    return day
-
-
-def the_slot(day: Day, slot_id: str) -> Slot:
-    if slot_id not in day.slots:
-        raise NotFound("There is no such slot on this PD day.")
-    return day.slots[slot_id]
-
-
-def window(day: Day, slot_id: str) -> Window:
-    assert day.record is not None
-    return Window(
-        status=day.status,
-        kind=the_slot(day, slot_id).kind,
-        opens=day.record.opens,
-        closes=day.record.closes,
-        now=utcnow(),
-        as_manager=places_anyone(identity()),
-    )
-
-
-def whose(place: dict) -> str:
-    """The person a place is for: me, or anyone if I place anyone's (the CPD manager)."""
-    me = identity()
-    person_id = place.get("person_id") or me.person_id
-    require(person_id == me.person_id or places_anyone(me), "You book for yourself only.")
-    return person_id
-
-
-def may_organise(fields: dict, current: Session | None = None) -> None:
-    """Refused (403) unless I may add, or change `current`, with this leader (access.py)."""
-    current_leader = current.leader.person_id if current else None
-    why = organising_refusal(identity(), fields["leader"]["person_id"], current_leader, not current)
-    require(why is None, why or "")
-
-
-def session_leader(fields: dict) -> dict:
-    """The session's fields, once its leader (unless external) is one of the trust's staff."""
-    if fields["leader"]["person_id"] is not None:
-        in_the_trust(fields["leader"]["person_id"], "leader", "person_id")
-    return fields
 
 
 # The day
@@ -173,6 +115,31 @@ def add_slot(slot: dict, day_id: str) -> Response:
     return accepted(days.execute(day_subject(day_id), command), 201, id=slot_id)
 
 
+@blp.put("/days/<day_id>/slots/<slot_id>")
+@blp.arguments(SlotIn)
+@blp.response(200, Created)
+def change_slot(slot: dict, day_id: str, slot_id: str) -> Response:
+    """Retime or rename a slot, or change its speaker (CPD manager): the calendars of
+    everyone with a seat in it follow."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    the_slot(the_day(day_id), slot_id)
+    command = domain.ChangeSlot(Slot(slot_id=slot_id, **slot))
+    return accepted(days.execute(day_subject(day_id), command), id=slot_id)
+
+
+@blp.delete("/days/<day_id>/slots/<slot_id>")
+@blp.arguments(RemovalIn)
+@blp.response(200, Created)
+def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
+    """Take a slot off the timetable, before the day (CPD manager): its sessions are
+    cancelled, and its seats and waitlist places released by a reaction moments later."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    the_slot(the_day(day_id), slot_id)
+    today = datetime.now(LONDON).date()
+    command = domain.RemoveSlot(slot_id, body["reason"], today)
+    return accepted(days.execute(day_subject(day_id), command), id=slot_id)
+
+
 @blp.post("/days/<day_id>/publish")
 @blp.response(200, Created)
 def publish_day(day_id: str) -> Response:
@@ -191,6 +158,25 @@ def cancel_day(body: dict, day_id: str) -> Response:
     require(identity().holds("cpd_manager"), "Only the CPD manager cancels PD days.")
     the_day(day_id)
     return accepted(days.execute(day_subject(day_id), domain.CancelDay(body["reason"])), id=day_id)
+
+
+@blp.post("/days/<day_id>/copies")
+@blp.arguments(CopyIn)
+@blp.response(201, Created)
+def copy_day(fields: dict, day_id: str) -> Response:
+    """Copy a whole day (CPD manager): a new draft day with this one's theme, venue,
+    timetable and every session not cancelled, with no places. Send an Idempotency-Key:
+    a retry with it copies once."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager plans PD days.")
+    source = the_day(day_id)
+    make_id = id_maker(day_subject(day_id), identity().person_id, idempotency_key())
+    states = [(s, slots.state(slot_subject(day_id, s))) for s in source.slots]
+    copy = copy_of(source, states, fields, make_id)
+    outcomes = [days.execute(day_subject(copy.day_id), copy.plan)]
+    for slot_id, command in copy.sessions:
+        outcomes.append(slots.execute(slot_subject(copy.day_id, slot_id), command))
+    done = Outcome(max(o.seq for o in outcomes), [e for o in outcomes for e in o.events])
+    return accepted(done, 201, id=copy.day_id)
 
 
 # Sessions
@@ -360,5 +346,20 @@ def confirm_attendance(body: dict, day_id: str) -> Response:
         day_id, me.person_id, me.school_id, body["attending"], body["dietary"],
         window(day, first_slot.slot_id),
     )  # fmt: skip
-    subject = attendees.subject(*trustdays.attendee_subject(day_id, me.person_id))
+    subject = attendee_subject(day_id, me.person_id)
     return accepted(attendees.execute(subject, command), id=me.person_id)
+
+
+@blp.put("/days/<day_id>/exemptions/<person_id>")
+@blp.arguments(ExemptionIn)
+@blp.response(200, Created)
+def change_exemption(body: dict, day_id: str, person_id: str) -> Response:
+    """Mark someone as not expected to book the day (part-time, not working that day...),
+    or expected again (CPD manager)."""
+    require(identity().holds("cpd_manager"), "Only the CPD manager excuses someone.")
+    day = the_day(day_id)
+    if body["exempt"]:
+        in_the_trust(person_id, "person_id")
+    command = domain.ChangeExemption(day_id, person_id, body["exempt"], body["reason"], day.status)
+    subject = attendee_subject(day_id, person_id)
+    return accepted(attendees.execute(subject, command), id=person_id)

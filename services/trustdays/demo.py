@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from events.decider import CommandLoop
@@ -100,6 +101,14 @@ TIMETABLE = (
     ("breakout", "Breakout 2", "11:30", "12:45"),
     ("breakout", "Breakout 3", "13:30", "14:45"),
 )
+"""Each slot's kind, name (its id comes from it), start and end; the keynote's own title
+and speaker are the day's, in KEYNOTES."""
+KEYNOTES = (
+    ("Every day counts", "Helen Marsh, CEO"),
+    ("Knowledge that lasts", "Prof. Daniel Okoro, University of Leeds"),
+    ("Every learner, every lesson", "Dr Amara Singh, National SEND adviser"),
+)
+"""Each day's keynote: its title and speaker, in the order of THEMES."""
 # community, title, audience, phase
 SESSIONS = (
     ("leadership", "Leading change that sticks", "teaching", "all"),
@@ -127,7 +136,14 @@ SESSIONS = (
 )
 PER_SLOT = 20
 ROOMS = ("Main hall", "Library", *(f"Room {block}{n}" for block in "ABC" for n in range(1, 7)))
-EXTERNAL = ("Dr Sam Rivers (external)", "Jo Patel, Education Endowment Foundation (external)")
+EXTERNAL = (
+    Leader(None, "Dr Sam Rivers", "Educational psychologist; twenty years in Calderdale schools."),
+    Leader(None, "Jo Patel", "Research school lead at the Education Endowment Foundation."),
+)
+"""External facilitators, each with a short bio."""
+MEET = "https://meet.example.org/staffroom-"
+ONLINE = {"finance_hr": "online"}
+"""The communities whose sessions are online, with a link to join."""
 BOOKING_SHARE, ATTENDING_SHARE = 0.55, 0.4
 MARK_SHARES, MARK_WEIGHTS = ("present", "late", "absent", "excused"), (80, 7, 8, 5)
 DIETS = ("", "", "", "", "Vegetarian", "Vegan", "Gluten free", "Halal", "Nut allergy")
@@ -169,7 +185,8 @@ def sessions_for(day: str, slot: int, variant: int, leaders: itertools.cycle) ->
             capacity=40 if ROOMS[n % len(ROOMS)] in ("Main hall", "Library") else 25,
             audience=audience,
             phase=phase,
-            mode="online" if community == "finance_hr" else "in_person",
+            mode=ONLINE.get(community, "in_person"),
+            join_link=f"{MEET}{demo_id(day, str(slot), title)[:8]}" if community in ONLINE else "",
         )
         for n, (community, title, audience, phase) in enumerate(chosen)
     ]
@@ -196,6 +213,18 @@ async def load(store: EventStore, today: date | None = None) -> str:
     return f"3 PD days with {sessions} sessions; {booking} staff booked on the open one"
 
 
+def timetable(key: str, variant: int) -> list[Slot]:
+    """The day's slots: the keynote with the day's own title and speaker, then breakouts."""
+    title, speaker = KEYNOTES[variant % len(KEYNOTES)]
+    keynote = {"title": title, "speaker": speaker}
+    return [
+        replace(Slot(demo_id(key, name), kind, name, starts, ends), **keynote)
+        if kind == "keynote"
+        else Slot(demo_id(key, name), kind, name, starts, ends)
+        for kind, name, starts, ends in TIMETABLE
+    ]
+
+
 async def plan_day(
     store: EventStore, record: DayRecord, variant: int
 ) -> tuple[list[Slot], dict[str, list[str]]]:
@@ -203,19 +232,18 @@ async def plan_day(
     sessions in each."""
     day_loop, slot_loop = CommandLoop(store, DayDecider()), CommandLoop(store, SlotDecider())
     found = await session_leaders(store)
-    leaders = itertools.cycle([*found, *(Leader(None, name) for name in EXTERNAL)])
+    leaders = itertools.cycle([*found, *EXTERNAL])
     key = record.day_id
-    slots = [
-        Slot(demo_id(key, title), kind, title, starts, ends)
-        for kind, title, starts, ends in TIMETABLE
-    ]
+    slots = timetable(key, variant)
     the_day = store.subject(*day_subject(key))
     await day_loop.execute(the_day, domain.PlanDay(record, slots), f"demo-{key}-plan", AS_DEMO)
     in_slots: dict[str, list[str]] = {}
     for index, slot in enumerate(slots):
         subject = store.subject(*slot_subject(key, slot.slot_id))
         in_slot = (
-            [keynote(key)] if slot.kind == "keynote" else sessions_for(key, index, variant, leaders)
+            [keynote(key, slot)]
+            if slot.kind == "keynote"
+            else sessions_for(key, index, variant, leaders)
         )
         for session in in_slot:
             command = domain.AddSession(session)
@@ -238,8 +266,9 @@ async def book_places(store: EventStore, record: DayRecord, breakouts: dict[str,
     for slot_id, session_ids in breakouts.items():
         window = Window("published", "breakout", record.opens, record.closes, morning)
         subject = store.subject(*slot_subject(record.day_id, slot_id))
+        leaders = SlotDecider().fold((await store.load(subject))[0]).leaders()
         weights = [8 if n < 3 else 1 for n in range(len(session_ids))]
-        for person_id in booking:
+        for person_id in (p for p in booking if p not in leaders):  # leaders are taken
             chosen = chooser.choices(session_ids, weights)[0]
             book = domain.Book(person_id, chosen, window)
             await slot_loop.execute(subject, book, f"demo-book-{slot_id}-{person_id}", AS_DEMO)
@@ -275,7 +304,8 @@ async def take_registers(
             (person_id, session_id, chooser.choices(MARK_SHARES, MARK_WEIGHTS)[0], False)
             for person_id, session_id in sorted(state.holder.items())
         ]
-        walk_ins = [p for p in people if p not in state.holder][:: len(people) // 6]
+        free = [p for p in people if p not in state.holder and p not in state.leaders()]
+        walk_ins = free[:: len(people) // 6]
         sessions = in_slots[slot.slot_id]
         marks += [(p, chooser.choice(sessions), "present", True) for p in walk_ins]
         for person_id, session_id, mark, walk_in in marks:
@@ -297,13 +327,14 @@ async def take_registers(
         await slot_loop.execute(subject, command, key, AS_DEMO)
 
 
-def keynote(key: str) -> Session:
+def keynote(key: str, slot: Slot) -> Session:
+    """The keynote's one session (its register): the slot's title, led by its speaker."""
     return Session(
         session_id=demo_id(key, "keynote"),
-        title="Keynote: every day counts",
-        description="The CEO and guests open the day.",
+        title=slot.title,
+        description=f"{slot.speaker} opens the day.",
         community="whole_staff",
-        leader=Leader(None, "Helen Marsh, CEO"),
+        leader=Leader(None, slot.speaker),
         room="Main hall",
         capacity=600,
         audience="all",

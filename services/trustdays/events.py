@@ -236,7 +236,7 @@ class SessionBooked(Place):
 @registry.event("BookingCancelled")
 class BookingCancelled(Place):
     reason = fields.String(required=True)
-    """cancelled, moved, session_cancelled or day_cancelled."""
+    """cancelled, moved, session_cancelled, day_cancelled or slot_removed."""
 
 
 @registry.event("WaitlistJoined")

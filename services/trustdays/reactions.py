@@ -17,6 +17,16 @@ def close_each_slot(cancelled: RecordedEvent, day: Day) -> list[tuple[tuple[str,
     return [(slot_subject(day_id, slot_id), CloseSlot(reason)) for slot_id in day.slots]
 
 
+def close_the_removed_slot(
+    removed: RecordedEvent, day: Day
+) -> list[tuple[tuple[str, ...], CloseSlot]]:
+    """A slot taken off the timetable is closed in its own aggregate: its seats and
+    waitlist places are released (reason `slot_removed`), and it takes nothing more."""
+    data = removed.data
+    close = CloseSlot(data["reason"], why="slot_removed")
+    return [(slot_subject(data["day_id"], data["slot_id"]), close)]
+
+
 CLOSE_SLOTS_OF_A_CANCELLED_DAY = Reaction(
     name="trustdays_close_slots_of_a_cancelled_day",
     subject=day_subject("*"),
@@ -25,4 +35,12 @@ CLOSE_SLOTS_OF_A_CANCELLED_DAY = Reaction(
     target=SlotDecider(),
     react=close_each_slot,
 )
-REACTIONS = [CLOSE_SLOTS_OF_A_CANCELLED_DAY]
+CLOSE_A_REMOVED_SLOT = Reaction(
+    name="trustdays_close_a_removed_slot",
+    subject=day_subject("*"),
+    types=frozenset({"SlotRemoved"}),
+    source=DayDecider(),
+    target=SlotDecider(),
+    react=close_the_removed_slot,
+)
+REACTIONS = [CLOSE_SLOTS_OF_A_CANCELLED_DAY, CLOSE_A_REMOVED_SLOT]

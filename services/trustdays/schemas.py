@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.trustdays.domain import DayRecord, Leader, Session, SlotState
 from services.trustdays.events import (
@@ -21,20 +21,45 @@ from services.trustdays.events import (
 )
 
 TEXT = validate.Length(min=1, max=200)
+WALL_CLOCK = "HH:MM, the wall-clock time in Europe/London on the day (no seconds, no offset)"
+ACADEMIC_YEAR = validate.Regexp(r"^\d{4}-\d{2}$", error="Like 2026-27.")
+HTTPS = validate.URL(schemes={"https"}, error="Give the link as https://...")
 
 
 class SlotIn(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(SLOT_KINDS))
-    title = fields.String(required=True, validate=TEXT)
-    starts = fields.String(required=True, validate=TIME, metadata={"example": "10:15"})
-    ends = fields.String(required=True, validate=TIME, metadata={"example": "11:30"})
+    """A slot of the timetable: a keynote (for everyone, nobody books it) or a breakout
+    (its sessions are booked, one seat per person per slot). Slots must not overlap."""
+
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(SLOT_KINDS),
+        metadata={"description": "keynote or breakout"},
+    )
+    title = fields.String(
+        required=True,
+        validate=TEXT,
+        metadata={"description": "a keynote's own title; a breakout's name (Breakout 1)"},
+    )
+    speaker = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "a keynote's speaker"},
+    )
+    starts = fields.String(
+        required=True,
+        validate=TIME,
+        metadata={"example": "10:15", "description": f"starts at {WALL_CLOCK}"},
+    )
+    ends = fields.String(
+        required=True,
+        validate=TIME,
+        metadata={"example": "11:30", "description": f"ends at {WALL_CLOCK}; after it starts"},
+    )
 
 
 class DayIn(Schema):
     date = fields.Date(required=True)
-    academic_year = fields.String(
-        required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="Like 2026-27.")
-    )
+    academic_year = fields.String(required=True, validate=ACADEMIC_YEAR)
     term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
     title = fields.String(required=True, validate=TEXT)
     theme = fields.String(required=True, validate=TEXT)
@@ -44,11 +69,45 @@ class DayIn(Schema):
 
 
 class NewDayIn(DayIn):
-    slots = fields.List(fields.Nested(SlotIn), required=True, validate=validate.Length(min=1))
+    slots = fields.List(
+        fields.Nested(SlotIn),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The timetable, at least one slot: keynotes and breakouts, times "
+            f"{WALL_CLOCK}, none overlapping. Sessions are added to a breakout afterwards."
+        },
+    )
+
+
+class CopyIn(Schema):
+    """The copy's own date, year, term and booking window; its title, if not the source's."""
+
+    date = fields.Date(required=True)
+    academic_year = fields.String(required=True, validate=ACADEMIC_YEAR)
+    term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
+    opens = fields.AwareDateTime(required=True, metadata={"description": "booking opens"})
+    closes = fields.AwareDateTime(required=True, metadata={"description": "booking closes"})
+    title = fields.String(load_default=None, validate=TEXT)
 
 
 class ReasonIn(Schema):
     reason = fields.String(required=True, validate=TEXT)
+
+
+class RemovalIn(Schema):
+    reason = fields.String(load_default="Taken off the timetable.", validate=TEXT)
+
+
+class ExemptionIn(Schema):
+    exempt = fields.Boolean(
+        required=True, metadata={"description": "true: not expected to book this day"}
+    )
+    reason = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "part-time, not working that day..."},
+    )
 
 
 class LeaderIn(Schema):
@@ -58,6 +117,11 @@ class LeaderIn(Schema):
         metadata={"description": "None: an external facilitator"},
     )
     name = fields.String(required=True, validate=TEXT)
+    bio = fields.String(
+        load_default="",
+        validate=validate.Length(max=1000),
+        metadata={"description": "an external facilitator's short bio"},
+    )
 
 
 class SessionIn(Schema):
@@ -70,6 +134,25 @@ class SessionIn(Schema):
     audience = fields.String(load_default="all", validate=validate.OneOf(AUDIENCES))
     phase = fields.String(load_default="all", validate=validate.OneOf(PHASES))
     mode = fields.String(load_default="in_person", validate=validate.OneOf(MODES))
+    join_link = fields.String(
+        load_default="",
+        validate=validate.Length(max=1000),
+        metadata={"description": "online: the https:// link to join (required); in person: none"},
+    )
+
+    @validates_schema
+    def online_sessions_have_a_link(self, data: dict, **_: Any) -> None:
+        link = data.get("join_link", "")
+        if data.get("mode") != "online":
+            if link:
+                raise ValidationError("Only an online session has a join link.", "join_link")
+            return
+        if not link:
+            raise ValidationError("An online session needs its https:// link.", "join_link")
+        try:
+            HTTPS(link)
+        except ValidationError as error:
+            raise ValidationError(error.messages, "join_link") from None
 
 
 class PlaceIn(Schema):

@@ -11,11 +11,14 @@ from services.trustdays.domain import (
     AddSlot,
     AttendeeDecider,
     CancelDay,
+    ChangeExemption,
+    ChangeSlot,
     ConfirmAttendance,
     DayDecider,
     DayRecord,
     PlanDay,
     PublishDay,
+    RemoveSlot,
     Slot,
     UpdateDay,
     Window,
@@ -85,6 +88,44 @@ def test_an_unchanged_record_is_no_update():
     day.given(*planned()).when(UpdateDay(replace(RECORD, venue="Dale Park"))).then("DayUpdated")
 
 
+def test_a_slot_is_retimed_renamed_or_given_a_speaker_and_the_timetable_stays_sound():
+    timetable = day.given(*planned())
+    keynote = replace(KEYNOTE, title="Belonging", speaker="Dr Ade Okafor", ends="09:45")
+    changed = timetable.when(ChangeSlot(keynote)).then(
+        Event("SlotChanged", {"day_id": "day-1", **vars(keynote)})
+    )
+    assert timetable.given(*changed).state().slots["keynote"] == keynote
+    timetable.when(ChangeSlot(KEYNOTE)).then()
+    later = replace(MORNING, starts="10:30", ends="11:45")
+    timetable.when(ChangeSlot(later)).then("SlotChanged")
+    into_the_keynote = replace(MORNING, starts="09:30")
+    timetable.when(ChangeSlot(into_the_keynote)).then_rejected("slots_overlap", 422)
+    backwards = replace(MORNING, ends="10:00")
+    timetable.when(ChangeSlot(backwards)).then_rejected("slot_ends_before_it_starts", 422)
+    nowhere = replace(MORNING, slot_id="s9")
+    timetable.when(ChangeSlot(nowhere)).then_rejected("unknown_slot", 404)
+    day.given(*planned(), CANCELLED).when(ChangeSlot(later)).then_rejected("day_cancelled")
+
+
+BEFORE_THE_DAY = date(2026, 11, 1)
+
+
+def test_a_slot_is_removed_before_the_day_but_never_the_last_one():
+    timetable = day.given(*planned())
+    removed = timetable.when(RemoveSlot("s1", "Too long a day", BEFORE_THE_DAY)).then(
+        Event("SlotRemoved", {"day_id": "day-1", "slot_id": "s1", "reason": "Too long a day"})
+    )
+    left = timetable.given(*removed)
+    assert list(left.state().slots) == ["keynote"]
+    left.when(RemoveSlot("keynote", "x", BEFORE_THE_DAY)).then_rejected("last_slot")
+    left.when(RemoveSlot("s1", "x", BEFORE_THE_DAY)).then_rejected("unknown_slot", 404)
+    left.when(AddSlot(MORNING)).then("SlotAdded")
+    timetable.when(RemoveSlot("s1", "x", RECORD.date)).then_rejected("day_has_come")
+    day.given(*planned(), CANCELLED).when(RemoveSlot("s1", "x", BEFORE_THE_DAY)).then_rejected(
+        "day_cancelled"
+    )
+
+
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 OPEN = Window("published", "keynote", NOW, NOW, NOW)
 
@@ -105,3 +146,36 @@ def test_a_person_says_they_come_and_what_they_eat_once_per_change():
     )
     draft = replace(OPEN, status="draft")
     attendee.when(confirm(window=draft)).then_rejected("day_not_published")
+
+
+def exemption(exempt: bool = True, reason: str = "Part-time", status: str = "published"):
+    return ChangeExemption("day-1", "amy", exempt, reason, status)
+
+
+def test_the_cpd_manager_excuses_someone_from_booking_a_day_once_per_change():
+    attendee = scenario(AttendeeDecider())
+    excused = attendee.when(exemption()).then(
+        Event(
+            "ExemptionChanged",
+            {"day_id": "day-1", "person_id": "amy", "reason": "Part-time", "exempt": True},
+        )
+    )
+    attendee.given(*excused).when(exemption()).then()
+    attendee.given(*excused).when(exemption(reason="Not working Fridays")).then("ExemptionChanged")
+    expected_again = (
+        attendee.given(*excused)
+        .when(exemption(False, "ignored"))
+        .then_matching(Event("ExemptionChanged", {"exempt": False, "reason": ""}))
+    )
+    attendee.given(*excused, *expected_again).when(exemption(False)).then()
+    attendee.when(exemption(False)).then()
+    attendee.when(exemption(status="draft")).then("ExemptionChanged")
+    attendee.when(exemption(status="cancelled")).then_rejected("day_cancelled")
+
+
+def test_an_exemption_and_an_answer_about_coming_keep_each_other():
+    attendee = scenario(AttendeeDecider())
+    excused = attendee.when(exemption()).decided()
+    answered = attendee.given(*excused).when(confirm(dietary="Vegan")).decided()
+    state = attendee.given(*excused, *answered).state()
+    assert (state.exempt, state.exempt_because, state.dietary) == (True, "Part-time", "Vegan")

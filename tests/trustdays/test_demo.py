@@ -66,11 +66,16 @@ def test_a_past_day_with_registers_an_open_day_with_waitlists_and_a_coming_day(n
     for slot, state in slot_states(nats, store, opened):
         if slot.kind == "breakout":
             waiting = sum(len(people) for people in state.waitlists.values())
-            assert len(state.holder) + waiting == 210  # a seat or a waitlist place each
+            leaders = set(state.leaders())
+            assert not any(state.has_a_place(leader) for leader in leaders)
+            # a seat or a waitlist place each, but those who lead a session in the slot
+            assert 210 - len(leaders) <= len(state.holder) + waiting <= 210
             assert all(state.free(s) >= 0 for s in state.sessions)
             waitlists += sum(state.free(s) == 0 and bool(state.waiting(s)) for s in state.sessions)
         assert not state.marks
     assert waitlists >= 1
+    keynote = next(s for s in opened.slots.values() if s.kind == "keynote")
+    assert keynote.title != "Keynote" and keynote.speaker
     coming = the_day(nats, store, records["coming"].day_id)
     assert coming.record.opens.date() > today
     assert all(not state.holder for _, state in slot_states(nats, store, coming))
@@ -113,3 +118,14 @@ def test_loading_the_demo_days_again_appends_nothing(nats, store):
     before = nats.run(store.last_seq())
     nats.run(demo.load(store, TODAYS[0]))
     assert nats.run(store.last_seq()) == before
+
+
+def test_the_demo_has_an_online_session_with_its_link_and_external_leaders_with_bios(nats, store):
+    nats.run(directory_demo.load(store))
+    nats.run(demo.load(store, TODAYS[0]))
+    opened = the_day(nats, store, demo.days(TODAYS[0])["open"].day_id)
+    sessions = [s for _, state in slot_states(nats, store, opened) for s in state.sessions.values()]
+    online = [s for s in sessions if s.mode == "online"]
+    assert online and all(s.join_link.startswith("https://") for s in online)
+    externals = [s.leader for s in sessions if s.leader.person_id is None and s.leader.bio]
+    assert externals

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -259,6 +259,57 @@ def test_a_cancelled_day_closes_the_slot_releasing_everyone_once():
     closed = history.given(*closing)
     closed.when(CloseSlot("Snow")).then()
     closed.when(Book("cat", "a", OPEN)).then_rejected("day_cancelled")
+
+
+def test_a_removed_slot_is_closed_releasing_everyone_as_slot_removed():
+    history = slot.given(*added(session("a", capacity=1)), booked("amy", "a"), waiting("bob", "a"))
+    history.when(CloseSlot("Too long a day", why="slot_removed")).then(
+        Event("BookingCancelled", place("amy", "a", reason="slot_removed")),
+        Event("WaitlistLeft", place("bob", "a", reason="slot_removed")),
+        Event("SlotClosed", {"reason": "Too long a day"}),
+    )
+
+
+def led_by(session_id: str, leader: str, **changes) -> Session:
+    return replace(session(session_id), leader=Leader(leader, leader.title()), **changes)
+
+
+def test_a_leader_takes_no_place_in_the_slot_they_lead():
+    lee_leads_a = slot.given(*added(led_by("a", "lee"), session("b", capacity=1)))
+    lee_leads_a.when(Book("lee", "b", OPEN)).then_rejected("leads_in_this_slot", 409)
+    lee_leads_a.when(Book("lee", "a", OPEN)).then_rejected("leads_in_this_slot")
+    lee_leads_a.when(PlacePerson("lee", "b", MANAGER)).then_rejected("leads_in_this_slot")
+    full = lee_leads_a.given(booked("amy", "b"))
+    full.when(Book("lee", "b", OPEN)).then_rejected("leads_in_this_slot")  # nor waits
+    not_leading = full.given(Event("SessionCancelled", {"session_id": "a", "reason": "Ill"}))
+    not_leading.when(Book("lee", "b", OPEN)).then("WaitlistJoined")
+
+
+def test_a_leader_appointed_later_cannot_move_and_a_place_stops_the_appointment():
+    amy_in_b = slot.given(*added(session("a"), session("b")), booked("amy", "b"))
+    amy_in_b.when(AddSession(led_by("c", "amy"))).then_rejected("leader_has_a_place", 409)
+    amy_in_b.when(UpdateSession(led_by("a", "amy"))).then_rejected("leader_has_a_place")
+    bob_waits = slot.given(
+        *added(session("a", capacity=1)), booked("amy", "a"), waiting("bob", "a")
+    )
+    bob_waits.when(AddSession(led_by("b", "bob"))).then_rejected("leader_has_a_place")
+    # Someone who led and held a place before the rule keeps the session changeable,
+    legacy = amy_in_b.given(Event("SessionUpdated", asdict(led_by("a", "amy"))))
+    legacy.when(UpdateSession(led_by("a", "amy", capacity=5))).then("SessionUpdated")
+    # but cannot move within the slot; they can still give up their place.
+    legacy.when(Move("amy", "a", OPEN)).then_rejected("leads_in_this_slot")
+    legacy.when(CancelPlace("amy", "b", OPEN)).then("BookingCancelled")
+
+
+def test_an_external_facilitator_and_an_online_link_are_kept_with_the_session():
+    online = replace(
+        session("a"),
+        mode="online",
+        join_link="https://meet.example.org/abc",
+        leader=Leader(None, "Sam Guest", "Speech and language therapist."),
+    )
+    state = slot.given(*added(online)).state()
+    assert state.sessions["a"] == online and state.leaders() == {}
 
 
 def test_present_and_late_earn_the_sessions_minutes_and_absent_none():

@@ -38,6 +38,12 @@ PUT /days/<id>                          D    D      D     D  D  D       D    A  
 PUT /days/<draft>                       D    D      D     D  D  D       D    A    D   D
 POST /days/<draft>/slots                D    D      D     D  D  D       D    A    D   D
 POST /days/<draft>/publish              D    D      D     D  D  D       D    A    D   D
+PUT /days/<draft>/slots/<slot>          D    D      D     D  D  D       D    A    D   D
+PUT /days/<id>/slots/<slot>             D    D      D     D  D  D       D    A    D   D
+DELETE /days/<later>/slots/<slot>       D    D      D     D  D  D       D    A    D   D
+DELETE /days/<id>/slots/<slot>, today   D    D      D     D  D  D       D    R    D   D
+POST /days/<id>/copies                  D    D      D     D  D  D       D    A    D   D
+POST /days/<draft>/copies               D    D      D     D  D  D       D    A    D   D
 POST /days/<id>/cancel                  D    D      D     D  D  D       D    A    D   D
 POST sessions, led by me                D    D      D     D  A  D       D    A    D   D
 POST sessions, led by someone else      D    D      D     D  D  D       D    A    D   D
@@ -67,6 +73,8 @@ PUT register, someone else's            D    D      D     D  D  D       D    A  
 PUT register, draft, session I lead     D    D      N     N  N  N       N    A    N   N
 PUT attendance                          D    D      A     A  A  A       A    A    A   A
 PUT attendance, draft                   D    D      N     N  N  N       N    R    N   N
+PUT exemptions                          D    D      D     D  D  D       D    A    D   D
+PUT exemptions, draft                   D    D      D     D  D  D       D    A    D   D
 """
 EXPECTED = {"A": (200, 201), "N": (404,), "R": (409,)}
 
@@ -110,8 +118,11 @@ class Trust:
         school_id = None if central else "school-a"
         return signed(someone(*roles, person_id=self.me(who), school_id=school_id))
 
-    def day(self, leader: str | None = None, draft: bool = False, sessions: int = 2) -> Day:
-        """A PD day today, its window open, with `sessions` in its breakout led by `leader`."""
+    def day(
+        self, leader: str | None = None, draft: bool = False, sessions: int = 2, later=False
+    ) -> Day:
+        """A PD day today (or `later`: in a month), its window open, with `sessions` in its
+        breakout led by `leader`."""
         now = datetime.now(UTC)
         today = now.date()
         fields = day_fields(
@@ -119,6 +130,8 @@ class Trust:
             opens=(now - timedelta(hours=1)).isoformat(),
             closes=datetime.combine(today, time(23, 59), UTC).isoformat(),
         )
+        if later:
+            fields = day_fields()
         planned = self.client.post("/days", json=fields, headers=manager())
         assert planned.status_code == 201, planned.text
         day_id = planned.json()["id"]
@@ -182,6 +195,24 @@ def booked_day(t: Trust, person_id: str) -> Day:
     return day
 
 
+RETIMED: dict[str, str] = {
+    "kind": "breakout",
+    "title": "Breakout A",
+    "starts": "10:30",
+    "ends": "11:30",
+}
+COPY: dict[str, object] = {
+    k: v
+    for k, v in day_details().items()
+    if k in ("date", "academic_year", "term", "opens", "closes")
+}
+EXEMPT: dict[str, object] = {"json": {"exempt": True, "reason": "Part-time"}}
+
+
+def _slot(day: Day) -> str:
+    return f"{day.path}/slots/{day.slot_id}"
+
+
 PLACEMENTS = "POST /days/<day_id>/slots/<slot_id>/sessions/<session_id>/placements"
 REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
     "POST /days": ("POST /days", lambda t, who: ("POST", "/days", {"json": day_fields()})),
@@ -213,6 +244,30 @@ REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
     "POST /days/<id>/cancel": (
         "POST /days/<day_id>/cancel",
         lambda t, who: ("POST", f"{t.day().path}/cancel", {"json": {"reason": "Snow"}}),
+    ),
+    "PUT /days/<draft>/slots/<slot>": (
+        "PUT /days/<day_id>/slots/<slot_id>",
+        lambda t, who: ("PUT", _slot(t.day(draft=True)), {"json": RETIMED}),
+    ),
+    "PUT /days/<id>/slots/<slot>": (
+        "PUT /days/<day_id>/slots/<slot_id>",
+        lambda t, who: ("PUT", _slot(t.day()), {"json": RETIMED}),
+    ),
+    "DELETE /days/<later>/slots/<slot>": (
+        "DELETE /days/<day_id>/slots/<slot_id>",
+        lambda t, who: ("DELETE", _slot(t.day(later=True)), {"json": {"reason": "Shorter"}}),
+    ),
+    "DELETE /days/<id>/slots/<slot>, today": (
+        "DELETE /days/<day_id>/slots/<slot_id>",
+        lambda t, who: ("DELETE", _slot(t.day()), {}),
+    ),
+    "POST /days/<id>/copies": (
+        "POST /days/<day_id>/copies",
+        lambda t, who: ("POST", f"{t.day().path}/copies", {"json": COPY}),
+    ),
+    "POST /days/<draft>/copies": (
+        "POST /days/<day_id>/copies",
+        lambda t, who: ("POST", f"{t.day(draft=True).path}/copies", {"json": COPY}),
     ),
     "POST sessions, led by me": (
         "POST /days/<day_id>/slots/<slot_id>/sessions",
@@ -335,6 +390,14 @@ REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
             {"json": {"attending": True}},
         ),
     ),
+    "PUT exemptions": (
+        "PUT /days/<day_id>/exemptions/<person_id>",
+        lambda t, who: ("PUT", f"{t.day().path}/exemptions/{ATTENDEE}", EXEMPT),
+    ),
+    "PUT exemptions, draft": (
+        "PUT /days/<day_id>/exemptions/<person_id>",
+        lambda t, who: ("PUT", f"{t.day(draft=True).path}/exemptions/{ATTENDEE}", EXEMPT),
+    ),
 }
 
 
@@ -368,7 +431,7 @@ def test_every_route_of_the_trust_days_is_in_the_matrix():
         f"{method} {rule.rule}"
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("trustdays.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert {covered for covered, _ in REQUESTS.values()} == rules
 

@@ -1,17 +1,25 @@
 """The trust days' deciders, one a module: a PD day (`day`), each slot of its timetable
-(`slot`: the aggregate of the booking rush) and each person's day (`attendee`), with what
-they share (`common`). Importers name them from here."""
+(`slot`: the aggregate of the booking rush, with its state in `slot_state` and the rules of
+seats and waitlists in `places`) and each person's day (`attendee`), with what they share
+(`common`). Importers name them from here."""
 
-from services.trustdays.domain.attendee import Attendee, AttendeeDecider, ConfirmAttendance
+from services.trustdays.domain.attendee import (
+    Attendee,
+    AttendeeDecider,
+    ChangeExemption,
+    ConfirmAttendance,
+)
 from services.trustdays.domain.common import Window, rejected
 from services.trustdays.domain.day import (
     AddSlot,
     CancelDay,
+    ChangeSlot,
     Day,
     DayDecider,
     DayRecord,
     PlanDay,
     PublishDay,
+    RemoveSlot,
     Slot,
     UpdateDay,
 )
@@ -21,15 +29,13 @@ from services.trustdays.domain.slot import (
     CancelPlace,
     CancelSession,
     CloseSlot,
-    Leader,
     MarkAttendance,
     Move,
     PlacePerson,
-    Session,
     SlotDecider,
-    SlotState,
     UpdateSession,
 )
+from services.trustdays.domain.slot_state import Leader, Session, SlotState
 
 __all__ = [
     "AddSession",
@@ -40,6 +46,8 @@ __all__ = [
     "CancelDay",
     "CancelPlace",
     "CancelSession",
+    "ChangeExemption",
+    "ChangeSlot",
     "CloseSlot",
     "ConfirmAttendance",
     "Day",
@@ -51,6 +59,7 @@ __all__ = [
     "PlacePerson",
     "PlanDay",
     "PublishDay",
+    "RemoveSlot",
     "Session",
     "Slot",
     "SlotDecider",

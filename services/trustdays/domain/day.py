@@ -65,6 +65,23 @@ class AddSlot:
 
 
 @dataclass(frozen=True)
+class ChangeSlot:
+    """The slot's record as it now is: retimed, renamed, another speaker."""
+
+    slot: Slot
+
+
+@dataclass(frozen=True)
+class RemoveSlot:
+    """Take a slot off the timetable; its sessions' places are released by a reaction."""
+
+    slot_id: str
+    reason: str
+    today: date
+    """Europe/London's date now: a slot stays once its day has come (its registers)."""
+
+
+@dataclass(frozen=True)
 class PublishDay:
     pass
 
@@ -98,6 +115,14 @@ class DayDecider(Decider[Day, object]):
                     raise rejected("slot_exists", "That slot is already on the timetable.")
                 _check_timetable([*state.slots.values(), slot])
                 return [Event("SlotAdded", {"day_id": record.day_id, **asdict(slot)})]
+            case ChangeSlot(slot):
+                if _known_slot(state, slot.slot_id) == slot:
+                    return []
+                others = [s for s in state.slots.values() if s.slot_id != slot.slot_id]
+                _check_timetable([*others, slot])
+                return [Event("SlotChanged", {"day_id": record.day_id, **asdict(slot)})]
+            case RemoveSlot(slot_id, reason, today):
+                return _remove_slot(state, record, slot_id, reason, today)
             case PublishDay():
                 if state.status == "published":
                     return []
@@ -115,9 +140,12 @@ class DayDecider(Decider[Day, object]):
                 return Day(record, slots)
             case "DayUpdated":
                 return replace(state, record=DayRecord(**data))
-            case "SlotAdded":
+            case "SlotAdded" | "SlotChanged":
                 slot = Slot(**{k: v for k, v in data.items() if k != "day_id"})
                 return replace(state, slots={**state.slots, slot.slot_id: slot})
+            case "SlotRemoved":
+                slots = {k: v for k, v in state.slots.items() if k != data["slot_id"]}
+                return replace(state, slots=slots)
             case "DayPublished":
                 return replace(state, status="published")
             case "DayCancelled":
@@ -129,6 +157,25 @@ def _planned(state: Day) -> DayRecord:
     if state.record is None:
         raise rejected("unknown_day", "There is no such PD day.", 404)
     return state.record
+
+
+def _known_slot(state: Day, slot_id: str) -> Slot:
+    if slot_id not in state.slots:
+        raise rejected("unknown_slot", "There is no such slot on this PD day.", 404)
+    return state.slots[slot_id]
+
+
+def _remove_slot(
+    state: Day, record: DayRecord, slot_id: str, reason: str, today: date
+) -> list[Event]:
+    _known_slot(state, slot_id)
+    if len(state.slots) == 1:
+        raise rejected("last_slot", "A PD day keeps at least one slot: change this one instead.")
+    if today >= record.date:
+        raise rejected(
+            "day_has_come", "The day has come: its slots stay, with their registers and hours."
+        )
+    return [Event("SlotRemoved", {"day_id": record.day_id, "slot_id": slot_id, "reason": reason})]
 
 
 def _check_booking_window(record: DayRecord) -> None:
