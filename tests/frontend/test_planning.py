@@ -220,6 +220,28 @@ def test_removing_a_slot_asks_first_and_says_what_becomes_of_the_bookings(trust)
     assert "Breakout 2" not in page(boss, f"/plan/{day_id}")
 
 
+def test_someone_with_a_place_in_the_slot_cannot_be_made_its_leader(trust):
+    stack, boss, teacher, ids = trust
+    day_id, slots = a_day_with_four_sessions(stack, boss, ids)
+    assert boss.post(f"/plan/{day_id}/publish", data={"key": "p"}).status_code == 303
+    fluency, online = sorted(slots["Breakout 2"].sessions, key=lambda s: s.title)
+    booked = teacher.post(f"/days/{day_id}/sessions/{fluency.session_id}/book", data={"key": "b"})
+    assert booked.status_code == 303
+
+    url = f"/plan/{day_id}/sessions/{online.session_id}"
+    form = session_form(
+        "Reading online",
+        mode="online",
+        join_link="https://meet.example.org/reading",
+        leader_kind="staff",
+        leader_id=ids["amy"],
+    )
+    refused = boss.post(url, data=form)
+    assert refused.status_code == 409
+    assert 'id="session-leader_q-error"' in refused.get_data(as_text=True)
+    assert session_row(stack, day_id, online.session_id).leader_id is None
+
+
 def test_a_session_is_changed_and_cancelled_with_a_reason(trust):
     stack, boss, _, ids = trust
     day_id, slots = a_day_with_four_sessions(stack, boss, ids)
