@@ -257,7 +257,10 @@ def test_the_cpd_manager_books_moves_and_cancels_for_someone(trust):
     first, second, club = day["sessions"]
     booked, said = act(boss, ids["dee"], day, "place", session_id=second, slot_id=day["slot_id"])
     assert booked.status_code == 200 and "Dee Dunn is booked on Session 2." in said
-    assert "Booked Session 2" in said and f'id="day-{day["day_id"]}"' in booked.get_data(True)
+    html = booked.get_data(as_text=True)
+    assert "Booked Session 2" in said and f'id="day-{day["day_id"]}"' in html  # the day alone
+    assert '<div hx-swap-oob="innerHTML:#messages"><p class="visually-hidden">Dee Dunn' in html
+    assert "hx-confirm=\"Cancel Dee Dunn's seat in Session 2? The first" in html  # asks once
     assert places(stack, ids["dee"], day) == {second: ("seat", 0)}
 
     _, said = act(boss, ids["dee"], day, "place", session_id=club)

@@ -1,0 +1,213 @@
+"""Find anyone, in a real browser (Debian's chromium through Playwright, against `staffroom
+up --demo`): the CPD manager searches as they type, opens a person's page and books, moves,
+cancels (asked once) and exempts for them, each answer shown at the row they used and
+announced; a headteacher finds their own school's people on a phone. axe-core finds nothing
+serious or critical at phone or desktop width; screenshots go to docs/screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from events.embedded import free_port
+from tests.support.launch import ROOT, Output, csrf_token_in, start_up
+from tests.support.waiting import wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+LONDON = ZoneInfo("Europe/London")
+MANAGER = "priya.shah@pennine-trust.org.uk"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def signed_in(base: str, email: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=30)
+    form = client.get("/sign-in").text
+    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
+    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
+    return client
+
+
+def a_day_in_a_week(manager: httpx.Client) -> dict:
+    """A published PD day, booking open, one breakout of three sessions (one of one seat)."""
+    now = datetime.now(LONDON)
+    fields = {
+        "date": (now + timedelta(days=7)).date().isoformat(),
+        "academic_year": "2026-27",
+        "term": 2,
+        "title": "People PD day",
+        "theme": "Belonging",
+        "venue": "Calder Valley Academy",
+        "opens": (now - timedelta(hours=1)).isoformat(),
+        "closes": (now + timedelta(days=6)).isoformat(),
+        "slots": [
+            {"kind": "keynote", "title": "Belonging", "starts": "08:45", "ends": "09:30"},
+            {"kind": "breakout", "title": "Breakout 1", "starts": "10:00", "ends": "11:00"},
+        ],
+    }
+    planned = manager.post("/api/trustdays/days", json=fields)
+    assert planned.status_code == 201, planned.text
+    day_id = planned.json()["id"]
+    slots = manager.get(f"/api/trustdays/days/{day_id}").json()["slots"]
+    slot_id = next(s["slot_id"] for s in slots if s["kind"] == "breakout")
+    sessions = []
+    for title, capacity in (("Reading for pleasure", 25), ("Oracy", 25), ("Tiny room", 1)):
+        session = {
+            "title": title,
+            "description": "Practical strategies.",
+            "community": "whole_staff",
+            "leader": {"person_id": None, "name": "Lee Leader"},
+            "room": "Library",
+            "capacity": capacity,
+        }
+        path = f"/api/trustdays/days/{day_id}/slots/{slot_id}/sessions"
+        added = manager.post(path, json=session)
+        assert added.status_code == 201, added.text
+        sessions.append(added.json()["id"])
+    assert manager.post(f"/api/trustdays/days/{day_id}/publish").status_code == 200
+    return {"day_id": day_id, "slot_id": slot_id, "sessions": sessions}
+
+
+def holds(person: dict, role: str) -> bool:
+    return any(grant["role"] == role for grant in person.get("roles", []))
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    tmp = tmp_path_factory.mktemp("people")
+    port = free_port()
+    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
+        manager = signed_in(base, MANAGER)
+        school = manager.get("/api/directory/schools").json()[0]
+        staff = manager.get("/api/directory/people", params={"school": school["school_id"]})
+        everyone = [p for p in staff.json() if p["status"] == "active"]
+        head = next(p for p in everyone if holds(p, "headteacher"))
+        teacher = next(p for p in everyone if p["category"] == "teaching" and not p["roles"])
+        day = a_day_in_a_week(manager)
+        manager.close()
+        yield {"base": base, "day": day, "head": head, "teacher": teacher, "school": school}
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()
+
+
+def person(browser: Browser, trust: dict, email: str, viewport: dict) -> Page:
+    """A browser of one person, signed in with the development "sign in as"."""
+    page = browser.new_context(
+        base_url=trust["base"], viewport=viewport, bypass_csp=True
+    ).new_page()
+    page.goto("/sign-in")
+    page.fill("#dev-email", email)
+    page.click("form.inline-form button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    return page
+
+
+def accessible(page: Page, name: str) -> None:
+    """No serious or critical axe-core finding; a screenshot for the issue's note."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run()")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def fits_the_width(page: Page) -> None:
+    """Nothing but a table's own scroll box wider than the screen."""
+    wider = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wider, "the page scrolls sideways"
+
+
+def test_the_cpd_manager_finds_someone_and_books_moves_cancels_and_exempts(trust, browser):
+    teacher, day = trust["teacher"], trust["day"]
+    reading, oracy, _ = day["sessions"]
+    priya = person(browser, trust, MANAGER, DESKTOP)
+    priya.goto("/people")
+    expect(priya.locator("h1")).to_have_text("People")
+    priya.locator("#people-q").press_sequentially(teacher["name"], delay=20)  # as you type
+    expect(priya.locator("#people-count")).to_contain_text("match")
+    link = priya.locator("#people-results a", has_text=teacher["name"])
+    expect(link.first).to_be_visible()
+    assert "q=" in priya.url  # the search is in the address: a link to share
+    accessible(priya, "people-search-desktop")
+
+    link.first.click()
+    expect(priya.locator("h1")).to_have_text(teacher["name"])
+    row = f"#day-{day['day_id']} #slot-{day['slot_id']}"
+    priya.select_option(f"{row} select[name=session_id]", reading)
+    priya.click(f"{row} button:has-text('Book')")
+    expect(priya.locator(f"{row} .said")).to_contain_text(
+        f"{teacher['name']} is booked on Reading for pleasure."
+    )
+    expect(priya.locator("#messages")).to_contain_text("is booked on Reading for pleasure.")
+    expect(priya.locator(row)).to_contain_text("Booked")
+
+    priya.select_option(f"{row} select[name=session_id]", oracy)
+    priya.click(f"{row} button:has-text('Move')")
+    expect(priya.locator(f"{row} .said")).to_contain_text("has moved to Oracy.")
+    accessible(priya, "people-person-desktop")
+
+    priya.once("dialog", lambda dialog: dialog.accept())  # cancelling asks once
+    priya.click(f"{row} button:has-text('Cancel seat')")
+    expect(priya.locator(f"{row} .said")).to_contain_text("seat in Oracy is cancelled.")
+    expect(priya.locator(f"{row} .said")).to_be_focused()  # the button pressed is gone
+
+    exemption = f"#day-{day['day_id']} .person-exemption"
+    priya.fill(f"{exemption} input[name=reason]", "Part-time: not in on this day")
+    priya.click(f"{exemption} button:has-text('Mark exempt')")
+    expect(priya.locator(exemption)).to_contain_text("Not expected to book")
+    expect(priya.locator(f"{exemption} .said")).to_contain_text("is not expected to book")
+
+
+def test_on_a_phone_the_person_page_and_a_headteachers_search_fit_and_pass_axe(trust, browser):
+    teacher, head = trust["teacher"], trust["head"]
+    priya = person(browser, trust, MANAGER, PHONE)
+    priya.goto(f"/people/{teacher['person_id']}")
+    expect(priya.locator("h1")).to_have_text(teacher["name"])
+    fits_the_width(priya)
+    accessible(priya, "people-person-phone")
+
+    hale = person(browser, trust, head["email"], PHONE)
+    hale.goto("/people")
+    expect(hale.locator("#people-count")).to_contain_text("match")
+    expect(hale.locator("#people-results")).to_contain_text(trust["school"]["name"])
+    fits_the_width(hale)
+    accessible(hale, "people-search-phone")
+    hale.goto(f"/people/{teacher['person_id']}")
+    expect(hale.locator("h1")).to_have_text(teacher["name"])
+    expect(hale.locator("button:has-text('Book')")).to_have_count(0)  # no manager buttons
+    accessible(hale, "people-person-headteacher-phone")
+
+    priya.set_viewport_size(DESKTOP)
+    priya.goto("/people")
+    accessible(priya, "people-search-all-desktop")
