@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from events.embedded import free_port
 from tests.support.launch import ROOT, Output, csrf_token_in, start_up
@@ -25,8 +25,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 LONDON = ZoneInfo("Europe/London")
 MANAGER = "priya.shah@pennine-trust.org.uk"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def signed_in(base: str, email: str) -> httpx.Client:
@@ -116,7 +116,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def person(browser: Browser, trust: dict, email: str, viewport: dict) -> Page:
+def person(browser: Browser, trust: dict, email: str, viewport: ViewportSize) -> Page:
     """A browser of one person, signed in with the development "sign in as"."""
     page = browser.new_context(
         base_url=trust["base"], viewport=viewport, bypass_csp=True
