@@ -61,6 +61,7 @@ def keynote_rows(engine: Engine, person_id: str) -> list[Row]:
             days,
             pd_slots.c.slot_id,
             pd_slots.c.title.label("slot_title"),
+            pd_slots.c.speaker,
             pd_slots.c.starts,
             pd_slots.c.ends,
             pd_attendees.c.attending,
