@@ -106,8 +106,8 @@ def day_body(form: Form) -> tuple[dict[str, Any], Errors]:
         moment = uk_moment(given) if given else default
         if moment is None:
             errors[name] = "Give a date and a time, like 01/09/2026 09:00."
-        else:
-            body[name] = moment.isoformat()
+        else:  # in UTC: SQLite's read model drops an offset it is given
+            body[name] = moment.astimezone(UTC).isoformat()
     return body, errors
 
 

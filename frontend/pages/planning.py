@@ -364,11 +364,21 @@ def pick_session(day_id: str, slot_id: str) -> str:
     chosen = request.args.get("from_day", "")
     if chosen and chosen not in {d.day_id for d in days}:
         abort(404, "There is no such PD day to copy from.")
-    sessions = pd_queries.timetable(engine(), chosen) if chosen else []
-    context = session_context(day_id, slot_id, {}, days=days, chosen=chosen, source=sessions)
+    wanted = request.args.get("q", "").strip()[:100]
+    source = [titled(view, wanted) for view in pd_queries.timetable(engine(), chosen)]
+    context = session_context(
+        day_id, slot_id, {}, days=days, chosen=chosen, source=source, q=wanted
+    )
     if request.htmx and request.htmx.target == "copy-sessions":
         return render_block("plan_pick.html", "sessions", **context)
     return render_template("plan_pick.html", **context)
+
+
+def titled(view: pd_queries.SlotView, wanted: str) -> pd_queries.SlotView:
+    """The slot with only the sessions whose title holds every word of `wanted`."""
+    words = wanted.lower().split()
+    shown = [s for s in view.sessions if all(word in s.title.lower() for word in words)]
+    return pd_queries.SlotView(view.slot, shown)
 
 
 # The whole day

@@ -7,7 +7,8 @@ check list; field errors that change nothing; and nobody else may."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Row, func, select
@@ -21,6 +22,7 @@ from tests.support.stack import pd_stack
 from tests.support.trustdays import MANAGER_ID
 
 THE_DAY = date.today() + timedelta(days=21)
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -120,6 +122,9 @@ def test_a_day_with_two_slots_and_four_sessions_planned_and_published_from_the_f
     day_id, slots = a_day_with_four_sessions(stack, boss, ids)
 
     day = day_row(stack, day_id)
+    evening_before = datetime.combine(THE_DAY - timedelta(days=1), time(17), LONDON)
+    assert pd_queries.as_utc(day.closes) == evening_before  # the window's default
+    assert pd_queries.as_utc(day.opens) <= datetime.now(UTC)
     start = THE_DAY.year if THE_DAY.month >= 9 else THE_DAY.year - 1
     assert (day.status, day.academic_year) == ("draft", f"{start}-{(start + 1) % 100:02d}")
     assert [v.slot.kind for v in slots.values()] == ["keynote", "breakout", "breakout"]
@@ -165,6 +170,12 @@ def test_the_details_change_in_place_and_a_slot_is_retimed(trust):
     assert 'id="day-details"' in fragment and 'hx-swap-oob="true"' in fragment
     assert "The details of the day are saved." in text(fragment)
     assert day_row(stack, day_id).title == "Spring PD day (revised)"
+    summer = {**details, "date": "2027-07-01", "opens": "2027-06-01T09:00"}
+    summer |= {"closes": "2027-06-30T17:00", "academic_year": "", "term": ""}
+    assert boss.post(f"/plan/{day_id}", data=summer).status_code == 303
+    moved = day_row(stack, day_id)
+    assert pd_queries.as_utc(moved.opens) == datetime(2027, 6, 1, 8, 0, tzinfo=UTC)  # BST
+    assert (moved.academic_year, moved.term) == ("2026-27", 6)
 
     slot = slots_of(stack, day_id)["Breakout 2"].slot
     retimed = {
@@ -273,6 +284,13 @@ def test_copying_a_session_fills_in_its_form_and_copying_a_day_makes_a_draft(tru
 
     picker = page(boss, f"/plan/{target_id}/slots/{target}/copy?from_day={source_id}")
     assert "Reading online" in picker and "Phonics first" in picker
+    narrowed = boss.get(
+        f"/plan/{target_id}/slots/{target}/copy",
+        query_string={"from_day": source_id, "q": "ONLINE"},
+        headers={**HTMX, "HX-Target": "copy-sessions"},
+    )
+    shown = text(narrowed.get_data(as_text=True))
+    assert "Reading online" in shown and "Phonics first" not in shown and "<h1" not in shown
     prefilled = boss.get(
         f"/plan/{target_id}/slots/{target}/sessions/new",
         query_string={"from": online.session_id, "day": source_id},
