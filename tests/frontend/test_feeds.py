@@ -16,7 +16,7 @@ import vobject
 from sqlalchemy import select, update
 
 from events.projection import checkpoints
-from frontend.pages.feeds import announced, personal_feed
+from frontend.pages.feeds import announced, attachment, file_name, personal_feed
 from readmodels.directory.tables import feed_tokens, people
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.tables import pd_places
@@ -165,7 +165,33 @@ def test_the_trust_feed_and_one_session_file(trust):
     single = client.get(one)
     assert single.status_code == 200 and b"X-WR-CALNAME" not in single.data
     assert "attachment" in single.headers["Content-Disposition"]
+    assert 'filename="Session-1.ics"' in single.headers["Content-Disposition"]
+    assert "filename*=UTF-8''Session%201.ics" in single.headers["Content-Disposition"]
     assert list(events_in(single.data)) == ["Session 1"]
+
+
+def test_a_session_file_is_named_after_the_session_safely():
+    assert file_name("Adaptive teaching: what works") == "Adaptive-teaching-what-works.ics"
+    assert file_name("Écoute active, «ça marche» 🎧") == "Ecoute-active-ca-marche.ics"
+    assert file_name('../../etc/passwd"; x=y') == "etc-passwd-x-y.ics"
+    assert file_name("🎧 ✨") == "pd-session.ics"
+    assert len(file_name("word " * 40)) <= 64
+    said = attachment('Maths "mastery" / KS2\r\nSet-Cookie: x')
+    assert "\r" not in said and "\n" not in said and said.count('"') == 2
+    assert said.endswith("filename*=UTF-8''Maths%20mastery%20KS2%20Set-Cookie%20x.ics")
+
+
+def test_my_cpd_offers_each_address_to_copy_as_https_and_as_webcal(trust):
+    stack, _, amy = trust
+    client = stack.client(amy)
+    new_address(client)
+    page = client.get("/my-cpd").get_data(as_text=True)
+    for field in ("feed-url", "trust-feed-url"):
+        address = re.search(rf'id="{field}"[^>]*value="(https?://[^"]+)"', page)
+        assert address, f"{field} holds an http(s) address to paste"
+        assert f'data-copy="{field}"' in page  # the copy button (app.js shows it)
+        assert f'href="{address[1]}"' in page
+        assert 'href="webcal://' + address[1].split("://", 1)[1] + '"' in page
 
 
 def test_saying_i_attend_with_dietary_needs_and_a_form_with_errors(trust):

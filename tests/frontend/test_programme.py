@@ -1,10 +1,13 @@
 """The programme of a PD day: seats left, my choice, book, cancel, waitlists and moves in
-place; read your writes; the live poll; a clear message for every refusal."""
+place; read your writes; the live poll; a clear message for every refusal. On a phone:
+search and "hide full sessions" (without JavaScript too), sessions for me first, a tap
+answered with its card, a waitlist place that became a seat announced, no promise the rule
+would not keep, leaders not offered Book, the keynote's speaker, join links for a seat."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -20,7 +23,7 @@ from tests.support.identity import someone
 from tests.support.pages import HTMX, act, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
-from tests.support.trustdays import open_day
+from tests.support.trustdays import day_fields, manager, open_day, session_fields
 from tests.support.waiting import wait_until
 
 
@@ -215,3 +218,206 @@ def test_a_double_tap_books_once(trust, nats, store):
         if e.type == "SessionBooked" and e.data["person_id"] == people["amy"].person_id
     ]
     assert len(booked) == 1
+
+
+def add_session(stack, day: dict, title: str, **changes) -> str:
+    """Another session in the day's breakout, through the trust days service; its id once
+    the page can show it."""
+    path = f"/days/{day['day_id']}/slots/{day['slot_id']}/sessions"
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        added = client.post(path, json=session_fields(title, **changes), headers=manager())
+    assert added.status_code == 201, added.text
+    session_id = added.json()["id"]
+    engine = stack.engine
+    assert wait_until(lambda: pd_queries.find_session(engine, day["day_id"], session_id))
+    return session_id
+
+
+def a_day(stack, **changes) -> str:
+    """A published day of `day_fields` with `changes`, without sessions."""
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        planned = client.post("/days", json=day_fields(**changes), headers=manager())
+        assert planned.status_code == 201, planned.text
+        day_id = planned.json()["id"]
+        assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
+    engine = stack.engine
+    assert wait_until(
+        lambda: (d := pd_queries.find_day(engine, day_id)) and d.status == "published"
+    )
+    return day_id
+
+
+def card_of(html: str, session_id: str) -> str:
+    start = html.index(f'id="session-{session_id}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_search_and_hide_full_narrow_the_page_without_javascript_too(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    add_session(stack, day, "Phonics for reluctant readers", description="Decoding and fluency.")
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    act(amy, day, first, "book")  # Session 1 is full now
+    url = f"/days/{day['day_id']}"
+
+    found = text(ben.get(url, query_string={"q": "FLUENCY decoding"}).get_data(as_text=True))
+    assert "Phonics for reluctant readers" in found and "Session 1" not in found
+    assert "Showing 1 of 3 sessions." in found
+    open_only = text(ben.get(url, query_string={"hide_full": "1"}).get_data(as_text=True))
+    assert "Session 2" in open_only and "Session 1" not in open_only
+    kept = text(amy.get(url, query_string={"hide_full": "1"}).get_data(as_text=True))
+    assert "Session 1" in kept  # full, but hers
+
+    part = ben.get(url, query_string={"q": "phonics"}, headers={**HTMX, "HX-Target": "programme"})
+    html = part.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="programme">') and "<h1" not in html
+    assert re.search(r'id="shown-count"[^>]*hx-swap-oob="innerHTML"', html)
+    assert "q=phonics" in html  # the live poll keeps the search
+    assert ben.get(url, query_string={"q": "x" * 101}).status_code == 422
+
+
+def test_sessions_for_me_come_first_marked_for_you(trust):
+    stack, day, people = trust
+    maths = add_session(stack, day, "Zeta: maths mastery", community="primary_maths")
+    amy = stack.client(people["amy"])  # teaches maths at a primary school (tests.support.people)
+    html = amy.get(f"/days/{day['day_id']}").get_data(as_text=True)
+    order = [html.index(f'id="session-{sid}"') for sid in (maths, *day["sessions"])]
+    assert order == sorted(order)
+    assert "For you" in text(card_of(html, maths))
+    assert text(html).count("For you") == 1
+
+
+def test_a_tap_answers_with_its_card_and_what_else_it_changed_out_of_band(trust):
+    stack, day, people = trust
+    first, second = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    booked = act(amy, day, first, "book").get_data(as_text=True)
+    swapped = booked.split("</template>", 1)[1].lstrip()
+    assert swapped.startswith(f'<li class="session is-mine" id="session-{first}">')
+    assert re.search(rf'id="said-{first}">You are booked on Session 1\.<', swapped)
+    assert f'id="session-{second}" hx-swap-oob="true"' in booked  # now "Move here"
+    assert 'id="my-choices"' in booked and 'hx-swap-oob="innerHTML:#messages"' in booked
+    assert '<section class="slot' not in booked and "<h1" not in booked
+
+    waiting = act(ben, day, first, "book").get_data(as_text=True)
+    assert f'id="session-{second}"' not in waiting  # a waitlist place changes no other card
+    act(ben, day, second, "book")
+    refused = act(ben, day, first, "move")
+    assert refused.status_code == 409
+    card = card_of(refused.get_data(as_text=True), first)
+    assert 'class="said said-warning"' in card and "Session 1 is full" in text(card)
+
+
+def test_a_waitlist_place_that_became_a_seat_is_announced_on_the_open_page(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    act(amy, day, first, "book")
+    act(ben, day, first, "book")
+    shown = ben.get(f"/days/{day['day_id']}").get_data(as_text=True)
+    assert f'name="waiting" value="{first}"' in shown  # sent back with each live poll
+    version = pd_queries.find_day(stack.engine, day["day_id"]).version
+
+    act(amy, day, first, "cancel")
+    live = f"/days/{day['day_id']}/live"
+    asked = {"after": version, "waiting": first}
+    html = ben.get(live, query_string=asked, headers=HTMX).get_data(as_text=True)
+    said = "A seat came free in Session 1: it is yours. You are booked."
+    assert 'hx-swap-oob="innerHTML:#messages"' in html and said in text(html)
+    assert re.search(rf'id="said-{first}">A seat came free', html)  # at the card, not kept
+    assert "on its waitlist" not in text(html) and "Your choice: you are booked." in text(html)
+    unknown = ben.get(live, query_string={"after": version}, headers=HTMX)
+    assert "A seat came free" not in unknown.get_data(as_text=True)
+
+
+def test_a_freed_seat_is_promised_only_to_whom_the_rule_would_give_it(trust):
+    stack, day, people = trust
+    first, second = day["sessions"]
+    amy, ben, cal = (stack.client(people[n]) for n in ("amy", "ben", "cal"))
+    act(ben, day, first, "book")
+    act(amy, day, second, "book")
+    said = text(act(amy, day, first, "book").get_data(as_text=True))  # waits, holding a seat
+    kept = "While you keep your seat in Session 2, a seat that comes free here goes to someone"
+    assert kept in said and "it is yours" not in said
+    page = programme(amy, day)
+    assert kept in page and "it is yours" not in page
+    second_in_line = text(act(cal, day, first, "book").get_data(as_text=True))
+    assert "number 2. Seats that come free go to the people waiting, in turn." in second_in_line
+    assert "it is yours" not in second_in_line
+
+
+def test_cancelling_a_seat_asks_once(trust):
+    stack, day, people = trust
+    first, _ = day["sessions"]
+    amy = stack.client(people["amy"])
+    act(amy, day, first, "book")
+    html = amy.get(f"/days/{day['day_id']}").get_data(as_text=True)
+    card = card_of(html, first)
+    assert '<summary class="button">Cancel my place</summary>' in card
+    assert re.search(r"<button[^>]*>Yes, give up my seat</button>", card)
+    assert not re.search(r"<button[^>]*>\s*Cancel my place", html)
+
+
+def test_a_leader_is_not_offered_book_in_the_slot_they_lead(trust):
+    stack, day, people = trust
+    amy_id = people["amy"].person_id
+    add_session(stack, day, "Led by Amy", leader={"person_id": amy_id, "name": "Amy"})
+    html = stack.client(people["amy"]).get(f"/days/{day['day_id']}").get_data(as_text=True)
+    assert "You lead Led by Amy at this time" in text(html)
+    assert "You lead this session." in text(html)
+    assert not re.search(r">(Book|Join the waitlist|Move here)</button>", html)
+    assert ">Book</button>" in stack.client(people["ben"]).get(f"/days/{day['day_id']}").text
+
+
+def test_a_join_link_only_for_a_seat_the_leader_and_the_cpd_manager(trust):
+    stack, day, people = trust
+    online = add_session(
+        stack,
+        day,
+        "Feedback online",
+        mode="online",
+        room="Online",
+        join_link="https://meet.example.org/feedback",
+        leader={"person_id": people["cal"].person_id, "name": "Cal"},
+    )
+    link = 'href="https://meet.example.org/feedback"'
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    assert link not in ben.get(f"/days/{day['day_id']}").text
+    act(amy, day, online, "book")
+    assert link in amy.get(f"/days/{day['day_id']}").text
+    assert link in stack.client(people["cal"]).get(f"/days/{day['day_id']}").text
+    boss = stack.client(someone("cpd_manager", school_id=None, name="Priya Shah"))
+    assert link in boss.get(f"/days/{day['day_id']}").text
+
+
+def test_the_keynote_shows_its_title_and_speaker(trust):
+    stack, _, people = trust
+    keynote = {
+        "kind": "keynote",
+        "title": "Belonging in every classroom",
+        "speaker": "Dr Ada Okonkwo",
+        "starts": "09:00",
+        "ends": "09:45",
+    }
+    day_id = a_day(stack, slots=[keynote])
+    page = text(stack.client(people["amy"]).get(f"/days/{day_id}").get_data(as_text=True))
+    assert "09:00\N{EN DASH}09:45 Keynote: Belonging in every classroom" in page
+    assert "Dr Ada Okonkwo" in page
+
+
+def test_times_to_the_minute_and_a_past_day_marked_as_past(trust):
+    stack, day, people = trust
+    amy = stack.client(people["amy"])
+    page = programme(amy, day)
+    assert not re.search(r"\d\d:\d\d:\d\d", page)
+    assert re.search(r"Booking is open until \d\d:\d\d on \w+day \d+ \w+ \d{4}\.", page)
+
+    before = datetime.now(UTC) - timedelta(days=10)
+    past = a_day(
+        stack,
+        date=(before + timedelta(days=3)).date().isoformat(),
+        opens=before.isoformat(),
+        closes=(before + timedelta(days=2)).isoformat(),
+    )
+    over = text(amy.get(f"/days/{past}").get_data(as_text=True))
+    assert "Past" in over and "This PD day is over" in over and "Booking closed" not in over
