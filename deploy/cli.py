@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,7 +17,7 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from deploy import backup, demo, launcher, logview
+from deploy import backup, demo, launcher, logview, nats_cluster
 from deploy.follower_probe import projector_probe, reactor_probe
 from deploy.lease import Lease, exclusive
 from deploy.probe import probe_port
@@ -244,6 +246,33 @@ def stream_ensure() -> None:
     settings = Settings.from_env()
     asyncio.run(launcher.ensure_stream(settings, settings.nats_url))
     click.echo(f"The stream {settings.stream.name} is ready.")
+
+
+@main.command("nats-node")
+@click.argument("name")
+@click.option("--peer", "peers", multiple=True, required=True, help="Another node: host:6222.")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--port", type=PORT, default=4222, show_default=True, help="For clients.")
+@click.option("--monitor-port", type=PORT, default=8222, show_default=True)
+@click.option("--cluster-port", type=PORT, default=6222, show_default=True)
+def nats_node(
+    name: str, peers: tuple[str, ...], data: Path, port: int, monitor_port: int, cluster_port: int
+) -> None:
+    """Run node NAME of the three-node JetStream cluster on a host without Docker
+    (deploy/nats-cluster.conf), its passwords from the environment."""
+    given = ("NATS_SERVER_NAME", "NATS_STORE_DIR")
+    missing = [v for v in nats_cluster.needed_variables() if v not in given]
+    missing = [v for v in missing if not os.environ.get(v)]
+    if missing:
+        fail(f"Set {', '.join(missing)} first (the same values on every node).")
+    if not all(re.fullmatch(r"[\w.-]+:\d{1,5}", peer) for peer in peers):
+        fail("Give each --peer as host:port, the port its cluster listens on (6222).")
+    route_password = os.environ["STAFFROOM_NATS_ROUTE_PASSWORD"]
+    ports = (port, monitor_port, cluster_port)
+    command = nats_cluster.node_command(name, peers, ports, route_password)
+    data.mkdir(parents=True, exist_ok=True)
+    node = {"NATS_SERVER_NAME": name, "NATS_STORE_DIR": str(data.resolve())}
+    os.execve(command[0], command, {**os.environ, **node})
 
 
 @main.group("db")

@@ -117,6 +117,7 @@ def nats_node(name: str) -> dict[str, Any]:
     environment = {password_variable(p): required(password_variable(p)) for p in passwords}
     environment["STAFFROOM_NATS_ROUTE_PASSWORD"] = required("STAFFROOM_NATS_ROUTE_PASSWORD")
     environment["NATS_SERVER_NAME"] = name
+    environment["NATS_STORE_DIR"] = "/data"
     return {
         "image": NATS_IMAGE,
         "command": ["nats-server", "--config", NODE_CONFIG, "--routes", routes],

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from deploy.nats_config import deploy_users
+from events.embedded import nats_server_binary
 from events.nats_access import NatsUser, server_config
 
 CLUSTER_NAME = "staffroom"
@@ -23,7 +25,8 @@ HEADER = """\
 # `python -m deploy.nats_cluster` from deploy/Procfile and events/nats_access.py.
 # The same users and permissions as deploy/nats.conf; each node gets its name (--name)
 # and the routes to the others (--routes nats-route://route:<password>@natsN:6222)
-# on its command line. Nodes authenticate each other as `route` with
+# on its command line, its JetStream folder in NATS_STORE_DIR (`staffroom nats-node`
+# does both on a host without Docker). Nodes authenticate each other as `route` with
 # STAFFROOM_NATS_ROUTE_PASSWORD. Every write is synced to disk before it is acknowledged.
 """
 
@@ -69,7 +72,7 @@ def deploy_cluster_config() -> str:
     config = node_config(
         deploy_users(),
         name="$NATS_SERVER_NAME",
-        store_dir="/data",
+        store_dir="$NATS_STORE_DIR",
         host="0.0.0.0",
         ports=(4222, 8222, 6222),
         routes=[],
@@ -78,6 +81,35 @@ def deploy_cluster_config() -> str:
     # nats-server reads "$NAME" as text and $NAME (unquoted) from the environment.
     text = re.sub(r'"(\$[A-Z_]+)"', r"\1", json.dumps(config, indent=2))
     return HEADER + text + "\n"
+
+
+CONFIG_FILE = Path(__file__).parent / "nats-cluster.conf"
+
+
+def needed_variables() -> list[str]:
+    """The environment variables deploy/nats-cluster.conf reads (passwords, the name)."""
+    return sorted(set(re.findall(r"(?<!\")\$([A-Z][A-Z_]+)\b", deploy_cluster_config())))
+
+
+def peer_route(peer: str, route_password: str) -> str:
+    host, _, port = peer.rpartition(":")
+    return route_url(host, int(port), route_password)
+
+
+def node_command(
+    name: str, peers: Sequence[str], ports: tuple[int, int, int], route_password: str
+) -> list[str]:
+    """nats-server as one node of the cluster: deploy/nats-cluster.conf with the node's
+    name, its ports (clients', monitor's, cluster's) and routes to
+    `peers` (each `host:cluster-port`)."""
+    client, monitor, cluster = ports
+    routes = ",".join(peer_route(peer, route_password) for peer in peers)
+    return [
+        nats_server_binary(),
+        *("--config", str(CONFIG_FILE), "--name", name),
+        *("--port", str(client), "--http_port", str(monitor)),
+        *("--cluster", f"nats://0.0.0.0:{cluster}", "--routes", routes),
+    ]
 
 
 if __name__ == "__main__":
