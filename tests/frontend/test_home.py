@@ -135,7 +135,9 @@ def test_a_newcomer_sees_at_once_what_is_open_to_book(trust):
     assert "Spring PD day Booking open" in coming and "(in 10 days)" in coming
     assert "Summer PD day Booking opens" in coming
     assert "Autumn PD day Past" in section(cal, "past") and "Autumn PD day" not in coming
-    assert "Event log" not in home(cal)  # the log's health is the operator's page now
+    page = home(cal)
+    assert "Event log" not in page  # the log's health is the operator's page now
+    assert not re.search(r"\d\d:\d\d:\d\d", page)  # times to the minute
 
 
 def test_my_bookings_day_by_day_and_slot_by_slot_and_what_is_left_to_book(trust):

@@ -1,11 +1,9 @@
 """The register on the day, for the session's leader or the CPD manager, on a phone: one tap
 each, everyone present in one tap, search by name, walk-ins found by name, the session's
-waitlist, nothing to tap before the day; and the CPD manager's overview of the day."""
+waitlist, nothing to tap before the day. (The day's overview: test_overview.py.)"""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -104,25 +102,6 @@ def test_only_the_leader_or_the_cpd_manager_takes_the_register(trust):
     assert stack.client(someone("cpd_manager", school_id=None)).get(register).status_code == 200
 
 
-def test_the_overview_counts_bookings_and_lunches_and_exports_who_has_not_booked(trust):
-    stack, day, ids = trust
-    amy = stack.client(someone(person_id=ids["amy"], school_id="school-a"))
-    act(amy, day, day["sessions"][0], "book")
-    amy.post(f"/days/{day['day_id']}/attendance", data={"attending": "yes", "dietary": "Vegan"})
-    overview = f"/days/{day['day_id']}/overview"
-    assert amy.get(overview).status_code == 403
-    boss = stack.client(someone("cpd_manager", school_id=None))
-    page = text(boss.get(overview).get_data(as_text=True))
-    assert "Restorative practice SEND · Lee 1 10 10%" in page
-    assert "1 lunches in all" in page and "vegan (1)" in page
-    assert "3 staff have not yet booked a session in every breakout slot (1)." in page
-
-    exported = boss.get(f"/days/{day['day_id']}/not-booked.csv")
-    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
-    assert exported.mimetype == "text/csv" and rows[0][:2] == ["School", "Name"]
-    assert sorted(r[1] for r in rows[1:]) == ["'=Cmd Ash", "Ben Ash", "Lee Ash"]
-
-
 def test_the_cpd_manager_cancels_a_booking_from_the_register(trust):
     stack, day, ids = trust
     session_id = day["sessions"][0]
@@ -137,22 +116,6 @@ def test_the_cpd_manager_cancels_a_booking_from_the_register(trust):
     assert "Nobody has booked this session yet." in text(cancelled.get_data(as_text=True))
     again = boss.post(f"{register}/{ids['amy']}/cancel", headers={"HX-Request": "true"})
     assert again.status_code == 409 and "You have no seat" in text(again.get_data(as_text=True))
-
-
-def test_a_headteacher_sees_their_own_school_in_the_overview(trust):
-    stack, day, _ = trust
-    add_school(stack.engine, "school-b", "Beech Hill Academy")
-    enrol(stack.engine, "bea@beech.sch.uk", name="Bea Beech", school_id="school-b")
-    overview = f"/days/{day['day_id']}/overview"
-    head = stack.client(someone(("headteacher", "school-b")))
-    page = text(head.get(overview).get_data(as_text=True))
-    assert "Beech Hill Academy 1 0 0 0" in page and "Ash Grove Primary" not in page
-    exported = head.get(f"/days/{day['day_id']}/not-booked.csv").get_data(as_text=True)
-    assert "Bea Beech" in exported and "Amy Ash" not in exported
-    everyone = text(
-        stack.client(someone("cpd_manager", school_id=None)).get(overview).get_data(as_text=True)
-    )
-    assert "Ash Grove Primary" in everyone and "Beech Hill Academy" in everyone
 
 
 def register_of(day: dict) -> str:
