@@ -40,10 +40,15 @@ class Link:
     endpoint: str
     label: str
     shown_to: Callable[[Identity], bool]
+    also_current_in: tuple[str, ...] = ()
+    """Other areas (blueprints) that belong to this link: a day's programme to PD days."""
+
+    def is_current(self, blueprint: str | None) -> bool:
+        return blueprint in (self.endpoint.split(".")[0], *self.also_current_in)
 
 
 MENU = (
-    Link("home.index", "PD days", everyone),
+    Link("home.index", "PD days", everyone, ("programme", "overview")),
     Link("mycpd.page", "My CPD", everyone),
     Link("people.search", "People", finds_people),
     Link("staff.page", "Staff", sees_staff),
@@ -72,9 +77,8 @@ def menu(who: Identity | None) -> list[MenuItem]:
     shown = [link for link in MENU if has_endpoint(link.endpoint) and link.shown_to(who)]
     if any(link.endpoint == "people.search" for link in shown):
         shown = [link for link in shown if link.endpoint != "staff.page"]  # People replaces it
-    here = request.blueprint
     return [
-        MenuItem(url_for(link.endpoint), link.label, link.endpoint.split(".")[0] == here)
+        MenuItem(url_for(link.endpoint), link.label, link.is_current(request.blueprint))
         for link in shown
     ]
 

@@ -135,6 +135,8 @@ def test_a_newcomer_sees_at_once_what_is_open_to_book(trust):
     assert "Spring PD day Booking open" in coming and "(in 10 days)" in coming
     assert "Summer PD day Booking opens" in coming
     assert "Autumn PD day Past" in section(cal, "past") and "Autumn PD day" not in coming
+    programme = cal.get(f"/days/{days['open']['day_id']}").get_data(as_text=True)
+    assert '<a href="/" aria-current="page">PD days</a>' in programme  # a day is in PD days
     page = home(cal)
     assert "Event log" not in page  # the log's health is the operator's page now
     assert not re.search(r"\d\d:\d\d:\d\d", page)  # times to the minute
