@@ -168,7 +168,7 @@ def session_body(form: Form, engine: Engine) -> tuple[dict[str, Any], Errors, li
         body["capacity"] = int(capacity)
     else:
         errors["capacity"] = "Give the number of seats, like 30."
-    if body["mode"] == "online" or text(form, "join_link"):
+    if body["mode"] == "online":  # in person, a link left in the form is dropped
         body["join_link"] = text(form, "join_link")
     leader, leader_errors, matches = session_leader(form, engine)
     body["leader"] = leader

@@ -166,6 +166,7 @@ def test_the_manager_plans_and_publishes_a_day_and_a_teacher_books_it(trust, bro
     priya.click("button:has-text('Publish the day')")
     expect(priya.locator("#messages")).to_contain_text("Published: staff see the day")
     expect(priya.locator("#publish h2")).to_have_text("Published")
+    expect(priya.locator("h1")).to_contain_text("Published")
     day_url = priya.get_by_role("link", name="See the programme").get_attribute("href")
     assert day_url
 

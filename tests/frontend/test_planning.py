@@ -147,6 +147,8 @@ def test_a_day_with_two_slots_and_four_sessions_planned_and_published_from_the_f
     assert published.status_code == 200
     said = text(published.get_data(as_text=True))
     assert "Published: staff see the day" in said
+    assert 'id="day-heading" hx-swap-oob="true"' in published.get_data(as_text=True)
+    assert "Draft: only you see this day" not in said
     assert day_row(stack, day_id).status == "published"
 
 
@@ -348,6 +350,9 @@ def test_bad_input_is_shown_at_its_field_and_changes_nothing(trust):
     assert ids["ben"] in several.get_data(as_text=True) and ids["bea"] in several.get_data(
         as_text=True
     )
+    unlinked = add_session(boss, day_id, slot_id, session_form("Online", mode="online"))
+    assert unlinked.status_code == 422
+    assert 'id="session-join_link-error"' in unlinked.get_data(as_text=True)
     untitled = add_session(boss, day_id, slot_id, session_form(""))
     assert untitled.status_code == 422
     assert 'id="session-title-error"' in untitled.get_data(as_text=True)
