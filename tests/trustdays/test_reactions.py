@@ -16,10 +16,15 @@ import pytest
 from nats.js.errors import NotFoundError
 
 from events.decider import CommandLoop, Decider
+from events.envelope import RecordedEvent
 from events.reactor import Reactor
-from services.trustdays.domain import CancelDay, DayDecider, DayRecord, PlanDay, Slot
+from services.trustdays.domain import CancelDay, CloseSlot, DayDecider, DayRecord, PlanDay, Slot
 from services.trustdays.events import day_subject, slot_subject
-from services.trustdays.reactions import CLOSE_SLOTS_OF_A_CANCELLED_DAY, REACTIONS
+from services.trustdays.reactions import (
+    CLOSE_SLOTS_OF_A_CANCELLED_DAY,
+    REACTIONS,
+    close_the_removed_slot,
+)
 from tests.support.launch import ROOT, STAFFROOM, environment, stream_env
 from tests.support.people import join
 from tests.support.reactor import running_reactor
@@ -181,3 +186,20 @@ def test_reactor_closes_a_cancelled_days_slots_and_stops_on_sigterm(
 def a_day_record(day_id: str) -> DayRecord:
     opens, closes = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 9, 20, tzinfo=UTC)
     return DayRecord(day_id, date(2026, 10, 1), "2026-27", 1, "PD", "", "Hall", opens, closes)
+
+
+def test_a_removed_slot_is_closed_in_its_own_aggregate_as_slot_removed():
+    removed = RecordedEvent(
+        id="e1",
+        type="SlotRemoved",
+        version=1,
+        subject="t.trustdays.day.d1",
+        occurred_at=datetime(2026, 11, 1, tzinfo=UTC),
+        actor="manager",
+        correlation_id=None,
+        causation_id=None,
+        data={"day_id": "d1", "slot_id": "s2", "reason": "A shorter day"},
+    )
+    assert close_the_removed_slot(removed, DayDecider().initial_state()) == [
+        (slot_subject("d1", "s2"), CloseSlot("A shorter day", why="slot_removed"))
+    ]
