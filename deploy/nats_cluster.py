@@ -58,10 +58,11 @@ def node_config(
     ports: tuple[int, int, int],
     routes: Sequence[str],
     route_password: str,
+    sync_always: bool = True,
 ) -> dict[str, Any]:
     """One node's configuration; `ports` are the clients', the monitor's and the cluster's."""
     client, monitor, cluster = ports
-    config = server_config(users, store_dir, host, client, monitor)
+    config = server_config(users, store_dir, host, client, monitor, sync_always)
     config["server_name"] = name
     config["cluster"] = cluster_block(host, cluster, routes, route_password)
     return config

@@ -14,6 +14,7 @@ import pytest
 from honcho.environ import parse_procfile
 
 from deploy.compose import NODES, compose_file
+from deploy.env_file import env_file
 from deploy.nats_cluster import deploy_cluster_config, needed_variables
 from events.embedded import nats_server_binary
 from tests.support.launch import ROOT
@@ -117,3 +118,12 @@ def test_nats_server_accepts_a_node_configuration():
         timeout=30,
     )
     assert checked.returncode == 0, checked.stderr + checked.stdout
+
+
+def test_a_first_env_file_gives_every_secret_compose_asks_for_a_fresh_value():
+    first, second = env_file(), env_file()
+    values = dict(line.split("=", 1) for line in first.splitlines() if "=" in line)
+    asked = set(re.findall(r"\$\{(\w+):\?", COMPOSE.read_text()))
+    assert asked <= set(values)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", values[name]) for name in asked)
+    assert first != second

@@ -49,7 +49,15 @@ class LoopbackCluster:
     """Three nodes named n1..n3; `url` is the admin's, `url_for(name)` a user's, each
     listing every node so a client fails over."""
 
-    def __init__(self, folder: Path, users: Sequence[NatsUser] | None = None, size: int = 3):
+    def __init__(
+        self,
+        folder: Path,
+        users: Sequence[NatsUser] | None = None,
+        size: int = 3,
+        sync_always: bool = True,
+    ):
+        self.sync_always = sync_always
+        """False: nats-server's default sync (every two minutes), for the benchmark."""
         self.users = {u.name: u for u in users or [NatsUser(ADMIN, token_urlsafe(24))]}
         self.route_password = token_urlsafe(24)
         self.nodes = [Node(f"n{n + 1}", folder / f"n{n + 1}") for n in range(size)]
@@ -86,6 +94,7 @@ class LoopbackCluster:
             (node.port, node.monitor_port, node.cluster_port),
             routes,
             self.route_password,
+            self.sync_always,
         )
         write_config(config, node.folder / "nats-server.conf")
         command = [
