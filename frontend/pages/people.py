@@ -239,7 +239,8 @@ def act(person_id: str, day_id: str, action: str) -> ResponseReturnValue:
     status = 422
     if not errors:
         message, status = attempt(command)
-    gone = action == "cancel" and status == 200  # the button pressed is gone: focus the answer
+    # The button pressed is gone (or folded away): the focus goes to the answer.
+    gone = status == 200 and (action == "cancel" or request.form.get("exempt") == "no")
     said = {"day": day_id, "at": where, "text": message, "error": status != 200, "focus": gone}
     back = url_for(".person_page", person_id=person_id, _anchor=f"day-{day_id}")
 

@@ -155,7 +155,7 @@ def test_the_cpd_manager_finds_anyone_by_name_school_role_or_subject(trust):
     assert found(boss, subject="Maths", left="1") == ["Cal Carter", "Dee Dunn", "Lee Left"]
 
     page = text(boss.get("/people", query_string={"q": "amy"}).get_data(as_text=True))
-    assert "Amy Adams Ash Grove Primary Teacher of English" in page
+    assert "Amy Adams Teacher of English · Ash Grove Primary" in page
     assert "1 person matches." in page
 
 
