@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,8 +193,10 @@ def test_one_projector_holds_the_lease_and_a_standby_takes_over_when_it_dies(
 
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
+        killed = time.monotonic()
         seq = join(nats, store, "person-3")
-        assert wait_until(lambda: ready(second_url), timeout=30, every=0.2), "took over"
+        assert wait_until(lambda: ready(second_url), timeout=30, every=0.1), "took over"
+        print(f"\nthe standby was ready {time.monotonic() - killed:.1f} s after the kill")
         assert wait_until(lambda: checkpoint(engine, "directory") == seq, every=0.1)
     finally:
         for process in (first, second):
