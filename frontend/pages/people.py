@@ -105,15 +105,17 @@ def search() -> ResponseReturnValue:
         "found": found,
         "roles": directory.roles_of(engine(), ids),
         "errors": errors,
+    }
+    status = 422 if errors else 200
+    if request.htmx and request.htmx.target == "people-results":  # as you type
+        return render_block("people.html", "results", partial=True, **context), status
+    form = {
         "choices": directory.school_choices(engine(), readable),
         "role_choices": ROLE_CHOICES,
         "subjects": directory.subject_choices(engine(), readable),
         "everyone": readable is None,
     }
-    status = 422 if errors else 200
-    if request.htmx and request.htmx.target == "people-results":
-        return render_block("people.html", "results", partial=True, **context), status
-    return render_template("people.html", **context), status
+    return render_template("people.html", **context, **form), status
 
 
 def found_sentence(total: int, page: int, pages: int, wrong: bool) -> str:

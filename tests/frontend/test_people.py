@@ -386,6 +386,12 @@ def test_bad_input_is_a_422_at_the_field_and_changes_nothing(
     assert plain.status_code == 422 and "<h1>Amy Adams</h1>" in plain.get_data(as_text=True)
 
 
+def test_a_leavers_record_stays_without_buttons(trust):
+    page = text(trust.boss.get(f"/people/{trust.ids['lee']}").get_data(as_text=True))
+    assert "Lee Left has left the trust: their CPD record stays." in page
+    assert "Book them on" not in page and "Mark exempt" not in page
+
+
 def test_unknown_people_days_and_actions_are_404(trust):
     day = trust.day
     ids = trust.ids
