@@ -231,7 +231,7 @@ def confirm_remove(day_id: str, slot_id: str) -> str:
 
 @planning.post("/plan/<day_id>/slots/<slot_id>/remove")
 def remove_slot(day_id: str, slot_id: str) -> ResponseReturnValue:
-    title = the_slot(day_id, slot_id).slot.title
+    the_slot(day_id, slot_id)
     reason = forms.text(request.form, "reason")
     errors = {} if reason else {"reason": "Say why: the people booked are told."}
     key = request.form.get("key")
@@ -241,13 +241,7 @@ def remove_slot(day_id: str, slot_id: str) -> ResponseReturnValue:
     def page() -> str:
         return render_template("plan_remove.html", **remove_context(day_id, slot_id, errors))
 
-    if status < 400:
-        return form_answer(status, back, page, lambda: day_page(day_id, f"{title} is removed."))
-    return form_answer(status, back, page, page)
-
-
-def day_page(day_id: str, message: str) -> str:
-    return render_template("plan_day.html", **day_context(day_id, message=message))
+    return form_answer(status, back, page, page)  # its own page: a plain (boosted) form
 
 
 # Sessions
@@ -287,7 +281,7 @@ def add_session(day_id: str, slot_id: str) -> ResponseReturnValue:
     body, errors, matches = forms.session_body(request.form, engine())
     key = request.form.get("key")
     errors, status = checked(errors, lambda: service.add_session(day_id, slot_id, body, key))
-    return session_answer(day_id, slot_id, status, errors, matches, f"{body['title']} is added.")
+    return session_answer(day_id, slot_id, status, errors, matches)
 
 
 @planning.get("/plan/<day_id>/sessions/<session_id>")
@@ -307,8 +301,7 @@ def update_session(day_id: str, session_id: str) -> ResponseReturnValue:
     errors, status = checked(
         errors, lambda: service.update_session(day_id, slot_id, session_id, body, key)
     )
-    done = f"{body['title']} is saved."
-    return session_answer(day_id, slot_id, status, errors, matches, done, session)
+    return session_answer(day_id, slot_id, status, errors, matches, session)
 
 
 def session_answer(
@@ -317,7 +310,6 @@ def session_answer(
     status: int,
     errors: Errors,
     matches: list[Row],
-    done: str,
     session: Row | None = None,
 ) -> ResponseReturnValue:
     """Back to the day's timetable when it worked; else the form again, with its errors
@@ -329,9 +321,7 @@ def session_answer(
         context = session_context(day_id, slot_id, values, errors, matches=matches, session=session)
         return render_template("plan_session.html", **context)
 
-    if status < 400:
-        return form_answer(status, back, page, lambda: day_page(day_id, done))
-    return form_answer(status, back, page, page)
+    return form_answer(status, back, page, page)  # its own page: a plain (boosted) form
 
 
 @planning.get("/plan/leaders")
