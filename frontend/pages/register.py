@@ -107,7 +107,9 @@ def whole_page(session: Any, **shown: Any) -> Callable[[], str]:
 
 
 def the_register(session: Any, **shown: Any) -> Callable[[], str]:
-    return lambda: render_block("register.html", "register", **context(session, **shown))
+    """The register alone, for htmx; what was done also goes to the page's live region
+    (#messages, which on this page speaks to screen readers only)."""
+    return lambda: render_block("register.html", "register", **context(session, oob=True, **shown))
 
 
 PARTS = {"register-lines": "lines", "walk-in-results": "walk_in_results"}

@@ -184,6 +184,8 @@ def test_a_walk_in_found_by_name_and_who_was_added_said(trust):
     page = text(added.get_data(as_text=True))
     assert added.status_code == 200
     assert "Ben Ash added as a walk-in, marked present." in page
+    spoken = '<div hx-swap-oob="innerHTML:#messages"><p>Ben Ash added as a walk-in'
+    assert spoken in added.get_data(as_text=True)  # said to screen readers too
     assert "Ben Ash Walk-in" in page and "2 on the register · 1 marked" in page
     assert marks_on(stack) == {ids["ben"]: "present"}
     plain = text(lee.get(f"{register}?who=zz").get_data(as_text=True))
