@@ -44,9 +44,10 @@ def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     try:
         Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
         assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
-        with signed_in(base, MANAGER) as manager:
-            school = manager.get("/api/directory/schools").json()[0]
-            staff = manager.get("/api/directory/people", params={"school": school["school_id"]})
+        manager = signed_in(base, MANAGER)
+        school = manager.get("/api/directory/schools").json()[0]
+        staff = manager.get("/api/directory/people", params={"school": school["school_id"]})
+        manager.close()
         people = staff.json()
         head = next(p for p in people if p["job_title"] == "Headteacher")
         teacher = next(p for p in people if p["category"] == "teaching" and p is not head)
@@ -112,12 +113,13 @@ def test_the_cpd_managers_overview_keeps_itself_up_to_date(trust, browser, width
 
     # Someone says they come to lunch: the open page shows it without a reload.
     dietary = f"Browser {width}: no nuts"
-    with signed_in(trust["base"], trust["teacher"]["email"]) as teacher:
-        said = teacher.put(
-            f"/api/trustdays/days/{trust['day_id']}/attendance",
-            json={"attending": True, "dietary": dietary},
-        )
-        assert said.status_code == 200, said.text
+    teacher = signed_in(trust["base"], trust["teacher"]["email"])
+    said = teacher.put(
+        f"/api/trustdays/days/{trust['day_id']}/attendance",
+        json={"attending": True, "dietary": dietary},
+    )
+    teacher.close()
+    assert said.status_code == 200, said.text
     expect(priya.locator("#figures")).to_contain_text(dietary.lower(), timeout=10_000)
     assert priya.url.endswith(overview)  # the same page: no reload, no navigation
 

@@ -238,7 +238,7 @@ def test_a_headteacher_sees_their_own_school_and_no_forbidden_link(trust):
     assert "Lee Ash Teacher of maths Leads Session 1 Not booked" in page
     assert not re.search(r"/register\b|printable-register", html)  # not theirs to open
     for link in set(re.findall(r'href="(/[^"#]*)', html)):
-        assert head.get(link.replace("&amp;", "&")).status_code in (200, 304), link
+        assert head.get(link.replace("&amp;", "&")).status_code != 403, link
     assert head.get(f"/days/{day['day_id']}/overview?school=school-b").status_code == 403
     bookings = read_csv(head.get(f"/days/{day['day_id']}/exports/bookings.csv"))
     assert {r[1] for r in bookings[1:]} == {"Amy Ash", "Ben Ash", "Cal Ash", "Dee Ash"}
