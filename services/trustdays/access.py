@@ -13,6 +13,12 @@ ORGANISERS = ("cpd_manager", "network_lead")
 """Add and change sessions: the CPD manager any, a network lead those they lead."""
 
 
+def plans_days(who: Identity) -> bool:
+    """Planning PD days is the CPD manager's: plan, change the details and timetable,
+    copy, publish, cancel, excuse someone from booking (the Plan pages ask it too)."""
+    return who.holds("cpd_manager")
+
+
 def sees_drafts(who: Identity) -> bool:
     """A draft day is the CPD manager's alone: to everyone else it does not exist."""
     return who.holds("cpd_manager")

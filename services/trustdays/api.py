@@ -14,7 +14,7 @@ from events.decider import Outcome
 from events.envelope import new_id
 from events.service import accepted, idempotency_key, identity, require
 from services.trustdays import domain
-from services.trustdays.access import ORGANISERS, places_anyone, takes_register
+from services.trustdays.access import ORGANISERS, places_anyone, plans_days, takes_register
 from services.trustdays.copies import copy_of, id_maker
 from services.trustdays.domain import Slot, SlotState
 from services.trustdays.lookups import (
@@ -71,7 +71,7 @@ releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
 @blp.response(201, Created)
 def plan_day(fields: dict) -> Response:
     """Plan a PD day, in draft, with its timetable (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager plans PD days.")
+    require(plans_days(identity()), "Only the CPD manager plans PD days.")
     day_id = new_id()
     timetable = [Slot(slot_id=new_id(), **slot) for slot in fields.pop("slots")]
     command = domain.PlanDay(day_record(day_id, fields), timetable)
@@ -98,7 +98,7 @@ def get_day(day_id: str) -> dict:
 @blp.response(200, Created)
 def update_day(fields: dict, day_id: str) -> Response:
     """Change the day's details or booking window (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager changes PD days.")
+    require(plans_days(identity()), "Only the CPD manager changes PD days.")
     the_day(day_id)
     command = domain.UpdateDay(day_record(day_id, fields))
     return accepted(days.execute(day_subject(day_id), command), id=day_id)
@@ -109,7 +109,7 @@ def update_day(fields: dict, day_id: str) -> Response:
 @blp.response(201, Created)
 def add_slot(slot: dict, day_id: str) -> Response:
     """Add a slot to the timetable (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    require(plans_days(identity()), "Only the CPD manager changes the timetable.")
     slot_id = new_id()
     command = domain.AddSlot(Slot(slot_id=slot_id, **slot))
     return accepted(days.execute(day_subject(day_id), command), 201, id=slot_id)
@@ -121,7 +121,7 @@ def add_slot(slot: dict, day_id: str) -> Response:
 def change_slot(slot: dict, day_id: str, slot_id: str) -> Response:
     """Retime or rename a slot, or change its speaker (CPD manager): the calendars of
     everyone with a seat in it follow."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    require(plans_days(identity()), "Only the CPD manager changes the timetable.")
     the_slot(the_day(day_id), slot_id)
     command = domain.ChangeSlot(Slot(slot_id=slot_id, **slot))
     return accepted(days.execute(day_subject(day_id), command), id=slot_id)
@@ -133,7 +133,7 @@ def change_slot(slot: dict, day_id: str, slot_id: str) -> Response:
 def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
     """Take a slot off the timetable, before the day (CPD manager): its sessions are
     cancelled, and its seats and waitlist places released by a reaction moments later."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager changes the timetable.")
+    require(plans_days(identity()), "Only the CPD manager changes the timetable.")
     the_slot(the_day(day_id), slot_id)
     today = datetime.now(LONDON).date()
     command = domain.RemoveSlot(slot_id, body["reason"], today)
@@ -144,7 +144,7 @@ def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
 @blp.response(200, Created)
 def publish_day(day_id: str) -> Response:
     """Publish the day: staff see it and book once the window opens (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager publishes PD days.")
+    require(plans_days(identity()), "Only the CPD manager publishes PD days.")
     return accepted(days.execute(day_subject(day_id), domain.PublishDay()), id=day_id)
 
 
@@ -155,7 +155,7 @@ def cancel_day(body: dict, day_id: str) -> Response:
     """Cancel the day (CPD manager). Its slots are closed, releasing every seat and
     waitlist place, by a reaction to DayCancelled moments later (services/trustdays/
     reactions.py): once done, even if this request or the reactor stops halfway."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager cancels PD days.")
+    require(plans_days(identity()), "Only the CPD manager cancels PD days.")
     the_day(day_id)
     return accepted(days.execute(day_subject(day_id), domain.CancelDay(body["reason"])), id=day_id)
 
@@ -167,7 +167,7 @@ def copy_day(fields: dict, day_id: str) -> Response:
     """Copy a whole day (CPD manager): a new draft day with this one's theme, venue,
     timetable and every session not cancelled, with no places. Send an Idempotency-Key:
     a retry with it copies once."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager plans PD days.")
+    require(plans_days(identity()), "Only the CPD manager plans PD days.")
     source = the_day(day_id)
     make_id = id_maker(day_subject(day_id), identity().person_id, idempotency_key())
     states = [(s, slots.state(slot_subject(day_id, s))) for s in source.slots]
@@ -213,7 +213,7 @@ def update_session(fields: dict, day_id: str, slot_id: str, session_id: str) -> 
 @blp.response(200, Created)
 def cancel_session(body: dict, day_id: str, slot_id: str, session_id: str) -> Response:
     """Cancel a session, releasing its seats and waitlist (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager cancels sessions.")
+    require(plans_days(identity()), "Only the CPD manager cancels sessions.")
     the_slot(the_day(day_id), slot_id)
     command = domain.CancelSession(session_id, body["reason"])
     return accepted(slots.execute(slot_subject(day_id, slot_id), command), id=session_id)
@@ -356,7 +356,7 @@ def confirm_attendance(body: dict, day_id: str) -> Response:
 def change_exemption(body: dict, day_id: str, person_id: str) -> Response:
     """Mark someone as not expected to book the day (part-time, not working that day...),
     or expected again (CPD manager)."""
-    require(identity().holds("cpd_manager"), "Only the CPD manager excuses someone.")
+    require(plans_days(identity()), "Only the CPD manager excuses someone.")
     day = the_day(day_id)
     if body["exempt"]:
         in_the_trust(person_id, "person_id")

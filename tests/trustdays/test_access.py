@@ -16,6 +16,7 @@ from services.trustdays.access import (
     may_see_day,
     organising_refusal,
     places_anyone,
+    plans_days,
     sees_drafts,
     takes_register,
 )
@@ -66,10 +67,11 @@ def person(role: str, person_id: str = "me") -> object:
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_a_draft_day_and_anyone_s_place_are_the_cpd_manager_s_alone(role):
+def test_planning_a_draft_day_and_anyone_s_place_are_the_cpd_manager_s_alone(role):
     who = person(role)
     alone = role == "cpd_manager"
-    assert (sees_drafts(who), may_see_day(who, "draft"), places_anyone(who)) == (alone,) * 3
+    alike = (sees_drafts(who), may_see_day(who, "draft"), places_anyone(who), plans_days(who))
+    assert alike == (alone,) * 4
     assert may_see_day(who, "published") and may_see_day(who, "cancelled")
 
 
