@@ -13,7 +13,9 @@ keepalive = 5
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logger_class = "deploy.access_log.SecretsMasked"  # no calendar feed's token in the log
-reload = os.environ.get("STAFFROOM_DEV") == "1"
+# Only when asked (STAFFROOM_RELOAD=1 while editing code): the file-watching reloader costs
+# every worker CPU on every request, and `make run` and the demo do not need it.
+reload = os.environ.get("STAFFROOM_RELOAD") == "1"
 # gunicorn 25+ opens a control socket at one fixed path per user: several gunicorns at once
 # (gateway, frontend, services) would fight over it, and nothing here uses it.
 control_socket_disable = True

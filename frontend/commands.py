@@ -7,10 +7,11 @@ was lost) the page says exactly that, never "nothing was changed": 503 NotConfir
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
-from flask import current_app, request
+from flask import Response, after_this_request, current_app, request
 from werkzeug.exceptions import BadGateway, ServiceUnavailable
 
 from events.identity import IDENTITY_HEADER
@@ -113,9 +114,21 @@ def send(
         )
     outcome = _json(answer)
     if read_in:
-        engine = current_app.extensions["engine"]
-        wait_for(engine, read_in, int(outcome.get("seq", 0)), READ_YOUR_WRITES_TIMEOUT)
+        read_your_write(read_in, int(outcome.get("seq", 0)))
     return outcome
+
+
+def read_your_write(projection: str, seq: int) -> None:
+    """Wait until the projection has applied `seq` (bounded), and say how long it took in
+    the answer's Server-Timing (make bench reads it; so do a browser's developer tools)."""
+    started = time.perf_counter()
+    wait_for(current_app.extensions["engine"], projection, seq, READ_YOUR_WRITES_TIMEOUT)
+    waited = (time.perf_counter() - started) * 1000
+
+    @after_this_request
+    def timing(response: Response) -> Response:
+        response.headers.add("Server-Timing", f"read-your-writes;dur={waited:.1f}")
+        return response
 
 
 def _json(answer: httpx.Response) -> dict[str, Any]:

@@ -27,8 +27,9 @@ from events.identity import IdentitySigner
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import database_unavailable, error, http_error
+from gateway.identities import HeaderSigner, IdentityCache
 from gateway.limits import MAX_BODY, limit_body, too_large
-from gateway.proxy import outgoing, relay
+from gateway.proxy import TooSlow, Unreachable, Upstreams, relay
 from gateway.routes import Routes
 from gateway.signin import (
     FAILED_SIGN_INS_PER_ACCOUNT,
@@ -62,6 +63,7 @@ def create_app(
     settings: Settings | None = None,
     oidc: OidcSettings | None = None,
     timeout: float = 10.0,
+    identities: IdentityCache | None = None,
 ) -> Flask:
     routes = routes or Routes.from_env()
     settings = settings or Settings.from_env()
@@ -77,7 +79,8 @@ def create_app(
     )
     app.before_request(limit_body)  # first of all: nothing reads an oversize body
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    client = httpx.Client(
+    upstreams = Upstreams(timeout)
+    client = httpx.Client(  # for the gateway's own calls (linking a sign-in in the directory)
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
@@ -92,9 +95,10 @@ def create_app(
             "gateway.client": client,
             "oidc": oidc,
             "oauth": oauth,
+            "gateway.identities": identities or IdentityCache(),
         }
     )
-    signer = IdentitySigner(settings.require_secret_key())
+    signer = HeaderSigner(IdentitySigner(settings.require_secret_key()))
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -123,10 +127,10 @@ def create_app(
             return sign_in_first()
         header = signer.sign(identity) if identity else None
         try:
-            upstream = client.send(outgoing(client, request, target, header), stream=True)
-        except httpx.TimeoutException:
+            upstream = upstreams.send(request, target, header)
+        except TooSlow:
             return error(504, "gateway_timeout", f"{target.label} did not answer in time.")
-        except httpx.TransportError:
+        except Unreachable:
             message = f"{target.label} is not answering: it may be starting or stopped."
             return error(502, "bad_gateway", message)
         return relay(upstream)

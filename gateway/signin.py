@@ -42,6 +42,7 @@ from events.identity import (
 )
 from events.text import unstorable_fields
 from gateway.csrf import csrf_token
+from gateway.identities import IdentityCache
 from readmodels.directory.queries import (
     demo_people,
     find_by_email,
@@ -108,12 +109,17 @@ def start_session(person_id: str) -> None:
 
 def current_identity() -> Identity | None:
     """Who this request's session signed in, while their sign-in is open: one that has
-    ended (signed out, past its lifetime, or its person has left) is revoked and forgotten."""
+    ended (signed out, past its lifetime, or its person has left) is revoked and forgotten.
+    Read at most every IDENTITY_SECONDS per sign-in and worker (gateway/identities.py)."""
     session_id = session.get("sid")
     if not session_id:
         return None
     engine = current_app.extensions["engine"]
-    identity = identity_of_sign_in(engine, session_id, csrf_token())
+    token = csrf_token()
+    known: IdentityCache = current_app.extensions["gateway.identities"]
+    identity = known.get(
+        (session_id, token), lambda: identity_of_sign_in(engine, session_id, token)
+    )
     if identity is None:
         revoke_sign_in(engine, session_id)
         session.clear()
@@ -265,6 +271,7 @@ def as_demo_person() -> BaseResponse:
 def sign_out() -> BaseResponse:
     if session.get("sid"):
         revoke_sign_in(current_app.extensions["engine"], session["sid"])
+        current_app.extensions["gateway.identities"].forget(session["sid"])
     session.clear()
     return redirect(url_for("signin.page"))
 

@@ -222,7 +222,16 @@ def plan_day(url: str, manager: Person, number: int) -> dict:
                 for n in range(SESSIONS_PER_SLOT)
             ]
         assert client.post(f"/days/{day_id}/publish").status_code < 300
+    wait_until_shown(url, manager, f"/days/{day_id}")
     return {"day_id": day_id, "sessions": sessions}
+
+
+def wait_until_shown(url: str, person: Person, page: str) -> None:
+    """Until the projector has shown the published day on its programme page."""
+    deadline = time.monotonic() + 30
+    while httpx.get(url + page, headers={"Cookie": person.cookie}).status_code != 200:
+        assert time.monotonic() < deadline, f"{page} was not shown in 30 s"
+        time.sleep(0.05)
 
 
 def morning(person: Person, day: dict, rng: random.Random) -> list[tuple[str, str, str]]:
@@ -284,12 +293,15 @@ async def rush(url: str, path: Door, everyone: list[Person], seed: int) -> Resul
                         person, action, slot_id, session_id
                     )
                     start = time.perf_counter()
-                    async with http.request(method, target, headers=headers, **body) as answer:
-                        await answer.read()
+                    try:
+                        async with http.request(method, target, headers=headers, **body) as answer:
+                            await answer.read()
+                    except aiohttp.ClientError:  # counted as answer 0
+                        results.add(action, time.perf_counter() - start, 0, "")
+                        continue
                     seconds = time.perf_counter() - start
-                    results.add(
-                        action, seconds, answer.status, answer.headers.get("Server-Timing", "")
-                    )
+                    timing = answer.headers.get("Server-Timing", "")
+                    results.add(action, seconds, answer.status, timing)
 
     await asyncio.gather(*(client() for _ in range(CLIENTS)))
     return results
@@ -359,6 +371,13 @@ def report_cpu(cpu: dict[str, float], requests: int, events: int) -> None:
         print(f"    projector: {events / projector:,.0f} events per CPU second")
 
 
+def report_memory(memory: dict[str, tuple[int, float, float]]) -> None:
+    count, rss, pss = (sum(each[n] for each in memory.values()) for n in range(3))
+    print(f"  the whole stack: {count:.0f} processes, RSS {rss:,.0f} MB, PSS {pss:,.0f} MB")
+    parts = [f"{name} {n}: {r:.0f}/{p:.0f}" for name, (n, r, p) in sorted(memory.items())]
+    print(f"    by process (count: RSS/PSS MB): {', '.join(parts)}")
+
+
 async def raw_rates(urls: dict[str, str], count: int = 3_000) -> dict[str, float]:
     """Raw js.publish, one at a time, on each server, in interleaved rounds."""
     seconds = dict.fromkeys(urls, 0.0)
@@ -386,7 +405,8 @@ def run_path(stack: Stack, name: str, everyone: list[Person], manager: Person, n
     first_seq = asyncio.run(last_seq(stack.nats_url))
     cpu_before = processes.cpu_seconds(stack.process.pid)
     started = time.perf_counter()
-    results = asyncio.run(rush(stack.url, Door(name, day), everyone, seed=number))
+    with processes.sampled(stack.process.pid, os.environ.get("BENCH_PROFILE"), name):
+        results = asyncio.run(rush(stack.url, Door(name, day), everyone, seed=number))
     seconds = time.perf_counter() - started
     events, caught_up = projector_rate(stack, first_seq, started)
     cpu = processes.cpu_used(cpu_before, processes.cpu_seconds(stack.process.pid))
@@ -426,8 +446,7 @@ def measure(stack: Stack, paths: tuple[str, ...], folder: Path) -> None:
     everyone = [Person(p) for p in staff]
     for number, name in enumerate(paths):
         run_path(stack, name, everyone, manager, number)
-    count, rss, pss = processes.memory(stack.process.pid)
-    print(f"  the whole stack: {count} processes, RSS {rss:,.0f} MB, PSS {pss:,.0f} MB")
+    report_memory(processes.memory(stack.process.pid))
     with EmbeddedNats(folder / "front-nats-default", sync_always=False) as unsynced:
         rates = asyncio.run(raw_rates({"always": stack.nats_url, "default": unsynced.url}))
     print(

@@ -5,18 +5,23 @@ that maps them; PSS shares them out, so the PSS of a tree is what it really cost
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK")
 LABELS = (
+    ("reactor", "reactors"),
     ("gateway:create_app", "gateway"),
     ("frontend:create_app", "frontend"),
     ("services.trustdays", "trustdays"),
     ("services.directory", "directory"),
     ("projector", "projector"),
-    ("reactor", "reactors"),
     ("nats-server", "nats-server"),
     ("staffroom up", "launcher"),
 )
@@ -65,23 +70,49 @@ def cpu_seconds(root: int) -> dict[str, float]:
     return dict(used)
 
 
-def memory(root: int) -> tuple[int, float, float]:
-    """The tree's process count, RSS and PSS in MB."""
-    rss = pss = 0
-    pids = descendants(root)
-    for pid in pids:
+def memory(root: int) -> dict[str, tuple[int, float, float]]:
+    """By process label: how many processes, their RSS and their PSS in MB."""
+    found: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for pid in descendants(root):
         try:
             rollup = (PROC / str(pid) / "smaps_rollup").read_text().splitlines()
         except OSError:
             continue
-        for line in rollup:
-            name, _, value = line.partition(":")
-            if name == "Rss":
-                rss += int(value.split()[0])
-            elif name == "Pss":
-                pss += int(value.split()[0])
-    return len(pids), rss / 1024, pss / 1024
+        kilobytes = {name: value for name, _, value in (line.partition(":") for line in rollup)}
+        each = found[label(pid)]
+        each[0] += 1
+        each[1] += int(kilobytes.get("Rss", "0 kB").split()[0]) / 1024
+        each[2] += int(kilobytes.get("Pss", "0 kB").split()[0]) / 1024
+    return {name: (int(n), rss, pss) for name, (n, rss, pss) in found.items()}
 
 
 def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     return {name: after[name] - before.get(name, 0.0) for name in after}
+
+
+@contextmanager
+def sampled(root: int, folder: str | None, name: str) -> Iterator[None]:
+    """With BENCH_PROFILE=<folder> (and py-spy on the PATH), each Python process sampled
+    while the block runs: <folder>/<name>-<label>-<pid>.txt, folded stacks."""
+    spy = shutil.which("py-spy")
+    if not folder or not spy:
+        yield
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    options = ["record", "--format", "raw", "--nonblocking", "--rate", "200"]
+    spies = [
+        subprocess.Popen(
+            [spy, *options, "--pid", str(pid), "-o", f"{folder}/{name}-{label(pid)}-{pid}.txt"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in descendants(root)
+        if label(pid) not in ("nats-server", "gone")
+    ]
+    try:
+        yield
+    finally:
+        for each in spies:
+            each.send_signal(signal.SIGINT)
+        for each in spies:
+            each.wait(timeout=30)

@@ -16,6 +16,7 @@ from events.db import migrate
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
 from frontend import create_app as create_frontend
 from gateway import create_app as create_gateway
+from gateway.identities import IdentityCache
 from gateway.routes import Routes
 from gateway.signin import OidcSettings
 from readmodels import PACKAGE_DIR
@@ -82,8 +83,26 @@ def echo() -> Iterator[tuple[Flask, str]]:
 GatewayFactory = Callable[..., Flask]
 
 
+class Clock:
+    """The gateway's clock for how long it remembers who a sign-in is: it moves when told."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def passes(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def make_gateway(settings: Settings, frontend_url: str) -> Iterator[GatewayFactory]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterator[GatewayFactory]:
     made: list[Flask] = []
 
     def make(
@@ -94,7 +113,8 @@ def make_gateway(settings: Settings, frontend_url: str) -> Iterator[GatewayFacto
         **services: str,
     ) -> Flask:
         routes = Routes(frontend, services)
-        app = create_gateway(routes, replace(settings, dev=dev), oidc, timeout)
+        identities = IdentityCache(clock=clock)
+        app = create_gateway(routes, replace(settings, dev=dev), oidc, timeout, identities)
         made.append(app)
         return app
 
