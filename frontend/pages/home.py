@@ -58,6 +58,11 @@ class MyDay:
         return [s for s in self.slots if s.seat or s.waiting or s.leading]
 
     @property
+    def expects_me(self) -> bool:
+        """Whether I hold a seat or lead a session on the day."""
+        return any(s.seat or s.leading for s in self.slots)
+
+    @property
     def bookable(self) -> bool:
         return self.window == "open" and self.breakouts > 0
 
@@ -86,12 +91,15 @@ def school_today() -> date:
 
 
 def needs_me(days: list[MyDay], answered: dict[str, Any], today: date) -> dict[str, list]:
-    """What asks something of me: days I booked without saying whether I come, my waitlist
-    places, and the sessions I lead in the coming fortnight (their registers)."""
+    """What asks something of me: days I booked or lead on without saying whether I come
+    (for the lunch numbers; asked once booking has opened), my waitlist places, and the
+    sessions I lead in the coming fortnight."""
     live = [d for d in days if d.day.status == "published"]
     return {
         "unanswered": [
-            d for d in live if d.day.day_id not in answered and any(s.seat for s in d.slots)
+            d
+            for d in live
+            if d.window != "not_open" and d.expects_me and d.day.day_id not in answered
         ],
         "waiting": [(d, s, session, n) for d in live for s in d.slots for session, n in s.waiting],
         "leading": [

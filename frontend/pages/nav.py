@@ -15,6 +15,7 @@ from events.identity import ROLES, SCHOOL_LEADERS, Identity, sees_staff
 nav = Blueprint("nav", __name__)
 
 
+@nav.app_template_global()
 def plans_days(who: Identity) -> bool:
     """Planning PD days is the CPD manager's (the trust days' API says the same)."""
     return who.holds("cpd_manager")

@@ -189,8 +189,28 @@ def test_a_session_i_lead_soon_needs_me_with_its_register_and_is_not_mine_to_boo
     assert f'href="{register}"' in lee.get("/").get_data(as_text=True)
     assert lee.get(register).status_code == 200
     assert "Summer PD day" not in needs  # in 60 days: not soon
+    assert "Are you coming to Spring PD day?" in needs  # leaders eat lunch too
     assert "You have 1 of 2 sessions still to book." in section(lee, "open-to-book")
     assert "Breakout 1: Reading for all , Room 1 You lead it" in section(lee, "my-bookings")
+
+
+def test_the_cpd_manager_plans_each_day_from_home_and_sees_drafts(trust):
+    stack, days, _ = trust
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        draft = plan(client, "Draft PD day", in_days=90, opens=30, closes=80)
+    wait_until(lambda: pd_queries.find_day(stack.engine, draft["day_id"]) is not None)
+    boss = stack.client(someone("cpd_manager", school_id=None))
+    coming = section(boss, "coming")
+    assert "Draft PD day Draft" in coming
+    html = boss.get("/").get_data(as_text=True)
+    for day in (*days.values(), draft):
+        if day is not days["past"]:
+            assert f'href="/plan/{day["day_id"]}"' in html
+    assert boss.get(f"/plan/{draft['day_id']}").status_code == 200
+    teacher = stack.client(someone())
+    assert "Draft PD day" not in home(teacher) and 'href="/plan/' not in teacher.get("/").get_data(
+        as_text=True
+    )
 
 
 ROLE_HOLDERS: dict[str, tuple[tuple, str | None]] = {
