@@ -97,6 +97,7 @@ def context(day: Row, only: frozenset[str] | None) -> dict[str, Any]:
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "time"
     choices, school_id = chosen_school(only)
     totals = report.totals()
+    queues = reports.waitlists(e, day.day_id, only)
     return {
         "day": day,
         "report": report,
@@ -107,7 +108,8 @@ def context(day: Row, only: frozenset[str] | None) -> dict[str, Any]:
         "leading": {(s.slot_id, s.leader_id): s.title for v in timetable for s in v.sessions},
         "sort": sort,
         "sorts": SORTS,
-        "waitlists": reports.waitlists(e, day.day_id, only),
+        "waitlists": queues,
+        "shown_waitlists": {sid for sid, queue in queues.items() if any(queue)},
         "promotions": reports.promotions(e, day.day_id, only),
         "attendance": reports.attendance_by_session(e, day.day_id),
         "choices": choices,

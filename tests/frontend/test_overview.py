@@ -236,6 +236,9 @@ def test_a_headteacher_sees_their_own_school_and_no_forbidden_link(trust):
     assert "Amy Ash Teacher of maths Session 1 Session 3 Yes: Vegan" in page
     assert "Ben Ash Teacher of maths Waiting for Session 1 Not booked Not answered" in page
     assert "Lee Ash Teacher of maths Leads Session 1 Not booked" in page
+    assert "2 waiting, 2 from your school) Ben Ash (Ash Grove Primary) Cal Ash" in page
+    beech = stack.client(someone(("school_cpd_lead", "school-b"), school_id="school-b"))
+    assert "Nobody from your school is waiting for a seat." in text(page_of(beech, day))
     assert not re.search(r"/register\b|printable-register", html)  # not theirs to open
     for link in set(re.findall(r'href="(/[^"#]*)', html)):
         assert head.get(link.replace("&amp;", "&")).status_code != 403, link
