@@ -1,0 +1,90 @@
+"""What the browser tests share: `staffroom up --demo` on free ports, Debian's chromium
+through Playwright, a person signed in with the development "sign in as" (in the browser, or
+as an API client), and an axe-core scan that keeps a screenshot for the issue's note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from events.embedded import free_port
+from tests.support.launch import ROOT, Output, csrf_token_in, start_up
+from tests.support.waiting import wait_until
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+MANAGER = "priya.shah@pennine-trust.org.uk"
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+@contextmanager
+def demo_trust(folder: Path) -> Iterator[str]:
+    """`staffroom up --demo` (development sign-in) until the block ends: its base URL."""
+    port = free_port()
+    launcher = start_up(folder, port, free_port(), "--demo", STAFFROOM_DEV="1")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
+        yield base
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=60)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+def api_client(base: str, email: str) -> httpx.Client:
+    """An HTTP client signed in as `email`, with the session's CSRF token; close it after."""
+    client = httpx.Client(base_url=base, timeout=30)
+    form = client.get("/sign-in").text
+    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
+    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
+    return client
+
+
+def signed_in_page(browser: Browser, base: str, email: str, width: str = "desktop") -> Page:
+    """A browser of one person at a width of WIDTHS, signed in, on the page sign-in led to."""
+    context = browser.new_context(base_url=base, viewport=WIDTHS[width], bypass_csp=True)
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.fill("#dev-email", email)
+    page.click("form.inline-form button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    return page
+
+
+def accessible(page: Page, name: str, folder: Path = SCREENSHOTS) -> None:
+    """No serious or critical axe-core finding; a screenshot of the whole page in `folder`."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run()")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def no_wider_than_the_screen(page: Page) -> None:
+    """The page itself never scrolls sideways (a wide table scrolls in its own box)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
