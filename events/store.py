@@ -257,6 +257,10 @@ class EventStore:
                 f"{JS_API}.DIRECT.GET.{self.stream}", json.dumps(request).encode(), reply=inbox
             )
             more = await asyncio.wait_for(answer.more, DIRECT_GET_TIMEOUT)
+        except TimeoutError:
+            # No answer (a node killed, a leader being elected): NATS's own timeout, which
+            # a service answers with 503, never asyncio's bare one (a 500).
+            raise nats.errors.TimeoutError from None
         finally:
             await sub.unsubscribe()
         return answer.msgs, more

@@ -231,7 +231,7 @@ def test_a_rush_survives_a_node_killed_and_a_leader_stepping_down(cluster, postg
             f"\n{len(commands)} commands, {len(acknowledged)} appended, "
             f"{sum(c.unconfirmed for c in clients)} answers 503 retried; " + "; ".join(said)
         )
-        assert len(acknowledged) > STAFF
+        assert len(acknowledged) >= 50, "a rush (however slow the machine)"
         down = [c for c in acknowledged if when["killed"] < c.at < when["restarting"]]
         after = [c for c in acknowledged if c.at > when["stepped down"]]
         assert down and after, "writes went on with a node down and after the step-down"
