@@ -14,7 +14,7 @@ from typing import Any
 
 from events.decider import command_id
 from events.envelope import new_id
-from services.trustdays.domain import AddSession, Day, PlanDay, SlotState
+from services.trustdays.domain import AddSessions, Day, PlanDay, SlotState
 
 COPIES = uuid.UUID("5b0e3c4e-6f1d-4d43-9d55-2f7a1c1e0c0d")
 """The namespace of ids derived for copies."""
@@ -31,8 +31,9 @@ def id_maker(subject: str, actor: str, key: str | None) -> Callable[[str], str]:
 @dataclass(frozen=True)
 class Copy:
     plan: PlanDay
-    sessions: list[tuple[str, AddSession]]
-    """Each new slot's id, and a session to add to it."""
+    sessions: list[tuple[str, AddSessions]]
+    """Each new slot's id, and its sessions: one command a slot, so that the request's
+    Idempotency-Key names each of them once (its id is the key's, on the slot's subject)."""
 
     @property
     def day_id(self) -> str:
@@ -55,10 +56,13 @@ def copy_of(
         replace(slot, slot_id=new_slot[slot.slot_id])
         for slot in sorted(source.slots.values(), key=lambda s: s.starts)
     ]
-    sessions = [
-        (new_slot[slot_id], AddSession(replace(session, session_id=make_id(f"session:{sid}"))))
-        for slot_id, state in slot_states
-        for sid, session in state.sessions.items()
-        if sid not in state.cancelled
-    ]
+    sessions = []
+    for slot_id, state in slot_states:
+        copied = tuple(
+            replace(session, session_id=make_id(f"session:{sid}"))
+            for sid, session in state.sessions.items()
+            if sid not in state.cancelled
+        )
+        if copied:
+            sessions.append((new_slot[slot_id], AddSessions(copied)))
     return Copy(PlanDay(record, timetable), sessions)

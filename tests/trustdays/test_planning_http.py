@@ -163,6 +163,8 @@ def test_a_whole_day_is_copied_once_per_key_as_a_draft_without_places(client, da
     client.post(places(day), json={}, headers=staff("amy"))
     cancelled = f"{slot_path(day)}/sessions/{day['sessions'][1]}/cancel"
     assert client.post(cancelled, json={"reason": "Ill"}, headers=manager()).status_code == 200
+    third = client.post(f"{slot_path(day)}/sessions", json=online(), headers=manager())
+    assert third.status_code == 201
     keyed = {**manager(), "Idempotency-Key": "copy-autumn-1"}
     copied = client.post(
         f"/days/{day['day_id']}/copies", json={**COPY, "title": "Spring PD day"}, headers=keyed
@@ -183,9 +185,12 @@ def test_a_whole_day_is_copied_once_per_key_as_a_draft_without_places(client, da
     times = [(s["kind"], s["title"], s["starts"], s["ends"]) for s in copy["slots"]]
     assert times == [(s["kind"], s["title"], s["starts"], s["ends"]) for s in source["slots"]]
     assert not {s["slot_id"] for s in copy["slots"]} & {s["slot_id"] for s in source["slots"]}
-    (only,) = copy["slots"][1]["sessions"]
-    assert only["title"] == "Session 1" and only["booked"] == 0
-    assert only["session_id"] != day["sessions"][0]
+    sessions = copy["slots"][1]["sessions"]
+    assert sorted(s["title"] for s in sessions) == ["Session 1", "Speech and language"]
+    assert all(s["booked"] == 0 for s in sessions)
+    assert {s["session_id"] for s in sessions}.isdisjoint([*day["sessions"], third.json()["id"]])
+    copied_online = next(s for s in sessions if s["mode"] == "online")
+    assert copied_online["join_link"] == online()["join_link"]
     other = client.post(f"/days/{day['day_id']}/copies", json=COPY, headers=manager())
     assert other.status_code == 201 and other.json()["id"] != copied.json()["id"]
     backwards = {**COPY, "closes": COPY["opens"]}

@@ -11,6 +11,7 @@ from events import Event
 from events.testing import scenario
 from services.trustdays.domain import (
     AddSession,
+    AddSessions,
     Book,
     CancelPlace,
     CancelSession,
@@ -272,6 +273,15 @@ def test_a_removed_slot_is_closed_releasing_everyone_as_slot_removed():
 
 def led_by(session_id: str, leader: str, **changes) -> Session:
     return replace(session(session_id), leader=Leader(leader, leader.title()), **changes)
+
+
+def test_sessions_added_at_once_are_one_decision():
+    both = slot.when(AddSessions((session("a"), session("b")))).then("SessionAdded", "SessionAdded")
+    assert list(slot.given(*both).state().sessions) == ["a", "b"]
+    slot.given(*both).when(AddSessions((session("c"), session("a")))).then_rejected(
+        "session_exists"
+    )
+    slot.when(AddSessions((session("c"), session("c")))).then_rejected("session_exists")
 
 
 def test_a_leader_takes_no_place_in_the_slot_they_lead():

@@ -25,6 +25,7 @@ from services.trustdays.domain.day import (
 )
 from services.trustdays.domain.slot import (
     AddSession,
+    AddSessions,
     Book,
     CancelPlace,
     CancelSession,
@@ -39,6 +40,7 @@ from services.trustdays.domain.slot_state import Leader, Session, SlotState
 
 __all__ = [
     "AddSession",
+    "AddSessions",
     "AddSlot",
     "Attendee",
     "AttendeeDecider",

@@ -27,6 +27,13 @@ class AddSession:
 
 
 @dataclass(frozen=True)
+class AddSessions:
+    """Several sessions added at once, as one decision (a day's copy fills each slot)."""
+
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
 class UpdateSession:
     session: Session
 
@@ -133,10 +140,9 @@ class SlotDecider(Decider[SlotState, object]):
             raise rejected("day_cancelled", "That PD day has been cancelled.")
         match command:
             case AddSession(session):
-                if session.session_id in state.sessions:
-                    raise rejected("session_exists", "That session is already in the slot.")
-                _leader_has_no_place(state, session)
-                return [Event("SessionAdded", asdict(session))]
+                return _add(state, [session])
+            case AddSessions(sessions):
+                return _add(state, sessions)
             case UpdateSession(session):
                 return _update_session(state, session)
             case CancelSession(session_id, reason):
@@ -159,6 +165,15 @@ class SlotDecider(Decider[SlotState, object]):
 
     def evolve(self, state: SlotState, event: Fact) -> SlotState:
         return evolve(state, event)
+
+
+def _add(state: SlotState, sessions: Sequence[Session]) -> list[Event]:
+    ids = [session.session_id for session in sessions]
+    if len(set(ids)) < len(ids) or any(i in state.sessions for i in ids):
+        raise rejected("session_exists", "That session is already in the slot.")
+    for session in sessions:
+        _leader_has_no_place(state, session)
+    return [Event("SessionAdded", asdict(session)) for session in sessions]
 
 
 def _leader_has_no_place(
