@@ -153,6 +153,7 @@ def app_process(name: str, command: str, shared: dict[str, str]) -> dict[str, An
         environment["NATS_URL"] = nats_url(name)
     service: dict[str, Any] = {
         "image": APP_IMAGE,
+        "pull_policy": "never",  # built here (README), never looked for in a registry
         "command": container_command(command),
         "environment": environment,
         "depends_on": {"setup": {"condition": "service_completed_successfully"}},
@@ -170,6 +171,7 @@ def setup(shared: dict[str, str]) -> dict[str, Any]:
     return {
         "image": APP_IMAGE,
         "build": ".",
+        "pull_policy": "build",
         "command": ["sh", "-c", "staffroom stream ensure && staffroom db upgrade"],
         "environment": {**shared, "DATABASE_URL": DATABASE_URL, "NATS_URL": nats_url(ADMIN)},
         "depends_on": {**depends, "postgres": {"condition": "service_healthy"}},
