@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     insert,
     select,
     update,
@@ -172,17 +173,25 @@ def _apply(
                 _run(handler, connection, event)
         reached = max(applied, batch.last_seq)
         failed_seq, failure = stop or (None, None)
-        connection.execute(
-            update(checkpoints)
-            .where(checkpoints.c.name == projection.name)
-            .values(
-                last_seq=reached,
-                updated_at=datetime.now(UTC),
-                failed_seq=failed_seq,
-                failure=failure,
-            )
-        )
+        moved = {"key": projection.name, "seq": reached, "at": datetime.now(UTC)}
+        connection.execute(MOVE_CHECKPOINT, {**moved, "failed": failed_seq, "why": failure})
     return reached
+
+
+# Built once: a batch's only statements besides its handlers' (see Projection's note)
+MOVE_CHECKPOINT = (
+    update(checkpoints)
+    .where(checkpoints.c.name == bindparam("key"))
+    .values(
+        last_seq=bindparam("seq"),
+        updated_at=bindparam("at"),
+        failed_seq=bindparam("failed"),
+        failure=bindparam("why"),
+    )
+)
+LOCKED_CHECKPOINT = (
+    select(checkpoints.c.last_seq).where(checkpoints.c.name == bindparam("key")).with_for_update()
+)
 
 
 def _run(handler: Handler, connection: Connection, event: RecordedEvent) -> None:
@@ -202,8 +211,7 @@ def _reason(event: RecordedEvent, error: Exception) -> str:
 
 
 def _locked_checkpoint(connection: Connection, name: str) -> int:
-    query = select(checkpoints.c.last_seq).where(checkpoints.c.name == name)
-    seq = connection.scalar(query.with_for_update())
+    seq = connection.scalar(LOCKED_CHECKPOINT, {"key": name})
     if seq is None:
         connection.execute(
             insert(checkpoints).values(name=name, last_seq=0, updated_at=datetime.now(UTC))

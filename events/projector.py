@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 
 from nats.aio.msg import Msg
@@ -24,6 +25,7 @@ from sqlalchemy import Engine
 from events.config import Settings
 from events.consumers import fetch, named, reading_log, stop_on_signals
 from events.db import create_db_engine
+from events.envelope import Batch
 from events.projection import GapInLog, Projection, ProjectionStopped, apply, checkpoint
 from events.store import EventStore
 
@@ -41,6 +43,7 @@ class Projector:
         batch: int = 500,
         idle_wait: float = 1.0,
         retry_stopped: float = 300.0,
+        checkpoint_every: float = 0.05,
     ):
         self.store = store
         self.engine = engine
@@ -50,6 +53,9 @@ class Projector:
         """Seconds a fetch waits for new events before it checks the consumer is there."""
         self.retry_stopped = retry_stopped
         """Seconds a stopped projection waits before it tries its failed event again."""
+        self.checkpoint_every = checkpoint_every
+        """Seconds a checkpoint may stay behind while only events its projection does not
+        want go by (a page waiting for one of them waits about this long at most)."""
 
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
@@ -72,19 +78,35 @@ class Projector:
 
     async def _consume(self, projection: Projection, stop: asyncio.Event) -> None:
         subscription = await self._subscribe(projection)
+        unwritten: Batch | None = None
+        """Messages with nothing for this projection, acked but not yet in its checkpoint."""
+        due = 0.0
         try:
             while not stop.is_set():
-                msgs = await self._fetch(subscription)
-                if not msgs:
+                wait = self.idle_wait if unwritten is None else max(due - time.monotonic(), 0.001)
+                msgs = await self._fetch(subscription, wait)
+                if not msgs and unwritten is None:
                     continue
-                batch = self.store.batch(msgs, projection.wants)
+                fetched = self.store.batch(msgs, projection.wants) if msgs else None
+                batch = _after(unwritten, fetched)
+                if msgs and not batch.events and (unwritten is None or time.monotonic() < due):
+                    # Nothing to apply: no transaction per message; the checkpoint moves with
+                    # the next batch to apply, or within `checkpoint_every`.
+                    due = due if unwritten else time.monotonic() + self.checkpoint_every
+                    unwritten = batch
+                    await msgs[-1].ack()
+                    continue
                 await asyncio.to_thread(apply, self.engine, projection, batch)
-                await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
+                unwritten = None
+                if msgs:
+                    await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
         finally:
             await subscription.unsubscribe()
 
-    async def _fetch(self, subscription: JetStreamContext.PullSubscription) -> list[Msg]:
-        return await fetch(subscription, self.batch, self.idle_wait)
+    async def _fetch(
+        self, subscription: JetStreamContext.PullSubscription, wait: float | None = None
+    ) -> list[Msg]:
+        return await fetch(subscription, self.batch, self.idle_wait if wait is None else wait)
 
     async def _subscribe(self, projection: Projection) -> JetStreamContext.PullSubscription:
         """(Re)create the projection's durable consumer at its SQL checkpoint: the
@@ -116,6 +138,17 @@ async def run(settings: Settings, projections: Sequence[Projection], batch: int 
             await Projector(store, engine, projections, batch).run(stop)
         finally:
             engine.dispose()
+
+
+def _after(unwritten: Batch | None, batch: Batch | None) -> Batch:
+    """One batch of the messages skipped so far and those just fetched (either may be None:
+    not both)."""
+    if unwritten is None:
+        assert batch is not None
+        return batch
+    if batch is None:
+        return unwritten
+    return Batch(unwritten.first_seq, batch.last_seq, batch.events)
 
 
 def load_projection(path: str) -> Projection:
