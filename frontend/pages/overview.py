@@ -47,11 +47,13 @@ def visible_schools() -> frozenset[str] | None:
 
 def chosen_school(only: frozenset[str] | None) -> tuple[list[tuple[str, str]], str]:
     """The schools I may look at one by one, and the one chosen ('' for none): a school
-    leader's own by default, never one that is not theirs (403)."""
+    leader's own by default, never one that is not theirs (403); an unknown one is 404."""
     choices = school_choices(engine(), only)
     default = choices[0][0] if only is not None and choices else ""
     school_id = request.args.get("school", default)
     if school_id and school_id not in dict(choices):
+        if only is None:
+            abort(404, "There is no such school.")
         abort(403, "You can see the staff of your own school only.")
     return choices, school_id
 

@@ -243,6 +243,10 @@ def test_a_headteacher_sees_their_own_school_and_no_forbidden_link(trust):
     for link in set(re.findall(r'href="(/[^"#]*)', html)):
         assert head.get(link.replace("&amp;", "&")).status_code != 403, link
     assert head.get(f"/days/{day['day_id']}/overview?school=school-b").status_code == 403
+    manager_client = boss(stack)
+    assert manager_client.get(f"/days/{day['day_id']}/overview?school=nowhere").status_code == 404
+    beech_view = text(page_of(manager_client, day, "?school=school-b"))
+    assert "Beech Hill Academy: each person's choices" in beech_view and "Bea Beech" in beech_view
     bookings = read_csv(head.get(f"/days/{day['day_id']}/exports/bookings.csv"))
     assert {r[1] for r in bookings[1:]} == {"Amy Ash", "Ben Ash", "Cal Ash", "Dee Ash"}
     assert (
