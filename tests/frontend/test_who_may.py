@@ -178,6 +178,7 @@ BREAKOUTS = {
     "Breakout 2": (("to cancel", None),),
     "Breakout 3": (("to move from", None), ("to move to", None)),
     "Breakout 4": (("kept", None),),
+    "Breakout 5": (("bookable", None),),  # a leader takes no place in a slot they lead
 }
 BOOKED = {"to cancel", "to move from", "kept"}
 """Every active acting person holds a seat in each of these."""
@@ -329,10 +330,13 @@ REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "GET /days/<draft>": ("GET /days/<day_id>", get("/days/{draft.day_id}")),
     "GET /days/<id>/live": ("GET /days/<day_id>/live", get("/days/{day.day_id}/live")),
     "GET /days/<draft>/live": ("GET /days/<day_id>/live", get("/days/{draft.day_id}/live")),
-    "POST book": ("POST /days/<day_id>/sessions/<session_id>/<action>", act("book", "open")),
+    "POST book": (
+        "POST /days/<day_id>/sessions/<session_id>/<action>",
+        act("book", "bookable"),
+    ),
     "POST book, draft": (
         "POST /days/<day_id>/sessions/<session_id>/<action>",
-        act("book", "open", draft=True),
+        act("book", "bookable", draft=True),
     ),
     "POST cancel my seat": (
         "POST /days/<day_id>/sessions/<session_id>/<action>",
