@@ -9,6 +9,7 @@ Links lead only where the person may go (a register is its leader's and the CPD 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +35,9 @@ from services.trustdays.events import COMMUNITIES
 overview = Blueprint("overview", __name__)
 POLL_SECONDS = 5
 """An open overview shows a booking within this; an unchanged day answers 204 (no work)."""
+ANNOUNCE_SECONDS = 30
+"""A screen reader hears the new figures at most this often: on booking morning they
+change every few seconds, and the page must not talk over everything else."""
 SCHOOL_TIME = ZoneInfo("Europe/London")
 SORTS = {"time": "Time", "fill": "Fullest first", "waiting": "Most waiting first"}
 
@@ -120,6 +124,8 @@ def context(day: Row, only: frozenset[str] | None) -> dict[str, Any]:
         "scoped": only is not None,
         "stamp": reports.overview_stamp(e, day.day_id),
         "said": said(totals),
+        "last_said": said(totals),
+        "told": int(time.time()),
         "poll_seconds": POLL_SECONDS,
         "takes_register": lambda leader_id: takes_register(g.identity, leader_id),
         "communities": COMMUNITIES,
@@ -153,7 +159,10 @@ def live(day_id: str) -> ResponseReturnValue:
     if reports.overview_stamp(engine(), day_id) == request.args.get("after"):
         return Response(status=204)
     now = context(day, only)
-    announce = now["said"] != request.args.get("said")
+    last_said, told = request.args.get("said", ""), request.args.get("told", 0.0, type=float)
+    announce = now["said"] != last_said and time.time() - told >= ANNOUNCE_SECONDS
+    if not announce:  # said later, once the quiet time is over
+        now |= {"told": told, "last_said": last_said}
     return render_block("overview.html", "live", **now, announce=announce)
 
 
