@@ -161,7 +161,7 @@ def live(day_id: str) -> ResponseReturnValue:
     now = context(day, only)
     last_said, told = request.args.get("said", ""), request.args.get("told", 0.0, type=float)
     announce = now["said"] != last_said and time.time() - told >= ANNOUNCE_SECONDS
-    if not announce:  # said later, once the quiet time is over
+    if not announce:  # kept for the next change after the quiet time
         now |= {"told": told, "last_said": last_said}
     return render_block("overview.html", "live", **now, announce=announce)
 
