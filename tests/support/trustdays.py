@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
+from events import Event
 from events.config import Settings
 from events.connection import NatsThread
 from events.store import EventStore, StreamSettings
@@ -96,3 +97,25 @@ def open_day(client: httpx.Client, sessions: int = 5, capacity: int = 30) -> dic
         session_ids.append(added.json()["id"])
     assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
     return {"day_id": day_id, "slot_id": breakout, "sessions": session_ids}
+
+
+DAY_ID = "day-1"
+RECORD = {
+    "day_id": DAY_ID,
+    "date": date(2026, 11, 27),
+    "academic_year": "2026-27",
+    "term": 2,
+    "title": "Autumn PD day",
+    "theme": "Attendance",
+    "venue": "Calder Valley Academy",
+    "opens": datetime(2026, 10, 1, 8, tzinfo=UTC),
+    "closes": datetime(2026, 11, 20, 17, tzinfo=UTC),
+}
+"""A day's record as DayPlanned holds it, for read model tests that append events."""
+
+
+def append(store: EventStore, nats: NatsThread, tokens: tuple[str, ...], *events: Event) -> None:
+    """`events` appended as one message at the head of the subject `tokens` name."""
+    subject = store.subject(*tokens)
+    _, seq = nats.run(store.load(subject))
+    nats.run(store.append(subject, list(events), seq))

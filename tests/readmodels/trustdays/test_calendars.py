@@ -3,26 +3,14 @@ and a last change that move forward, for a session in it and for the day's keyno
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from events import Event
 from events.projection import rebuild
 from readmodels.trustdays import calendars
 from readmodels.trustdays.projection import trustdays
 from services.trustdays.events import attendee_subject, day_subject, slot_subject
+from tests.support.trustdays import DAY_ID, RECORD, append
 
-DAY = "day-1"
-RECORD = {
-    "day_id": DAY,
-    "date": date(2026, 11, 27),
-    "academic_year": "2026-27",
-    "term": 2,
-    "title": "Autumn PD day",
-    "theme": "Attendance",
-    "venue": "Calder Valley Academy",
-    "opens": datetime(2026, 10, 1, 8, tzinfo=UTC),
-    "closes": datetime(2026, 11, 20, 17, tzinfo=UTC),
-}
+DAY = DAY_ID
 KEYNOTE = {"slot_id": "k", "kind": "keynote", "title": "Belonging", "speaker": "Dr Ade Okafor"}
 BREAKOUT = {"slot_id": "b1", "kind": "breakout", "title": "Breakout 1", "speaker": ""}
 SESSION = {
@@ -37,12 +25,6 @@ SESSION = {
     "phase": "all",
     "mode": "in_person",
 }
-
-
-def append(store, nats, tokens: tuple[str, ...], *events: Event) -> None:
-    subject = store.subject(*tokens)
-    _, seq = nats.run(store.load(subject))
-    nats.run(store.append(subject, list(events), seq))
 
 
 def amys_rows(engine) -> tuple:

@@ -3,8 +3,6 @@ session's join link and leader's bio, a retimed or removed slot, exemptions, lea
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from sqlalchemy import select
 
 from events import Event
@@ -13,19 +11,9 @@ from readmodels.trustdays import queries
 from readmodels.trustdays.projection import trustdays
 from readmodels.trustdays.tables import pd_days, pd_sessions
 from services.trustdays.events import attendee_subject, day_subject, slot_subject
+from tests.support.trustdays import DAY_ID, RECORD, append
 
-DAY = "day-1"
-RECORD = {
-    "day_id": DAY,
-    "date": date(2026, 11, 27),
-    "academic_year": "2026-27",
-    "term": 2,
-    "title": "Autumn PD day",
-    "theme": "Attendance",
-    "venue": "Calder Valley Academy",
-    "opens": datetime(2026, 10, 1, 8, tzinfo=UTC),
-    "closes": datetime(2026, 11, 20, 17, tzinfo=UTC),
-}
+DAY = DAY_ID
 KEYNOTE = {"slot_id": "k", "kind": "keynote", "title": "Belonging", "speaker": "Dr Ade Okafor"}
 OLD_BREAKOUT = {"slot_id": "b1", "kind": "breakout", "title": "Breakout 1"}
 """As events were written before slots had speakers."""
@@ -45,12 +33,6 @@ def session(session_id: str, leader_id: str | None, **more) -> dict:
         "mode": "in_person",
         **more,
     }
-
-
-def append(store, nats, tokens: tuple[str, ...], *events: Event) -> None:
-    subject = store.subject(*tokens)
-    _, seq = nats.run(store.load(subject))
-    nats.run(store.append(subject, list(events), seq))
 
 
 def planned_day(store, nats) -> None:
