@@ -31,10 +31,14 @@ class MySlot:
     waiting: tuple[tuple[Row, int], ...] = ()
     """Sessions whose waitlist I am on, with my number in each queue."""
     leading: Row | None = None
+    offered: bool = True
+    """Whether any session of the slot is open (a slot whose sessions were all cancelled
+    has nothing to book)."""
 
     @property
     def to_book(self) -> bool:
-        return self.slot.kind == "breakout" and self.seat is None and self.leading is None
+        taken = self.seat is not None or self.leading is not None
+        return self.slot.kind == "breakout" and self.offered and not taken
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,16 @@ class MyDay:
     window: str
     """draft, cancelled, not_open, open or closed (readmodels.trustdays.queries.window)."""
     slots: list[MySlot] = field(default_factory=list)
+    exempt: str | None = None
+    """Why I am not expected on the day (the CPD manager's reason), or None."""
 
     @property
     def to_book(self) -> int:
-        return sum(1 for slot in self.slots if slot.to_book)
+        return 0 if self.exempt is not None else sum(1 for s in self.slots if s.to_book)
 
     @property
     def breakouts(self) -> int:
-        return sum(1 for slot in self.slots if slot.slot.kind == "breakout")
+        return sum(1 for s in self.slots if s.slot.kind == "breakout" and s.offered)
 
     @property
     def mine(self) -> list[MySlot]:
@@ -73,7 +79,7 @@ def my_slot(view: queries.SlotView, places: dict[str, Place], me: str) -> MySlot
     queued = [s for s in live if _place(places, s) == "waitlist"]
     waiting = tuple((s, places[s.session_id].position) for s in queued)
     leading = next((s for s in live if s.leader_id == me), None)
-    return MySlot(view.slot, seat, waiting, leading)
+    return MySlot(view.slot, seat, waiting, leading, offered=bool(live))
 
 
 def _place(places: dict[str, Place], session: Row) -> str | None:
@@ -82,8 +88,9 @@ def _place(places: dict[str, Place], session: Row) -> str | None:
 
 
 def my_day(day: Row, places: dict[str, Place], me: str) -> MyDay:
-    views = queries.timetable(engine(), day.day_id)
-    return MyDay(day, queries.window(day), [my_slot(view, places, me) for view in views])
+    slots = [my_slot(view, places, me) for view in queries.timetable(engine(), day.day_id)]
+    exempt = queries.exempt_people(engine(), day.day_id).get(me)
+    return MyDay(day, queries.window(day), slots, exempt)
 
 
 def school_today() -> date:

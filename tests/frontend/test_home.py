@@ -194,6 +194,36 @@ def test_a_session_i_lead_soon_needs_me_with_its_register_and_is_not_mine_to_boo
     assert "Breakout 1: Reading for all , Room 1 You lead it" in section(lee, "my-bookings")
 
 
+def test_an_exempt_person_is_not_asked_to_book_and_a_cancelled_slot_is_not_counted(trust):
+    stack, days, people = trust
+    day = days["open"]
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        excused = client.put(
+            f"/days/{day['day_id']}/exemptions/{people['cal'].person_id}",
+            json={"exempt": True, "reason": "Part-time: not working that day"},
+            headers=manager(),
+        )
+        assert excused.status_code == 200, excused.text
+        slot = day["slots"]["Breakout 2"]
+        session = day["sessions"]["Coaching conversations"]
+        cancelled = client.post(
+            f"/days/{day['day_id']}/slots/{slot}/sessions/{session}/cancel",
+            json={"reason": "The trainer is ill"},
+            headers=manager(),
+        )
+        assert cancelled.status_code == 200, cancelled.text
+    gone = lambda: pd_queries.find_session(stack.engine, day["day_id"], session).status  # noqa: E731
+    assert wait_until(lambda: gone() == "cancelled")
+    assert wait_until(
+        lambda: people["cal"].person_id in pd_queries.exempt_people(stack.engine, day["day_id"])
+    )
+    cal = section(stack.client(people["cal"]), "open-to-book")
+    assert "You are not expected on this day: Part-time: not working that day." in cal
+    assert "still to book" not in cal and "See the programme" in cal
+    ben = section(stack.client(people["ben"]), "open-to-book")
+    assert "You have 1 of 1 session still to book." in ben  # Breakout 2 has nothing open
+
+
 def test_the_cpd_manager_plans_each_day_from_home_and_sees_drafts(trust):
     stack, days, _ = trust
     with httpx.Client(base_url=stack.services["trustdays"]) as client:
