@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -119,6 +120,24 @@ def database_answers(url: str) -> Check:
     return check
 
 
+def respond(
+    path: str,
+    authorization: str | None,
+    checks: dict[str, Check],
+    metrics: Callable[[], list[Metric]],
+) -> tuple[int, str, str]:
+    """The status, body and content type of a probe's answer."""
+    if path == "/healthz":
+        return 200, "ok\n", "text/plain"
+    if path == "/readyz":
+        return (*readiness(checks), "text/plain")
+    if path != "/metrics":
+        return 404, "not found\n", "text/plain"
+    if not allowed(authorization):
+        return 401, "a bearer token is needed\n", "text/plain"
+    return 200, render(metrics()), TEXT
+
+
 class ProbeMiddleware:
     """/healthz, /readyz and /metrics in front of a WSGI app, and its requests counted."""
 
@@ -145,14 +164,8 @@ class ProbeMiddleware:
         return self.app(environ, counting)
 
     def answer(self, path: str, authorization: str | None) -> tuple[str, str, str]:
-        if path == "/healthz":
-            return "200 OK", "ok\n", "text/plain"
-        if path == "/readyz":
-            code, body = readiness(self.checks)
-            return f"{code} {'OK' if code == 200 else 'Service Unavailable'}", body, "text/plain"
-        if not allowed(authorization):
-            return "401 Unauthorized", "a bearer token is needed\n", "text/plain"
-        return "200 OK", render(self.metrics()), TEXT
+        code, body, kind = respond(path, authorization, self.checks, self.metrics)
+        return f"{code} {HTTPStatus(code).phrase}", body, kind
 
     def metrics(self) -> list[Metric]:
         with self.lock:
@@ -170,7 +183,8 @@ def serve(port: int, checks: dict[str, Check], metrics: Callable[[], list[Metric
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, body, kind = respond(self.path, self.headers.get("Authorization"))
+            authorization = self.headers.get("Authorization")
+            status, body, kind = respond(self.path, authorization, checks, metrics)
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.end_headers()
@@ -178,17 +192,6 @@ def serve(port: int, checks: dict[str, Check], metrics: Callable[[], list[Metric
 
         def log_message(self, *args: Any) -> None:  # a probe every few seconds is noise
             pass
-
-    def respond(path: str, authorization: str | None) -> tuple[int, str, str]:
-        if path == "/healthz":
-            return 200, "ok\n", "text/plain"
-        if path == "/readyz":
-            return (*readiness(checks), "text/plain")
-        if path != "/metrics":
-            return 404, "not found\n", "text/plain"
-        if not allowed(authorization):
-            return 401, "a bearer token is needed\n", "text/plain"
-        return 200, render(metrics()), TEXT
 
     server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
     threading.Thread(target=server.serve_forever, name="probe", daemon=True).start()
