@@ -136,11 +136,11 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
         slot = next(v for v in now["all_slots"] if v.slot.slot_id == session.slot_id)
         tapped = next(s for s in slot.sessions if s.session_id == session_id)
         after = now["held"].get(session.slot_id)
-        others = (
-            [s for s in slot.sessions if s.session_id != session_id]
-            if action == "place-someone"  # someone else's seat: any card may have changed
-            else view.changed_by_a_tap(slot, session_id, before.get(session.slot_id), after)
-        )
+        if action == "place-someone":  # someone else's seat: any card may have changed
+            changed = view.Changed([s for s in slot.sessions if s.session_id != session_id])
+        else:
+            held = before.get(session.slot_id)
+            changed = view.changed_by_a_tap(slot, session_id, held, after, now["places"])
         on_page = {s.session_id for v in now["slots"] for s in v.sessions}
         return render_block(
             "programme.html",
@@ -148,7 +148,8 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
             **now,
             slot=slot.slot,
             tapped=tapped,
-            others=[s for s in others if s.session_id in on_page],
+            others=[s for s in changed.cards if s.session_id in on_page],
+            buttons=[s for s in changed.buttons if s.session_id in on_page],
             message=message,
             error=status != 200,
         )

@@ -146,16 +146,34 @@ def choices(views: Iterable[SlotView], places: Mapping[str, Place], led: Mapping
     return summary
 
 
+@dataclass
+class Changed:
+    """What a tap changed besides its own card: whole cards, and cards whose button alone
+    changed."""
+
+    cards: list[Any] = field(default_factory=list)
+    buttons: list[Any] = field(default_factory=list)
+
+
 def changed_by_a_tap(
-    view: SlotView, tapped: str, held_before: str | None, held_after: str | None
-) -> list[Any]:
-    """The other cards of the slot whose buttons a tap changed: every card when the person
-    got or lost their seat in the slot ("Book" and "Move here" swap), the two cards of a
-    move; none when only a waitlist place changed."""
-    if (held_before is None) != (held_after is None):
-        return [s for s in view.sessions if s.session_id != tapped]
-    moved = {held_before, held_after} - {tapped, None}
-    return [s for s in view.sessions if s.session_id in moved]
+    view: SlotView,
+    tapped: str,
+    held_before: str | None,
+    held_after: str | None,
+    places: Mapping[str, Place],
+) -> Changed:
+    """The other cards of the slot a tap changed. When the person got, lost or moved their
+    seat in the slot: the card of a move (its seats) and those they wait for (what a freed
+    seat there means for them) whole; every other card's button ("Book" and "Move here"
+    swap) when they got or lost it. Nothing else when only a waitlist place changed."""
+    if held_before == held_after:
+        return Changed()
+    others = [s for s in view.sessions if s.session_id != tapped]
+    whole = {held_before, held_after} | {s.session_id for s in others if s.session_id in places}
+    cards = [s for s in others if s.session_id in whole]
+    if (held_before is None) == (held_after is None):
+        return Changed(cards)
+    return Changed(cards, [s for s in others if s.session_id not in whole])
 
 
 def known_waiting(values: list[str]) -> list[str]:

@@ -78,6 +78,13 @@
     say(text, event.detail.elt);
   });
 
+  // An answer that speaks through #messages shows itself at its card: #messages, shown for
+  // an earlier message that belonged to no card, goes back to only speaking.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "messages") target.classList.remove("shown");
+  });
+
   // A calendar address copied with one tap (the button is there only with this script).
   function copied(button) {
     var field = document.getElementById(button.getAttribute("data-copy"));

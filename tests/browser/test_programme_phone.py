@@ -260,3 +260,20 @@ def test_a_leader_is_not_offered_book_in_their_slot_and_the_desktop_is_accessibl
     expect(lee.locator(card(trust, "1.0"))).to_contain_text("You lead this session.")
     lee.click(f".slot-nav a[href='{led_slot}']")
     accessible(lee, "programme-desktop")
+
+
+def test_my_calendar_address_is_copied_with_one_tap(trust, browser):
+    amy = person(browser, trust, trust["teachers"][0]["email"], PHONE)
+    amy.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    amy.goto("/my-cpd")
+    amy.click("#renew-feed")
+    copy = amy.locator("button[data-copy='feed-url']")
+    expect(copy).to_be_visible()  # app.js offers it; without JavaScript it stays hidden
+    copy.click()
+    expect(amy.locator("#feed-url-copied")).to_have_text("Copied: paste it into your calendar app.")
+    address = amy.locator("#feed-url").input_value()
+    assert address.startswith("http") and amy.evaluate("navigator.clipboard.readText()") == address
+    expect(amy.locator("a:has-text('Open the webcal address')").first).to_have_attribute(
+        "href", "webcal://" + address.split("://", 1)[1]
+    )
+    accessible(amy)

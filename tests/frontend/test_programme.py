@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from events.db import create_db_engine, migrate
 from events.projection import checkpoint, rebuild
+from frontend.pages.programme_view import changed_by_a_tap
 from readmodels import PACKAGE_DIR
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.projection import trustdays
@@ -299,7 +301,8 @@ def test_a_tap_answers_with_its_card_and_what_else_it_changed_out_of_band(trust)
     swapped = booked.split("</template>", 1)[1].lstrip()
     assert swapped.startswith(f'<li class="session is-mine" id="session-{first}">')
     assert re.search(rf'id="said-{first}">You are booked on Session 1\.<', swapped)
-    assert f'id="session-{second}" hx-swap-oob="true"' in booked  # now "Move here"
+    assert f'id="session-{second}"' not in booked  # only its button changed: "Move here"
+    assert re.search(rf'id="do-{second}" hx-swap-oob="true">.*>Move here</button>', booked, re.S)
     assert 'id="my-choices"' in booked and 'hx-swap-oob="innerHTML:#messages"' in booked
     assert '<section class="slot' not in booked and "<h1" not in booked
 
@@ -425,3 +428,19 @@ def test_times_to_the_minute_and_a_past_day_marked_as_past(trust):
     )
     over = text(amy.get(f"/days/{past}").get_data(as_text=True))
     assert "Past" in over and "This PD day is over" in over and "Booking closed" not in over
+
+
+def test_which_other_cards_a_tap_changed():
+    rows = [SimpleNamespace(session_id=name) for name in ("a", "b", "c", "d")]
+    slot = pd_queries.SlotView(SimpleNamespace(slot_id="s"), rows)
+    wait = {"d": pd_queries.Place("d", "s", "waitlist", 1)}
+
+    def names(found: list) -> list[str]:
+        return [row.session_id for row in found]
+
+    booked = changed_by_a_tap(slot, "a", None, "a", wait)
+    assert (names(booked.cards), names(booked.buttons)) == (["d"], ["b", "c"])
+    moved = changed_by_a_tap(slot, "b", "a", "b", wait)
+    assert (names(moved.cards), names(moved.buttons)) == (["a", "d"], [])
+    waiting = changed_by_a_tap(slot, "d", "a", "a", wait)
+    assert (waiting.cards, waiting.buttons) == ([], [])
