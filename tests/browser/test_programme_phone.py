@@ -7,25 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from events.embedded import free_port
-from tests.support.launch import ROOT, Output, csrf_token_in, start_up
-from tests.support.waiting import wait_until
+from tests.support.browser import (
+    MANAGER,
+    SCREENSHOTS,
+    WIDTHS,
+    accessible,
+    api_client,
+    chromium,
+    demo_trust,
+    no_wider_than_the_screen,
+    signed_in_page,
+)
+from tests.support.launch import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 LONDON = ZoneInfo("Europe/London")
-MANAGER = "priya.shah@pennine-trust.org.uk"
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1280, height=900)
+PHONE = WIDTHS["phone"]
+FULL_PAGES = ROOT / "test-artifacts" / "screenshots"
+"""Whole pages, as axe saw them (the docs keep what a person sees first)."""
 SLOTS, PER_SLOT = 4, 15
 MAX_PHONE_HEIGHT = 8000
 """Pixels of the whole page at 390px with 60 sessions: 16,521 before compact cards, 7,696 after."""
@@ -34,14 +39,6 @@ DESCRIPTION = (
     "A practical session with examples from our own classrooms: what to try on Monday, "
     "what to look for in pupils' work, and how to share it with your team afterwards."
 )
-
-
-def signed_in(base: str, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30)
-    form = client.get("/sign-in").text
-    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
-    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
-    return client
 
 
 def a_big_day(manager: httpx.Client, leader: dict) -> dict:
@@ -93,69 +90,40 @@ def a_big_day(manager: httpx.Client, leader: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    tmp = tmp_path_factory.mktemp("phone")
-    port = free_port()
-    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
-        manager = signed_in(base, MANAGER)
+    with demo_trust(tmp_path_factory.mktemp("phone")) as base:
+        manager = api_client(base, MANAGER)
         schools = manager.get("/api/directory/schools").json()
         staff = manager.get("/api/directory/people", params={"school": schools[0]["school_id"]})
         teachers = [p for p in staff.json() if p["category"] == "teaching"][:3]
         day = a_big_day(manager, teachers[2])
         manager.close()
         yield {"base": base, "day": day, "teachers": teachers}
-    finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as chrome:
+        yield chrome
 
 
-def person(browser: Browser, trust: dict, email: str, viewport: ViewportSize) -> Page:
-    page = browser.new_context(
-        base_url=trust["base"], viewport=viewport, bypass_csp=True
-    ).new_page()
-    page.goto("/sign-in")
-    page.fill("#dev-email", email)
-    page.click("form.inline-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Welcome")
-    return page
+def person(browser: Browser, trust: dict, email: str, width: str = "phone") -> Page:
+    return signed_in_page(browser, trust["base"], email, width)
 
 
 def page_height(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollHeight"))
 
 
-def accessible(page: Page, name: str | None = None) -> None:
-    """No serious or critical axe-core finding; a screenshot of the viewport for the docs."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run()")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    if name:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-    assert not serious, "; ".join(serious)
+def seen(page: Page, name: str) -> None:
+    """axe-core finds nothing serious (the whole page kept in test-artifacts); what the
+    person sees now goes to docs/screenshots."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    accessible(page, name, FULL_PAGES)
 
 
 def api(trust: dict, teacher: dict) -> httpx.Client:
-    return signed_in(trust["base"], teacher["email"])
+    return api_client(trust["base"], teacher["email"])
 
 
 def places(trust: dict, slot: int, key: str) -> str:
@@ -170,11 +138,12 @@ def card(trust: dict, key: str) -> str:
 
 def test_sixty_sessions_on_a_phone_are_a_short_scroll_and_a_slot_is_a_tap_away(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
-    amy = person(browser, trust, teachers[0]["email"], PHONE)
+    amy = person(browser, trust, teachers[0]["email"])
     amy.goto(f"/days/{day['day_id']}")
     height = page_height(amy)
     print(f"programme page height at 390px with 60 sessions: {height}px")
     assert height <= MAX_PHONE_HEIGHT
+    no_wider_than_the_screen(amy)
 
     third = f"#slot-{day['slots'][2]}"
     amy.click(f".slot-nav a[href='{third}']")
@@ -195,7 +164,7 @@ def test_sixty_sessions_on_a_phone_are_a_short_scroll_and_a_slot_is_a_tap_away(t
 
 def test_a_tap_is_answered_at_the_card_and_announced(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
-    amy = person(browser, trust, teachers[0]["email"], PHONE)
+    amy = person(browser, trust, teachers[0]["email"])
     amy.goto(f"/days/{day['day_id']}")
     other_slot = f"slot-{day['slots'][3]}"
     amy.evaluate(f"window.untouched = document.getElementById('{other_slot}')")
@@ -209,7 +178,7 @@ def test_a_tap_is_answered_at_the_card_and_announced(trust, browser):
     expect(amy.locator("#my-choices")).to_contain_text("Session 1.04")
     expect(amy.locator(card(trust, "0.5"))).to_contain_text("Move here")  # out of band
     assert amy.evaluate("window.untouched.isConnected")  # the rest of the page stayed
-    accessible(amy, "programme-phone")
+    seen(amy, "programme-phone")
 
     # Cancelling asks once.
     amy.locator(f"{tapped} summary:has-text('Cancel my place')").click()
@@ -221,7 +190,7 @@ def test_a_tap_is_answered_at_the_card_and_announced(trust, browser):
 def test_a_refusal_shows_at_the_card_and_a_freed_seat_is_announced(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
     ben = api(trust, teachers[1])
-    amy = person(browser, trust, teachers[0]["email"], PHONE)
+    amy = person(browser, trust, teachers[0]["email"])
     amy.goto(f"/days/{day['day_id']}")
     # A full session with one seat: Amy waits, first in line; Ben gives his seat up.
     assert ben.post(places(trust, 0, "0.0"), json={}).status_code == 201
@@ -252,18 +221,18 @@ def test_a_refusal_shows_at_the_card_and_a_freed_seat_is_announced(trust, browse
 
 def test_a_leader_is_not_offered_book_in_their_slot_and_the_desktop_is_accessible(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
-    lee = person(browser, trust, teachers[2]["email"], DESKTOP)
+    lee = person(browser, trust, teachers[2]["email"], "desktop")
     lee.goto(f"/days/{day['day_id']}")
     led_slot = f"#slot-{day['slots'][1]}"
     expect(lee.locator(led_slot)).to_contain_text("You lead Session 2.01")
     expect(lee.locator(f"{led_slot} button")).to_have_count(0)
     expect(lee.locator(card(trust, "1.0"))).to_contain_text("You lead this session.")
     lee.click(f".slot-nav a[href='{led_slot}']")
-    accessible(lee, "programme-desktop")
+    seen(lee, "programme-desktop")
 
 
 def test_my_calendar_address_is_copied_with_one_tap(trust, browser):
-    amy = person(browser, trust, trust["teachers"][0]["email"], PHONE)
+    amy = person(browser, trust, trust["teachers"][0]["email"])
     amy.context.grant_permissions(["clipboard-read", "clipboard-write"])
     amy.goto("/my-cpd")
     amy.click("#renew-feed")
@@ -276,4 +245,4 @@ def test_my_calendar_address_is_copied_with_one_tap(trust, browser):
     expect(amy.locator("a:has-text('Open the webcal address')").first).to_have_attribute(
         "href", "webcal://" + address.split("://", 1)[1]
     )
-    accessible(amy)
+    accessible(amy, "my-cpd-calendar-phone", FULL_PAGES)
