@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, request, url_for
 
 from events.identity import ROLES, SCHOOL_LEADERS, Identity, sees_staff
-from services.trustdays.access import plans_days
+from services.trustdays.access import places_anyone, plans_days
 
 nav = Blueprint("nav", __name__)
 
@@ -24,7 +24,7 @@ def keeps_the_log(who: Identity) -> bool:
 def finds_people(who: Identity) -> bool:
     """The people page's rule: the CPD manager finds anyone, a headteacher or school CPD
     lead the people of their school (frontend/pages/people.py answers 403 to others)."""
-    return who.holds("cpd_manager") or bool(who.schools_where(*SCHOOL_LEADERS))
+    return places_anyone(who) or bool(who.schools_where(*SCHOOL_LEADERS))
 
 
 def everyone(who: Identity) -> bool:

@@ -27,6 +27,7 @@ from frontend.errors import ANSWERED_IN_PLACE
 from frontend.pages import plan_forms as forms
 from frontend.pages.plan_checks import checklist
 from readmodels.trustdays import queries as pd_queries
+from services.trustdays.access import plans_days
 from services.trustdays.events import VOCABULARIES
 
 planning = Blueprint("planning", __name__)
@@ -35,7 +36,7 @@ Errors = forms.Errors
 
 @planning.before_request
 def cpd_manager_only() -> None:
-    if not g.identity.holds("cpd_manager"):
+    if not plans_days(g.identity):
         abort(403, "Planning PD days is the CPD manager's.")
 
 
