@@ -10,12 +10,13 @@ SQLite it takes the write lock at BEGIN IMMEDIATE and queues up to WRITE_BUSY_TI
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Dialect, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,6 +26,21 @@ READ_BUSY_TIMEOUT = 3.0
 WRITE_BUSY_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 5
 """Seconds to reach PostgreSQL before a page says the database cannot be read."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and read back aware. SQLite keeps no offset: an aware time
+    is turned to UTC before it is stored (09:00 BST is 08:00 UTC, never 09:00 UTC), and a
+    naive one read back is UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and not value.tzinfo else value
 
 
 def writing(engine: Engine) -> Engine:

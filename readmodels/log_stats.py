@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
-    DateTime,
     Engine,
     Row,
     String,
@@ -21,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from events.db import UtcDateTime
 from events.envelope import RecordedEvent
 from events.projection import Projection
 from readmodels import metadata
@@ -31,7 +31,7 @@ log_event_counts = Table(
     Column("type", String(200), primary_key=True),
     Column("count", BigInteger, nullable=False),
     Column("last_seq", BigInteger, nullable=False),
-    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("last_at", UtcDateTime(), nullable=False),
 )
 
 

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     Column,
-    DateTime,
     Engine,
     String,
     Table,
@@ -26,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from events.db import writing
+from events.db import UtcDateTime, writing
 from events.identity import Identity
 from readmodels import metadata
 from readmodels.directory.queries import identity_with_roles
@@ -41,8 +40,8 @@ sign_ins = Table(
     metadata,
     Column("session_id", String(64), primary_key=True),
     Column("person_id", String(36), nullable=False, index=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
 ACTIVE_BY_SIGN_IN = (

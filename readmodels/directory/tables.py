@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, String, Table, Text
+from sqlalchemy import Column, String, Table, Text
 
+from events.db import UtcDateTime
 from readmodels import metadata
 
 schools = Table(
@@ -44,7 +45,7 @@ feed_tokens = Table(
     metadata,
     Column("person_id", String(36), primary_key=True),
     Column("token", String(64), nullable=False, unique=True),
-    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
 )
 
 # Who signs in with OpenID Connect (the directory's IdentityLinked facts): the provider's
@@ -56,5 +57,5 @@ identity_links = Table(
     Column("issuer", String(300), primary_key=True),
     Column("subject", String(255), primary_key=True),
     Column("person_id", String(36), nullable=False, index=True),
-    Column("linked_at", DateTime(timezone=True), nullable=False),
+    Column("linked_at", UtcDateTime(), nullable=False),
 )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, String, Table, Text
 
+from events.db import UtcDateTime
 from readmodels import metadata
 
 # `version` is the stream sequence of the last event that changed a row (live pages poll
@@ -18,12 +19,12 @@ pd_days = Table(
     Column("title", String(200), nullable=False),
     Column("theme", String(200), nullable=False),
     Column("venue", String(200), nullable=False),
-    Column("opens", DateTime(timezone=True), nullable=False),
-    Column("closes", DateTime(timezone=True), nullable=False),
+    Column("opens", UtcDateTime(), nullable=False),
+    Column("closes", UtcDateTime(), nullable=False),
     Column("status", String(10), nullable=False),  # draft, published, cancelled
     Column("version", BigInteger, nullable=False),  # the last change to the day or its slots
     Column("sequence", Integer, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 pd_slots = Table(
@@ -61,7 +62,7 @@ pd_sessions = Table(
     Column("status", String(10), nullable=False),  # open, cancelled
     Column("version", BigInteger, nullable=False),
     Column("sequence", Integer, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 pd_places = Table(
@@ -75,7 +76,7 @@ pd_places = Table(
     Column("reason", String(30), nullable=False),  # why a place ended: cancelled, moved...
     Column("queued_seq", BigInteger, nullable=False),  # waitlist order: when they joined
     Column("sequence", Integer, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 pd_marks = Table(
@@ -87,7 +88,7 @@ pd_marks = Table(
     Column("mark", String(10), nullable=False),  # present, late, absent, excused
     Column("cpd_minutes", Integer, nullable=False),
     Column("walk_in", Boolean, nullable=False),
-    Column("marked_at", DateTime(timezone=True), nullable=False),
+    Column("marked_at", UtcDateTime(), nullable=False),
 )
 
 pd_attendees = Table(
@@ -99,7 +100,7 @@ pd_attendees = Table(
     Column("attending", Boolean, nullable=False),
     Column("dietary", Text, nullable=False),
     Column("sequence", Integer, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 
 pd_exemptions = Table(
@@ -108,6 +109,6 @@ pd_exemptions = Table(
     Column("day_id", String(36), primary_key=True),
     Column("person_id", String(36), primary_key=True, index=True),
     Column("reason", Text, nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
 )
 """A row: the person is not expected to book that day (the CPD manager said so)."""

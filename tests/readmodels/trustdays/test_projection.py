@@ -3,6 +3,8 @@ session's join link and leader's bio, a retimed or removed slot, exemptions, lea
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 from sqlalchemy import select
 
 from events import Event
@@ -139,3 +141,14 @@ def test_an_exemption_is_a_row_until_it_is_lifted(nats, store, engine):
     nats.run(rebuild(store, engine, trustdays))
     assert queries.exempt_people(engine, DAY) == {"bob": "Jury service, two weeks"}
     assert queries.exempt_people(engine, "another-day") == {}
+
+
+def test_a_booking_window_given_in_uk_summer_time_is_stored_as_the_same_moment(nats, store, engine):
+    bst = timezone(timedelta(hours=1))
+    window = {"opens": datetime(2026, 9, 1, 9, tzinfo=bst), "closes": RECORD["closes"]}
+    slots = [{**KEYNOTE, "starts": "09:00", "ends": "10:00"}]
+    append(store, nats, day_subject(DAY), Event("DayPlanned", {**RECORD, **window, "slots": slots}))
+    nats.run(rebuild(store, engine, trustdays))
+    day = queries.find_day(engine, DAY)
+    assert day is not None
+    assert day.opens == datetime(2026, 9, 1, 8, tzinfo=UTC)
