@@ -106,7 +106,10 @@ def run_processes(
 ) -> None:
     """The processes under the supervisor, each with its own NATS user, until SIGINT or
     SIGTERM."""
-    envs = {name: {**env, "NATS_URL": nats_url_for(nats, name)} for name in processes}
+    envs = {
+        name: access_log_once(name, {**env, "NATS_URL": nats_url_for(nats, name)})
+        for name in processes
+    }
     supervisor = Supervisor(nats, processes, envs)
     done = threading.Event()
     handlers = {sig: signal.signal(sig, lambda *_: done.set()) for sig in STOP_SIGNALS}
@@ -123,6 +126,17 @@ def run_processes(
         done.set()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def access_log_once(process: str, env: dict[str, str]) -> dict[str, str]:
+    """Each request in the access log once, by the gateway: the frontend's and services'
+    lines repeated it, and every line costs its process and the launcher CPU (make bench
+    --only front). STAFFROOM_ACCESS_LOG=all, or GUNICORN_CMD_ARGS of your own, keeps them."""
+    if process == "gateway" or env.get("STAFFROOM_ACCESS_LOG") == "all":
+        return env
+    if "GUNICORN_CMD_ARGS" in env:
+        return env
+    return {**env, "GUNICORN_CMD_ARGS": "--access-logfile /dev/null"}
 
 
 def nats_url_for(nats: EmbeddedNats, process: str) -> str:
