@@ -40,12 +40,13 @@ def keep_out_of_shared_caches(response: Response) -> Response:
 
 
 def school_time(moment: datetime | None) -> str:
-    """Stored in UTC (SQLite hands it back naive), shown in the schools' time zone."""
+    """A moment in the schools' time, to the minute: "17:30 on Tuesday 1 December 2026"."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
+    if moment.tzinfo is None:  # stored in UTC
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(SCHOOL_TIME).strftime("%d %b %Y, %H:%M:%S")
+    at_school = moment.astimezone(SCHOOL_TIME)
+    return f"{at_school:%H:%M} on {long_date(at_school.date())}"
 
 
 def long_date(day: date) -> str:

@@ -11,7 +11,6 @@ slots others changed and announces a waitlist place that became a seat.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
@@ -21,7 +20,6 @@ from jinja2_fragments.flask import render_block
 from werkzeug.wrappers import Response
 
 from frontend.answers import form_answer
-from frontend.calendar import SCHOOL_TIME
 from frontend.clients import trustdays
 from frontend.commands import Refused
 from frontend.database import engine
@@ -38,15 +36,6 @@ from services.trustdays.events import AUDIENCES, COMMUNITIES, PHASES
 programme = Blueprint("programme", __name__)
 POLL_SECONDS = 3
 """Another person's booking shows on an open page within this (and well inside 5 s)."""
-
-
-@programme.app_template_filter("minute_time")
-def minute_time(moment: datetime | None) -> str:
-    """A moment in the schools' time, to the minute: "17:30 on Tuesday 1 December 2026"."""
-    if moment is None:
-        return ""
-    at_school = pd_queries.as_utc(moment).astimezone(SCHOOL_TIME)
-    return f"{at_school:%H:%M} on {at_school:%A} {at_school.day} {at_school:%B %Y}"
 
 
 def context(day: Any, shown: view.Shown) -> dict[str, Any]:
