@@ -85,8 +85,20 @@ def download(sheet: Sheet, fmt: str, filename: str) -> Response:
 
 
 def programme(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
-    header = ("Starts", "Ends", "Slot", "Session", "Community", "Leader", "Room", "For", "Seats",
-              "Booked", "Waiting", "Status")  # fmt: skip
+    header = (
+        "Starts",
+        "Ends",
+        "Slot",
+        "Session",
+        "Community",
+        "Leader",
+        "Room",
+        "For",
+        "Seats",
+        "Booked",
+        "Waiting",
+        "Status",
+    )
     rows: list[Sequence[Any]] = []
     for view in pd_queries.timetable(engine, day.day_id):
         slot = view.slot
@@ -100,10 +112,19 @@ def programme(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
 def session_line(slot: Row, s: Row) -> list[Any]:
     where = s.room if s.mode == "in_person" else MODES.get(s.mode, s.mode)
     return [
-        slot.starts, slot.ends, slot.title, s.title, COMMUNITIES.get(s.community, s.community),
-        s.leader_name, where, AUDIENCES.get(s.audience, s.audience), s.capacity, s.booked,
-        s.waiting, "Cancelled" if s.status == "cancelled" else "Open",
-    ]  # fmt: skip
+        slot.starts,
+        slot.ends,
+        slot.title,
+        s.title,
+        COMMUNITIES.get(s.community, s.community),
+        s.leader_name,
+        where,
+        AUDIENCES.get(s.audience, s.audience),
+        s.capacity,
+        s.booked,
+        s.waiting,
+        "Cancelled" if s.status == "cancelled" else "Open",
+    ]
 
 
 def pad(row: Sequence[Any], width: int) -> list[Any]:
@@ -111,24 +132,52 @@ def pad(row: Sequence[Any], width: int) -> list[Any]:
 
 
 def bookings(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
-    header = ("School", "Name", "Email", "Job title", "Starts", "Ends", "Session", "Room",
-              "Place")  # fmt: skip
+    header = ("School", "Name", "Email", "Job title", "Starts", "Ends", "Session", "Room", "Place")
     rows = [
-        [p.school, p.name, p.email, p.job_title, p.starts, p.ends, p.title, p.room,
-         "Seat" if p.place == "seat" else "Waitlist"]
+        [
+            p.school,
+            p.name,
+            p.email,
+            p.job_title,
+            p.starts,
+            p.ends,
+            p.title,
+            p.room,
+            "Seat" if p.place == "seat" else "Waitlist",
+        ]
         for p in reports.places_on(engine, day.day_id, only)
-    ]  # fmt: skip
+    ]
     return Sheet("Bookings", header, rows)
 
 
 def registers(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
-    header = ("Starts", "Ends", "Session", "Room", "Leader", "Name", "School", "Job title", "Mark",
-              "Walk-in")  # fmt: skip
+    header = (
+        "Starts",
+        "Ends",
+        "Session",
+        "Room",
+        "Leader",
+        "Name",
+        "School",
+        "Job title",
+        "Mark",
+        "Walk-in",
+    )
     rows = [
-        [r.starts, r.ends, r.title, r.room, r.leader_name, r.name, r.school, r.job_title,
-         MARKS.get(r.mark or "", ""), "Yes" if r.walk_in else ""]
+        [
+            r.starts,
+            r.ends,
+            r.title,
+            r.room,
+            r.leader_name,
+            r.name,
+            r.school,
+            r.job_title,
+            MARKS.get(r.mark or "", ""),
+            "Yes" if r.walk_in else "",
+        ]
         for r in reports.registers_of(engine, day.day_id, only)
-    ]  # fmt: skip
+    ]
     return Sheet("Registers", header, rows)
 
 
