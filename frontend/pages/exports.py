@@ -17,7 +17,7 @@ from xlsxwriter import Workbook
 
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
-from services.trustdays.events import AUDIENCES, COMMUNITIES, MARKS, MODES
+from services.trustdays.events import AUDIENCES, COMMUNITIES, MARKS, MODES, SLOT_KINDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,7 +103,7 @@ def programme(engine: Engine, day: Row, only: frozenset[str] | None) -> Sheet:
     for view in pd_queries.timetable(engine, day.day_id):
         slot = view.slot
         if slot.kind == "keynote":
-            keynote = [slot.starts, slot.ends, "Keynote", slot.title, "", slot.speaker]
+            keynote = [slot.starts, slot.ends, SLOT_KINDS[slot.kind], slot.title, "", slot.speaker]
             rows.append([*keynote, day.venue, "All staff"])
         rows.extend(session_line(slot, s) for s in view.sessions)
     return Sheet("Programme", header, [pad(row, len(header)) for row in rows])
