@@ -323,6 +323,7 @@ def test_every_export_reads_back_as_csv_and_as_xlsx(trust):
         assert len(as_xlsx) == len(as_csv), name
     programme = read_csv(manager_client.get(f"{base}/programme.csv"))
     assert programme[0][:4] == ["Starts", "Ends", "Slot", "Session"]
+    assert programme[1][:4] == ["09:00", "09:45", "Keynote", "Welcome"]
     assert programme[2][:4] == ["10:00", "10:50", "Breakout 1", "Session 1"]
     assert programme[2][8:11] == ["1", "1", "2"]  # seats, booked, waiting
     bookings = read_xlsx(manager_client.get(f"{base}/bookings.xlsx"))
