@@ -156,6 +156,16 @@ class Results:
 
 
 def staff_and_manager(database: str) -> tuple[list[str], str]:
+    """The demo's active staff and its CPD manager, once the projector has shown them."""
+    deadline, before = time.monotonic() + 60, ([], "")
+    while not (found := _staff_and_manager(database))[1] or found != before:
+        assert time.monotonic() < deadline, "the demo's people were not projected in 60 s"
+        before = found
+        time.sleep(0.5)
+    return found
+
+
+def _staff_and_manager(database: str) -> tuple[list[str], str]:
     engine = create_engine(database)
     with engine.connect() as connection:
         staff = connection.scalars(
@@ -165,7 +175,7 @@ def staff_and_manager(database: str) -> tuple[list[str], str]:
             select(role_grants.c.person_id).where(role_grants.c.role == "cpd_manager")
         )
     engine.dispose()
-    return list(staff), str(manager)
+    return list(staff), str(manager or "")
 
 
 async def sign_in(url: str, person: Person, then: str = "/") -> None:
