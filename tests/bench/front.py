@@ -157,7 +157,8 @@ class Results:
 
 def staff_and_manager(database: str) -> tuple[list[str], str]:
     """The demo's active staff and its CPD manager, once the projector has shown them."""
-    deadline, before = time.monotonic() + 60, ([], "")
+    deadline = time.monotonic() + 60
+    before: tuple[list[str], str] = ([], "")
     while not (found := _staff_and_manager(database))[1] or found != before:
         assert time.monotonic() < deadline, "the demo's people were not projected in 60 s"
         before = found
