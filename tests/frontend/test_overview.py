@@ -192,7 +192,8 @@ def test_each_waitlist_in_order_and_who_got_a_freed_seat(trust):
     settled(
         stack,
         lambda: (
-            "Ben Ash (Ash Grove Primary): a seat in Session 1" in text(page_of(boss(stack), day))
+            "Ben Ash (Ash Grove Primary) got a seat in Session 1 at"
+            in text(page_of(boss(stack), day))
         ),
     )
     page = text(page_of(boss(stack), day))
