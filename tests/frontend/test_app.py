@@ -10,47 +10,24 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import freezegun
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert
 
 from events.config import Settings
 from events.db import create_db_engine, migrate, writing
 from events.embedded import free_port
-from events.identity import IDENTITY_HEADER
 from events.projection import checkpoints
-from frontend import create_app
 from frontend.commands import field_sentences
 from readmodels import PACKAGE_DIR
 from readmodels.directory.tables import feed_tokens
 from tests.support.identity import SECRET_KEY, signed, someone
-from tests.support.pages import text
+from tests.support.pages import frontend, signed_in, text
 from tests.support.people import enrol
-
-
-@contextmanager
-def frontend(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
-    yield app
-    app.extensions["engine"].dispose()
-
-
-@pytest.fixture
-def settings(nats_server, store, stream_settings, database_url, engine) -> Settings:
-    migrate(engine, [PACKAGE_DIR])
-    return Settings(nats_server.url, database_url, stream_settings, SECRET_KEY)
-
-
-def signed_in(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(someone())[IDENTITY_HEADER]
-    return client
 
 
 @pytest.fixture

@@ -6,57 +6,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from events import Event, registry
-from events.config import Settings
-from events.db import migrate
 from events.embedded import free_port
 from events.envelope import Batch, RecordedEvent
-from events.identity import IDENTITY_HEADER, Identity
 from events.projection import ProjectionStopped, apply, checkpoint, rebuild
-from frontend import create_app
-from readmodels import PACKAGE_DIR
 from readmodels.directory.projection import directory
 from readmodels.log_stats import log_event_counts, log_stats
-from tests.support.identity import SECRET_KEY, signed, someone
-from tests.support.pages import text
+from tests.support.identity import someone
+from tests.support.pages import frontend, signed_in, text
 
 OPERATOR = "/operator"
 
 
-@contextmanager
-def frontend(settings: Settings) -> Iterator[Flask]:
-    app = create_app(settings)
-    yield app
-    app.extensions["engine"].dispose()
-
-
-@pytest.fixture
-def settings(nats_server, store, stream_settings, database_url, engine) -> Settings:
-    migrate(engine, [PACKAGE_DIR])
-    return Settings(nats_server.url, database_url, stream_settings, SECRET_KEY)
-
-
-def signed_in(app: Flask, identity: Identity | None = None) -> FlaskClient:
-    client = app.test_client()
-    who = identity or someone("trust_admin", school_id=None)
-    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(who)[IDENTITY_HEADER]
-    return client
+TRUST_ADMIN = someone("trust_admin", school_id=None)
 
 
 @pytest.fixture
 def client(settings) -> Iterator[FlaskClient]:
     with frontend(settings) as app:
-        yield signed_in(app)
+        yield signed_in(app, TRUST_ADMIN)
 
 
 @registry.event("TestFrontendNoted")
@@ -136,7 +112,7 @@ def test_the_htmx_poll_gets_the_panel_alone_and_a_plain_request_the_whole_page(c
 def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
     down = replace(settings, nats_url=f"nats://127.0.0.1:{free_port()}")
     with frontend(down) as app:
-        answer = signed_in(app).get(OPERATOR)
+        answer = signed_in(app, TRUST_ADMIN).get(OPERATOR)
         assert answer.status_code == 200
         page = text(answer.get_data(as_text=True))
         assert "NATS Unreachable" in page
@@ -147,7 +123,7 @@ def test_nats_down_shows_unreachable_and_the_page_still_answers(settings):
 def test_database_down_shows_unreachable(settings):
     down = replace(settings, database_url=f"postgresql://nobody@127.0.0.1:{free_port()}/x")
     with frontend(down) as app:
-        answer = signed_in(app).get(OPERATOR)
+        answer = signed_in(app, TRUST_ADMIN).get(OPERATOR)
         assert answer.status_code == 200
         page = text(answer.get_data(as_text=True))
         assert "Database Unreachable" in page
@@ -164,7 +140,7 @@ def test_only_the_trust_admin_sees_the_log_and_its_menu_link(settings, roles):
         assert refused.status_code == 403
         assert "for the trust admin" in text(refused.get_data(as_text=True))
         assert 'href="/operator"' not in other.get("/").get_data(as_text=True)
-        admin = signed_in(app).get("/").get_data(as_text=True)
+        admin = signed_in(app, TRUST_ADMIN).get("/").get_data(as_text=True)
         assert '<a href="/operator">Operator</a>' in admin
 
 

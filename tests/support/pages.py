@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from events.config import Settings
+from events.identity import IDENTITY_HEADER, Identity
+from frontend import create_app
+from tests.support.identity import signed, someone
 
 HTMX = {"HX-Request": "true"}
 
@@ -10,6 +20,23 @@ HTMX = {"HX-Request": "true"}
 def text(html: str) -> str:
     """What a person reads: the page without its tags, one space between words."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@contextmanager
+def frontend(settings: Settings) -> Iterator[Flask]:
+    """The frontend app on `settings`, its database engine closed after."""
+    app = create_app(settings)
+    yield app
+    app.extensions["engine"].dispose()
+
+
+def signed_in(app: Flask, identity: Identity | None = None) -> FlaskClient:
+    """A test client of `app` that the gateway has signed in as `identity` (a teacher)."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_STAFFROOM_IDENTITY"] = signed(identity or someone())[
+        IDENTITY_HEADER
+    ]
+    return client
 
 
 def act(client, day: dict, session_id: str, action: str, headers=HTMX):
