@@ -130,11 +130,7 @@ class EmbeddedNats:
         if self.process is None:
             return
         self.process.terminate()
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process, timeout)
         self.process = None
 
     def __enter__(self) -> EmbeddedNats:
@@ -147,3 +143,12 @@ class EmbeddedNats:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def wait_or_kill(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Wait for a process told to stop; kill it if it has not within `timeout` seconds."""
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from events.connection import NatsThread, close_process_connection
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats
 from events.store import EventStore, StreamSettings
 from tests.support import counter  # noqa: F401  (registers the test event types)
-from tests.support.databases import DATABASES, POSTGRES_URL
+from tests.support.databases import DATABASES, POSTGRES_URL, fresh_schema
 from tests.support.identity import SECRET_KEY
 
 # Every app and process the suite starts signs and checks identities with the same key.
@@ -73,15 +73,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     assert POSTGRES_URL  # the parameter exists only when it is set
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:  # fails, not skips, when PostgreSQL is unreachable
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with fresh_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture

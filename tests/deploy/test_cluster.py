@@ -33,11 +33,10 @@ from readmodels.registry import PROJECTIONS
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.events import slot_subject
 from tests.support.cluster import LoopbackCluster
-from tests.support.databases import POSTGRES_URL
 from tests.support.people import join
 from tests.support.replay import replay
 from tests.support.stack import running_projector
-from tests.support.trustdays import open_day, staff, trustdays
+from tests.support.trustdays import a_rush_request, open_day, staff, trustdays
 from tests.support.waiting import wait_until
 
 STREAM = StreamSettings(name="STAFFROOM", subjects=("events.>",), replicas=3)
@@ -48,7 +47,6 @@ SESSIONS = 5
 CAPACITY = 30
 RETRIES = 8
 """A client told 503 (not confirmed, busy) sends the same command again with its key."""
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @dataclass
@@ -78,15 +76,7 @@ class Client:
                     self.act(http, person)
 
     def act(self, http: httpx.Client, person: str) -> None:
-        base = f"/days/{self.day['day_id']}/slots/{self.day['slot_id']}"
-        session = self.rng.choice(self.day["sessions"])
-        roll = self.rng.random()
-        if roll < 0.55:
-            method, path, body = "POST", f"{base}/sessions/{session}/places", {}
-        elif roll < 0.85:
-            method, path, body = "DELETE", f"{base}/sessions/{session}/places/{person}", None
-        else:
-            method, path, body = "POST", f"{base}/moves", {"session_id": session}
+        method, path, body = a_rush_request(self.rng, self.day, person)
         command = Command(uuid.uuid4().hex, person)
         self.commands.append(command)
         for _ in range(RETRIES):
@@ -105,21 +95,6 @@ class Client:
             self.unconfirmed += 1
             time.sleep(0.2)
         self.failures.append(f"{method} {path}: never confirmed after {RETRIES} tries")
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh schema of the suite's PostgreSQL (or the machine's default one)."""
-    base = POSTGRES_URL or DEFAULT_POSTGRES
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 @pytest.fixture

@@ -11,14 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import text
 
 from deploy.cli import main
 from events import Event
@@ -26,14 +24,12 @@ from events.db import create_db_engine, migrate
 from events.embedded import free_port
 from events.projection import checkpoint
 from readmodels import PACKAGE_DIR as READMODELS
-from tests.support.databases import POSTGRES_URL
 from tests.support.launch import ROOT, STAFFROOM, environment, stream_env
 from tests.support.people import join
 from tests.support.trustdays import day_fields, manager
 from tests.support.waiting import wait_until
 
 TOKEN = "a-metrics-token"
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def increments(*amounts: int) -> list[Event]:
@@ -131,20 +127,6 @@ def test_a_web_process_answers_health_readiness_and_metrics(nats, store, trustda
     assert sample(metrics, "staffroom_appends_total", outcome="appended") == 1
     assert sample(metrics, "staffroom_append_seconds", le="+Inf") == 1
     assert "# TYPE staffroom_append_seconds histogram" in metrics
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    base = POSTGRES_URL or DEFAULT_POSTGRES
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_db_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def start_projector(env: dict[str, str]) -> tuple[subprocess.Popen, str]:

@@ -16,7 +16,7 @@ from secrets import token_urlsafe
 from types import TracebackType
 
 from deploy.nats_cluster import node_config, route_url
-from events.embedded import free_port, nats_server_binary
+from events.embedded import free_port, nats_server_binary, wait_or_kill
 from events.nats_access import ADMIN, NatsUser, with_credentials, write_config
 
 HOST = "127.0.0.1"
@@ -139,11 +139,7 @@ class LoopbackCluster:
                 node.process.terminate()
         for node in self.nodes:
             if node.process is not None:
-                try:
-                    node.process.wait(10)
-                except subprocess.TimeoutExpired:
-                    node.process.kill()
-                    node.process.wait()
+                wait_or_kill(node.process)
                 node.process = None
 
     def __enter__(self) -> LoopbackCluster:

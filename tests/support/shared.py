@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from events.connection import NatsThread
 from events.db import create_db_engine, migrate
 from events.store import EventStore, StreamSettings
-from tests.support.databases import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL, fresh_schema
 
 
 @contextmanager
@@ -32,23 +32,13 @@ def fresh_store(nats: NatsThread) -> Iterator[EventStore]:
 def fresh_database(kind: str, folder: Path) -> Iterator[tuple[str, Engine]]:
     """A migrated database of `kind` (sqlite or postgresql, as the conftest's parameter):
     its URL and an engine."""
-    if kind == "sqlite":
-        url, drop = f"sqlite:///{folder / 'test.db'}", None
-    else:
-        assert POSTGRES_URL  # the parameter exists only when it is set
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        drop = create_db_engine(POSTGRES_URL)
-        with drop.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        separator = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    engine = create_db_engine(url)
-    migrate(engine)
-    try:
+    with ExitStack() as stack:
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'test.db'}"
+        else:
+            assert POSTGRES_URL  # the parameter exists only when it is set
+            url = stack.enter_context(fresh_schema(POSTGRES_URL))
+        engine = create_db_engine(url)
+        stack.callback(engine.dispose)
+        migrate(engine)
         yield url, engine
-    finally:
-        engine.dispose()
-        if drop is not None:
-            with drop.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            drop.dispose()

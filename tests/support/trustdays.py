@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +29,21 @@ def manager() -> dict[str, str]:
 
 def staff(person_id: str, *roles: str) -> dict[str, str]:
     return signed(someone(*roles, person_id=person_id))
+
+
+def a_rush_request(
+    rng: random.Random, day: dict, person: str
+) -> tuple[str, str, dict[str, str] | None]:
+    """What someone does in a booking rush on the day's slot, at random: books a session
+    (55%), gives a seat up (30%) or moves (15%). Method, path and JSON body."""
+    slot = f"/days/{day['day_id']}/slots/{day['slot_id']}"
+    session = rng.choice(day["sessions"])
+    roll = rng.random()
+    if roll < 0.55:
+        return "POST", f"{slot}/sessions/{session}/places", {}
+    if roll < 0.85:
+        return "DELETE", f"{slot}/sessions/{session}/places/{person}", None
+    return "POST", f"{slot}/moves", {"session_id": session}
 
 
 @contextmanager

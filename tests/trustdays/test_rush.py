@@ -19,7 +19,7 @@ from events.decider import command_id
 from services.trustdays.events import slot_subject
 from tests.support.people import join
 from tests.support.replay import replay
-from tests.support.trustdays import manager, open_day, staff, trustdays
+from tests.support.trustdays import a_rush_request, manager, open_day, staff, trustdays
 
 CLIENTS = 120
 STAFF = 400
@@ -51,15 +51,8 @@ class Client:
                     self.act(http, person)
 
     def act(self, http: httpx.Client, person: str) -> None:
-        base = f"{self.rng.choice(self.urls)}/days/{self.day['day_id']}/slots/{self.day['slot_id']}"
-        session = self.rng.choice(self.day["sessions"])
-        roll = self.rng.random()
-        if roll < 0.55:
-            method, url, body = "POST", f"{base}/sessions/{session}/places", {}
-        elif roll < 0.85:
-            method, url, body = "DELETE", f"{base}/sessions/{session}/places/{person}", None
-        else:
-            method, url, body = "POST", f"{base}/moves", {"session_id": session}
+        method, path, body = a_rush_request(self.rng, self.day, person)
+        url = self.rng.choice(self.urls) + path
         key = uuid.uuid4().hex
         for _ in range(2 if self.rng.random() < 0.25 else 1):  # some retry with the same key
             headers = {**staff(person), "Idempotency-Key": key}
