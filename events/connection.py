@@ -20,9 +20,12 @@ import nats
 from nats.aio.client import Client as NATS
 
 from events.nats_access import without_credentials
+from events.snapshots import written
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+SNAPSHOT_WAIT = 2.0
+"""Seconds a closing connection lets its snapshots finish writing before cancelling them."""
 
 
 async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS:
@@ -103,6 +106,7 @@ class NatsThread:
     def close(self) -> None:
         if self.loop.is_closed():
             return
+        self.run(written(timeout=SNAPSHOT_WAIT), timeout=10)
         self.run(disconnect(self.nc), timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Protocol, TypeVar
 
 from events.envelope import Event, Metadata, RecordedEvent
-from events.snapshots import Snapshots
+from events.snapshots import Snapshots, written
 from events.store import ConcurrencyConflict, EventStore
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,6 @@ class CommandLoop(Generic[State, Command]):
         self.snapshot_every = snapshot_every if snapshots else 0
         self._unsnapshotted: dict[str, int] = {}
         """Per cached subject, the messages folded since its last snapshot."""
-        self._writing: set[asyncio.Task[None]] = set()
         self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
         """Per subject: its lock, and how many commands hold or await it."""
 
@@ -237,14 +236,11 @@ class CommandLoop(Generic[State, Command]):
             "state": self.decider.snapshot(aggregate.state),
             "commands": dict(commands[-SNAPSHOT_COMMANDS:]),
         }
-        task = asyncio.ensure_future(self.snapshots.put(self._snapshot_key(subject), snapshot))
-        self._writing.add(task)
-        task.add_done_callback(self._writing.discard)
+        self.snapshots.write(self._snapshot_key(subject), snapshot)
 
     async def snapshots_written(self) -> None:
-        """Wait for the snapshots being written (for tests and a clean shutdown)."""
-        while self._writing:
-            await asyncio.gather(*self._writing)
+        """Wait for the snapshots being written (for tests; a connection closing waits too)."""
+        await written()
 
     async def execute(
         self,

@@ -27,6 +27,8 @@ TIMEOUT = 1.0
 """Seconds a load waits for its snapshot before going without."""
 PAUSE = 60.0
 """Seconds snapshots are left alone after the bucket failed."""
+_writing: set[asyncio.Task[None]] = set()
+"""Snapshots being written in the background, on every event loop of the process."""
 
 
 def bucket_name(stream: str) -> str:
@@ -89,6 +91,12 @@ class Snapshots:
         except Exception as error:
             self._pause(f"snapshot {key} not written", error)
 
+    def write(self, key: str, snapshot: dict[str, Any]) -> None:
+        """`put` in the background: the caller need not wait (`written` waits)."""
+        task = asyncio.ensure_future(self.put(key, snapshot))
+        _writing.add(task)
+        task.add_done_callback(_writing.discard)
+
     def _pause(self, what: str, error: Exception) -> None:
         """The bucket failed (unreachable, not permitted): loads go on without snapshots
         for a while instead of waiting for it each time."""
@@ -108,3 +116,15 @@ class Snapshots:
                 bucket=self.bucket, history=1, replicas=self.replicas, direct=True
             )
             return await self.js.create_key_value(config)
+
+
+async def written(timeout: float | None = None) -> None:
+    """Wait for the snapshots this event loop is writing in the background. Those still
+    unwritten after `timeout` seconds are cancelled (a connection closing need not wait
+    long for a shortcut), so none is left pending when the loop closes."""
+    loop = asyncio.get_running_loop()
+    while writing := {task for task in _writing if task.get_loop() is loop}:
+        _, unwritten = await asyncio.wait(writing, timeout=timeout)
+        for task in unwritten:
+            task.cancel()
+        await asyncio.gather(*unwritten, return_exceptions=True)

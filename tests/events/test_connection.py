@@ -5,8 +5,10 @@ import asyncio
 import nats.errors
 import pytest
 
-from events.connection import connect, disconnect
+from events import snapshots
+from events.connection import NatsThread, connect, disconnect
 from events.embedded import free_port
+from events.snapshots import Snapshots
 
 
 def test_connect_gives_up_after_its_wait_when_no_server_answers():
@@ -25,3 +27,20 @@ def test_connect_and_disconnect(nats_server):
         return connected, nc.is_closed
 
     assert asyncio.run(round_trip()) == (True, True)
+
+
+def test_a_closing_connection_lets_its_snapshot_writes_finish(nats_server, nats, stream_settings):
+    """Nothing left pending when the loop closes (no "Task was destroyed but it is pending"
+    at exit): the snapshot a command loop began to write in the background is written."""
+    closing = NatsThread(nats_server.url, name="closing")
+    writer = Snapshots(closing.nc.jetstream(), stream_settings.name)
+
+    async def begin_writing() -> None:
+        writer.write("Counter.a", {"seq": 7})
+
+    closing.run(begin_writing())
+    closing.close()
+    assert not snapshots._writing
+    reader = Snapshots(nats.nc.jetstream(), stream_settings.name)
+    assert nats.run(reader.get("Counter.a")) == {"seq": 7}
+    nats.run(reader.js.delete_key_value(reader.bucket))
