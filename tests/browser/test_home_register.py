@@ -9,38 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import expect
 
-from events.embedded import free_port
-from tests.support.launch import ROOT, Output, csrf_token_in, start_up
-from tests.support.waiting import wait_until
+from tests.support.browser import (
+    MANAGER,
+    WIDTHS,
+    accessible,
+    api_client,
+    demo_trust,
+    signed_in_page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 LONDON = ZoneInfo("Europe/London")
-MANAGER = "priya.shah@pennine-trust.org.uk"
 TRUST_ADMIN = "tom.reid@pennine-trust.org.uk"
 SEATS, BOOKED = 40, 43
 """A session of 40 seats, 43 placed: a full register and three waiting."""
-WIDTHS: dict[str, ViewportSize] = {
-    "phone": {"width": 390, "height": 844},
-    "desktop": {"width": 1280, "height": 900},
-}
-
-
-def signed_in(base: str, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=20)
-    form = client.get("/sign-in").text
-    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
-    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
-    return client
 
 
 def a_full_session_today(manager: httpx.Client, leader: dict, people: list[dict]) -> dict:
@@ -78,14 +66,8 @@ def a_full_session_today(manager: httpx.Client, leader: dict, people: list[dict]
 
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    tmp = tmp_path_factory.mktemp("home-register")
-    port = free_port()
-    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
-        manager = signed_in(base, MANAGER)
+    with demo_trust(tmp_path_factory.mktemp("home-register")) as base:
+        manager = api_client(base, MANAGER)
         schools = manager.get("/api/directory/schools").json()
         staff = [
             person
@@ -97,63 +79,17 @@ def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         leader = next(p for p in staff if p["category"] == "teaching")
         others = [p for p in staff if p["person_id"] != leader["person_id"]]
         session = a_full_session_today(manager, leader, others[:BOOKED])
+        last_school = manager.get(
+            "/api/directory/people", params={"school": schools[-1]["school_id"]}
+        ).json()
         manager.close()
-        last_school = manager_people(base, schools[-1]["school_id"])
         yield {"base": base, "session": session, "leader": leader, "others": last_school}
-    finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
-
-
-def manager_people(base: str, school_id: str) -> list[dict]:
-    manager = signed_in(base, MANAGER)
-    try:
-        return manager.get("/api/directory/people", params={"school": school_id}).json()
-    finally:
-        manager.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
-
-
-def person(browser: Browser, base: str, email: str, width: str) -> Page:
-    """A browser of one person, signed in with the development "sign in as"."""
-    context = browser.new_context(base_url=base, viewport=WIDTHS[width], bypass_csp=True)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.fill("#dev-email", email)
-    page.click("form.inline-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Welcome")
-    return page
-
-
-def accessible(page: Page, name: str) -> None:
-    """No serious or critical axe-core finding; a screenshot for the note."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run()")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert not serious, f"{name}: " + "; ".join(serious)
 
 
 def a_newcomer(trust: dict) -> dict:
     """Someone of the last school with nothing booked (the demo books others)."""
     for someone in trust["others"]:
-        client = signed_in(trust["base"], someone["email"])
+        client = api_client(trust["base"], someone["email"])
         home = client.get("/").text
         client.close()
         if "You have nothing booked yet" in home:
@@ -163,7 +99,7 @@ def a_newcomer(trust: dict) -> dict:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_a_newcomer_sees_what_is_bookable_at_once(trust, browser, width):
-    page = person(browser, trust["base"], a_newcomer(trust)["email"], width)
+    page = signed_in_page(browser, trust["base"], a_newcomer(trust)["email"], width)
     open_now = page.locator("#open-to-book")
     expect(open_now).to_contain_text("still to book")
     book = open_now.get_by_role("link", name="Book").first
@@ -177,7 +113,7 @@ def test_a_newcomer_sees_what_is_bookable_at_once(trust, browser, width):
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_trust_admin_sees_the_log_on_the_operator_page(trust, browser, width):
-    page = person(browser, trust["base"], TRUST_ADMIN, width)
+    page = signed_in_page(browser, trust["base"], TRUST_ADMIN, width)
     page.get_by_role("link", name="Operator").click()
     expect(page.locator("#health")).to_contain_text("Reachable")
     expect(page.locator("#projections")).to_contain_text("trustdays")
@@ -187,7 +123,7 @@ def test_the_trust_admin_sees_the_log_on_the_operator_page(trust, browser, width
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_register_of_forty_on_a_phone(trust, browser, width):
     session, leader = trust["session"], trust["leader"]
-    page = person(browser, trust["base"], leader["email"], width)
+    page = signed_in_page(browser, trust["base"], leader["email"], width)
     page.goto(f"/days/{session['day_id']}/sessions/{session['session_id']}/register")
     on_register = SEATS if width == "phone" else SEATS + 1  # the phone added a walk-in
     expect(page.locator("#register-count")).to_contain_text(f"{on_register} on the register")

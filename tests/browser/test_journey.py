@@ -9,33 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from events.embedded import free_port
 from services.trustdays import demo
-from tests.support.launch import ROOT, Output, csrf_token_in, start_up
-from tests.support.waiting import wait_until
+from tests.support import browser as shared
+from tests.support.browser import MANAGER, api_client, demo_trust, signed_in_page
+from tests.support.launch import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LONDON = ZoneInfo("Europe/London")
-MANAGER = "priya.shah@pennine-trust.org.uk"
-
-
-def signed_in(base: str, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=20)
-    form = client.get("/sign-in").text
-    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
-    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)  # the session's new one
-    return client
 
 
 def a_day_today(manager: httpx.Client, leader: dict) -> dict:
@@ -76,62 +64,23 @@ def a_day_today(manager: httpx.Client, leader: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    tmp = tmp_path_factory.mktemp("browser")
-    port = free_port()
-    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
-        manager = signed_in(base, MANAGER)
+    with demo_trust(tmp_path_factory.mktemp("browser")) as base:
+        manager = api_client(base, MANAGER)
         schools = manager.get("/api/directory/schools").json()
         staff = manager.get("/api/directory/people", params={"school": schools[0]["school_id"]})
         teachers = [p for p in staff.json() if p["category"] == "teaching"][:3]
         day = a_day_today(manager, teachers[2])
         manager.close()
         yield {"base": base, "day": day, "teachers": teachers}
-    finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
 
 
 def person(browser: Browser, trust: dict, email: str, phone: bool = False) -> Page:
-    """A browser of one person, signed in with the development "sign in as"."""
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    page = browser.new_context(
-        base_url=trust["base"], viewport=viewport, bypass_csp=True
-    ).new_page()
-    page.goto("/sign-in")
-    page.fill("#dev-email", email)
-    page.click("form.inline-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Welcome")
-    return page
+    return signed_in_page(browser, trust["base"], email, "phone" if phone else "desktop")
 
 
 def accessible(page: Page, name: str) -> None:
-    """No serious or critical axe-core finding; a screenshot for review."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run()")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert not serious, f"{name}: " + "; ".join(serious)
+    """As everywhere, with the screenshot kept for review only (test-artifacts)."""
+    shared.accessible(page, name, SCREENSHOTS)
 
 
 def test_book_wait_promote_register_and_the_feed(trust, browser):

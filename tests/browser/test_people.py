@@ -8,35 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from events.embedded import free_port
-from tests.support.launch import ROOT, Output, csrf_token_in, start_up
-from tests.support.waiting import wait_until
+from tests.support.browser import (
+    MANAGER,
+    WIDTHS,
+    accessible,
+    api_client,
+    demo_trust,
+    no_wider_than_the_screen,
+    signed_in_page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 LONDON = ZoneInfo("Europe/London")
-MANAGER = "priya.shah@pennine-trust.org.uk"
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 ANSWERED_WITHIN = 15_000
 """Milliseconds for an action's answer (a loaded test machine takes a few seconds)."""
-
-
-def signed_in(base: str, email: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30)
-    form = client.get("/sign-in").text
-    client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
-    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
-    return client
 
 
 def a_day_in_a_week(manager: httpx.Client) -> dict:
@@ -85,14 +76,8 @@ def holds(person: dict, role: str) -> bool:
 
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    tmp = tmp_path_factory.mktemp("people")
-    port = free_port()
-    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
-        manager = signed_in(base, MANAGER)
+    with demo_trust(tmp_path_factory.mktemp("people")) as base:
+        manager = api_client(base, MANAGER)
         school = manager.get("/api/directory/schools").json()[0]
         staff = manager.get("/api/directory/people", params={"school": school["school_id"]})
         everyone = [p for p in staff.json() if p["status"] == "active"]
@@ -101,59 +86,16 @@ def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         day = a_day_in_a_week(manager)
         manager.close()
         yield {"base": base, "day": day, "head": head, "teacher": teacher, "school": school}
-    finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
-
-
-def person(browser: Browser, trust: dict, email: str, viewport: ViewportSize) -> Page:
-    """A browser of one person, signed in with the development "sign in as"."""
-    page = browser.new_context(
-        base_url=trust["base"], viewport=viewport, bypass_csp=True
-    ).new_page()
-    page.goto("/sign-in")
-    page.fill("#dev-email", email)
-    page.click("form.inline-form button[type=submit]")
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-    return page
-
-
-def accessible(page: Page, name: str) -> None:
-    """No serious or critical axe-core finding; a screenshot for the issue's note."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run()")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert not serious, f"{name}: " + "; ".join(serious)
-
-
-def fits_the_width(page: Page) -> None:
-    """Nothing but a table's own scroll box wider than the screen."""
-    wider = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not wider, "the page scrolls sideways"
+def person(browser: Browser, trust: dict, email: str, width: str) -> Page:
+    return signed_in_page(browser, trust["base"], email, width)
 
 
 def test_the_cpd_manager_finds_someone_and_books_moves_cancels_and_exempts(trust, browser):
     teacher, day = trust["teacher"], trust["day"]
     reading, oracy, _ = day["sessions"]
-    priya = person(browser, trust, MANAGER, DESKTOP)
+    priya = person(browser, trust, MANAGER, "desktop")
     priya.goto("/people")
     expect(priya.locator("h1")).to_have_text("People")
     priya.locator("#people-q").press_sequentially(teacher["name"], delay=20)  # as you type
@@ -204,23 +146,23 @@ def test_the_cpd_manager_finds_someone_and_books_moves_cancels_and_exempts(trust
 
 def test_on_a_phone_the_person_page_and_a_headteachers_search_fit_and_pass_axe(trust, browser):
     teacher, head = trust["teacher"], trust["head"]
-    priya = person(browser, trust, MANAGER, PHONE)
+    priya = person(browser, trust, MANAGER, "phone")
     priya.goto(f"/people/{teacher['person_id']}")
     expect(priya.locator("h1")).to_have_text(teacher["name"])
-    fits_the_width(priya)
+    no_wider_than_the_screen(priya)
     accessible(priya, "people-person-phone")
 
-    hale = person(browser, trust, head["email"], PHONE)
+    hale = person(browser, trust, head["email"], "phone")
     hale.goto("/people")
     expect(hale.locator("#people-count")).to_contain_text("match")
     expect(hale.locator("#people-results")).to_contain_text(trust["school"]["name"])
-    fits_the_width(hale)
+    no_wider_than_the_screen(hale)
     accessible(hale, "people-search-phone")
     hale.goto(f"/people/{teacher['person_id']}")
     expect(hale.locator("h1")).to_have_text(teacher["name"])
     expect(hale.locator("button:has-text('Book')")).to_have_count(0)  # no manager buttons
     accessible(hale, "people-person-headteacher-phone")
 
-    priya.set_viewport_size(DESKTOP)
+    priya.set_viewport_size(WIDTHS["desktop"])
     priya.goto("/people")
     accessible(priya, "people-search-all-desktop")

@@ -8,84 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from events.embedded import free_port
-from tests.support.launch import ROOT, Output, csrf_token_in, start_up
-from tests.support.waiting import wait_until
+from tests.support.browser import MANAGER, accessible, api_client, demo_trust, signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-MANAGER = "priya.shah@pennine-trust.org.uk"
-PHONE: ViewportSize = {"width": 390, "height": 844}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
 def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    tmp = tmp_path_factory.mktemp("planning")
-    port = free_port()
-    launcher = start_up(tmp, port, free_port(), "--demo", STAFFROOM_DEV="1")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
+    with demo_trust(tmp_path_factory.mktemp("planning")) as base:
         yield {"base": base, "teachers": teachers(base)}
-    finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
 
 
 def teachers(base: str) -> list[dict]:
     """Two teachers of the demo trust's first school (read as the manager, through the API)."""
-    with httpx.Client(base_url=base, timeout=20) as client:
-        form = client.get("/sign-in").text
-        client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": MANAGER})
-        schools = client.get("/api/directory/schools").json()
-        staff = client.get("/api/directory/people", params={"school": schools[0]["school_id"]})
-        return [p for p in staff.json() if p["category"] == "teaching"][:2]
+    client = api_client(base, MANAGER)
+    schools = client.get("/api/directory/schools").json()
+    staff = client.get("/api/directory/people", params={"school": schools[0]["school_id"]})
+    client.close()
+    return [p for p in staff.json() if p["category"] == "teaching"][:2]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"No chromium at {CHROMIUM}: install Debian's (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
-
-
-def person(browser: Browser, trust: dict, email: str, viewport: ViewportSize) -> Page:
-    page = browser.new_context(base_url=trust["base"], viewport=viewport, bypass_csp=True)
-    signed_in = page.new_page()
-    signed_in.goto("/sign-in")
-    signed_in.fill("#dev-email", email)
-    signed_in.click("form.inline-form button[type=submit]")
-    expect(signed_in.locator("h1")).to_contain_text("Welcome")
-    return signed_in
-
-
-def accessible(page: Page, name: str) -> None:
-    """No serious or critical axe-core finding; the page's screenshot in docs/screenshots."""
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("axe.run()")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:160]})"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert not serious, f"{name}: " + "; ".join(serious)
+def person(browser: Browser, trust: dict, email: str, width: str) -> Page:
+    return signed_in_page(browser, trust["base"], email, width)
 
 
 def at_both_widths(desktop: Page, phone: Page, name: str) -> None:
@@ -120,8 +68,8 @@ def add_session(page: Page, slot: str, title: str, leader: str = "", external: s
 
 def test_the_manager_plans_and_publishes_a_day_and_a_teacher_books_it(trust, browser):
     leader, booker = trust["teachers"]
-    priya = person(browser, trust, MANAGER, DESKTOP)
-    phone = person(browser, trust, MANAGER, PHONE)
+    priya = person(browser, trust, MANAGER, "desktop")
+    phone = person(browser, trust, MANAGER, "phone")
     priya.goto("/plan")
     at_both_widths(priya, phone, "days")
 
@@ -170,7 +118,7 @@ def test_the_manager_plans_and_publishes_a_day_and_a_teacher_books_it(trust, bro
     day_url = priya.get_by_role("link", name="See the programme").get_attribute("href")
     assert day_url
 
-    teacher = person(browser, trust, booker["email"], PHONE)
+    teacher = person(browser, trust, booker["email"], "phone")
     teacher.goto(day_url)
     card = teacher.locator("li.session", has_text="Fluency in five")
     card.get_by_role("button", name="Book").click()

@@ -19,7 +19,6 @@ from tests.support.browser import (
     WIDTHS,
     accessible,
     api_client,
-    chromium,
     demo_trust,
     no_wider_than_the_screen,
     signed_in_page,
@@ -98,12 +97,6 @@ def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         day = a_big_day(manager, teachers[2])
         manager.close()
         yield {"base": base, "day": day, "teachers": teachers}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as chrome:
-        yield chrome
 
 
 def person(browser: Browser, trust: dict, email: str, width: str = "phone") -> Page:
