@@ -4,6 +4,9 @@ A projection applies a batch of events and moves its checkpoint (the last stream
 applied) in the same transaction, so a crash, a redelivery or two projectors at once never
 apply an event twice, and any read model can be rebuilt from sequence 1.
 
+Several projections may apply one batch in one transaction (`apply_all`: the projector
+reads and decodes each message once for all of them); each still moves its own checkpoint.
+
 An event a handler cannot apply (text the database refuses, a handler's bug) stops that
 projection just before it, and the checkpoint row records where and why: the others go on,
 and the health page and `staffroom projections status` show it.
@@ -56,6 +59,7 @@ checkpoints = Table(
 )
 
 Handler = Callable[[Connection, RecordedEvent], None]
+Fold = Callable[[Connection, Sequence[RecordedEvent]], None]
 
 
 TRANSIENT = (
@@ -79,8 +83,16 @@ class ProjectionStopped(Exception):
 
 
 class _CannotApply(Exception):
-    def __init__(self, event: RecordedEvent, reason: str):
-        self.event, self.reason = event, reason
+    def __init__(self, name: str, event: RecordedEvent, reason: str):
+        self.name, self.event, self.reason = name, event, reason
+
+
+class _FoldFailed(Exception):
+    """A projection's `fold` failed: its batch is applied again one handler at a time, to
+    find the event that cannot be applied."""
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -101,12 +113,17 @@ class Projection:
     Handlers run inside the batch's transaction. Build their statements once, at import
     (`INSERT = table.insert()`), and pass parameters: SQLAlchemy then reuses the compiled
     form, about four times faster than a fresh `.values(...)` per event.
+
+    `fold`, if given, applies a batch's wanted events in one go (fewer statements: counts
+    summed per batch) and must leave the tables as the handlers one at a time would; if it
+    fails, the batch is applied again by the handlers, which find the event at fault.
     """
 
     name: str
     tables: Sequence[Table]
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     every_event: Handler | None = None
+    fold: Fold | None = None
 
     def wants(self, event_type: str) -> bool:
         return self.every_event is not None or event_type in self.handlers
@@ -147,35 +164,60 @@ def apply(engine: Engine, projection: Projection, batch: Batch) -> int:
     applied, the checkpoint row records its sequence and why, and ProjectionStopped is
     raised. Applying it again (a fixed handler, a rebuild) tries again.
     """
-    try:
-        return _apply(engine, projection, batch)
-    except _CannotApply as failed:
-        seq = failed.event.seq
-        before = Batch(batch.first_seq, seq - 1, [e for e in batch.events if e.seq < seq])
-        _apply(engine, projection, before, stop=(seq, failed.reason))
-        raise ProjectionStopped(projection.name, seq, failed.reason) from failed.__cause__
+    for stopped in apply_all(engine, [projection], batch):
+        raise stopped
+    return checkpoint(engine, projection.name)
+
+
+def apply_all(
+    engine: Engine, projections: Sequence[Projection], batch: Batch
+) -> list[ProjectionStopped]:
+    """`apply` for several projections in one transaction: each skips what it has applied
+    and moves its own checkpoint. Returns those that stopped (the others' changes and the
+    events before the stop are committed all the same)."""
+    stops: dict[str, tuple[int, str]] = {}
+    one_by_one: set[str] = set()
+    while True:
+        try:
+            with writing(engine).begin() as connection:
+                for projection in projections:
+                    by_handlers = projection.name in one_by_one
+                    _apply(connection, projection, batch, stops.get(projection.name), by_handlers)
+            break
+        except _FoldFailed as failed:  # rolled back: again, one event at a time
+            one_by_one.add(failed.name)
+        except _CannotApply as failed:  # rolled back: again, stopping just before it
+            stops[failed.name] = (failed.event.seq, failed.reason)
+            one_by_one.add(failed.name)
+    return [ProjectionStopped(name, seq, reason) for name, (seq, reason) in stops.items()]
 
 
 def _apply(
-    engine: Engine, projection: Projection, batch: Batch, stop: tuple[int, str] | None = None
-) -> int:
-    with writing(engine).begin() as connection:
-        applied = _locked_checkpoint(connection, projection.name)
-        if batch.last_seq <= applied and stop is None:
-            return applied
-        if batch.first_seq > applied + 1:
-            raise GapInLog(
-                f"{projection.name}: at {applied}, the batch starts at {batch.first_seq}"
-            )
-        for event in batch.events:
-            handler = projection.handler(event.type)
-            if event.seq > applied and handler is not None:
-                _run(handler, connection, event)
-        reached = max(applied, batch.last_seq)
-        failed_seq, failure = stop or (None, None)
-        moved = {"key": projection.name, "seq": reached, "at": datetime.now(UTC)}
-        connection.execute(MOVE_CHECKPOINT, {**moved, "failed": failed_seq, "why": failure})
-    return reached
+    connection: Connection,
+    projection: Projection,
+    batch: Batch,
+    stop: tuple[int, str] | None,
+    by_handlers: bool,
+) -> None:
+    applied = _locked_checkpoint(connection, projection.name)
+    if batch.last_seq <= applied and stop is None:
+        return
+    if batch.first_seq > applied + 1:
+        raise GapInLog(f"{projection.name}: at {applied}, the batch starts at {batch.first_seq}")
+    end = batch.last_seq if stop is None else stop[0] - 1
+    wanted = [
+        event
+        for event in batch.events
+        if applied < event.seq <= end and projection.handler(event.type) is not None
+    ]
+    if projection.fold is not None and not by_handlers:
+        _fold(projection, connection, wanted)
+    else:
+        for event in wanted:
+            _run(projection, connection, event)
+    failed_seq, failure = stop or (None, None)
+    moved = {"key": projection.name, "seq": max(applied, end), "at": datetime.now(UTC)}
+    connection.execute(MOVE_CHECKPOINT, {**moved, "failed": failed_seq, "why": failure})
 
 
 # Built once: a batch's only statements besides its handlers' (see Projection's note)
@@ -194,13 +236,28 @@ LOCKED_CHECKPOINT = (
 )
 
 
-def _run(handler: Handler, connection: Connection, event: RecordedEvent) -> None:
+def _run(projection: Projection, connection: Connection, event: RecordedEvent) -> None:
+    handler = projection.handler(event.type)
+    assert handler is not None
     try:
         handler(connection, event)
     except TRANSIENT:
         raise
     except Exception as error:
-        raise _CannotApply(event, _reason(event, error)) from error
+        raise _CannotApply(projection.name, event, _reason(event, error)) from error
+
+
+def _fold(projection: Projection, connection: Connection, events: list[RecordedEvent]) -> None:
+    assert projection.fold is not None
+    if not events:
+        return
+    try:
+        projection.fold(connection, events)
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        log.info("projection %s: its fold failed (%s); one event at a time", projection.name, error)
+        raise _FoldFailed(projection.name) from error
 
 
 def _reason(event: RecordedEvent, error: Exception) -> str:

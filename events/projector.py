@@ -1,11 +1,13 @@
 """The projector process: keeps projections up to date as the log grows.
 
-One durable pull consumer per projection, created at the projection's SQL checkpoint each
-time it (re)starts, acked after the batch has committed. The checkpoint is the truth; the
-consumer is only a fast way to read from it.
+One durable pull consumer for all the projections, created at their lowest SQL checkpoint
+each time it (re)starts: each fetched batch is decoded once and applied to every projection
+in one transaction (each moves its own checkpoint), acked after the commit. The
+checkpoints are the truth; the consumer is only a fast way to read from them.
 
-A projection that stops at an event it cannot apply waits (`retry_stopped` seconds) and
-tries again from its checkpoint; the others go on meanwhile.
+A projection that stops at an event it cannot apply leaves the group for a consumer of its
+own, which waits (`retry_stopped` seconds) and tries again from its checkpoint; the others
+go on meanwhile.
 """
 
 from __future__ import annotations
@@ -26,14 +28,15 @@ from events.config import Settings
 from events.consumers import fetch, named, reading_log, stop_on_signals
 from events.db import create_db_engine
 from events.envelope import Batch
-from events.projection import GapInLog, Projection, ProjectionStopped, apply, checkpoint
+from events.projection import GapInLog, Projection, ProjectionStopped, apply_all, checkpoint
 from events.store import EventStore
 
 log = logging.getLogger(__name__)
 
 
 class Projector:
-    """Keeps projections up to date: one durable pull consumer each, acked after commit."""
+    """Keeps projections up to date: one durable pull consumer for them all, acked after
+    commit; a projection that stopped follows on its own."""
 
     def __init__(
         self,
@@ -60,46 +63,69 @@ class Projector:
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
             projection.check(self.store.registry)
-        await asyncio.gather(*(self._follow(p, stop) for p in self.projections))
+        if len(self.projections) > 1:  # a consumer of each, as earlier projectors made
+            for projection in self.projections:
+                with contextlib.suppress(NotFoundError):
+                    durable = f"projection_{projection.name}"
+                    await self.store.js.delete_consumer(self.store.stream, durable)
+        alone: set[asyncio.Task] = set()
+        try:
+            await self._follow(list(self.projections), stop, alone)
+        finally:
+            await asyncio.gather(*alone)
 
-    async def _follow(self, projection: Projection, stop: asyncio.Event) -> None:
-        while not stop.is_set():
+    async def _follow(
+        self, group: list[Projection], stop: asyncio.Event, alone: set[asyncio.Task]
+    ) -> None:
+        while not stop.is_set() and group:
             try:
-                await self._consume(projection, stop)
+                await self._consume(group, stop)
             except ProjectionStopped as stopped:
                 log.error("%s; the others go on; retrying in %gs", stopped, self.retry_stopped)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.retry_stopped)
+                if len(group) == 1:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.retry_stopped)
+                    continue
+                leaving = next(p for p in group if p.name == stopped.name)
+                group.remove(leaving)
+                alone.add(asyncio.create_task(self._follow([leaving], stop, alone)))
             except GapInLog as gap:
                 log.warning("%s; resuming from the checkpoint", gap)
             except Exception:  # NATS or SQL away, a handler's bug: log it, resume, retry
-                log.exception("projection %s failed; resuming from its checkpoint", projection.name)
+                names = ", ".join(p.name for p in group)
+                log.exception("projections %s failed; resuming from the checkpoints", names)
                 await asyncio.sleep(1.0)
 
-    async def _consume(self, projection: Projection, stop: asyncio.Event) -> None:
-        subscription = await self._subscribe(projection)
+    async def _consume(self, group: list[Projection], stop: asyncio.Event) -> None:
+        subscription = await self._subscribe(*group)
         unwritten: Batch | None = None
-        """Messages with nothing for this projection, acked but not yet in its checkpoint."""
+        """Messages with nothing for these projections, acked but not yet checkpointed."""
         due = 0.0
+
+        def wanted(event_type: str) -> bool:
+            return any(p.wants(event_type) for p in group)
+
         try:
             while not stop.is_set():
                 wait = self.idle_wait if unwritten is None else max(due - time.monotonic(), 0.001)
                 msgs = await self._fetch(subscription, wait)
                 if not msgs and unwritten is None:
                     continue
-                fetched = self.store.batch(msgs, projection.wants) if msgs else None
+                fetched = self.store.batch(msgs, wanted) if msgs else None
                 batch = _after(unwritten, fetched)
                 if msgs and not batch.events and (unwritten is None or time.monotonic() < due):
-                    # Nothing to apply: no transaction per message; the checkpoint moves with
+                    # Nothing to apply: no transaction per message; the checkpoints move with
                     # the next batch to apply, or within `checkpoint_every`.
                     due = due if unwritten else time.monotonic() + self.checkpoint_every
                     unwritten = batch
                     await msgs[-1].ack()
                     continue
-                await asyncio.to_thread(apply, self.engine, projection, batch)
+                stopped = await asyncio.to_thread(apply_all, self.engine, group, batch)
                 unwritten = None
                 if msgs:
                     await msgs[-1].ack()  # ack policy "all": acknowledges the whole batch
+                if stopped:
+                    raise stopped[0]  # the rest of a batch's stops: caught up when regrouped
         finally:
             await subscription.unsubscribe()
 
@@ -108,11 +134,11 @@ class Projector:
     ) -> list[Msg]:
         return await fetch(subscription, self.batch, self.idle_wait if wait is None else wait)
 
-    async def _subscribe(self, projection: Projection) -> JetStreamContext.PullSubscription:
-        """(Re)create the projection's durable consumer at its SQL checkpoint: the
-        checkpoint, not the consumer's memory, says where to resume."""
-        durable = f"projection_{projection.name}"
-        start = await asyncio.to_thread(checkpoint, self.engine, projection.name) + 1
+    async def _subscribe(self, *group: Projection) -> JetStreamContext.PullSubscription:
+        """(Re)create the group's durable consumer at its lowest SQL checkpoint: the
+        checkpoints, not the consumer's memory, say where to resume."""
+        durable = "projection_" + "_".join(p.name for p in group)
+        start = min([await asyncio.to_thread(checkpoint, self.engine, p.name) for p in group]) + 1
         with contextlib.suppress(NotFoundError):
             await self.store.js.delete_consumer(self.store.stream, durable)
         return await self.store.js.pull_subscribe(

@@ -5,6 +5,7 @@ Not a service's read side (it reads every service's events), so it lives beside 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import (
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Row,
     String,
     Table,
+    bindparam,
     insert,
     select,
     update,
@@ -36,22 +38,41 @@ log_event_counts = Table(
 
 
 def count_event(connection: Connection, event: RecordedEvent) -> None:
-    # Projections apply under the checkpoint's lock, so update-then-insert cannot race.
-    counts = log_event_counts.c
-    changed = connection.execute(
-        update(log_event_counts)
-        .where(counts.type == event.type)
-        .values(count=counts.count + 1, last_seq=event.seq, last_at=event.occurred_at)
+    count_events(connection, [event])
+
+
+COUNTED = log_event_counts.c
+ADD_TO_COUNT = (
+    update(log_event_counts)
+    .where(COUNTED.type == bindparam("key"))
+    .values(
+        count=COUNTED.count + bindparam("n"), last_seq=bindparam("seq"), last_at=bindparam("at")
     )
-    if changed.rowcount == 0:
-        connection.execute(
-            insert(log_event_counts).values(
-                type=event.type, count=1, last_seq=event.seq, last_at=event.occurred_at
-            )
-        )
+)
+ADD_TYPE = insert(log_event_counts)
 
 
-log_stats = Projection(name="log_stats", tables=[log_event_counts], every_event=count_event)
+def count_events(connection: Connection, events: Sequence[RecordedEvent]) -> None:
+    """One statement per event type in the batch, not one per event."""
+    counts = Counter(event.type for event in events)
+    last = {event.type: event for event in events}  # the log's order: the last one wins
+    for event_type, n in counts.items():
+        event = last[event_type]
+        # Projections apply under the checkpoint's lock, so update-then-insert cannot race.
+        params = {"key": event_type, "n": n, "seq": event.seq, "at": event.occurred_at}
+        if connection.execute(ADD_TO_COUNT, params).rowcount == 0:
+            row = {
+                "type": event_type,
+                "count": n,
+                "last_seq": event.seq,
+                "last_at": event.occurred_at,
+            }
+            connection.execute(ADD_TYPE, row)
+
+
+log_stats = Projection(
+    name="log_stats", tables=[log_event_counts], every_event=count_event, fold=count_events
+)
 
 
 def event_counts(engine: Engine) -> Sequence[Row]:

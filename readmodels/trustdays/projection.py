@@ -7,7 +7,7 @@ from the subject they were appended to (read with the trust days' `parse_subject
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, update
@@ -190,9 +190,8 @@ MOVE_PLACE = (
 ADD_PLACE = insert(pd_places)
 
 
-def place_changer(to: str, seats: int, waits: int) -> Handler:
-    """A handler for an event that puts a person's place in a session at `to`, and moves
-    the session's seats taken and people waiting by `seats` and `waits`."""
+def put_place(to: str) -> Handler:
+    """A person's place in a session, put at `to` (a row the first time)."""
 
     def handle(connection: Connection, event: RecordedEvent) -> None:
         data, (day_id, slot_id, _) = event.data, parse_subject(event.subject)
@@ -211,8 +210,6 @@ def place_changer(to: str, seats: int, waits: int) -> Handler:
                 "changed_at": event.occurred_at,
             }
             connection.execute(ADD_PLACE, row)
-        counts = {"key": data["session_id"], "seats": seats, "waits": waits, "seq": event.seq}
-        connection.execute(COUNT_PLACES, counts)
 
     return handle
 
@@ -222,7 +219,7 @@ REQUEUE = (
     .where(PLACE.session_id == bindparam("key"), PLACE.person_id == bindparam("person"))
     .values(queued_seq=bindparam("seq"))
 )
-join_waitlist = place_changer("waitlist", 0, +1)
+join_waitlist = put_place("waitlist")
 
 
 def waitlist_joined(connection: Connection, event: RecordedEvent) -> None:
@@ -232,8 +229,7 @@ def waitlist_joined(connection: Connection, event: RecordedEvent) -> None:
     connection.execute(REQUEUE, {**place, "seq": event.seq})
 
 
-leave_waitlist = place_changer("left", 0, -1)
-LEAVES_WAITLIST = PLACE.place == "waitlist"
+leave_waitlist = put_place("left")
 
 
 def waitlist_left(connection: Connection, event: RecordedEvent) -> None:
@@ -247,9 +243,72 @@ def waitlist_left(connection: Connection, event: RecordedEvent) -> None:
     ).one()
     if row.place == "waitlist":
         leave_waitlist(connection, event)
-        return
-    counts = {"key": data["session_id"], "seats": 0, "waits": -1, "seq": event.seq}
-    connection.execute(COUNT_PLACES, counts)
+
+
+PLACES: dict[str, tuple[Handler, int, int]] = {
+    "SessionBooked": (put_place("seat"), +1, 0),
+    "PromotedFromWaitlist": (put_place("seat"), +1, -1),
+    "BookingCancelled": (put_place("cancelled"), -1, 0),
+    "WaitlistJoined": (waitlist_joined, 0, +1),
+    "WaitlistLeft": (waitlist_left, 0, -1),
+}
+"""Each place event: its change to the person's place, and how it moves the session's seats
+taken and people waiting."""
+
+
+def counted(put: Handler, seats: int, waits: int) -> Handler:
+    """A place event's handler: its place, then the session's counts."""
+
+    def handle(connection: Connection, event: RecordedEvent) -> None:
+        put(connection, event)
+        counts = {"key": event.data["session_id"], "seats": seats, "waits": waits}
+        connection.execute(COUNT_PLACES, {**counts, "seq": event.seq})
+
+    return handle
+
+
+class Tally:
+    """A batch's place events' counts and day versions, written once per session and day.
+    Only place events are tallied; other handlers may read or write these columns, so the
+    tally is written before each of them (the rows end as one event at a time leaves them)."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, list[int]] = {}
+        self.days: dict[str, int] = {}
+
+    def add(self, event: RecordedEvent, seats: int, waits: int) -> None:
+        counts = self.sessions.setdefault(event.data["session_id"], [0, 0, 0])
+        counts[0], counts[1], counts[2] = counts[0] + seats, counts[1] + waits, event.seq
+        self.days[parse_subject(event.subject).day_id] = event.seq
+
+    def write(self, connection: Connection) -> None:
+        if self.sessions:
+            connection.execute(
+                COUNT_PLACES,
+                [
+                    {"key": key, "seats": seats, "waits": waits, "seq": seq}
+                    for key, (seats, waits, seq) in self.sessions.items()
+                ],
+            )
+        if self.days:
+            connection.execute(
+                TOUCH_DAY, [{"key": key, "seq": seq} for key, seq in self.days.items()]
+            )
+        self.sessions, self.days = {}, {}
+
+
+def fold(connection: Connection, events: Sequence[RecordedEvent]) -> None:
+    """A batch in one go: as the handlers one at a time, with place events' counts tallied."""
+    tally = Tally()
+    for event in events:
+        if event.type in PLACES:
+            put, seats, waits = PLACES[event.type]
+            put(connection, event)
+            tally.add(event, seats, waits)
+        else:
+            tally.write(connection)
+            trustdays.handlers[event.type](connection, event)
+    tally.write(connection)
 
 
 # The register and the day
@@ -318,11 +377,7 @@ HANDLERS: dict[str, Callable[[Connection, RecordedEvent], None]] = {
     "SessionUpdated": session_updated,
     "SessionCancelled": session_cancelled,
     "SlotClosed": nothing,
-    "SessionBooked": place_changer("seat", +1, 0),
-    "PromotedFromWaitlist": place_changer("seat", +1, -1),
-    "BookingCancelled": place_changer("cancelled", -1, 0),
-    "WaitlistJoined": waitlist_joined,
-    "WaitlistLeft": waitlist_left,
+    **{name: counted(*place) for name, place in PLACES.items()},
     "AttendanceMarked": attendance_marked,
     "ExemptionChanged": exemption_changed,
 }
@@ -335,4 +390,5 @@ trustdays = Projection(
         **{name: touching_the_day(handler) for name, handler in HANDLERS.items()},
         "DayAttendanceConfirmed": attendance_confirmed,
     },
+    fold=fold,
 )
