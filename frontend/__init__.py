@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
+from events.service import IDEMPOTENCY_KEY
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
@@ -89,7 +90,17 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
 
     @app.before_request
     def refuse_unstorable_text() -> None:
-        # NUL in a search failed on PostgreSQL (500); no page or form needs such characters.
+        # NUL in a search failed on PostgreSQL (500); no page or form needs such characters,
+        # and no day, session or person has an id with one (in the path: 404, as any other).
+        if unstorable_fields(request.view_args or {}):
+            abort(404, "There is no such page: its address holds a character no page uses.")
+    @app.before_request
+    def refuse_unsendable_key() -> None:
+        # Each form's key goes to the service as its Idempotency-Key header: one that no
+        # header can carry (non-ASCII, a space, a line break) was a 500 before it was sent.
+        if any(not IDEMPOTENCY_KEY.fullmatch(key) for key in request.form.getlist("key") if key):
+            abort(422, "key: not a key this page gave; reload the page and send the form again.")
+
         if fields := unstorable_fields(request.args, request.form):
             abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
 
