@@ -13,8 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
-from events.service import IDEMPOTENCY_KEY
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
+from events.service import IDEMPOTENCY_KEY
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.errors import answer_errors
