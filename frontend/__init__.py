@@ -94,15 +94,15 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         # and no day, session or person has an id with one (in the path: 404, as any other).
         if unstorable_fields(request.view_args or {}):
             abort(404, "There is no such page: its address holds a character no page uses.")
+        if fields := unstorable_fields(request.args, request.form):
+            abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
+
     @app.before_request
     def refuse_unsendable_key() -> None:
         # Each form's key goes to the service as its Idempotency-Key header: one that no
         # header can carry (non-ASCII, a space, a line break) was a 500 before it was sent.
         if any(not IDEMPOTENCY_KEY.fullmatch(key) for key in request.form.getlist("key") if key):
             abort(422, "key: not a key this page gave; reload the page and send the form again.")
-
-        if fields := unstorable_fields(request.args, request.form):
-            abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
 
     @app.context_processor
     def signed_in() -> dict:
