@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import httpx
 from flask import Flask, Response, abort, g, request
@@ -44,8 +43,6 @@ def school_time(moment: datetime | None) -> str:
     """A moment in the schools' time, to the minute: "17:30 on Tuesday 1 December 2026"."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # stored in UTC
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     at_school = moment.astimezone(SCHOOL_TIME)
     return f"{at_school:%H:%M} on {long_date(at_school.date())}"
 

@@ -26,7 +26,6 @@ from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import feed_token_holder, feed_token_of
 from readmodels.trustdays import calendars
-from readmodels.trustdays.queries import as_utc
 
 feeds = Blueprint("feeds", __name__)
 DOMAIN = "staffroom"
@@ -52,7 +51,7 @@ def session_event(row: Any, person_id: str, link: str) -> CalendarEvent:
         url=link,
         cancelled=cancelled,
         sequence=row.place_sequence + row.sequence + row.day_sequence,
-        changed_at=max(as_utc(row.place_changed), as_utc(row.changed_at), as_utc(row.day_changed)),
+        changed_at=max(row.place_changed, row.changed_at, row.day_changed),
         reason=why_cancelled(row) if cancelled else "",
     )
 
@@ -87,7 +86,7 @@ def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
             if row.status == "cancelled"
             else "You said you are not coming.",
             sequence=row.sequence + (row.answer_sequence or 0),
-            changed_at=max(as_utc(row.changed_at), as_utc(row.answered_at or row.changed_at)),
+            changed_at=max(row.changed_at, row.answered_at or row.changed_at),
         )
         for row in rows
     ]
@@ -110,7 +109,7 @@ def personal_feed(
     events += keynote_events(person_id, link)
     feed = calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
     changes = [*calendars.latest_change(engine(), person_id), feed.last_modified]
-    return replace(feed, last_modified=max((as_utc(c) for c in changes if c), default=None))
+    return replace(feed, last_modified=max((c for c in changes if c), default=None))
 
 
 @lru_cache(maxsize=64)
@@ -130,7 +129,7 @@ def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
             cancelled=row.status == "cancelled",
             reason="This PD day was cancelled." if row.status == "cancelled" else "",
             sequence=row.sequence,
-            changed_at=as_utc(row.changed_at),
+            changed_at=row.changed_at,
         )
         for row in rows
     ]

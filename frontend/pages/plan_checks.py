@@ -22,11 +22,10 @@ def checklist(day: Row, slots: list[pd_queries.SlotView]) -> list[dict[str, Any]
         for s in v.sessions
         if s.mode == "online" and s.status == "open" and not getattr(s, "join_link", "")
     ]
-    closes = pd_queries.as_utc(day.closes)
     return [
         check(bool(breakouts), "The timetable has a breakout slot.", must=True),
         check(not empty, "Every breakout slot has a session.", "Without sessions: ", empty, True),
-        check(closes > datetime.now(UTC), "Booking has not closed yet.", must=True),
+        check(day.closes > datetime.now(UTC), "Booking has not closed yet.", must=True),
         check(
             all(getattr(k, "speaker", "") for k in keynotes),
             "Every keynote names its speaker.",

@@ -18,7 +18,6 @@ from sqlalchemy import Engine, Row
 
 from frontend.commands import Refused
 from readmodels.directory.queries import PeopleQuery, identity_of, search_people
-from readmodels.trustdays.queries import as_utc
 
 LONDON = ZoneInfo("Europe/London")
 Form = Mapping[str, str]
@@ -77,7 +76,7 @@ def uk_moment(value: str) -> datetime | None:
 
 def local_field(moment: datetime) -> str:
     """A stored moment as a `datetime-local` field shows it: UK time, to the minute."""
-    return as_utc(moment).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
 
 
 def default_window(day: date) -> tuple[datetime, datetime]:

@@ -37,19 +37,14 @@ class Place:
     """On a waitlist: 1 for the first in the queue."""
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def window(day: Row, now: datetime | None = None) -> str:
     """Where the day's booking stands: draft, cancelled, not_open, open or closed."""
     if day.status != "published":
         return day.status
     now = now or datetime.now(UTC)
-    if now < as_utc(day.opens):
+    if now < day.opens:
         return "not_open"
-    return "open" if now < as_utc(day.closes) else "closed"
+    return "open" if now < day.closes else "closed"
 
 
 def listed_days(engine: Engine, drafts: bool = False, since: date | None = None) -> Sequence[Row]:
