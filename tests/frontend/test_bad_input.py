@@ -12,6 +12,7 @@ rather than the full cross product."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Iterator
@@ -72,6 +73,7 @@ VALUES: tuple[Value, ...] = (
     "a\x07b\x1bc",
     Raw("%ED%A0%80"),  # a lone surrogate, as UTF-8 would encode one
     Raw("%FF%FE"),
+    Raw("%zz%"),  # not percent-encoding at all
     "not a number",
     "-1",
     "99999999999999999999999999",
@@ -304,6 +306,7 @@ def hostile_forms(door: Door, names: list[str]) -> Iterator[tuple[list[tuple[str
             yield [*kept, (name, value)], f"{name}={value!r:.30}"
         if name in own:
             yield [*base, (name, "1"), (name, "2")], f"{name} given twice"
+    yield [*base, ("no such field", "x" * 10_000), ("a\x00b", "1")], "fields no form has"
 
 
 def odd_paths(door: Door, walk: Walk) -> Iterator[str]:
@@ -356,6 +359,26 @@ def test_odd_path_parameters_are_refused_clearly_and_change_nothing(walk: Walk):
         for n, path in enumerate(odd_paths(door, walk)):
             walk.send(door, path, list(door.fields), f"path {path[:80]!r}", htmx=n % 2 == 1)
     assert not walk.failures, "\n".join(walk.failures[:40])
+
+
+def test_a_body_too_big_or_not_a_form_is_refused_clearly(walk: Walk):
+    """Past the frontend's MAX_BODY: 413, the house's page; JSON or a file sent where a
+    form goes reads as an empty form (422 or the page again), never a 5xx."""
+    for door in doors(walk):
+        if door.method != "POST":
+            continue
+        client = walk.world.client(door.who)
+        before = walk.quiet()
+        huge = client.post(door.path, data={"key": "k", "title": "x" * 1_100_000})
+        assert huge.status_code == 413, door.rule
+        assert "error-page" in huge.get_data(as_text=True)
+        json_body = client.post(door.path, json={"title": ["\u0000"], "capacity": {"a": 1}})
+        upload = (io.BytesIO(b"\x00\xff" * 1000), "a\x00.bin")
+        with_file = client.post(door.path, data={**dict(door.fields), "title": upload})
+        statuses = [answer.status_code for answer in (json_body, with_file)]
+        assert max(statuses) < 500, f"{door.rule}: {statuses}"
+        if min(statuses) >= 400:
+            assert walk.quiet() == before, f"{door.rule}: refused, yet the log moved"
 
 
 def test_the_walk_reaches_the_forms_of_the_pages(walk: Walk):
