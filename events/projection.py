@@ -21,6 +21,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy.exc
 from sqlalchemy import (
@@ -180,9 +181,15 @@ def apply_all(
     while True:
         try:
             with writing(engine).begin() as connection:
-                for projection in projections:
-                    by_handlers = projection.name in one_by_one
-                    _apply(connection, projection, batch, stops.get(projection.name), by_handlers)
+                applied = _locked_checkpoints(connection, [p.name for p in projections])
+                moves = [
+                    _apply(
+                        connection, projection, batch, applied[projection.name], stops, one_by_one
+                    )
+                    for projection in projections
+                ]
+                if moved := [move for move in moves if move is not None]:
+                    connection.execute(MOVE_CHECKPOINT, moved)
             break
         except _FoldFailed as failed:  # rolled back: again, one event at a time
             one_by_one.add(failed.name)
@@ -196,12 +203,14 @@ def _apply(
     connection: Connection,
     projection: Projection,
     batch: Batch,
-    stop: tuple[int, str] | None,
-    by_handlers: bool,
-) -> None:
-    applied = _locked_checkpoint(connection, projection.name)
+    applied: int,
+    stops: Mapping[str, tuple[int, str]],
+    one_by_one: set[str],
+) -> dict[str, Any] | None:
+    """Apply the batch's new events to `projection`: its checkpoint's move, or None."""
+    stop = stops.get(projection.name)
     if batch.last_seq <= applied and stop is None:
-        return
+        return None
     if batch.first_seq > applied + 1:
         raise GapInLog(f"{projection.name}: at {applied}, the batch starts at {batch.first_seq}")
     end = batch.last_seq if stop is None else stop[0] - 1
@@ -210,14 +219,14 @@ def _apply(
         for event in batch.events
         if applied < event.seq <= end and projection.handler(event.type) is not None
     ]
-    if projection.fold is not None and not by_handlers:
+    if projection.fold is not None and projection.name not in one_by_one:
         _fold(projection, connection, wanted)
     else:
         for event in wanted:
             _run(projection, connection, event)
     failed_seq, failure = stop or (None, None)
     moved = {"key": projection.name, "seq": max(applied, end), "at": datetime.now(UTC)}
-    connection.execute(MOVE_CHECKPOINT, {**moved, "failed": failed_seq, "why": failure})
+    return {**moved, "failed": failed_seq, "why": failure}
 
 
 # Built once: a batch's only statements besides its handlers' (see Projection's note)
@@ -231,8 +240,10 @@ MOVE_CHECKPOINT = (
         failure=bindparam("why"),
     )
 )
-LOCKED_CHECKPOINT = (
-    select(checkpoints.c.last_seq).where(checkpoints.c.name == bindparam("key")).with_for_update()
+LOCKED_CHECKPOINTS = (
+    select(checkpoints.c.name, checkpoints.c.last_seq)
+    .where(checkpoints.c.name.in_(bindparam("keys", expanding=True)))
+    .with_for_update()
 )
 
 
@@ -267,14 +278,16 @@ def _reason(event: RecordedEvent, error: Exception) -> str:
     return storable(f"{event.type}: {type(cause).__name__}: {first_line}")[:500]
 
 
-def _locked_checkpoint(connection: Connection, name: str) -> int:
-    seq = connection.scalar(LOCKED_CHECKPOINT, {"key": name})
-    if seq is None:
+def _locked_checkpoints(connection: Connection, names: list[str]) -> dict[str, int]:
+    """The checkpoints of `names`, locked until the transaction ends (rows made at 0)."""
+    rows = connection.execute(LOCKED_CHECKPOINTS, {"keys": names})
+    found = {row.name: int(row.last_seq) for row in rows}
+    for name in set(names) - found.keys():
         connection.execute(
-            insert(checkpoints).values(name=name, last_seq=0, updated_at=datetime.now(UTC))
+            insert(checkpoints), {"name": name, "last_seq": 0, "updated_at": datetime.now(UTC)}
         )
-        return 0
-    return int(seq)
+        found[name] = 0
+    return found
 
 
 def reset(engine: Engine, projection: Projection) -> None:
@@ -284,7 +297,7 @@ def reset(engine: Engine, projection: Projection) -> None:
             table.drop(connection, checkfirst=True)
         for table in projection.tables:
             table.create(connection)
-        _locked_checkpoint(connection, projection.name)
+        _locked_checkpoints(connection, [projection.name])
         connection.execute(
             update(checkpoints)
             .where(checkpoints.c.name == projection.name)
