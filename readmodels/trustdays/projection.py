@@ -190,13 +190,16 @@ MOVE_PLACE = (
 ADD_PLACE = insert(pd_places)
 
 
-def put_place(to: str) -> Handler:
-    """A person's place in a session, put at `to` (a row the first time)."""
+def put_place(to: str, reason: str = "") -> Handler:
+    """A person's place in a session, put at `to` (a row the first time), with the event's
+    reason or else `reason` (a seat from the waitlist is "promoted": the overview's freed
+    seats)."""
 
     def handle(connection: Connection, event: RecordedEvent) -> None:
         data, (day_id, slot_id, _) = event.data, parse_subject(event.subject)
+        why = data.get("reason", reason)
         place = {"key": data["session_id"], "person": data["person_id"], "at": event.occurred_at}
-        moved = connection.execute(MOVE_PLACE, {**place, "to": to, "why": data.get("reason", "")})
+        moved = connection.execute(MOVE_PLACE, {**place, "to": to, "why": why})
         if moved.rowcount == 0:
             row = {
                 "session_id": data["session_id"],
@@ -204,7 +207,7 @@ def put_place(to: str) -> Handler:
                 "day_id": day_id,
                 "slot_id": slot_id,
                 "place": to,
-                "reason": data.get("reason", ""),
+                "reason": why,
                 "queued_seq": event.seq,
                 "sequence": 0,
                 "changed_at": event.occurred_at,
@@ -247,7 +250,7 @@ def waitlist_left(connection: Connection, event: RecordedEvent) -> None:
 
 PLACES: dict[str, tuple[Handler, int, int]] = {
     "SessionBooked": (put_place("seat"), +1, 0),
-    "PromotedFromWaitlist": (put_place("seat"), +1, -1),
+    "PromotedFromWaitlist": (put_place("seat", "promoted"), +1, -1),
     "BookingCancelled": (put_place("cancelled"), -1, 0),
     "WaitlistJoined": (waitlist_joined, 0, +1),
     "WaitlistLeft": (waitlist_left, 0, -1),
