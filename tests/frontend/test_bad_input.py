@@ -124,12 +124,17 @@ class Forms(HTMLParser):
     def __init__(self, page: str) -> None:
         super().__init__()
         self.found: list[Form] = []
+        self.targets: set[str] = set()
+        """The parts of the page that htmx swaps alone (hx-target="#id")."""
         self.select: str | None = None
         self.feed(page)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         at = {name: value or "" for name, value in attrs}
+        target = at.get("hx-target", "")
+        if target.startswith("#") and not re.search(r"[0-9a-f]{8}-", target):  # one of a kind
+            self.targets.add(target[1:])
         if tag == "form":
             method = "POST" if "hx-post" in at else at.get("method", "get").upper()
             action = at.get("hx-post") or at.get("hx-get") or at.get("action", "")
@@ -185,6 +190,7 @@ class Walk:
     failures: list[str] = field(default_factory=list)
     sent: int = 0
     accepted: int = 0
+    targets: set[str] = field(default_factory=set)
 
     def last_seq(self) -> int:
         return self.nats.run(self.store.last_seq())
@@ -211,8 +217,10 @@ class Walk:
         self, door: Door, path: str, fields: list[tuple[str, Value]], what: str, htmx: bool
     ) -> None:
         client: FlaskClient = self.world.client(door.who)
-        if htmx:
+        if htmx:  # as a part of the page asks for itself, in turn
             client.environ_base["HTTP_HX_REQUEST"] = "true"
+            targets = sorted(self.targets) or [""]
+            client.environ_base["HTTP_HX_TARGET"] = targets[self.sent // 2 % len(targets)]
         before = self.last_seq()
         body = encoded(fields)
         if door.method == "GET":
@@ -274,7 +282,9 @@ def forms_on(walk: Walk, path: str, who: str) -> dict[tuple, Door]:
     if answer.status_code != 200 or answer.mimetype != "text/html":
         return {}
     found = {}
-    for form in Forms(answer.get_data(as_text=True)).found:
+    page = Forms(answer.get_data(as_text=True))
+    walk.targets |= page.targets
+    for form in page.found:
         action = form.action or path
         rule = walk.rule_of(form.method, action)
         if rule is None:
