@@ -97,7 +97,18 @@ FILLED = {
     "description": "What it is about.", "speaker": "Sam Speaker",
 }  # fmt: skip
 """What a person types where a form comes empty, so that one hostile field is the only fault."""
-ODD_PATHS = ("%00", "%ED%A0%80", "%FF", "x" * 2_000, "..", "a%2Fb", "%F0%9F%99%82", "'\"<>", "-1")
+ODD_PATHS = (
+    "%00",
+    "%ED%A0%80",
+    "%FF",
+    "x" * 2_000,
+    "..",
+    "a%2Fb",
+    "%F0%9F%99%82",
+    "'\"<>",
+    "-1",
+    "00000000-0000-7000-8000-000000000000",
+)
 REFUSED_BY_THE_EDGE = {"\x00", "a\x07b\x1bc"}
 """Invalid UTF-8 is read as U+FFFD, which any database stores: only these must be refused."""
 
