@@ -8,7 +8,7 @@ screenshots go to docs/screenshots for the note."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,6 +21,7 @@ from tests.support.browser import (
     accessible,
     api_client,
     demo_trust,
+    planned_day,
     signed_in_page,
 )
 
@@ -35,17 +36,14 @@ def a_full_session_today(manager: httpx.Client, leader: dict, people: list[dict]
     """A published PD day today, one breakout session of 40 seats led by `leader`, everyone
     of `people` placed by the CPD manager (the last ones on its waitlist)."""
     now = datetime.now(LONDON)
-    fields = {
-        "date": now.date().isoformat(), "academic_year": "2026-27", "term": 2,
-        "title": "Register PD day", "theme": "Attendance", "venue": "Calder Valley Academy",
-        "opens": (now - timedelta(hours=1)).isoformat(),
-        "closes": now.replace(hour=23, minute=59).isoformat(),
-        "slots": [{"kind": "breakout", "title": "Breakout 1", "starts": "09:45", "ends": "11:00"}],
-    }  # fmt: skip
-    planned = manager.post("/api/trustdays/days", json=fields)
-    assert planned.status_code == 201, planned.text
-    day_id = planned.json()["id"]
-    slot_id = manager.get(f"/api/trustdays/days/{day_id}").json()["slots"][0]["slot_id"]
+    day_id, slots = planned_day(
+        manager,
+        date=now.date().isoformat(),
+        title="Register PD day",
+        closes=now.replace(hour=23, minute=59).isoformat(),
+        slots=[{"kind": "breakout", "title": "Breakout 1", "starts": "09:45", "ends": "11:00"}],
+    )
+    slot_id = slots[0]["slot_id"]
     session = {
         "title": "Behaviour for learning", "description": "Routines that hold.",
         "community": "pastoral", "room": "Hall", "capacity": SEATS,

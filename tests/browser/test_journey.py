@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from services.trustdays import demo
 from tests.support import browser as shared
-from tests.support.browser import MANAGER, api_client, demo_trust, signed_in_page
+from tests.support.browser import MANAGER, api_client, demo_trust, planned_day, signed_in_page
 from tests.support.launch import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,25 +29,13 @@ LONDON = ZoneInfo("Europe/London")
 def a_day_today(manager: httpx.Client, leader: dict) -> dict:
     """A published PD day today with one breakout session of one seat, through the API."""
     now = datetime.now(LONDON)
-    fields = {
-        "date": now.date().isoformat(),
-        "academic_year": "2026-27",
-        "term": 2,
-        "title": "Browser PD day",
-        "theme": "Attendance",
-        "venue": "Calder Valley Academy",
-        "opens": (now - timedelta(hours=1)).isoformat(),
-        "closes": now.replace(hour=23, minute=59).isoformat(),
-        "slots": [
-            {"kind": "keynote", "title": "Keynote", "starts": "08:45", "ends": "09:30"},
-            {"kind": "breakout", "title": "Breakout 1", "starts": "09:45", "ends": "11:00"},
-        ],
-    }
-    planned = manager.post("/api/trustdays/days", json=fields)
-    assert planned.status_code == 201, planned.text
-    day_id = planned.json()["id"]
-    day = manager.get(f"/api/trustdays/days/{day_id}").json()
-    slot_id = next(s["slot_id"] for s in day["slots"] if s["kind"] == "breakout")
+    day_id, slots = planned_day(
+        manager,
+        date=now.date().isoformat(),
+        title="Browser PD day",
+        closes=now.replace(hour=23, minute=59).isoformat(),
+    )
+    slot_id = next(s["slot_id"] for s in slots if s["kind"] == "breakout")
     session = {
         "title": "Attendance: the first ten minutes",
         "description": "Greeting, routines and follow-up that bring pupils in.",

@@ -21,6 +21,7 @@ from tests.support.browser import (
     api_client,
     demo_trust,
     no_wider_than_the_screen,
+    planned_day,
     signed_in_page,
 )
 
@@ -33,24 +34,12 @@ ANSWERED_WITHIN = 15_000
 def a_day_in_a_week(manager: httpx.Client) -> dict:
     """A published PD day, booking open, one breakout of three sessions (one of one seat)."""
     now = datetime.now(LONDON)
-    fields = {
-        "date": (now + timedelta(days=7)).date().isoformat(),
-        "academic_year": "2026-27",
-        "term": 2,
-        "title": "People PD day",
-        "theme": "Belonging",
-        "venue": "Calder Valley Academy",
-        "opens": (now - timedelta(hours=1)).isoformat(),
-        "closes": (now + timedelta(days=6)).isoformat(),
-        "slots": [
-            {"kind": "keynote", "title": "Belonging", "starts": "08:45", "ends": "09:30"},
-            {"kind": "breakout", "title": "Breakout 1", "starts": "10:00", "ends": "11:00"},
-        ],
-    }
-    planned = manager.post("/api/trustdays/days", json=fields)
-    assert planned.status_code == 201, planned.text
-    day_id = planned.json()["id"]
-    slots = manager.get(f"/api/trustdays/days/{day_id}").json()["slots"]
+    day_id, slots = planned_day(
+        manager,
+        date=(now + timedelta(days=7)).date().isoformat(),
+        title="People PD day",
+        closes=(now + timedelta(days=6)).isoformat(),
+    )
     slot_id = next(s["slot_id"] for s in slots if s["kind"] == "breakout")
     sessions = []
     for title, capacity in (("Reading for pleasure", 25), ("Oracy", 25), ("Tiny room", 1)):

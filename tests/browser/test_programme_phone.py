@@ -21,6 +21,7 @@ from tests.support.browser import (
     api_client,
     demo_trust,
     no_wider_than_the_screen,
+    planned_day,
     signed_in_page,
 )
 from tests.support.launch import ROOT
@@ -50,21 +51,13 @@ def a_big_day(manager: httpx.Client, leader: dict) -> dict:
         {"kind": "breakout", "title": f"Breakout {n}", "starts": f"1{n}:00", "ends": f"1{n}:45"}
         for n in range(SLOTS)
     ]
-    fields = {
-        "date": (now + timedelta(days=7)).date().isoformat(),
-        "academic_year": "2026-27",
-        "term": 2,
-        "title": "Sixty sessions day",
-        "theme": "Belonging",
-        "venue": "Calder Valley Academy",
-        "opens": (now - timedelta(hours=1)).isoformat(),
-        "closes": (now + timedelta(days=6)).isoformat(),
-        "slots": slots,
-    }
-    planned = manager.post("/api/trustdays/days", json=fields)
-    assert planned.status_code == 201, planned.text
-    day_id = planned.json()["id"]
-    timetable = manager.get(f"/api/trustdays/days/{day_id}").json()["slots"]
+    day_id, timetable = planned_day(
+        manager,
+        date=(now + timedelta(days=7)).date().isoformat(),
+        title="Sixty sessions day",
+        closes=(now + timedelta(days=6)).isoformat(),
+        slots=slots,
+    )
     breakouts = [s["slot_id"] for s in timetable if s["kind"] == "breakout"]
     sessions: dict[str, str] = {}
     for n, slot_id in enumerate(breakouts):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from events.embedded import free_port
 from tests.support.launch import ROOT, Output, csrf_token_in, start_up
+from tests.support.trustdays import day_fields
 from tests.support.waiting import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
@@ -60,6 +62,15 @@ def api_client(base: str, email: str) -> httpx.Client:
     client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
     client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
     return client
+
+
+def planned_day(manager: httpx.Client, **changes: Any) -> tuple[str, list[dict]]:
+    """A PD day the CPD manager's API client plans (tests/support/trustdays.day_fields with
+    `changes`): its id and its slots."""
+    planned = manager.post("/api/trustdays/days", json=day_fields(**changes))
+    assert planned.status_code == 201, planned.text
+    day_id = planned.json()["id"]
+    return day_id, manager.get(f"/api/trustdays/days/{day_id}").json()["slots"]
 
 
 def signed_in_page(browser: Browser, base: str, email: str, width: str = "desktop") -> Page:
