@@ -393,7 +393,7 @@ class CheckpointWatch:
             return {}
         try:
             with engine.connect() as connection:
-                return dict(connection.execute(ALL_CHECKPOINTS).tuples().all())
+                return {name: seq for name, seq in connection.execute(ALL_CHECKPOINTS)}
         except sqlalchemy.exc.SQLAlchemyError:
             log.warning("could not read the projections' checkpoints", exc_info=True)
             time.sleep(0.1)
