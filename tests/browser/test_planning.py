@@ -12,7 +12,14 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import MANAGER, accessible, api_client, demo_trust, signed_in_page
+from tests.support.browser import (
+    MANAGER,
+    accessible,
+    api_client,
+    demo_trust,
+    settled,
+    signed_in_page,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -97,6 +104,8 @@ def test_the_manager_plans_and_publishes_a_day_and_a_teacher_books_it(trust, bro
     priya.locator("section.plan-slot:has(h3:has-text('Breakout 2'))").get_by_role(
         "link", name="Copy a session from another day"
     ).click()
+    expect(priya.locator("h1")).to_contain_text("Copy a session into Breakout 2")
+    settled(priya)
     priya.select_option("#from-day", index=1)
     # The sessions come by htmx when the day is chosen: seconds on a loaded test machine.
     expect(priya.locator("#copy-sessions")).to_contain_text("Copy", timeout=15_000)

@@ -102,3 +102,11 @@ def no_wider_than_the_screen(page: Page) -> None:
     """The page itself never scrolls sideways (a wide table scrolls in its own box)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has swapped and settled: a boosted link's new page takes its hx-*
+    attributes only when it settles, so a control used sooner (as no person could) is lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
