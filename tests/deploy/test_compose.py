@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tomllib
 
 import pytest
 from honcho.environ import parse_procfile
@@ -127,3 +128,16 @@ def test_a_first_env_file_gives_every_secret_compose_asks_for_a_fresh_value():
     assert asked <= set(values)
     assert all(re.fullmatch(r"[0-9a-f]{64}", values[name]) for name in asked)
     assert first != second
+
+
+def test_the_image_pins_every_dependency_of_pyproject():
+    """deploy/requirements.txt is made by hand from a tested .venv: a dependency added to
+    pyproject.toml later must not be missing from the image (its pages would fail there)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {name_of(requirement) for requirement in project["dependencies"]}
+    pinned = (ROOT / "deploy" / "requirements.txt").read_text().splitlines()
+    assert wanted - {name_of(line) for line in pinned if line and not line.startswith("#")} == set()
+
+
+def name_of(requirement: str) -> str:
+    return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
