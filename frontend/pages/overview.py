@@ -82,13 +82,8 @@ def fill(session: Row) -> float:
 
 
 def clock(moment: datetime | None = None) -> str:
-    """HH:MM in school time (SQLite hands back naive UTC); now when no moment is given."""
-    moment = moment or datetime.now(UTC)
-    return (
-        (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
-        .astimezone(SCHOOL_TIME)
-        .strftime("%H:%M")
-    )
+    """HH:MM in school time (read models hand back aware UTC); now when no moment is given."""
+    return (moment or datetime.now(UTC)).astimezone(SCHOOL_TIME).strftime("%H:%M")
 
 
 def staff_of(report: DayReport, school_id: str) -> list[reports.StaffDay]:
