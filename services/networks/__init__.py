@@ -1,0 +1,1 @@
+"""The networks service: networks, date polls and their meetings, series, school priorities."""
