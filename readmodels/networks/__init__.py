@@ -1,1 +1,1 @@
-"""The networks\x27 read side: tables, projection, queries, calendars."""
+"""The networks' read side: tables, projection, queries, calendars."""
