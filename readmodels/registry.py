@@ -7,6 +7,8 @@ from __future__ import annotations
 from events.projection import Projection
 from readmodels.directory.projection import directory
 from readmodels.log_stats import log_stats
+from readmodels.networks.projection import network_projection
 from readmodels.trustdays.projection import trustdays
+from readmodels.trustyear.projection import trustyear
 
-PROJECTIONS: list[Projection] = [log_stats, directory, trustdays]
+PROJECTIONS: list[Projection] = [log_stats, directory, trustdays, trustyear, network_projection]

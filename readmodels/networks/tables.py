@@ -72,9 +72,9 @@ network_meetings = Table(
     Column("series_id", String(36), nullable=True, index=True),
     Column("title", String(200), nullable=False),
     Column("organiser_id", String(36), nullable=False),
-    # open (a poll people vote in), closed (the poll closed, no date yet), confirmed
-    # (a date: from a poll, a series or a direct booking), cancelled
-    Column("status", String(10), nullable=False),
+    # MEETING_STATUSES: polling (people vote), poll_closed (no date yet), confirmed (a
+    # date: from a poll, a series or a direct booking), cancelled
+    Column("status", String(12), nullable=False),
     Column("polled", Boolean, nullable=False),  # found its date by a poll
     Column("close_reason", String(20), nullable=False),  # all_answered, deadline, organiser
     Column("deadline", DateTime(timezone=False), nullable=True),  # a poll's, UK wall clock
@@ -224,6 +224,7 @@ network_clashes = Table(
     metadata,
     Column("meeting_id", String(36), primary_key=True),
     Column("seq", BigInteger, primary_key=True),  # the ClashFound's stream sequence
+    Column("position", Integer, primary_key=True),  # its place in that message
     Column("reason", Text, nullable=False),
     Column("found_at", UtcDateTime(), nullable=False),
 )
