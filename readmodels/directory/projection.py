@@ -16,6 +16,7 @@ import services.directory.events  # noqa: F401  (registers the directory's event
 from events.envelope import RecordedEvent
 from events.projection import Projection
 from readmodels.directory.tables import (
+    directory_posts,
     feed_tokens,
     identity_links,
     people,
@@ -68,7 +69,30 @@ def update_person(connection: Connection, event: RecordedEvent) -> None:
 
 
 def person_left(connection: Connection, event: RecordedEvent) -> None:
+    """A leaver keeps their record (and CPD) but leaves every post they held."""
     connection.execute(LEFT, {"key": event.data["person_id"]})
+    connection.execute(DELETE_POSTS, {"key": event.data["person_id"]})
+
+
+# Posts: a person holds each post at one school at most (their own), or centrally.
+DELETE_POSTS = delete(directory_posts).where(directory_posts.c.person_id == bindparam("key"))
+DELETE_POST = delete(directory_posts).where(
+    directory_posts.c.person_id == bindparam("key"),
+    directory_posts.c.post == bindparam("post_name"),
+)
+
+
+def post_taken(connection: Connection, event: RecordedEvent) -> None:
+    data = event.data
+    connection.execute(DELETE_POST, {"key": data["person_id"], "post_name": data["post"]})
+    row = {"person_id": data["person_id"], "post": data["post"], "school_id": data["school_id"]}
+    connection.execute(insert(directory_posts), row)
+
+
+def post_left(connection: Connection, event: RecordedEvent) -> None:
+    connection.execute(
+        DELETE_POST, {"key": event.data["person_id"], "post_name": event.data["post"]}
+    )
 
 
 def role_granted(connection: Connection, event: RecordedEvent) -> None:
@@ -106,7 +130,7 @@ def identity_linked(connection: Connection, event: RecordedEvent) -> None:
 
 directory = Projection(
     name="directory",
-    tables=[schools, people, role_grants, feed_tokens, identity_links],
+    tables=[schools, people, role_grants, feed_tokens, identity_links, directory_posts],
     handlers={
         "SchoolAdded": put_school,
         "SchoolUpdated": put_school,
@@ -118,5 +142,7 @@ directory = Projection(
         "RoleRevoked": role_revoked,
         "FeedTokenIssued": feed_token_issued,
         "IdentityLinked": identity_linked,
+        "PostTaken": post_taken,
+        "PostLeft": post_left,
     },
 )

@@ -39,6 +39,16 @@ role_grants = Table(
     Column("school_id", String(36), primary_key=True),  # '' trust-wide (a key cannot be NULL)
 )
 
+# Posts: what people do (services/directory/events.py POSTS); a person holds a post at one
+# school at most (their own), so (person, post) is the key.
+directory_posts = Table(
+    "directory_posts",
+    metadata,
+    Column("person_id", String(36), primary_key=True),
+    Column("post", String(40), primary_key=True),
+    Column("school_id", String(36), nullable=True, index=True),  # None: a central post
+)
+
 # Calendar feeds: each person's current secret (the log holds it: see README).
 feed_tokens = Table(
     "feed_tokens",

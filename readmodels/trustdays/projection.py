@@ -138,6 +138,7 @@ def session_values(data: Any) -> dict[str, Any]:
         "leader_name": leader["name"],
         "leader_bio": leader["bio"],
         "join_link": data["join_link"],
+        "network_id": data.get("network_id"),
     }
 
 

@@ -57,6 +57,7 @@ pd_sessions = Table(
     Column("phase", String(10), nullable=False),
     Column("mode", String(10), nullable=False),
     Column("join_link", Text, nullable=False, server_default=""),  # online: https://...
+    Column("network_id", String(36), nullable=True, index=True),  # a network's meeting
     Column("booked", Integer, nullable=False),
     Column("waiting", Integer, nullable=False),
     Column("status", String(10), nullable=False),  # open, cancelled

@@ -29,7 +29,34 @@ CATEGORIES = {
     "leadership": "Leadership",
     "central": "Central team",
 }
-VOCABULARIES = {"phase": PHASES, "category": CATEGORIES, "role": ROLES}
+POSTS = {
+    "headteacher": "Headteacher",
+    "senco": "SENCO",
+    "english_lead": "English lead",
+    "maths_lead": "Maths lead",
+    "pshe_lead": "PSHE lead",
+    "pastoral_lead": "Pastoral lead",
+    "disadvantaged_lead": "Disadvantaged lead",
+    "attendance_lead": "Attendance lead",
+    "data_lead": "Data lead",
+    "cpd_lead": "CPD lead",
+    "tl_lead": "Teaching and learning lead",
+    "science_lead": "Science lead",
+    "humanities_lead": "Humanities lead",
+    "languages_lead": "Languages lead",
+    "arts_lead": "Arts lead",
+    "pe_lead": "PE lead",
+    "eyfs_lead": "EYFS lead",
+    "school_improvement_lead": "School improvement lead",
+    "ceo": "CEO",
+}
+"""What a person does (their post), as name -> label: membership of the trust's networks
+follows posts. Roles (events.identity.ROLES) are what a person may do in Staffroom; a post
+is not a permission."""
+CENTRAL_POSTS = frozenset({"school_improvement_lead", "ceo"})
+"""Posts of the central team (held with no school); every other post is held at the
+holder's own school."""
+VOCABULARIES = {"phase": PHASES, "category": CATEGORIES, "role": ROLES, "post": POSTS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
 
 
@@ -118,3 +145,23 @@ class FeedTokenIssued(Schema):
 
     person_id = fields.String(required=True)
     token = fields.String(required=True, validate=validate.Length(min=22, max=64))
+
+
+class PostFact(Schema):
+    """A post held by a person: at their school, or (school_id None) in the central team."""
+
+    person_id = fields.String(required=True)
+    post = fields.String(required=True, validate=validate.OneOf(POSTS))
+    school_id = fields.String(required=True, allow_none=True)
+
+
+@registry.event("PostTaken")
+class PostTaken(PostFact):
+    """A person holds this post from now on (one person may hold several posts, and a
+    school's post may have several holders)."""
+
+
+@registry.event("PostLeft")
+class PostLeft(PostFact):
+    """A person no longer holds this post. A person leaving the trust (PersonLeft) leaves
+    every post they hold without a PostLeft of its own: readers drop their posts."""

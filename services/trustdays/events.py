@@ -198,6 +198,9 @@ class SessionRecord(Schema):
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
     join_link = fields.String(load_default="")
     """An online session's https:// link to join; "" in person (and in older events)."""
+    network_id = fields.String(load_default=None, allow_none=True)
+    """The network whose meeting this session is (it counts as one of that network's
+    meetings); None for any other session (and in older events)."""
 
 
 @registry.event("SessionAdded")
