@@ -67,15 +67,13 @@ AFTER_0003 = (
     "DROP TABLE directory_posts",
     "DROP INDEX ix_pd_sessions_network_id",
     "ALTER TABLE pd_sessions DROP COLUMN network_id",
-)
-NETWORKS_0007 = (
-    *("networks", "network_posts", "network_people", "network_meetings", "network_options"),
-    *("network_invitees", "network_votes", "network_answers", "network_nudges"),
-    *("network_agenda", "network_minutes", "network_actions", "network_action_schools"),
-    *("network_marks", "network_series", "network_clashes", "school_priorities"),
-)
-TRUSTYEAR_0006 = (
-    *("trust_years", "year_terms", "school_terms", "school_closures", "directory_posts"),
+    # 0007_networks
+    *(f"DROP TABLE {table}" for table in ("networks", "network_posts", "network_people")),
+    *(f"DROP TABLE network_{table}" for table in ("meetings", "options", "invitees", "votes")),
+    *(f"DROP TABLE network_{table}" for table in ("answers", "nudges", "agenda", "minutes")),
+    *(f"DROP TABLE network_{table}" for table in ("actions", "action_schools", "marks")),
+    *(f"DROP TABLE {table}" for table in ("network_series", "network_clashes")),
+    "DROP TABLE school_priorities",
 )
 A_SLOT_OF_0003 = (
     "INSERT INTO pd_slots (slot_id, day_id, kind, title, starts, ends)"
