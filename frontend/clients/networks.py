@@ -1,0 +1,112 @@
+"""The networks service, as pages call it: networks, series, date polls and meetings.
+
+Each command is sent as the signed-in person, with the form's idempotency key where it has
+one, and returns once the networks' projection has applied it. A refusal is `Refused` and
+an unknown outcome `NotConfirmed` (frontend.commands). The finder is a question, not a
+command: it answers from the service's own view of every school's calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from frontend.commands import Refused, send
+from readmodels.networks.projection import network_projection as projection
+
+SERVICE = "networks"
+READ_IN = projection.name
+"""The projection whose read model the pages read after a command."""
+__all__ = ["Refused"]
+
+
+def _path(*parts: str) -> str:
+    return "".join(f"/{quote(part, safe='')}" for part in parts)
+
+
+def _send(method: str, path: str, body: dict[str, Any] | None, key: str | None) -> dict:
+    return send(SERVICE, method, path, body, key, read_in=READ_IN)
+
+
+# Polls and meetings (D2)
+def _meeting(meeting_id: str, *parts: str) -> str:
+    return _path("meetings", meeting_id, *parts)
+
+
+def find_dates(network_id: str, first: date, last: date, minutes: int) -> dict[str, Any]:
+    """The finder's proposal for the network: `options` ranked (each with `value`, the form's
+    option) and `excluded` dates, each with its `reasons`."""
+    query = urlencode({"first": first.isoformat(), "last": last.isoformat(), "minutes": minutes})
+    answer = send(SERVICE, "GET", _path("networks", network_id, "finder") + f"?{query}")
+    options = [dict(o) for o in answer.get("options", [])]
+    for option in options:
+        option["value"] = f"{option['date']}@{option['starts']}-{option['ends']}"
+    excluded = [
+        {"date": e["date"], "reasons": list(e.get("reasons", []))}
+        if isinstance(e, dict)
+        else {"date": e[0], "reasons": list(e[1])}
+        for e in answer.get("excluded", [])
+    ]
+    return {"options": options, "excluded": excluded}
+
+
+def warnings_for(network_id: str, day: date, minutes: int) -> list[str]:
+    """Why the finder would not propose `day` now (a closure, a PD day, a clash): the
+    re-check the organiser sees before confirming (the service records its own)."""
+    found = find_dates(network_id, day, day, minutes)
+    return [reason for e in found["excluded"] for reason in e["reasons"]]
+
+
+def open_poll(network_id: str, body: dict[str, Any], key: str | None) -> str:
+    """Open a date poll of the network; the new meeting's id."""
+    outcome = _send("POST", _path("networks", network_id, "polls"), body, key)
+    return str(outcome["id"])
+
+
+def vote(meeting_id: str, person_id: str, answers: dict, comment: str, key: str | None) -> None:
+    """The person's whole vote (a headteacher's for a colleague names the colleague)."""
+    body = {"person_id": person_id, "answers": answers, "comment": comment}
+    _send("POST", _meeting(meeting_id, "votes"), body, key)
+
+
+def nudge(meeting_id: str, person_ids: list[str], key: str | None) -> None:
+    _send("POST", _meeting(meeting_id, "nudges"), {"person_ids": person_ids}, key)
+
+
+def close_poll(meeting_id: str, key: str | None) -> None:
+    _send("POST", _meeting(meeting_id, "close"), {}, key)
+
+
+def confirm(meeting_id: str, option_id: str, venue: str, join_link: str, key: str | None) -> None:
+    body = {"option_id": option_id, "venue": venue, "join_link": join_link}
+    _send("POST", _meeting(meeting_id, "confirm"), body, key)
+
+
+def set_agenda(meeting_id: str, items: list[dict[str, Any]], key: str | None) -> None:
+    _send("PUT", _meeting(meeting_id, "agenda"), {"items": items}, key)
+
+
+def record_minutes(meeting_id: str, text: str, key: str | None) -> None:
+    _send("PUT", _meeting(meeting_id, "minutes"), {"text": text}, key)
+
+
+def raise_action(meeting_id: str, body: dict[str, Any], key: str | None) -> None:
+    _send("POST", _meeting(meeting_id, "actions"), body, key)
+
+
+def update_action(meeting_id: str, action_id: str, status: str, note: str, key: str | None) -> None:
+    body = {"status": status, "note": note}
+    _send("PUT", _meeting(meeting_id, "actions", action_id), body, key)
+
+
+def take_register(meeting_id: str, marks: list[dict[str, Any]]) -> None:
+    """The whole register as it now is."""
+    _send("PUT", _meeting(meeting_id, "register"), {"marks": marks}, None)
+
+
+def move(meeting_id: str, body: dict[str, Any], key: str | None) -> None:
+    _send("POST", _meeting(meeting_id, "move"), body, key)
+
+
+def cancel(meeting_id: str, reason: str, key: str | None) -> None:
+    _send("POST", _meeting(meeting_id, "cancel"), {"reason": reason}, key)
