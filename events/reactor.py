@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
@@ -49,6 +49,10 @@ class Reaction(Generic[State, Command]):
     target: Decider[Any, Command]
     """The decider that judges the commands."""
     react: Callable[[RecordedEvent, State], Iterable[tuple[tuple[str, ...], Command]]]
+    facts: Callable[[EventStore, RecordedEvent], Awaitable[Any]] | None = None
+    """When the event's aggregate is not enough to know what to do (which meetings a new
+    INSET day clashes with): what `react` gets instead of `source`'s state, read from the
+    log by the reactor (a service's foreign facts, caught up past the event)."""
 
     @property
     def durable(self) -> str:
@@ -127,8 +131,11 @@ class Reactor:
 
     async def act(self, reaction: Reaction, event: RecordedEvent) -> None:
         """Run the commands `reaction` gives for `event`, each keyed by the two."""
-        history, _ = await self.store.load(event.subject)
-        state = reaction.source.fold(e for e in history if e.seq <= event.seq)
+        if reaction.facts is not None:
+            state = await reaction.facts(self.store, event)
+        else:
+            history, _ = await self.store.load(event.subject)
+            state = reaction.source.fold(e for e in history if e.seq <= event.seq)
         loop = self.command_loop(reaction.target)
         meta = Metadata(event.actor, event.correlation_id or event.id)
         for tokens, command in reaction.react(event, state):
