@@ -1,0 +1,103 @@
+"""The networks' deciders, one a module: a network (`network`), a meeting and the poll that
+finds its date (`meeting`, its state in `meeting_state`, what happens at it in
+`proceedings`), a series of meetings (`series`) and a school's improvement plan (`plan`),
+with what they share (`common`). Importers name them from here."""
+
+from services.networks.domain.common import rejected
+from services.networks.domain.meeting import (
+    Cancel,
+    CastVote,
+    ClosePoll,
+    Confirm,
+    FlagClash,
+    MeetingDecider,
+    Move,
+    NudgeVoters,
+    OpenPoll,
+    Schedule,
+    past_deadline,
+)
+from services.networks.domain.meeting_state import (
+    Action,
+    AgendaItem,
+    Invitee,
+    Mark,
+    Meeting,
+    Option,
+    Vote,
+    When,
+)
+from services.networks.domain.network import (
+    Cadence,
+    CloseNetwork,
+    FormNetwork,
+    Network,
+    NetworkDecider,
+    NetworkRecord,
+    TemplateItem,
+    UpdateNetwork,
+)
+from services.networks.domain.plan import Plan, PlanDecider, Priority, SetPriorities
+from services.networks.domain.proceedings import (
+    RaiseAction,
+    RecordMinutes,
+    SeedAgenda,
+    SetAgenda,
+    TakeRegister,
+    UpdateAction,
+)
+from services.networks.domain.series import (
+    EndSeries,
+    Occurrence,
+    PlanSeries,
+    Series,
+    SeriesDecider,
+    Skipped,
+)
+
+__all__ = [
+    "Action",
+    "AgendaItem",
+    "Cadence",
+    "Cancel",
+    "CastVote",
+    "CloseNetwork",
+    "ClosePoll",
+    "Confirm",
+    "EndSeries",
+    "FlagClash",
+    "FormNetwork",
+    "Invitee",
+    "Mark",
+    "Meeting",
+    "MeetingDecider",
+    "Move",
+    "Network",
+    "NetworkDecider",
+    "NetworkRecord",
+    "NudgeVoters",
+    "Occurrence",
+    "OpenPoll",
+    "Option",
+    "Plan",
+    "PlanDecider",
+    "PlanSeries",
+    "Priority",
+    "RaiseAction",
+    "RecordMinutes",
+    "Schedule",
+    "SeedAgenda",
+    "Series",
+    "SeriesDecider",
+    "SetAgenda",
+    "SetPriorities",
+    "Skipped",
+    "TakeRegister",
+    "TemplateItem",
+    "UpdateAction",
+    "UpdateNetwork",
+    "Vote",
+    "When",
+    "past_deadline",
+    "rejected",
+]
