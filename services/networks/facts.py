@@ -1,0 +1,238 @@
+"""What the networks service knows of others' facts, folded from the log (events/foreign.py):
+the directory's people, schools and posts (a network's members follow the posts, so a role
+change changes membership), the trust year (terms, each school's own terms and closures),
+the trust days' PD days, and its own networks and meetings (for "other meetings that share
+a member"). Each part is one subject (or one wildcard of subjects) with a pure fold; `Facts`
+puts them together and answers what the finder asks. In a Flask request `facts_now()`; in
+a reactor `FactsReader` (the same folds on the reactor's store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from events.envelope import RecordedEvent
+from events.foreign import FoldedSubject, ForeignFacts
+from events.store import EventStore
+from services.directory.events import TRUST_SUBJECT
+from services.networks.calendar import Calendar, Year, closed_days
+from services.networks.facts_folds import (
+    Directory,
+    MeetingFact,
+    NetworkFact,
+    TrustYear,
+    fold_directory,
+    fold_meetings,
+    fold_networks,
+    fold_pd_days,
+    fold_year,
+)
+from services.networks.finder import Booking, Invitee
+from services.trustyear.events import england_bank_holidays
+
+__all__ = ["Facts", "FactsReader", "MeetingFact", "NetworkFact", "facts_now", "noun_of"]
+
+NOUNS = {"headteacher": "head", "senco": "SENCO", "ceo": "CEO"}
+
+SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Any, Any]] = {
+    "directory": (
+        TRUST_SUBJECT,
+        (
+            "SchoolAdded",
+            "SchoolUpdated",
+            "PersonJoined",
+            "PersonUpdated",
+            "PersonRejoined",
+            "PersonLeft",
+            "PostTaken",
+            "PostLeft",
+        ),
+        Directory(),
+        fold_directory,
+    ),
+    "year": (
+        ("trustyear", ">"),
+        ("YearSet", "SchoolTermsSet", "ClosureAdded", "ClosureRemoved"),
+        TrustYear(),
+        fold_year,
+    ),
+    "pd_days": (
+        ("trustdays", "day", "*"),
+        ("DayPlanned", "DayUpdated", "DayCancelled"),
+        {},
+        fold_pd_days,
+    ),
+    "networks": (
+        ("networks", "network", "*"),
+        ("NetworkFormed", "NetworkUpdated", "NetworkClosed"),
+        {},
+        fold_networks,
+    ),
+    "meetings": (
+        ("networks", "meeting", "*"),
+        ("PollOpened", "MeetingConfirmed", "MeetingScheduled", "MeetingMoved", "MeetingCancelled"),
+        {},
+        fold_meetings,
+    ),
+}
+"""Each part of the facts: its subject's tokens, the event types it folds, the empty view
+and the fold."""
+
+
+def noun_of(post: str) -> str:
+    """What a post's holder is called in a clash ("3 heads invited")."""
+    return NOUNS.get(post, "lead" if post.endswith("_lead") else "person")
+
+
+def short_label(name: str) -> str:
+    """ "Executive leadership group (ELG)" -> "ELG": a network's short name for reasons."""
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1 : -1].strip() or name
+    return name
+
+
+@dataclass(frozen=True)
+class Facts:
+    directory: Directory = field(default_factory=Directory)
+    year: TrustYear = field(default_factory=TrustYear)
+    pd_days: Mapping[str, tuple[date, str]] = field(default_factory=dict)
+    networks: Mapping[str, NetworkFact] = field(default_factory=dict)
+    meetings: Mapping[str, MeetingFact] = field(default_factory=dict)
+
+    def member_ids(self, network_id: str) -> list[str]:
+        """The network's members now: holders of its member posts, its named members and
+        its facilitator (those still in the trust), in a stable order."""
+        network = self.networks.get(network_id)
+        if network is None:
+            return []
+        people = self.directory.people
+        holders = [
+            person_id
+            for person_id, posts in self.directory.posts.items()
+            if any(post in network.member_posts for post, _ in posts)
+        ]
+        found = [*sorted(holders), *network.member_ids, network.facilitator_id]
+        return [p for p in dict.fromkeys(found) if p in people]
+
+    def invitee(
+        self, person_id: str, required: bool = True, network_id: str | None = None
+    ) -> Invitee:
+        """A person as the finder needs them: their school, and what they are to the network."""
+        person = self.directory.people.get(person_id)
+        network = self.networks.get(network_id or "")
+        held = sorted(p for p, _ in self.directory.posts.get(person_id, frozenset()))
+        if network is not None:
+            held = [p for p in held if p in network.member_posts] or held
+        nouns = {noun_of(p) for p in held}
+        noun = nouns.pop() if len(nouns) == 1 else "person"
+        return Invitee(person_id, person.school_id if person else None, required, noun)
+
+    def members_of(self, network_id: str) -> list[Invitee]:
+        return [self.invitee(p, True, network_id) for p in self.member_ids(network_id)]
+
+    def invitees_of(self, meeting_id: str) -> list[Invitee]:
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None:
+            return []
+        return [self.invitee(p, r, meeting.network_id) for p, r in meeting.invitees]
+
+    def invitees(self, pairs: Iterable[tuple[str, bool]], network_id: str | None) -> list[Invitee]:
+        return [self.invitee(p, r, network_id) for p, r in pairs]
+
+    def year_of(self, day: date) -> Year | None:
+        for year in self.year.years.values():
+            if year.starts <= day <= year.ends:
+                return year
+        return None
+
+    def calendar(self, first: date, last: date) -> Calendar:
+        """The days from `first` to `last` as the finder sees them."""
+        years = [y for y in self.year.years.values() if y.starts <= last and first <= y.ends]
+        closed: dict[str, dict[date, str]] = {}
+        for school_id in self.directory.schools:
+            shut: dict[date, str] = {}
+            for year in years:
+                key = (school_id, year.year_id)
+                own = self.year.school_terms.get(key, ())
+                closures = self.year.closures.get(key, {}).values()
+                shut.update(closed_days(year, own, closures, first, last))
+            closed[school_id] = shut
+        pd = {d: title for d, title in self.pd_days.values() if first <= d <= last}
+        return Calendar(
+            bank_holidays=england_bank_holidays(first, last),
+            pd_days=pd,
+            closed=closed,
+            school_names=self.directory.schools,
+            year=self.year_of(first) or (years[0] if years else None),
+        )
+
+    def bookings(self) -> list[Booking]:
+        """Every confirmed meeting, as another meeting the finder must not clash with."""
+        found = []
+        for meeting in self.meetings.values():
+            if meeting.status != "confirmed" or meeting.date is None:
+                continue
+            network = self.networks.get(meeting.network_id)
+            label = short_label(network.name) if network else meeting.title
+            people = frozenset(p for p, _ in meeting.invitees)
+            found.append(
+                Booking(
+                    meeting.meeting_id, label, meeting.date, meeting.starts, meeting.ends, people
+                )
+            )
+        return found
+
+    def held(self, network_id: str, first: date, last: date, skip: str | None = None) -> list[date]:
+        """The dates of the network's confirmed meetings from `first` to `last`."""
+        return sorted(
+            m.date
+            for m in self.meetings.values()
+            if m.network_id == network_id
+            and m.status == "confirmed"
+            and m.date is not None
+            and first <= m.date <= last
+            and m.meeting_id != skip
+        )
+
+
+PARTS = tuple(SOURCES)
+
+
+def assemble(views: Sequence[Any]) -> Facts:
+    return Facts(**dict(zip(PARTS, views, strict=True)))
+
+
+_FOREIGN = {
+    name: ForeignFacts(*tokens, types=types, initial=initial, fold=fold)
+    for name, (tokens, types, initial, fold) in SOURCES.items()
+}
+
+
+def facts_now(max_age: float | None = None) -> Facts:
+    """The facts in a Flask request: each part at most a second old (`max_age` 0: the
+    head of the log, for a re-check before a decision)."""
+    return assemble([_FOREIGN[name].view(max_age) for name in PARTS])
+
+
+class FactsReader:
+    """The same facts for asyncio code (a reactor): one folded view a store, kept between
+    events and caught up (each part) before each answer."""
+
+    def __init__(self) -> None:
+        self._folded: dict[int, list[FoldedSubject[Any]]] = {}
+
+    def folded(self, store: EventStore) -> list[FoldedSubject[Any]]:
+        if id(store) not in self._folded:
+            self._folded[id(store)] = [
+                FoldedSubject(store, store.subject(*tokens), types, initial, fold)
+                for tokens, types, initial, fold in SOURCES.values()
+            ]
+        return self._folded[id(store)]
+
+    async def __call__(self, store: EventStore, event: RecordedEvent | None = None) -> Facts:
+        views = await asyncio.gather(*(part.catch_up() for part in self.folded(store)))
+        return assemble(views)
