@@ -28,6 +28,41 @@ def _send(method: str, path: str, body: dict[str, Any] | None, key: str | None) 
     return send(SERVICE, method, path, body, key, read_in=READ_IN)
 
 
+# Networks and series (D1)
+def form_network(record: dict[str, Any], key: str | None) -> str:
+    """Form a network from its whole record (without its id); the new network's id."""
+    return str(_send("POST", "/networks", record, key)["id"])
+
+
+def update_network(network_id: str, record: dict[str, Any], key: str | None) -> None:
+    """The network's whole record as it now is."""
+    _send("PUT", _path("networks", network_id), record, key)
+
+
+def close_network(network_id: str, reason: str, key: str | None) -> None:
+    """Close the network for good: it holds no more meetings."""
+    _send("POST", _path("networks", network_id, "close"), {"reason": reason}, key)
+
+
+def series_dates(network_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The dates a series would have and those it would skip, with why (a question: nothing
+    is planned): {"occurrences": [iso date], "skipped": [{"date", "reason"}]}."""
+    wanted = ("first", "last", "every_weeks", "weekday")
+    query = urlencode({name: fields[name] for name in wanted})
+    return send(SERVICE, "GET", _path("networks", network_id, "series-dates") + f"?{query}")
+
+
+def plan_series(network_id: str, fields: dict[str, Any], key: str | None) -> str:
+    """Plan a series of the network's meetings; its id. A reaction then schedules each
+    occurrence, moments later."""
+    return str(_send("POST", _path("networks", network_id, "series"), fields, key)["id"])
+
+
+def end_series(series_id: str, reason: str, key: str | None) -> None:
+    """End the series: its meetings still to come are cancelled."""
+    _send("POST", _path("series", series_id, "end"), {"reason": reason}, key)
+
+
 # Polls and meetings (D2)
 def _meeting(meeting_id: str, *parts: str) -> str:
     return _path("meetings", meeting_id, *parts)
