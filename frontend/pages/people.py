@@ -29,6 +29,7 @@ from frontend.errors import attempt
 from frontend.pages.days import visible_day
 from frontend.pages.nav import finds_people
 from readmodels.directory import queries as directory
+from readmodels.directory.posts import posts_of
 from readmodels.trustdays import queries as pd_queries
 from services.directory.events import CATEGORIES
 from services.trustdays.access import places_anyone
@@ -104,6 +105,7 @@ def search() -> ResponseReturnValue:
         "sentence": found_sentence(found.total, page, pages, bool(errors)),
         "found": found,
         "roles": directory.roles_of(engine(), ids),
+        "posts": posts_of(engine(), ids),
         "errors": errors,
     }
     status = 422 if errors else 200
@@ -205,6 +207,7 @@ def person_context(person: Row, only: str | None = None, **extra: Any) -> dict[s
         "manager": places_anyone(g.identity) and person.status == "active",
         "sees_details": places_anyone(g.identity),
         "roles": directory.roles_of(engine(), [person.person_id]).get(person.person_id, []),
+        "posts": posts_of(engine(), [person.person_id]).get(person.person_id, []),
         "days": days_of(person.person_id, only),
         "leading": pd_queries.sessions_led_by(engine(), person.person_id),
         "marks": marks,

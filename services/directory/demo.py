@@ -16,8 +16,10 @@ from events.envelope import Metadata
 from events.identity import SCHOOL_SCOPED_ROLES
 from events.store import EventStore
 from services.directory import domain
+from services.directory.demo_posts import central_posts, school_posts
 from services.directory.domain import DirectoryDecider, Person, School, person_id_for
 from services.directory.events import TRUST_SUBJECT
+from services.directory.posts import TakePost
 
 SCHOOL_NAMESPACE = uuid.UUID("1b8f7d52-3f6e-4f0a-9a51-6c2d0e4b7a33")
 TRUST_DOMAIN = "pennine-trust.org.uk"
@@ -180,6 +182,7 @@ async def load(store: EventStore) -> str:
     everyone = central_team()
     for member in everyone:
         await run(f"person-{member.person.email}", domain.AddPerson(member.person))
+    posts = central_posts(everyone)
     for school in SCHOOLS:
         record = School(school_id_of(school), school.name, school.phase, school.urn, school.town)
         await run(f"school-{school.urn}", domain.AddSchool(record))
@@ -187,9 +190,15 @@ async def load(store: EventStore) -> str:
         people = [member.person for member in staff]
         await run(f"staff-{school.urn}", domain.ImportStaff(people, frozenset({record.school_id})))
         everyone.extend(staff)
+        posts.extend(school_posts(staff, school.phase))
     for member in everyone:
         for role in member.roles:
             school_id = member.person.school_id if role in SCHOOL_SCOPED_ROLES else None
             key = f"role-{member.person.person_id}-{role}"
             await run(key, domain.GrantRole(member.person.person_id, role, school_id))
-    return f"{len(SCHOOLS)} schools and {len(everyone)} staff, with their roles, in the directory"
+    for person_id, post in posts:
+        await run(f"post-{person_id}-{post}", TakePost(person_id, post))
+    return (
+        f"{len(SCHOOLS)} schools and {len(everyone)} staff, with their roles and"
+        f" {len(posts)} posts, in the directory"
+    )

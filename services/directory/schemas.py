@@ -36,6 +36,7 @@ class PersonOut(PersonIn):
     person_id = fields.String()
     status = fields.String(metadata={"description": "active or left"})
     roles = fields.List(fields.Dict())
+    posts = fields.List(fields.Dict(), metadata={"description": "[{post, school_id}]"})
 
 
 class PeopleQuery(Schema):

@@ -44,6 +44,10 @@ PUT /people/<at B>                      D    D      D     D  D  D       D    D  
 POST /people/<at A>/roles cpd manager   D    D      D     D  D  D       D    D    A   A
 DELETE /people/<at A>/roles session     D    D      D     D  D  D       A    D    A   A
 POST /imports for A                     D    D      D     D  D  A       A    D    D   A
+PUT /people/<at A>/posts/senco          D    D      D     D  D  A       A    D    A   A
+PUT /people/<at B>/posts/senco          D    D      D     D  D  D       D    D    A   A
+PUT /people/<central>/posts/ceo         D    D      D     D  D  D       D    D    A   A
+DELETE /people/<at A>/posts/senco       D    D      D     D  D  A       A    D    A   A
 """
 
 
@@ -96,7 +100,34 @@ def at_a_with_a_session_role(t: Trust) -> str:
     return person_id
 
 
+def holding_senco(t: Trust) -> str:
+    person_id = add_person(t.client, t.a)
+    answer = t.client.put(f"/people/{person_id}/posts/senco", headers=as_admin())
+    assert answer.status_code == 200
+    return person_id
+
+
 REQUESTS: dict[str, Callable[[Trust], Request]] = {
+    "PUT /people/<at A>/posts/senco": lambda t: (
+        "PUT",
+        f"/people/{add_person(t.client, t.a)}/posts/senco",
+        {},
+    ),
+    "PUT /people/<at B>/posts/senco": lambda t: (
+        "PUT",
+        f"/people/{add_person(t.client, t.b)}/posts/senco",
+        {},
+    ),
+    "PUT /people/<central>/posts/ceo": lambda t: (
+        "PUT",
+        f"/people/{add_person(t.client, None)}/posts/ceo",
+        {},
+    ),
+    "DELETE /people/<at A>/posts/senco": lambda t: (
+        "DELETE",
+        f"/people/{holding_senco(t)}/posts/senco",
+        {},
+    ),
     "GET /schools": lambda t: ("GET", "/schools", {}),
     "POST /schools": lambda t: ("POST", "/schools", {"json": school()}),
     "PUT /schools/A": lambda t: (
