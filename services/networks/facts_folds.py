@@ -124,6 +124,10 @@ class NetworkFact:
     cadence_rule: str
     cadence_count: int
     minutes: int
+    agenda_lead_id: str | None = None
+    private: bool = False
+    agenda_template: tuple[tuple[str, int], ...] = ()
+    """(title, minutes) of each item every meeting's agenda starts from."""
     closed: bool = False
 
 
@@ -147,6 +151,9 @@ def fold_networks(
             cadence_rule=data["cadence"]["rule"],
             cadence_count=data["cadence"]["count"],
             minutes=data["minutes"],
+            agenda_lead_id=data.get("agenda_lead_id"),
+            private=data.get("private", False),
+            agenda_template=tuple((t["title"], t["minutes"]) for t in data["agenda_template"]),
         )
     return networks
 
