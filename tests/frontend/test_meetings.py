@@ -1,0 +1,153 @@
+"""The meeting page as people read it (the read model as the projection leaves it, the
+networks service away) and its pure forms: a private network's meeting only its members
+read; the organiser's forms (register by school, move, cancel, agenda, actions) are the
+organiser's; a bad form is a 422 at its fields and sends nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from frontend import create_app
+from frontend.pages import meeting_forms as forms
+from tests.support.identity import someone
+from tests.support.meetings import a_network, a_poll
+from tests.support.pages import signed_in, text
+from tests.support.people import add_school, enrol
+
+AWAY = {"networks": "http://127.0.0.1:9"}
+
+
+@pytest.fixture
+def world(settings, engine) -> Iterator[dict]:
+    add_school(engine, "school-a", "Ash Grove Primary")
+    add_school(engine, "school-b", "Beech Hill Academy")
+    ids = {
+        "ceo": enrol(engine, "ceo@trust.org.uk", "ceo", name="Cara Ceo", school_id=None),
+        "head": enrol(engine, "head@ash.sch.uk", ("headteacher", "school-a"), name="Hal Head"),
+        "other": enrol(
+            engine,
+            "h2@beech.sch.uk",
+            ("headteacher", "school-b"),
+            name="Bea Head",
+            school_id="school-b",
+        ),
+        "lead": enrol(
+            engine, "lead@trust.org.uk", "network_lead", name="Lena Lead", school_id=None
+        ),
+        "amy": enrol(engine, "amy@ash.sch.uk", name="Amy Ash"),
+    }
+    one_to_one = a_network(engine, ids["ceo"], [ids["head"]], private=True, name="CEO and Hal")
+    private, _ = a_poll(engine, one_to_one, ids["ceo"], [(ids["head"], True)], status="confirmed")
+    maths = a_network(engine, ids["lead"], [ids["amy"], ids["other"]])
+    invitees = [(ids["amy"], True), (ids["other"], True)]
+    meeting, _ = a_poll(engine, maths, ids["lead"], invitees, status="confirmed")
+    app = create_app(settings, AWAY)
+    people = {
+        "ceo": someone("ceo", person_id=ids["ceo"], school_id=None),
+        "head": someone(("headteacher", "school-a"), person_id=ids["head"]),
+        "other": someone(("headteacher", "school-b"), person_id=ids["other"], school_id="school-b"),
+        "lead": someone("network_lead", person_id=ids["lead"], school_id=None),
+        "amy": someone(person_id=ids["amy"]),
+    }
+    yield {"app": app, "ids": ids, "people": people, "private": private, "meeting": meeting}
+    app.extensions["engine"].dispose()
+
+
+def client(world: dict, who: str):
+    return signed_in(world["app"], world["people"][who])
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("ceo", 200), ("head", 200), ("other", 403), ("lead", 403)]
+)
+def test_a_one_to_one_is_read_by_its_two_members_alone(world, who, status):
+    assert client(world, who).get(f"/meetings/{world['private']}").status_code == status
+
+
+def test_the_organiser_takes_the_register_by_school_and_others_only_read(world):
+    path = f"/meetings/{world['meeting']}"
+    html = client(world, "lead").get(path).get_data(as_text=True)
+    read = text(html.split('id="register"')[1])
+    assert (
+        read.index("Ash Grove Primary") < read.index("Amy Ash") < read.index("Beech Hill Academy")
+    )
+    assert 'aria-label="Attendance of Amy Ash"' in html
+    assert 'id="move-meeting"' in html and 'id="cancel-meeting"' in html
+    seen = client(world, "amy").get(path).get_data(as_text=True)
+    assert "Attendance of" not in seen and 'id="move-meeting"' not in seen
+    assert (
+        client(world, "amy")
+        .post(f"{path}/register/{world['ids']['amy']}", data={"mark": "present"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_bad_move_is_a_422_with_each_error_at_its_field(world):
+    answer = client(world, "lead").post(
+        f"/meetings/{world['meeting']}/move",
+        data={"date": "soon", "starts": "4pm", "ends": "", "venue": "", "reason": "", "key": "k"},
+    )
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    for name in ("date", "starts", "ends", "venue", "reason"):
+        assert f'id="move-{name}-error"' in html, name
+    cancel = client(world, "lead").post(f"/meetings/{world['meeting']}/cancel", data={"reason": ""})
+    assert cancel.status_code == 422 and 'id="cancel-reason-error"' in cancel.get_data(as_text=True)
+
+
+def test_a_bad_action_is_a_422_and_no_such_meeting_a_404(world):
+    answer = client(world, "lead").post(
+        f"/meetings/{world['meeting']}/actions",
+        data={"text": "", "owner_id": "x", "due": "2001-01-01"},
+    )
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="action-text-error"' in html and 'id="action-owner_id-error"' in html
+    assert client(world, "lead").get("/meetings/no-such-one").status_code == 404
+
+
+def test_the_agenda_keeps_changes_removes_adds_and_pulls_open_actions():
+    form = MultiDict(
+        {
+            "item-i1-title": "Welcome",
+            "item-i1-minutes": "5",
+            "item-i1-owner": "p1",
+            "item-i2-title": "Old",
+            "item-i2-remove": "1",
+            "new-0-title": "Phonics",
+            "new-0-minutes": "20",
+            "new-1-title": "",
+            "pull": "a1",
+        }
+    )
+    pulled = [SimpleNamespace(action_id="a1", text="Share the scheme", owner_id="p2")]
+    ids = iter(("n1", "n2"))
+    items, errors = forms.agenda_items(form, ["i1", "i2"], pulled, lambda: next(ids))
+    assert errors == {}
+    assert [(i["item_id"], i["title"], i["minutes"], i["action_id"]) for i in items] == [
+        ("i1", "Welcome", 5, None),
+        ("n1", "Phonics", 20, None),
+        ("n2", "Review: Share the scheme", 5, "a1"),
+    ]
+
+
+def test_a_tap_on_the_register_sends_the_whole_register_with_one_mark_changed():
+    marks = {"p1": SimpleNamespace(school_id="s1", mark="present")}
+    assert forms.register_after_tap(marks, "p2", None, "apologies") == [
+        {"person_id": "p1", "school_id": "s1", "mark": "present"},
+        {"person_id": "p2", "school_id": None, "mark": "apologies"},
+    ]
+
+
+def test_an_action_needs_an_owner_of_the_meeting_and_a_due_date_to_come():
+    form = MultiDict({"text": "Audit", "owner_id": "p1", "due": "2027-02-01", "school_ids": "s9"})
+    body, errors = forms.action_body(form, {"p1"}, {"s1"}, set(), date(2027, 1, 10))
+    assert errors == {} and body["school_ids"] == [] and body["priority_id"] is None
+    _, errors = forms.action_body(form, {"p2"}, set(), set(), date(2027, 3, 1))
+    assert set(errors) == {"owner_id", "due"}

@@ -1,0 +1,192 @@
+"""The date poll's pages as people read them (the read model as the projection leaves it,
+the networks service away: nothing here may reach it) and the poll's pure forms: finding
+dates (the window from the cadence, the members to invite, the finder away), voting on a
+phone (one tap per option, the other answers carried along), a headteacher answering for a
+colleague, the organiser's tallies with "not answered" apart, who is missing and the nudge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from frontend import create_app
+from frontend.pages import poll_forms as forms
+from services.networks.events import ANSWERS
+from tests.support.identity import someone
+from tests.support.meetings import a_network, a_poll, a_vote
+from tests.support.pages import signed_in, text
+from tests.support.people import add_school, enrol
+
+AWAY = {"networks": "http://127.0.0.1:9"}
+"""The networks service's address: nobody answers there (the finder is away)."""
+
+
+@pytest.fixture
+def world(settings, engine) -> Iterator[dict]:
+    add_school(engine, "school-a", "Ash Grove Primary")
+    add_school(engine, "school-b", "Beech Hill Academy")
+    ids = {
+        "lead": enrol(
+            engine, "lead@trust.org.uk", "network_lead", name="Lena Lead", school_id=None
+        ),
+        "amy": enrol(engine, "amy@ash.sch.uk", name="Amy Ash"),
+        "bob": enrol(engine, "bob@beech.sch.uk", name="Bob Beech", school_id="school-b"),
+        "cat": enrol(engine, "cat@ash.sch.uk", name="Cat Ash"),
+        "head": enrol(engine, "head@ash.sch.uk", ("headteacher", "school-a"), name="Hal Head"),
+        "out": enrol(engine, "out@ash.sch.uk", name="Otto Out"),
+    }
+    network = a_network(engine, ids["lead"], [ids["amy"], ids["bob"], ids["cat"]])
+    invitees = [(ids["amy"], True), (ids["bob"], True), (ids["cat"], False)]
+    meeting, options = a_poll(engine, network, ids["lead"], invitees)
+    a_vote(engine, meeting, ids["amy"], {options[0]: "yes", options[1]: "no"}, comment="After 4")
+    app = create_app(settings, AWAY)
+    people = {
+        "lead": someone("network_lead", person_id=ids["lead"], school_id=None, name="Lena Lead"),
+        "amy": someone(person_id=ids["amy"], name="Amy Ash"),
+        "bob": someone(person_id=ids["bob"], school_id="school-b", name="Bob Beech"),
+        "cat": someone(person_id=ids["cat"], name="Cat Ash"),
+        "head": someone(("headteacher", "school-a"), person_id=ids["head"], name="Hal Head"),
+        "out": someone(person_id=ids["out"], name="Otto Out"),
+    }
+    yield {
+        "app": app,
+        "ids": ids,
+        "people": people,
+        "network": network,
+        "meeting": meeting,
+        "options": options,
+    }
+    app.extensions["engine"].dispose()
+
+
+def client(world: dict, who: str):
+    return signed_in(world["app"], world["people"][who])
+
+
+def test_an_invitee_sees_one_tap_per_answer_for_each_date_and_their_answers_pressed(world):
+    page = client(world, "amy").get(f"/meetings/{world['meeting']}/poll")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    first, second, third = world["options"]
+    assert f'id="tap-{first}-yes" class="answer answer-yes" aria-pressed="true"' in html
+    assert f'id="tap-{second}-no" class="answer answer-no" aria-pressed="true"' in html
+    assert (
+        f'id="tap-{third}-if_need_be" class="answer answer-if_need_be" aria-pressed="false"' in html
+    )
+    assert "Not answered yet" in text(html)  # the third date
+    assert "Answers so far" not in html  # the organiser's view is the organiser's
+
+
+def test_the_organiser_sees_not_answered_apart_from_no_and_who_is_missing(world):
+    html = client(world, "lead").get(f"/meetings/{world['meeting']}/poll").get_data(as_text=True)
+    read = text(html)
+    assert "1 of 3 answered; 1 required still to answer." in read
+    # first date: amy yes; bob and cat not answered (never counted as no)
+    assert "Amy Ash" in read and "Bob Beech" in read
+    rows = [text(row) for row in html.split("<tr>")[2:5]]
+    assert rows[0].endswith("1 0 0 2 Confirm " + rows[0].split("Confirm ")[1])
+    assert "Required who said no: Amy Ash" in rows[1]
+    assert 'name="person_id" value="{}" checked'.format(world["ids"]["bob"]) in html
+    assert "After 4" in read  # comments
+    assert 'id="nudge"' in html and 'id="close-poll"' in html
+
+
+def test_a_headteacher_answers_for_a_colleague_of_their_school_only(world):
+    head = client(world, "head")
+    page = head.get(f"/meetings/{world['meeting']}/poll")
+    read = text(page.get_data(as_text=True))
+    assert "Answer for a colleague" in read and "Amy Ash" in read and "Cat Ash" in read
+    assert "Bob Beech" not in read  # another school's
+    for_cat = head.get(f"/meetings/{world['meeting']}/poll?for={world['ids']['cat']}")
+    html = for_cat.get_data(as_text=True)
+    assert "Answers for Cat Ash" in text(html)
+    assert f'name="person_id" value="{world["ids"]["cat"]}"' in html
+    for_bob = head.get(f"/meetings/{world['meeting']}/poll?for={world['ids']['bob']}")
+    assert "Answers for Bob Beech" not in text(for_bob.get_data(as_text=True))
+
+
+def test_someone_not_invited_may_not_vote_and_nothing_is_sent(world):
+    answer = client(world, "out").post(
+        f"/meetings/{world['meeting']}/poll/votes",
+        data={"tap": f"{world['options'][0]}:yes", "key": "k1"},
+    )
+    assert answer.status_code == 403
+
+
+def test_only_organisers_nudge_and_confirm(world):
+    meeting = world["meeting"]
+    assert client(world, "amy").post(f"/meetings/{meeting}/poll/nudges", data={}).status_code == 403
+    page = client(world, "amy").get(
+        f"/meetings/{meeting}/poll/confirm?option={world['options'][0]}"
+    )
+    assert page.status_code == 403
+
+
+def test_the_confirm_page_says_when_the_recheck_could_not_run(world):
+    meeting, first = world["meeting"], world["options"][0]
+    page = client(world, "lead").get(f"/meetings/{meeting}/poll/confirm?option={first}")
+    assert page.status_code == 200
+    assert "could not be checked again" in text(page.get_data(as_text=True))
+    assert (
+        client(world, "lead").get(f"/meetings/{meeting}/poll/confirm?option=x").status_code == 404
+    )
+
+
+def test_find_dates_lists_the_members_and_says_when_the_finder_is_away(world):
+    page = client(world, "lead").get(f"/networks/{world['network']}/find-dates")
+    assert page.status_code == 200
+    read = text(page.get_data(as_text=True))
+    assert "The date finder is not answering" in read
+    for name in ("Amy Ash", "Bob Beech", "Cat Ash", "Lena Lead"):
+        assert name in read
+    assert client(world, "amy").get(f"/networks/{world['network']}/find-dates").status_code == 403
+    assert client(world, "lead").get("/networks/nope/find-dates").status_code == 404
+
+
+def test_opening_a_poll_without_a_date_is_a_422_with_the_errors_at_their_fields(world):
+    answer = client(world, "lead").post(
+        f"/networks/{world['network']}/polls",
+        data={"title": "", "deadline": "2020-01-01T17:00", "key": "k"},
+    )
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="options-error"' in html and "Tick at least one date" in html
+    assert 'id="poll-title-error"' in html and 'id="poll-deadline-error"' in html
+
+
+def test_a_window_from_the_cadence_runs_from_the_monday_after_next():
+    first, last = forms.suggested_window(date(2027, 1, 6), "per_year", 3)  # a Wednesday
+    assert first == date(2027, 1, 18) and first.weekday() == 0
+    assert last == date(2027, 2, 26) and last.weekday() == 4  # six weeks, to a Friday
+    assert forms.window_weeks("fortnightly", 1) == 2
+    assert forms.window_weeks("per_term", 1) == 3
+    assert forms.window_weeks("per_year", 1) == 8
+
+
+def test_a_tap_replaces_one_answer_and_carries_the_others_unanswered_left_out():
+    form = MultiDict({"answer-a": "yes", "answer-b": "", "answer-c": "maybe", "tap": "b:no"})
+    assert forms.vote_answers(form, ["a", "b", "c"], ANSWERS) == {"a": "yes", "b": "no"}
+    assert forms.vote_answers(MultiDict({"tap": "z:yes"}), ["a"], ANSWERS) == {}
+
+
+def test_a_poll_body_keeps_the_options_in_order_and_closes_before_the_first():
+    form = MultiDict(
+        {
+            "title": "T",
+            "minutes": "90",
+            "deadline": "2027-01-20T17:00",
+            "invite-p2": "optional",
+            "invite-p3": "no",
+        }
+    )
+    chosen = ["2027-01-21@16:00-17:30", "2027-01-19@16:00-17:30", "junk"]
+    body, errors = forms.poll_body(form, chosen, ["p1", "p2", "p3"], datetime(2027, 1, 10, 9))
+    assert [o["date"] for o in body["options"]] == ["2027-01-19", "2027-01-21"]
+    assert body["invitees"] == [
+        {"person_id": "p1", "required": True},
+        {"person_id": "p2", "required": False},
+    ]
+    assert errors == {"deadline": "Close the poll before the earliest date it offers."}
