@@ -32,6 +32,7 @@ from readmodels.trustdays.tables import pd_days, pd_places
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY, someone
 from tests.support.matrix import cells
+from tests.support.meetings import a_network, a_poll
 from tests.support.people import add_school, enrol, join
 from tests.support.shared import fresh_database, fresh_store
 from tests.support.stack import Stack, pd_stack
@@ -129,6 +130,23 @@ GET copy day                            D    D  D  D  D   D    D    D  A    D   
 POST copy day, no such day              D    D  D  D  D   D    D    D  N    D   D     D
 POST publish, no such day               D    D  D  D  D   D    D    D  N    D   D     D
 POST cancel day, no such day            D    D  D  D  D   D    D    D  N    D   D     D
+GET find dates                          D    D  D  D  D   D    D    A  A    A   A     D
+POST open poll, no such network         D    N  N  N  N   N    N    N  N    N   N     D
+GET poll                                D    A  A  A  A   A    A    A  A    A   A     D
+POST vote, no such meeting              D    N  N  N  N   N    N    N  N    N   N     D
+POST nudge, no such meeting             D    N  N  N  N   N    N    N  N    N   N     D
+POST close poll, no such meeting        D    N  N  N  N   N    N    N  N    N   N     D
+GET confirm a date                      D    D  D  D  D   D    D    A  A    A   A     D
+POST confirm, no such meeting           D    N  N  N  N   N    N    N  N    N   N     D
+GET meeting                             D    A  A  A  A   A    A    A  A    A   A     D
+GET meeting, one-to-one                 D    D  D  D  D   A    D    D  D    A   D     D
+POST agenda, no such meeting            D    N  N  N  N   N    N    N  N    N   N     D
+POST minutes, no such meeting           D    N  N  N  N   N    N    N  N    N   N     D
+POST action, no such meeting            D    N  N  N  N   N    N    N  N    N   N     D
+POST action status, no such meeting     D    N  N  N  N   N    N    N  N    N   N     D
+POST meeting register, no such meeting  D    N  N  N  N   N    N    N  N    N   N     D
+POST move meeting, no such meeting      D    N  N  N  N   N    N    N  N    N   N     D
+POST cancel meeting, no such meeting    D    N  N  N  N   N    N    N  N    N   N     D
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
 
@@ -567,6 +585,105 @@ PLANNING: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= PLANNING
+
+
+def meetings_world(w: World) -> dict[str, str]:
+    """A network led by nl (ta and tb members) with a poll and a confirmed meeting, and the
+    CEO's one-to-one with A's headteacher, in the read model (made once per world)."""
+    if "poll" not in w.ids:
+        ids, engine = w.ids, w.stack.engine
+        network = a_network(engine, ids["nl"], [ids["ta"], ids["tb"]])
+        invitees = [(ids["ta"], True), (ids["tb"], True)]
+        w.ids["poll"], options = a_poll(engine, network, ids["nl"], invitees)
+        w.ids["option"], w.ids["network"] = options[0], network
+        w.ids["meeting"], _ = a_poll(engine, network, ids["nl"], invitees, status="confirmed")
+        one_to_one = a_network(engine, ids["ceo"], [ids["head"]], private=True)
+        w.ids["one_to_one"], _ = a_poll(
+            engine, one_to_one, ids["ceo"], [(ids["head"], True)], status="confirmed"
+        )
+    return w.ids
+
+
+def on_meetings(
+    method: str, path: str, form: dict | None = None
+) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        shown = path.format(**meetings_world(w))
+        return (
+            method,
+            shown,
+            {"data": {"key": uuid.uuid4().hex, **(form or {})}} if form is not None else {},
+        )
+
+    return request
+
+
+NO_MEETING = "/meetings/none"
+MEETINGS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET find dates": (
+        "GET /networks/<network_id>/find-dates",
+        on_meetings("GET", "/networks/{network}/find-dates"),
+    ),
+    "POST open poll, no such network": (
+        "POST /networks/<network_id>/polls",
+        on_meetings("POST", "/networks/none/polls", {}),
+    ),
+    "GET poll": ("GET /meetings/<meeting_id>/poll", on_meetings("GET", "/meetings/{poll}/poll")),
+    "POST vote, no such meeting": (
+        "POST /meetings/<meeting_id>/poll/votes",
+        on_meetings("POST", NO_MEETING + "/poll/votes", {"tap": "x:yes"}),
+    ),
+    "POST nudge, no such meeting": (
+        "POST /meetings/<meeting_id>/poll/nudges",
+        on_meetings("POST", NO_MEETING + "/poll/nudges", {}),
+    ),
+    "POST close poll, no such meeting": (
+        "POST /meetings/<meeting_id>/poll/close",
+        on_meetings("POST", NO_MEETING + "/poll/close", {}),
+    ),
+    "GET confirm a date": (
+        "GET /meetings/<meeting_id>/poll/confirm",
+        on_meetings("GET", "/meetings/{poll}/poll/confirm?option={option}"),
+    ),
+    "POST confirm, no such meeting": (
+        "POST /meetings/<meeting_id>/poll/confirm",
+        on_meetings("POST", NO_MEETING + "/poll/confirm", {"option": "x", "venue": "V"}),
+    ),
+    "GET meeting": ("GET /meetings/<meeting_id>", on_meetings("GET", "/meetings/{meeting}")),
+    "GET meeting, one-to-one": (
+        "GET /meetings/<meeting_id>",
+        on_meetings("GET", "/meetings/{one_to_one}"),
+    ),
+    "POST agenda, no such meeting": (
+        "POST /meetings/<meeting_id>/agenda",
+        on_meetings("POST", NO_MEETING + "/agenda", {}),
+    ),
+    "POST minutes, no such meeting": (
+        "POST /meetings/<meeting_id>/minutes",
+        on_meetings("POST", NO_MEETING + "/minutes", {"text": "T"}),
+    ),
+    "POST action, no such meeting": (
+        "POST /meetings/<meeting_id>/actions",
+        on_meetings("POST", NO_MEETING + "/actions", {"text": "T"}),
+    ),
+    "POST action status, no such meeting": (
+        "POST /meetings/<meeting_id>/actions/<action_id>",
+        on_meetings("POST", NO_MEETING + "/actions/none", {"status": "done"}),
+    ),
+    "POST meeting register, no such meeting": (
+        "POST /meetings/<meeting_id>/register/<person_id>",
+        on_meetings("POST", NO_MEETING + "/register/{ta}", {"mark": "present"}),
+    ),
+    "POST move meeting, no such meeting": (
+        "POST /meetings/<meeting_id>/move",
+        on_meetings("POST", NO_MEETING + "/move", {"reason": "R"}),
+    ),
+    "POST cancel meeting, no such meeting": (
+        "POST /meetings/<meeting_id>/cancel",
+        on_meetings("POST", NO_MEETING + "/cancel", {"reason": "R"}),
+    ),
+}
+REQUESTS |= MEETINGS
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
