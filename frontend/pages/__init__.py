@@ -22,3 +22,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (home, staff, programme, mycpd, register, ov
 BLUEPRINTS += (nav, operator)
 BLUEPRINTS += (people,)
 BLUEPRINTS += (planning,)
+from frontend.pages.meetings import meetings  # noqa: E402
+from frontend.pages.polls import polls  # noqa: E402
+
+BLUEPRINTS += (polls, meetings)
