@@ -23,6 +23,7 @@ from typing import NamedTuple
 from marshmallow import Schema, fields, validate
 
 from events import registry
+from services.directory.events import POSTS
 
 SERVICE = "networks"
 KINDS = {
@@ -186,7 +187,8 @@ class NetworkRecord(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     description = fields.String(load_default="", validate=TEXT)
-    member_posts = fields.List(fields.String(), load_default=list)
+    member_posts = fields.List(fields.String(validate=validate.OneOf(POSTS)), load_default=list)
+    """The directory's posts (services.directory.events.POSTS)."""
     member_ids = fields.List(fields.String(), load_default=list)
     facilitator_id = fields.String(required=True)
     agenda_lead_id = fields.String(load_default=None, allow_none=True)

@@ -1,0 +1,169 @@
+"""The networks' API through real HTTP: forming a network, a poll voted on, closed and
+confirmed once, a meeting's actions, and the rules' answers (403, 404, 409, 422)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support.networks_service import (
+    SIL,
+    head,
+    lead,
+    member,
+    network_fields,
+    networks,
+    poll_fields,
+    trust,
+    weekday_ahead,
+)
+
+SCHOOLS = {"oak": [("amy", "senco"), ("hal", "headteacher")], "ash": [("ben", "senco")]}
+
+
+@pytest.fixture
+def client(nats, nats_server, store, stream_settings):
+    trust(nats, store, SCHOOLS)
+    with networks(nats_server.url, stream_settings) as (url,), httpx.Client(base_url=url) as c:
+        yield c
+
+
+@pytest.fixture
+def network(client) -> str:
+    formed = client.post("/networks", json=network_fields(), headers=lead())
+    assert formed.status_code == 201, formed.text
+    return formed.json()["id"]
+
+
+def open_poll(client, network: str, **changes) -> tuple[str, list[str]]:
+    opened = client.post(f"/networks/{network}/polls", json=poll_fields(**changes), headers=lead())
+    assert opened.status_code == 201, opened.text
+    meeting = opened.json()["id"]
+    return meeting, options_of(client, meeting)
+
+
+def options_of(client, meeting: str) -> list[str]:
+    found = client.get(f"/meetings/{meeting}/poll", headers=lead()).json()
+    return [o["option_id"] for o in found["options"]]
+
+
+def test_network_leaders_form_networks_and_others_may_not(client):
+    refused = client.post("/networks", json=network_fields(), headers=member("amy"))
+    assert refused.status_code == 403
+    bad = client.post("/networks", json=network_fields(kind="club", minutes=0), headers=lead())
+    assert bad.status_code == 422 and {"kind", "minutes"} <= set(bad.json()["fields"])
+    stranger = network_fields(facilitator_id="nobody")
+    assert client.post("/networks", json=stranger, headers=lead()).status_code == 422
+    posts = network_fields(member_posts=["juggler"])
+    assert client.post("/networks", json=posts, headers=lead()).status_code == 422
+
+
+def test_a_poll_invites_the_members_and_closes_with_the_last_required_answer(client, network):
+    meeting, (first, second) = open_poll(client, network)
+    poll = client.get(f"/meetings/{meeting}/poll", headers=lead()).json()
+    assert sorted(i["person_id"] for i in poll["invitees"]) == ["amy", "ben", SIL]
+    answers = {first: "yes", second: "if_need_be"}
+    for person in ("amy", "ben"):
+        voted = client.post(
+            f"/meetings/{meeting}/votes", json={"answers": answers}, headers=member(person)
+        )
+        assert voted.json()["events"] == ["VoteCast"]
+    last = client.post(f"/meetings/{meeting}/votes", json={"answers": answers}, headers=lead())
+    assert last.json()["events"] == ["VoteCast", "PollClosed"]
+    late = client.post(
+        f"/meetings/{meeting}/votes", json={"answers": answers}, headers=member("amy")
+    )
+    assert late.status_code == 409 and late.json()["error"] == "poll_closed"
+
+
+def test_a_meeting_is_confirmed_once_and_the_second_organiser_is_told(client, network):
+    meeting, (first, second) = open_poll(client, network)
+    confirmed = client.post(
+        f"/meetings/{meeting}/confirm", json={"option_id": first}, headers=lead()
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["events"] == ["PollClosed", "MeetingConfirmed"]
+    assert isinstance(confirmed.json()["warnings"], list)
+    other = lead("ceo-1")
+    again = client.post(f"/meetings/{meeting}/confirm", json={"option_id": second}, headers=other)
+    assert again.status_code == 409 and again.json()["error"] == "already_confirmed"
+    unknown = client.post(f"/meetings/{meeting}/confirm", json={"option_id": "z"}, headers=lead())
+    assert unknown.status_code == 422 and unknown.json()["error"] == "unknown_option"
+
+
+def test_only_an_invitee_or_the_head_of_their_school_answers(client, network):
+    meeting, (first, _) = open_poll(client, network)
+    vote = {"person_id": "amy", "answers": {first: "yes"}}
+    by_her_head = client.post(f"/meetings/{meeting}/votes", json=vote, headers=head("hal", "oak"))
+    assert by_her_head.status_code == 200
+    other_head = head("hugo", "ash")
+    assert (
+        client.post(f"/meetings/{meeting}/votes", json=vote, headers=other_head).status_code == 403
+    )
+    by_ben = client.post(f"/meetings/{meeting}/votes", json=vote, headers=member("ben", "ash"))
+    assert by_ben.status_code == 403
+    stranger = client.post(
+        f"/meetings/{meeting}/votes", json={"answers": {first: "yes"}}, headers=member("zed")
+    )
+    assert stranger.status_code == 403 and stranger.json()["error"] == "not_invited"
+    bad = client.post(
+        f"/meetings/{meeting}/votes", json={"answers": {first: "maybe"}}, headers=member("amy")
+    )
+    assert bad.status_code == 422 and "answers" in bad.json()["fields"]
+
+
+def test_a_booked_meeting_s_actions_are_raised_and_changed_by_their_owner(client, network):
+    day = weekday_ahead(40).isoformat()
+    booking = {"title": "Extra", "date": day, "starts": "16:00", "ends": "17:00"}
+    booked = client.post(f"/networks/{network}/meetings", json=booking, headers=lead())
+    assert booked.status_code == 201 and booked.json()["events"] == ["MeetingScheduled"]
+    meeting = booked.json()["id"]
+    action = {"text": "Share the audit", "owner_id": "amy", "school_ids": ["oak"], "due": day}
+    raised = client.post(f"/meetings/{meeting}/actions", json=action, headers=lead())
+    assert raised.status_code == 201
+    path = f"/meetings/{meeting}/actions/{raised.json()['id']}"
+    done = {"status": "done", "note": "Shared"}
+    assert client.put(path, json=done, headers=member("ben", "ash")).status_code == 403
+    assert client.put(path, json=done, headers=member("amy")).json()["events"] == ["ActionUpdated"]
+    register = {"marks": [{"person_id": "amy", "mark": "present"}]}
+    early = client.put(f"/meetings/{meeting}/register", json=register, headers=lead())
+    assert early.status_code == 409 and early.json()["error"] == "not_yet_held"
+    by_member = client.put(f"/meetings/{meeting}/register", json=register, headers=member("amy"))
+    assert by_member.status_code == 403
+
+
+def test_a_private_network_does_not_exist_for_others(client):
+    pair = network_fields(
+        name="CEO and Hal", kind="one_to_one", member_posts=[], member_ids=["hal"], private=True
+    )
+    formed = client.post("/networks", json=pair, headers=lead())
+    assert formed.status_code == 201, formed.text
+    network = formed.json()["id"]
+    meeting, _ = open_poll(client, network, invitees=[{"person_id": "hal", "required": True}])
+    booking = {
+        "title": "x",
+        "date": weekday_ahead(9).isoformat(),
+        "starts": "09:00",
+        "ends": "10:00",
+    }
+    other_lead = lead("other-lead")
+    refused = client.post(f"/networks/{network}/meetings", json=booking, headers=other_lead)
+    assert refused.status_code == 404
+    assert client.post(f"/meetings/{meeting}/close", headers=other_lead).status_code == 404
+    assert client.post(f"/meetings/{meeting}/close", headers=lead()).status_code == 200
+
+
+def test_bad_input_is_a_422_naming_its_fields_and_unknown_things_404(client, network):
+    no_options = client.post(
+        f"/networks/{network}/polls", json=poll_fields(options=[]), headers=lead()
+    )
+    assert no_options.status_code == 422 and "options" in no_options.json()["fields"]
+    late = poll_fields(deadline=f"{weekday_ahead(60).isoformat()}T17:00")
+    answer = client.post(f"/networks/{network}/polls", json=late, headers=lead())
+    assert answer.status_code == 422 and answer.json()["error"] == "deadline_after_a_date"
+    assert client.post("/meetings/nope/close", headers=lead()).status_code == 404
+    assert (
+        client.post("/networks/nope/polls", json=poll_fields(), headers=lead()).status_code == 404
+    )
+    link = poll_fields(join_link="http://insecure.example")
+    assert client.post(f"/networks/{network}/polls", json=link, headers=lead()).status_code == 422
