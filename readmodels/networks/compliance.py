@@ -23,8 +23,8 @@ from datetime import date
 
 from sqlalchemy import Engine, Row, select
 
-from readmodels.directory.tables import people, schools
-from readmodels.networks.queries import member_rows
+from readmodels.directory.tables import people
+from readmodels.networks.queries import member_rows, school_names
 from readmodels.networks.tables import network_marks, network_meetings, networks
 from readmodels.trustdays.tables import pd_days, pd_marks, pd_sessions
 from readmodels.trustyear.tables import year_terms
@@ -213,11 +213,6 @@ def schools_of_members(engine: Engine) -> dict[str, set[str]]:
             if school:
                 found[row.network_id].add(school)
     return found
-
-
-def school_names(engine: Engine) -> dict[str, str]:
-    with engine.connect() as connection:
-        return dict(connection.execute(select(schools.c.school_id, schools.c.name)).tuples().all())
 
 
 def unrepresented(meetings: Iterable[Held], member_schools: set[str]) -> set[str]:

@@ -115,12 +115,16 @@ def networks_for(engine: Engine, person_id: str, closed: bool = False) -> list[N
     query = select(networks).order_by(NETWORK.name)
     if not closed:
         query = query.where(NETWORK.status == "open")
-    counts = select(members.c.network_id, func.count(func.distinct(members.c.person_id)))
-    counts = counts.group_by(members.c.network_id)
+    counts = (
+        select(members.c.network_id, func.count(func.distinct(members.c.person_id)))
+        .outerjoin(people, people.c.person_id == members.c.person_id)
+        .where(or_(people.c.status.is_(None), people.c.status == "active"))
+        .group_by(members.c.network_id)
+    )
     mine_query = select(members.c.network_id).where(members.c.person_id == person_id)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-        sizes: dict[str, int] = dict(connection.execute(counts).tuples().all())
+        sizes: dict[str, int] = {row[0]: row[1] for row in connection.execute(counts)}
         mine = set(connection.scalars(mine_query))
     lines = [
         NetworkLine(row, role_in(row, person_id, mine), sizes.get(row.network_id, 0))
@@ -184,7 +188,11 @@ def network_members(engine: Engine, network_id: str) -> list[Member]:
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-        names = dict(connection.execute(select(schools.c.school_id, schools.c.name)).tuples().all())
+        names = {
+            row[0]: row[1]
+            for row in connection.execute(select(schools.c.school_id, schools.c.name))
+        }
+    names = school_names(engine)
     found: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: WHY_ORDER[r.why]):
         entry = found.setdefault(
@@ -328,11 +336,14 @@ def actions_of_network(engine: Engine, network_id: str, viewer_id: str) -> list[
 
 def school_names(engine: Engine) -> dict[str, str]:
     with engine.connect() as connection:
-        return dict(connection.execute(select(schools.c.school_id, schools.c.name)).tuples().all())
+        return {
+            row[0]: row[1]
+            for row in connection.execute(select(schools.c.school_id, schools.c.name))
+        }
 
 
 def people_named(engine: Engine, person_ids: Sequence[str] | set[str]) -> dict[str, str]:
     """Person id -> name, for the ids given that the directory knows."""
     query = select(people.c.person_id, people.c.name).where(people.c.person_id.in_(person_ids))
     with engine.connect() as connection:
-        return dict(connection.execute(query).tuples().all())
+        return {row[0]: row[1] for row in connection.execute(query)}
