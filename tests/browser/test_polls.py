@@ -143,6 +143,6 @@ def test_a_lead_finds_dates_three_members_answer_and_the_meeting_is_in_their_fee
         assert len(meetings) == 1, (
             f"{member['email']}: {[str(e['SUMMARY']) for e in feed.walk('VEVENT')]}"
         )
-        starts = meetings[0]["DTSTART"].dt
+        starts = meetings[0].decoded("DTSTART")
         assert isinstance(starts, date) and str(starts.day) in when
         assert str(meetings[0]["LOCATION"]).startswith("Trust office")
