@@ -74,7 +74,15 @@ SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...], Any, Any]] = {
     ),
     "meetings": (
         ("networks", "meeting", "*"),
-        ("PollOpened", "MeetingConfirmed", "MeetingScheduled", "MeetingMoved", "MeetingCancelled"),
+        (
+            "PollOpened",
+            "MeetingConfirmed",
+            "MeetingScheduled",
+            "MeetingMoved",
+            "MeetingCancelled",
+            "ActionRaised",
+            "ActionUpdated",
+        ),
         {},
         fold_meetings,
     ),
@@ -156,10 +164,11 @@ class Facts:
         for school_id in self.directory.schools:
             shut: dict[date, str] = {}
             for year in years:
-                key = (school_id, year.year_id)
-                own = self.year.school_terms.get(key, ())
-                closures = self.year.closures.get(key, {}).values()
-                shut.update(closed_days(year, own, closures, first, last))
+                own = self.year.school_terms.get((school_id, year.year_id), ())
+                shut.update(closed_days(year, own, (), first, last))
+            for (school, _), closures in self.year.closures.items():
+                if school == school_id:  # a closure counts even in a year not yet set
+                    shut.update(closed_days(None, (), closures.values(), first, last))
             closed[school_id] = shut
         pd = {d: title for d, title in self.pd_days.values() if first <= d <= last}
         return Calendar(

@@ -172,6 +172,12 @@ class MeetingFact:
     starts: str = ""
     ends: str = ""
     series_id: str | None = None
+    actions: tuple[tuple[str, str, str, str], ...] = ()
+    """(action_id, text, owner_id, status) of each action raised at it."""
+
+    def open_actions(self) -> list[tuple[str, str, str]]:
+        """(action_id, text, owner_id) of its actions still open."""
+        return [(a, text, owner) for a, text, owner, status in self.actions if status == "open"]
 
 
 def fold_meetings(
@@ -197,4 +203,17 @@ def fold_meetings(
             meetings[meeting_id] = replace(meetings[meeting_id], status="confirmed", **when)
         elif event.type == "MeetingCancelled":
             meetings[meeting_id] = replace(meetings[meeting_id], status="cancelled")
+        elif event.type in ("ActionRaised", "ActionUpdated"):
+            meetings[meeting_id] = with_action(meetings[meeting_id], event.type, data)
     return meetings
+
+
+def with_action(meeting: MeetingFact, kind: str, data: Mapping[str, str]) -> MeetingFact:
+    if kind == "ActionRaised":
+        action = (data["action_id"], data["text"], data["owner_id"], "open")
+        return replace(meeting, actions=(*meeting.actions, action))
+    actions = tuple(
+        (a, text, owner, data["status"] if a == data["action_id"] else status)
+        for a, text, owner, status in meeting.actions
+    )
+    return replace(meeting, actions=actions)

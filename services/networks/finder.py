@@ -129,10 +129,11 @@ def overlaps(booking: Booking, starts: str, ends: str) -> bool:
     return booking.starts < ends and starts < booking.ends
 
 
-def clash_reason(booking: Booking, shared: Sequence[Invitee]) -> str:
+def clash_reason(label: str, shared: Sequence[Invitee]) -> str:
+    """ "ELG: 3 heads invited": the other meeting and who of ours it invites."""
     nouns = {i.noun for i in shared}
     noun = nouns.pop() if len(nouns) == 1 else "person"
-    return f"{booking.label}: {len(shared)} {plural(noun, len(shared))} invited"
+    return f"{label}: {len(shared)} {plural(noun, len(shared))} invited"
 
 
 def clashes(
@@ -147,7 +148,7 @@ def clashes(
         shared = [i for i in invitees if i.person_id in booking.people]
         away.update(i.person_id for i in shared)
         if any(i.required for i in shared):
-            reasons.append(clash_reason(booking, shared))
+            reasons.append(clash_reason(booking.label, shared))
     return reasons, away
 
 
@@ -246,7 +247,7 @@ def one_slot(
     for booking in by_date(busy, skip=meeting_id).get(day, []):
         shared = [i for i in invitees if i.person_id in booking.people]
         if shared and overlaps(booking, starts, ends):
-            reasons.append(clash_reason(booking, shared))
+            reasons.append(clash_reason(booking.label, shared))
     return list(dict.fromkeys(reasons))
 
 

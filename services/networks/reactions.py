@@ -1,0 +1,224 @@
+"""What the networks do when something happens, run by their reactor process
+(`staffroom reactor services.networks.reactions:REACTIONS`).
+
+- A planned series schedules each of its occurrences as a meeting of its own (so one can
+  be moved or cancelled alone), inviting the network's members as they are then.
+- A dated meeting gets its first agenda: the network's template, then the open actions of
+  its earlier meetings (kept only when nobody has set an agenda yet).
+- Clash alerts: a school's new closure (an INSET day), a PD day planned or moved, another
+  meeting dated for a required member: each confirmed meeting it falls on gets ClashFound,
+  the organiser's alert. Which meetings are hit is not in the event's own aggregate: these
+  reactions read the service's foreign facts (facts.py, `Reaction.facts`), caught up past
+  the event, and decide from them; the meeting's decider keeps one alert per reason.
+
+Each command is keyed by the reaction and the event (events/reactor.py), so a redelivered
+event never schedules an occurrence, or raises an alert, twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from events.decider import Decider
+from events.envelope import RecordedEvent
+from events.reactor import Reaction
+from services.networks.domain import (
+    AgendaItem,
+    FlagClash,
+    Invitee,
+    MeetingDecider,
+    Schedule,
+    SeedAgenda,
+)
+from services.networks.events import meeting_subject, series_subject
+from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
+from services.networks.finder import clash_reason, one_slot
+
+LONDON = ZoneInfo("Europe/London")
+FACTS = FactsReader()
+"""The reactor's view of the facts: one a store, caught up before each event."""
+
+Command = tuple[tuple[str, ...], object]
+
+
+def uk_now(event: RecordedEvent) -> datetime:
+    """When the event happened on the UK wall clock (the deciders' `now`)."""
+    return event.occurred_at.astimezone(LONDON).replace(tzinfo=None)
+
+
+def uk_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%B}"
+
+
+def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """Each occurrence of a planned series as a meeting, with the members invited now and
+    what the finder's re-check finds against its date."""
+    data = planned.data
+    members = facts.members_of(data["network_id"])
+    invitees = tuple(Invitee(m.person_id, True) for m in members)
+    for occurrence in data["occurrences"]:
+        day, meeting_id = occurrence["date"], occurrence["meeting_id"]
+        calendar = facts.calendar(day, day)
+        warnings = one_slot(
+            day, data["starts"], data["ends"], members, calendar, facts.bookings(), meeting_id
+        )
+        yield (
+            meeting_subject(meeting_id),
+            Schedule(
+                meeting_id=meeting_id,
+                network_id=data["network_id"],
+                title=data["title"],
+                organiser_id=data["organiser_id"],
+                date=day,
+                starts=data["starts"],
+                ends=data["ends"],
+                invitees=invitees,
+                now=uk_now(planned),
+                venue=data["venue"],
+                join_link=data["join_link"],
+                series_id=data["series_id"],
+                warnings=tuple(warnings),
+            ),
+        )
+
+
+def seed_agenda(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """The network's template, then the open actions of its earlier meetings."""
+    meeting = facts.meetings.get(dated.data["meeting_id"])
+    if meeting is None or meeting.date is None:
+        return
+    network = facts.networks.get(meeting.network_id)
+    items = [
+        AgendaItem(f"item-{n}", title, minutes)
+        for n, (title, minutes) in enumerate(network.agenda_template if network else (), 1)
+    ]
+    for earlier in earlier_meetings(facts, meeting):
+        for action_id, text, owner_id in earlier.open_actions():
+            title = f"Action: {text}"[:200]
+            items.append(AgendaItem(f"action-{action_id}", title, 5, owner_id, action_id))
+    if items:
+        yield meeting_subject(meeting.meeting_id), SeedAgenda(tuple(items))
+
+
+def earlier_meetings(facts: Facts, meeting: MeetingFact) -> list[MeetingFact]:
+    assert meeting.date is not None
+    return sorted(
+        (
+            m
+            for m in facts.meetings.values()
+            if m.network_id == meeting.network_id
+            and m.meeting_id != meeting.meeting_id
+            and m.date is not None
+            and m.date < meeting.date
+            and m.status == "confirmed"
+        ),
+        key=lambda m: (m.date, m.starts),
+    )
+
+
+def dated_from(facts: Facts, today: date) -> Iterator[MeetingFact]:
+    """Confirmed meetings from `today` on."""
+    for meeting in facts.meetings.values():
+        if meeting.status == "confirmed" and meeting.date is not None and meeting.date >= today:
+            yield meeting
+
+
+def alert_closure(added: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """A school closes: each meeting from today on, in the closure, inviting its staff."""
+    data = added.data
+    school = facts.directory.schools.get(data["school_id"], "a school")
+    label = facts.calendar(data["starts"], data["ends"]).closed.get(data["school_id"], {})
+    for meeting in dated_from(facts, uk_now(added).date()):
+        assert meeting.date is not None
+        if not data["starts"] <= meeting.date <= data["ends"]:
+            continue
+        schools = {i.school_id for i in facts.invitees_of(meeting.meeting_id)}
+        if data["school_id"] in schools:
+            words = label.get(meeting.date, "Closure")
+            reason = f"{words} at {school} on {uk_day(meeting.date)}"
+            yield meeting_subject(meeting.meeting_id), FlagClash(reason)
+
+
+def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """A PD day planned or moved: every meeting from today on that falls on it."""
+    day = planned.data["date"]
+    for meeting in dated_from(facts, uk_now(planned).date()):
+        if meeting.date == day:
+            reason = f"PD day on {uk_day(day)}: {planned.data['title']}"
+            yield meeting_subject(meeting.meeting_id), FlagClash(reason)
+
+
+def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """A meeting dated (confirmed, scheduled or moved): each other meeting at the same time
+    that one of its own required invitees is invited to now."""
+    new = facts.meetings.get(dated.data["meeting_id"])
+    if new is None or new.status != "confirmed" or new.date != dated.data["date"]:
+        return  # moved again or cancelled since: its later event will tell
+    network = facts.networks.get(new.network_id)
+    label = short_label(network.name) if network else new.title
+    invited = {p for p, _ in new.invitees}
+    for other in dated_from(facts, uk_now(dated).date()):
+        if other.meeting_id == new.meeting_id or other.date != new.date:
+            continue
+        if not (other.starts < new.ends and new.starts < other.ends):
+            continue
+        shared = [i for i in facts.invitees_of(other.meeting_id) if i.person_id in invited]
+        if any(i.required for i in shared):
+            when = f"{uk_day(new.date)}, {new.starts} to {new.ends}"
+            reason = f"{clash_reason(label, shared)} ({when})"
+            yield meeting_subject(other.meeting_id), FlagClash(reason)
+
+
+BY_FACTS: Decider[Any, Any] = MeetingDecider()
+"""The `source` of a reaction on facts: its aggregate is not read (Reaction.facts is)."""
+MEETING_DATED = frozenset({"MeetingConfirmed", "MeetingScheduled", "MeetingMoved"})
+
+SCHEDULE_SERIES = Reaction(
+    name="networks_schedule_series",
+    subject=series_subject("*"),
+    types=frozenset({"SeriesPlanned"}),
+    source=BY_FACTS,
+    target=MeetingDecider(),
+    react=schedule_occurrences,
+    facts=FACTS,
+)
+SEED_AGENDA = Reaction(
+    name="networks_seed_agenda",
+    subject=meeting_subject("*"),
+    types=frozenset({"MeetingConfirmed", "MeetingScheduled"}),
+    source=BY_FACTS,
+    target=MeetingDecider(),
+    react=seed_agenda,
+    facts=FACTS,
+)
+CLASH_ON_CLOSURE = Reaction(
+    name="networks_clash_on_closure",
+    subject=("trustyear", "school", "*", "*"),
+    types=frozenset({"ClosureAdded"}),
+    source=BY_FACTS,
+    target=MeetingDecider(),
+    react=alert_closure,
+    facts=FACTS,
+)
+CLASH_ON_PD_DAY = Reaction(
+    name="networks_clash_on_pd_day",
+    subject=("trustdays", "day", "*"),
+    types=frozenset({"DayPlanned", "DayUpdated"}),
+    source=BY_FACTS,
+    target=MeetingDecider(),
+    react=alert_pd_day,
+    facts=FACTS,
+)
+CLASH_ON_MEETING = Reaction(
+    name="networks_clash_on_meeting",
+    subject=meeting_subject("*"),
+    types=MEETING_DATED,
+    source=BY_FACTS,
+    target=MeetingDecider(),
+    react=alert_meetings,
+    facts=FACTS,
+)
+REACTIONS = [SCHEDULE_SERIES, SEED_AGENDA, CLASH_ON_CLOSURE, CLASH_ON_PD_DAY, CLASH_ON_MEETING]
