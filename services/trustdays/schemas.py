@@ -139,6 +139,12 @@ class SessionIn(Schema):
         validate=validate.Length(max=1000),
         metadata={"description": "online: the https:// link to join (required); in person: none"},
     )
+    network_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "the network whose meeting this session is (counts as one)"},
+    )
 
     @validates_schema
     def online_sessions_have_a_link(self, data: dict, **_: Any) -> None:

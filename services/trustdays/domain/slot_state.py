@@ -31,6 +31,8 @@ class Session:
     mode: str
     join_link: str = ""
     """An online session's https:// link; "" in person."""
+    network_id: str | None = None
+    """The network whose meeting this session is; None for any other session."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class SlotState:
 
     def waiting(self, session_id: str) -> tuple[str, ...]:
         return self.waitlists.get(session_id, ())
+
+    def open_sessions(self) -> list[Session]:
+        return [s for s in self.sessions.values() if s.session_id not in self.cancelled]
 
     def leaders(self) -> dict[str, Session]:
         """The trust's people who lead an open session here, to the session they lead."""
