@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Row
 
 from frontend.commands import Refused
 from readmodels.directory.queries import PeopleQuery, identity_of, search_people
+from readmodels.networks import queries as network_queries
 
 LONDON = ZoneInfo("Europe/London")
 Form = Mapping[str, str]
@@ -169,6 +170,10 @@ def session_body(form: Form, engine: Engine) -> tuple[dict[str, Any], Errors, li
         errors["capacity"] = "Give the number of seats, like 30."
     if body["mode"] == "online":  # in person, a link left in the form is dropped
         body["join_link"] = text(form, "join_link")
+    network_id = text(form, "network_id")
+    if network_id and network_id not in network_options(engine):
+        errors["network_id"] = "Choose a network from the list."
+    body["network_id"] = network_id or None
     leader, leader_errors, matches = session_leader(form, engine)
     body["leader"] = leader
     return body, {**errors, **leader_errors}, matches
@@ -254,9 +259,21 @@ def session_values(session: Row) -> dict[str, str]:
         **values,
         "capacity": str(session.capacity),
         "join_link": getattr(session, "join_link", "") or "",
+        "network_id": getattr(session, "network_id", "") or "",
         "leader_kind": "external" if external else "staff",
         "leader_id": session.leader_id or "",
         "leader_q": "" if external else session.leader_name,
         "leader_name": session.leader_name if external else "",
         "leader_bio": getattr(session, "leader_bio", "") or "",
     }
+
+
+NOT_A_MEETING = "Not a network meeting"
+
+
+def network_options(engine: Engine) -> dict[str, str]:
+    """The session form's Network select: none, or one of the trust's open networks (a
+    network's session on a PD day counts as one of its meetings)."""
+    choices = getattr(network_queries, "network_choices", None)
+    listed = choices(engine) if choices is not None else []
+    return {"": NOT_A_MEETING, **dict(listed)}

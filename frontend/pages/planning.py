@@ -255,6 +255,7 @@ def session_context(
         "values": {"session": values},
         "errors": {"session": errors or {}},
         "labels": VOCABULARIES,
+        "networks": forms.network_options(engine()),
         "session": None,
         **extra,
     }
