@@ -27,6 +27,7 @@ from services.trustdays.lookups import (
     session_leader,
     slot_subject,
     slots,
+    staffed_breakouts,
     the_day,
     the_slot,
     whose,
@@ -145,7 +146,8 @@ def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
 def publish_day(day_id: str) -> Response:
     """Publish the day: staff see it and book once the window opens (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager publishes PD days.")
-    return accepted(days.execute(day_subject(day_id), domain.PublishDay()), id=day_id)
+    command = domain.PublishDay(staffed_breakouts(the_day(day_id)))
+    return accepted(days.execute(day_subject(day_id), command), id=day_id)
 
 
 @blp.post("/days/<day_id>/cancel")

@@ -249,7 +249,9 @@ async def plan_day(
             command = domain.AddSession(session)
             await slot_loop.execute(subject, command, f"demo-{session.session_id}", AS_DEMO)
         in_slots[slot.slot_id] = [session.session_id for session in in_slot]
-    await day_loop.execute(the_day, domain.PublishDay(), f"demo-{key}-publish", AS_DEMO)
+    staffed = frozenset(slot.slot_id for slot in slots if slot.kind == "breakout")
+    publish = domain.PublishDay(staffed)
+    await day_loop.execute(the_day, publish, f"demo-{key}-publish", AS_DEMO)
     return slots, in_slots
 
 

@@ -57,6 +57,17 @@ def the_slot(day: Day, slot_id: str) -> Slot:
     return day.slots[slot_id]
 
 
+def staffed_breakouts(day: Day) -> frozenset[str]:
+    """The day's breakout slots with at least one open session, read from each slot."""
+    assert day.record is not None
+    breakouts = [slot.slot_id for slot in day.slots.values() if slot.kind == "breakout"]
+    return frozenset(
+        slot_id
+        for slot_id in breakouts
+        if slots.state(slot_subject(day.record.day_id, slot_id)).open_sessions()
+    )
+
+
 def window(day: Day, slot_id: str) -> Window:
     assert day.record is not None
     return Window(

@@ -74,13 +74,22 @@ def test_the_booking_window_closes_after_it_opens_and_by_the_day():
     day.given(*planned()).when(UpdateDay(late)).then_rejected("window_after_the_day")
 
 
+STAFFED = PublishDay(frozenset({MORNING.slot_id}))
+
+
 def test_publishing_once_is_enough_and_a_cancelled_day_stays_cancelled():
-    day.given(*planned()).when(PublishDay()).then("DayPublished")
-    day.given(*planned(), PUBLISHED).when(PublishDay()).then()
+    day.given(*planned()).when(STAFFED).then("DayPublished")
+    day.given(*planned(), PUBLISHED).when(STAFFED).then()
     day.given(*planned(), PUBLISHED).when(CancelDay("Snow")).then("DayCancelled")
-    day.given(*planned(), CANCELLED).when(PublishDay()).then_rejected("day_cancelled")
+    day.given(*planned(), CANCELLED).when(STAFFED).then_rejected("day_cancelled")
     day.given(*planned(), CANCELLED).when(UpdateDay(RECORD)).then_rejected("day_cancelled")
-    day.when(PublishDay()).then_rejected("unknown_day")
+    day.when(STAFFED).then_rejected("unknown_day")
+
+
+def test_a_day_is_published_only_when_every_breakout_has_a_session():
+    day.given(*planned()).when(PublishDay(frozenset())).then_rejected("breakout_without_sessions")
+    keynote_only = planned(KEYNOTE)
+    day.given(*keynote_only).when(PublishDay(frozenset())).then_rejected("no_breakout")
 
 
 def test_an_unchanged_record_is_no_update():

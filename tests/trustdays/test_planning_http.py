@@ -208,3 +208,12 @@ def test_the_api_docs_describe_the_timetable_and_its_time_zone(client):
     slot = schemas["SlotIn"]["properties"]
     assert "Europe/London" in slot["starts"]["description"]
     assert {"kind", "title", "speaker", "starts", "ends"} <= set(slot)
+
+
+def test_a_day_with_a_breakout_slot_still_empty_is_not_published(client):
+    planned = client.post("/days", json=day_fields(), headers=manager())
+    day_id = planned.json()["id"]
+    answer = client.post(f"/days/{day_id}/publish", headers=manager())
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == "breakout_without_sessions"
+    assert shown(client, day_id)["status"] == "draft"

@@ -83,7 +83,9 @@ class RemoveSlot:
 
 @dataclass(frozen=True)
 class PublishDay:
-    pass
+    staffed: frozenset[str]
+    """The breakout slots with at least one open session (each slot is its own aggregate,
+    so whoever publishes reads them first): staff must find something to book in each."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,10 @@ class DayDecider(Decider[Day, object]):
                 return [Event("SlotChanged", {"day_id": record.day_id, **asdict(slot)})]
             case RemoveSlot(slot_id, reason, today):
                 return _remove_slot(state, record, slot_id, reason, today)
-            case PublishDay():
+            case PublishDay(staffed):
                 if state.status == "published":
                     return []
+                _check_ready(state, staffed)
                 return [Event("DayPublished", {"day_id": record.day_id})]
             case CancelDay(reason):
                 return [Event("DayCancelled", {"day_id": record.day_id, "reason": reason})]
@@ -176,6 +179,16 @@ def _remove_slot(
             "day_has_come", "The day has come: its slots stay, with their registers and hours."
         )
     return [Event("SlotRemoved", {"day_id": record.day_id, "slot_id": slot_id, "reason": reason})]
+
+
+def _check_ready(state: Day, staffed: frozenset[str]) -> None:
+    breakouts = [slot for slot in state.slots.values() if slot.kind == "breakout"]
+    if not breakouts:
+        raise rejected("no_breakout", "Add a breakout slot before publishing the day.", 422)
+    empty = [slot.title for slot in breakouts if slot.slot_id not in staffed]
+    if empty:
+        message = f"Add a session to {', '.join(empty)} before publishing the day."
+        raise rejected("breakout_without_sessions", message, 422)
 
 
 def _check_booking_window(record: DayRecord) -> None:
