@@ -68,21 +68,33 @@ def _meeting(meeting_id: str, *parts: str) -> str:
     return _path("meetings", meeting_id, *parts)
 
 
-def find_dates(network_id: str, first: date, last: date, minutes: int) -> dict[str, Any]:
+def find_dates(
+    network_id: str, first: date | None = None, last: date | None = None, minutes: int | None = None
+) -> dict[str, Any]:
     """The finder's proposal for the network: `options` ranked (each with `value`, the form's
-    option) and `excluded` dates, each with its `reasons`."""
-    query = urlencode({"first": first.isoformat(), "last": last.isoformat(), "minutes": minutes})
-    answer = send(SERVICE, "GET", _path("networks", network_id, "finder") + f"?{query}")
+    option), `excluded` dates, each with its `reasons`, and the `window` looked at (the one
+    the service suggests from the cadence and the terms when none is given: first, last,
+    minutes)."""
+    asked = {"first": first, "last": last, "minutes": minutes}
+    query = urlencode({name: str(value) for name, value in asked.items() if value is not None})
+    path = _path("networks", network_id, "finder") + (f"?{query}" if query else "")
+    answer = send(SERVICE, "GET", path)
     options = [dict(o) for o in answer.get("options", [])]
     for option in options:
         option["value"] = f"{option['date']}@{option['starts']}-{option['ends']}"
     excluded = [
         {"date": e["date"], "reasons": list(e.get("reasons", []))}
-        if isinstance(e, dict)
-        else {"date": e[0], "reasons": list(e[1])}
         for e in answer.get("excluded", [])
     ]
-    return {"options": options, "excluded": excluded}
+    looked = answer.get("window") or {}
+    window: dict[str, Any] | None = None
+    if looked.get("first") and looked.get("last"):
+        window = {
+            "first": date.fromisoformat(looked["first"]),
+            "last": date.fromisoformat(looked["last"]),
+            "minutes": int(answer.get("minutes") or minutes or 60),
+        }
+    return {"options": options, "excluded": excluded, "window": window}
 
 
 def warnings_for(network_id: str, day: date, minutes: int) -> list[str]:

@@ -13,39 +13,48 @@ from sqlalchemy import Row
 from events.identity import Identity
 from frontend.database import engine
 from readmodels.networks import polls_view as view
+from services.networks import access
 
-ORGANISING_ROLES = ("cpd_manager", "ceo", "trust_admin", "network_lead")
-"""Roles that organise any network's polls and meetings (SPEC-15, access)."""
+
+def members(network_id: str) -> set[str]:
+    return view.member_ids(engine(), network_id)
 
 
 def organises(who: Identity, network: Any) -> bool:
-    """The network's facilitator or agenda lead, or a trust role that runs networks."""
-    return who.holds(*ORGANISING_ROLES) or who.person_id in (
+    """The network's facilitator or agenda lead, or a network leader (of a private
+    network, only a member): services/networks/access.py."""
+    return access.organises(
+        who,
         network.facilitator_id,
         network.agenda_lead_id,
+        network.private,
+        members(network.network_id) if network.private else (),
     )
 
 
 def organises_meeting(who: Identity, meeting: Any) -> bool:
-    return who.person_id == meeting.organiser_id or organises(who, meeting)
+    return access.runs_meeting(
+        who,
+        meeting.organiser_id,
+        meeting.facilitator_id,
+        meeting.agenda_lead_id,
+        meeting.private,
+        members(meeting.network_id) if meeting.private else (),
+    )
 
 
 def reads(who: Identity, meeting: Any) -> bool:
-    """A private network's meetings (a one-to-one) only its members read; any other
-    meeting, everyone signed in."""
+    """A private network's meetings (a one-to-one) only its members read (the facilitator
+    and the meeting's organiser among them); any other meeting, everyone signed in."""
     if not meeting.private:
         return True
-    return who.person_id in view.member_ids(engine(), meeting.network_id) or who.person_id in (
-        meeting.organiser_id,
-        meeting.facilitator_id,
-    )
+    readers = members(meeting.network_id) | {meeting.organiser_id, meeting.facilitator_id}
+    return access.reads_content(who, True, readers)
 
 
 def answers_for(who: Identity, person: view.Invited) -> bool:
     """The invitee themselves, or a headteacher of the invitee's school (recorded as such)."""
-    if person.person_id == who.person_id:
-        return True
-    return person.school_id is not None and person.school_id in who.schools_where("headteacher")
+    return access.answers_for(who, person.person_id, person.school_id)
 
 
 def colleagues(who: Identity, invited: Sequence[view.Invited]) -> list[view.Invited]:

@@ -27,6 +27,7 @@ from frontend.pages import meeting_forms as forms
 from frontend.pages.meeting_access import organised_meeting, organises_meeting, the_meeting
 from frontend.pages.polls import now
 from readmodels.networks import polls_view as view
+from services.networks import access
 from services.networks.events import VOCABULARIES
 
 meetings = Blueprint("meetings", __name__)
@@ -70,6 +71,7 @@ def context(meeting: Any, **extra: Any) -> dict[str, Any]:
         },
         "labels": VOCABULARIES,
         "dated": meeting.date is not None,
+        "today": today(),
         "new_items": range(forms.NEW_ITEMS),
         "values": {},
         "errors": {},
@@ -151,7 +153,9 @@ def update_action(meeting_id: str, action_id: str) -> ResponseReturnValue:
     )
     if action is None:
         abort(404, "The meeting has no such action.")
-    if not (organises_meeting(g.identity, meeting) or action.owner_id == g.identity.person_id):
+    if not access.changes_action(
+        g.identity, action.owner_id, organises_meeting(g.identity, meeting)
+    ):
         abort(403, "Only the action's owner or the meeting's organiser updates it.")
     chosen = request.form.get("status", "")
     if chosen not in VOCABULARIES["status"]:

@@ -63,20 +63,29 @@ def suggestion(network: Any) -> forms.Window:
 
 
 def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -> dict[str, Any]:
+    """The finder's proposal for the window asked (first, last, minutes), or for the window
+    the service suggests from the cadence, the terms and the network's meetings so far
+    (`suggestion` here only when the finder is away)."""
+    asked = any(values.get(name) for name in ("first", "last", "minutes"))
     window, window_errors = forms.window(values, suggestion(network))
     errors = {**window_errors, **errors}
-    proposal: dict[str, Any] = {"options": [], "excluded": []}
+    proposal: dict[str, Any] = {"options": [], "excluded": [], "window": None}
     finder_down = False
     if not window_errors:
         try:
-            proposal = service.find_dates(
-                network.network_id, window.first, window.last, window.minutes
-            )
+            if asked:
+                proposal = service.find_dates(
+                    network.network_id, window.first, window.last, window.minutes
+                )
+            else:
+                proposal = service.find_dates(network.network_id)
         except service.Refused as refused:
             errors |= {name: " ".join(said) for name, said in refused.fields.items()}
             errors.setdefault("first", refused.message)
         except (NotAnswering, ServiceUnavailable):
             finder_down = True
+    if not asked and proposal["window"]:
+        window = forms.Window(**proposal["window"])
     options = proposal["options"]
     members = view.people_named(engine(), view.member_ids(engine(), network.network_id))
     chosen = values.get("chosen_options") or [o["value"] for o in options[:3]]
@@ -93,7 +102,7 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
     return {
         "network": network,
         "window": window,
-        "suggested": suggestion(network),
+        "suggested": window if not asked else None,
         "options": options,
         "excluded": proposal["excluded"],
         "chosen": set(chosen),
@@ -268,6 +277,8 @@ def confirm_context(meeting: Any, option_id: str, **extra: Any) -> dict[str, Any
         warnings = service.warnings_for(meeting.network_id, option.date, meeting.minutes)
     except (NotAnswering, ServiceUnavailable):
         warnings = ["The date could not be checked again: the finder is not answering."]
+    except service.Refused as refused:
+        warnings = [f"The date could not be checked again: {refused.message}"]
     warnings += [f"{name} (required) said no." for name in tally.required_no]
     values = {"venue": meeting.venue, "join_link": meeting.join_link}
     return {

@@ -6,7 +6,8 @@ organiser's; a bad form is a 422 at its fields and sends nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from types import SimpleNamespace
 
 import pytest
@@ -45,7 +46,8 @@ def world(settings, engine) -> Iterator[dict]:
     private, _ = a_poll(engine, one_to_one, ids["ceo"], [(ids["head"], True)], status="confirmed")
     maths = a_network(engine, ids["lead"], [ids["amy"], ids["other"]])
     invitees = [(ids["amy"], True), (ids["other"], True)]
-    meeting, _ = a_poll(engine, maths, ids["lead"], invitees, status="confirmed")
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    meeting, _ = a_poll(engine, maths, ids["lead"], invitees, [today], status="confirmed")
     app = create_app(settings, AWAY)
     people = {
         "ceo": someone("ceo", person_id=ids["ceo"], school_id=None),

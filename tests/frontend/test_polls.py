@@ -6,20 +6,35 @@ colleague, the organiser's tallies with "not answered" apart, who is missing and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from contextlib import ExitStack
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from events import Event
+from events.config import Settings
+from events.db import migrate
 from frontend import create_app
 from frontend.pages import poll_forms as forms
+from readmodels import PACKAGE_DIR
+from readmodels.networks import polls_view as view
+from services.networks import create_app as networks_app
 from services.networks.events import ANSWERS
-from tests.support.identity import someone
+from services.trustyear.events import year_of, year_subject
+from tests.support.http import serve
+from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.meetings import a_network, a_poll, a_vote
-from tests.support.pages import signed_in, text
+from tests.support.pages import HTMX, signed_in, text
 from tests.support.people import add_school, enrol
+from tests.support.stack import running_projector
+from tests.support.waiting import wait_until
 
+LONDON = ZoneInfo("Europe/London")
 AWAY = {"networks": "http://127.0.0.1:9"}
 """The networks service's address: nobody answers there (the finder is away)."""
 
@@ -190,3 +205,193 @@ def test_a_poll_body_keeps_the_options_in_order_and_closes_before_the_first():
         {"person_id": "p2", "required": False},
     ]
     assert errors == {"deadline": "Close the poll before the earliest date it offers."}
+
+
+@pytest.fixture
+def served(nats, nats_server, store, database_url, engine) -> Iterator[dict]:
+    """The frontend with the networks service on a socket and the projector following the
+    log: the trust's year (one term around today), four people in the directory's facts
+    (Lena leads; Amy, Bob and Cat are members; Hal is Amy and Cat's headteacher)."""
+    migrate(engine, [PACKAGE_DIR])
+    settings = Settings(nats_server.url, database_url, store.settings, SECRET_KEY)
+    add_school(engine, "school-a", "Ash Grove Primary")
+    add_school(engine, "school-b", "Beech Hill Academy")
+    log = (nats, store)
+    ids = {
+        "lead": enrol(
+            engine, "lead@trust.org.uk", "network_lead", name="Lena Lead", school_id=None, log=log
+        ),
+        "amy": enrol(engine, "amy@ash.sch.uk", name="Amy Ash", log=log),
+        "bob": enrol(engine, "bob@beech.sch.uk", name="Bob Beech", school_id="school-b", log=log),
+        "cat": enrol(engine, "cat@ash.sch.uk", name="Cat Ash", log=log),
+        "head": enrol(
+            engine, "head@ash.sch.uk", ("headteacher", "school-a"), name="Hal Head", log=log
+        ),
+    }
+    today = datetime.now(LONDON).date()
+    year_id = year_of(today)
+    term = {
+        "term": 1,
+        "name": "Term",
+        "starts": today - timedelta(days=30),
+        "ends": today + timedelta(days=120),
+    }
+    first = int(year_id[:4])
+    year = {
+        "year_id": year_id,
+        "starts": date(first, 9, 1),
+        "ends": date(first + 1, 8, 31),
+        "terms": [term],
+    }
+    subject = store.subject(*year_subject(year_id))
+    _, last = nats.run(store.load(subject))
+    nats.run(store.append(subject, [Event("YearSet", year)], last))
+    people = {
+        "lead": someone("network_lead", person_id=ids["lead"], school_id=None),
+        "amy": someone(person_id=ids["amy"]),
+        "cat": someone(person_id=ids["cat"]),
+        "head": someone(("headteacher", "school-a"), person_id=ids["head"]),
+    }
+    with ExitStack() as stack:
+        url = stack.enter_context(serve(networks_app(settings)))
+        stack.enter_context(running_projector(nats, store, engine))
+        network = {
+            "name": "Maths leads",
+            "kind": "subject",
+            "description": "",
+            "member_posts": [],
+            "member_ids": [ids["amy"], ids["bob"], ids["cat"]],
+            "facilitator_id": ids["lead"],
+            "cadence": {"rule": "per_year", "count": 3},
+            "minutes": 60,
+            "venue": "Trust office",
+        }
+        formed = httpx.post(f"{url}/networks", json=network, headers=signed(people["lead"]))
+        assert formed.status_code == 201, formed.text
+        network_id = formed.json()["id"]
+        assert wait_until(lambda: view.find_network(engine, network_id) is not None)
+        app = create_app(settings, {"networks": url})
+        yield {"app": app, "ids": ids, "people": people, "network": network_id}
+        app.extensions["engine"].dispose()
+
+
+def test_the_finder_proposes_dates_in_term_the_best_three_ticked(served):
+    lead = signed_in(served["app"], served["people"]["lead"])
+    found = lead.get(f"/networks/{served['network']}/find-dates")
+    assert found.status_code == 200
+    html = found.get_data(as_text=True)
+    offered = re.findall(r'name="option" value="([^"]+)" checked', html)
+    assert len(offered) == 3, text(html)[:3000]
+    assert all(date.fromisoformat(o.split("@")[0]).weekday() < 5 for o in offered)
+    assert "Suggested from the network's cadence" in text(html)
+    narrower = lead.get(
+        f"/networks/{served['network']}/find-dates?first={offered[0][:10]}"
+        f"&last={offered[0][:10]}&minutes=45"
+    )
+    assert re.findall(r'name="option" value="([^"]+)"', narrower.get_data(as_text=True)) == [
+        f"{offered[0][:10]}@16:00-16:45"
+    ]
+
+
+def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
+    lead = signed_in(served["app"], served["people"]["lead"])
+    monday = datetime.now(LONDON).date() + timedelta(days=14 - datetime.now(LONDON).weekday())
+    offered = [f"{monday + timedelta(days=n)}@16:00-17:00" for n in range(3)]
+    earliest = date.fromisoformat(min(offered).split("@")[0])
+    deadline = forms.default_deadline(datetime.now(LONDON).replace(tzinfo=None), earliest)
+    form = MultiDict([("option", value) for value in offered])
+    form.update(
+        {
+            "title": "Spring meeting",
+            "minutes": "60",
+            "deadline": forms.deadline_field(deadline),
+            "venue": "Trust office",
+            "key": "open-1",
+            f"invite-{served['ids']['lead']}": "optional",
+        }
+    )
+    opened = lead.post(f"/networks/{served['network']}/polls", data=form)
+    assert opened.status_code == 303, opened.get_data(as_text=True)[:2000]
+    poll = opened.headers["Location"]
+    meeting_id = poll.split("/")[2]
+    options = [
+        o.option_id for o in view.poll_options(served["app"].extensions["engine"], meeting_id)
+    ]
+    assert len(options) == 3
+
+    amy = signed_in(served["app"], served["people"]["amy"])
+    for n, option_id in enumerate(options):
+        tapped = amy.post(
+            f"{poll}/votes",
+            headers=HTMX,
+            data={
+                **{f"answer-{o}": a for o, a in zip(options[:n], ["yes", "no"], strict=False)},
+                "tap": f"{option_id}:{['yes', 'no', 'if_need_be'][n]}",
+                "key": f"amy-{n}",
+            },
+        )
+        assert tapped.status_code == 200, tapped.get_data(as_text=True)
+        assert f'id="tap-{option_id}-{["yes", "no", "if_need_be"][n]}" class' in tapped.get_data(
+            as_text=True
+        )
+    pressed = tapped.get_data(as_text=True)
+    assert f'id="tap-{options[0]}-yes" class="answer answer-yes" aria-pressed="true"' in pressed
+
+    head = signed_in(served["app"], served["people"]["head"])
+    for_cat = head.post(
+        f"{poll}/votes",
+        headers=HTMX,
+        data={
+            "person_id": served["ids"]["cat"],
+            "answer-" + options[0]: "yes",
+            "answer-" + options[1]: "yes",
+            "tap": f"{options[2]}:no",
+            "key": "hal-for-cat",
+        },
+    )
+    assert for_cat.status_code == 200 and "Saved for Cat Ash." in text(
+        for_cat.get_data(as_text=True)
+    )
+
+    page = text(lead.get(poll).get_data(as_text=True))
+    assert "2 of 4 answered; 1 required still to answer." in page  # Bob is missing
+    assert "Cat Ash (by Hal Head)" in page
+    nudged = lead.post(f"{poll}/nudges", headers=HTMX, data={"key": "nudge-1"})
+    assert "Nudged 2" in text(nudged.get_data(as_text=True))  # Bob and Lena (optional)
+
+    confirm = lead.get(f"{poll}/confirm?option={options[0]}")
+    assert confirm.status_code == 200 and 'id="warnings"' in confirm.get_data(as_text=True)
+    done = lead.post(
+        f"{poll}/confirm",
+        data={"option": options[0], "venue": "Trust office", "join_link": "", "key": "confirm-1"},
+    )
+    assert done.status_code == 303 and done.headers["Location"] == f"/meetings/{meeting_id}"
+    meeting = text(lead.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "Trust office" in meeting and "The register opens on the day itself" in meeting
+
+    agenda = lead.post(
+        f"/meetings/{meeting_id}/agenda",
+        data={"new-0-title": "Calculation policy", "new-0-minutes": "20", "key": "agenda-1"},
+    )
+    assert agenda.status_code == 303
+    marked = lead.post(
+        f"/meetings/{meeting_id}/register/{served['ids']['amy']}",
+        headers=HTMX,
+        data={"mark": "present"},
+    )
+    assert marked.status_code == 409  # the service's rule: on the day or after
+    action = lead.post(
+        f"/meetings/{meeting_id}/actions",
+        headers=HTMX,
+        data={
+            "text": "Share the policy",
+            "owner_id": served["ids"]["amy"],
+            "school_ids": "school-a",
+            "due": (date.today() + timedelta(days=30)).isoformat(),
+            "key": "action-1",
+        },
+    )
+    assert "Action added." in text(action.get_data(as_text=True))
+    shown = text(lead.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "Calculation policy" in shown and "Share the policy" in shown
+    assert "0 marked · 0 present." in shown
