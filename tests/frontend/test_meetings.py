@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.datastructures import MultiDict
