@@ -35,6 +35,8 @@ class CalendarEvent:
     changed_at: datetime
     reason: str = ""
     """Why it was cancelled, first in the description (Outlook ignores STATUS)."""
+    tentative: bool = False
+    """A hold (a date poll's option): STATUS:TENTATIVE, shown as tentative in Outlook."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,14 @@ def vevent(event: CalendarEvent) -> icalendar.Event:
     item.add("location", LiteralText(event.location), encode=False)
     item.add("description", LiteralText(description), encode=False)
     item.add("url", event.url)
-    item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    item.add("status", status(event))
     item.add("transp", "TRANSPARENT" if event.cancelled else "OPAQUE")
+    if event.tentative and not event.cancelled:
+        item.add("x-microsoft-cdo-busystatus", "TENTATIVE")
     return item
+
+
+def status(event: CalendarEvent) -> str:
+    if event.cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if event.tentative else "CONFIRMED"

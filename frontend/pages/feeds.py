@@ -1,10 +1,13 @@
-"""Calendar feeds: a person's own (their booked sessions and the keynote of days they come
-to), the trust's PD days, and one session's "add to calendar" file.
+"""Calendar feeds: a person's own (their booked sessions, the keynote of days they come to,
+and the network meetings they are invited to; with `?holds=1`, the options of open polls
+they are invited to as tentative holds), the trust's PD days, and one session's "add to
+calendar" file.
 
 A calendar app carries no cookie: a feed's URL holds the person's secret token, and a new
 token (from My CPD) stops the old one at once. Feeds answer conditional requests with 304;
-a feed is rendered again only when the trust days' projection has moved on (or a day has
-passed, for cancelled events that drop out), so the apps' polling costs two small reads.
+a feed is rendered again only when the trust days' or the networks' projection has moved on
+(or a day has passed, for cancelled events that drop out), so the apps' polling costs a few
+small reads.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from frontend.calendar import CalendarEvent, Feed, calendar
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import feed_token_holder, feed_token_of
+from readmodels.networks import calendars as meeting_calendars
 from readmodels.trustdays import calendars
 
 feeds = Blueprint("feeds", __name__)
@@ -92,28 +96,93 @@ def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
     ]
 
 
+def meeting_events(person_id: str, base_url: str) -> list[CalendarEvent]:
+    """The network meetings the person is invited to or organises, at their wall-clock UK
+    times: one UID a meeting, SEQUENCE rising with each move and with a cancellation."""
+    return [
+        CalendarEvent(
+            uid=f"meeting.{row.meeting_id}@{DOMAIN}",
+            summary=row.title,
+            day=row.date,
+            starts=row.starts,
+            ends=row.ends,
+            location=row.venue or ("Online" if row.join_link else ""),
+            description=meeting_description(row),
+            url=f"{base_url}meetings/{row.meeting_id}",
+            cancelled=row.status == "cancelled",
+            reason=f"This meeting was cancelled: {row.reason}" if row.status == "cancelled" else "",
+            sequence=row.sequence,
+            changed_at=row.changed_at,
+        )
+        for row in meeting_calendars.meeting_rows(engine(), person_id)
+    ]
+
+
+def meeting_description(row: Any) -> str:
+    online = f"Join online: {row.join_link}" if row.join_link else ""
+    moved = f"Moved: {row.reason}" if row.reason and row.status != "cancelled" else ""
+    return "\n".join(part for part in (f"{row.network_name} meeting.", online, moved) if part)
+
+
+def hold_events(person_id: str, base_url: str) -> list[CalendarEvent]:
+    """The options of the open polls the person is invited to (not those they said no to),
+    as tentative holds; they leave the feed when the poll closes."""
+    return [
+        CalendarEvent(
+            uid=f"hold.{row.meeting_id}.{row.option_id}@{DOMAIN}",
+            summary=f"Hold: {row.title}",
+            day=row.date,
+            starts=row.starts,
+            ends=row.ends,
+            location=row.venue or ("Online" if row.join_link else ""),
+            description=f"A possible date for {row.network_name}: a poll is open until "
+            f"{row.deadline:%a %-d %B, %H:%M}. Answer it in Staffroom; this hold goes when a "
+            "date is chosen.",
+            url=f"{base_url}meetings/{row.meeting_id}/poll",
+            cancelled=False,
+            tentative=True,
+            sequence=0,
+            changed_at=row.changed_at,
+        )
+        for row in meeting_calendars.hold_rows(engine(), person_id)
+    ]
+
+
 def programme_link(base_url: str) -> Any:
     return lambda day_id: f"{base_url}days/{day_id}"
 
 
 @lru_cache(maxsize=4096)
 def personal_feed(
-    engine_id: int, person_id: str, name: str, seen: int, today: date, base_url: str
+    engine_id: int,
+    person_id: str,
+    name: str,
+    seen: tuple[int, ...],
+    today: date,
+    base_url: str,
+    holds: bool = False,
 ) -> Feed:
-    """Rendered again only when the projection has moved on (`seen`) or a day has passed."""
+    """Rendered again only when a projection has moved on (`seen`) or a day has passed."""
     link = programme_link(base_url)
     events = [
         session_event(row, person_id, f"{link(row.day_id)}#session-{row.session_id}")
         for row in calendars.session_rows(engine(), person_id)
     ]
     events += keynote_events(person_id, link)
+    events += meeting_events(person_id, base_url)
+    if holds:
+        events += hold_events(person_id, base_url)
     feed = calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
-    changes = [*calendars.latest_change(engine(), person_id), feed.last_modified]
+    changes = [
+        *calendars.latest_change(engine(), person_id),
+        meeting_calendars.latest_change(engine(), person_id),
+        feed.last_modified,
+    ]
     return replace(feed, last_modified=max((c for c in changes if c), default=None))
 
 
 @lru_cache(maxsize=64)
-def trust_feed(engine_id: int, seen: int, today: date, base_url: str) -> Feed:
+def trust_feed(engine_id: int, seen: tuple[int, ...], today: date, base_url: str) -> Feed:
     link = programme_link(base_url)
     rows = calendars.shown_days(engine())
     events = [
@@ -143,9 +212,12 @@ def feed_addresses(person_id: str) -> dict[str, str]:
         return {}
     mine = url_for("feeds.personal", token=token, _external=True)
     trust = url_for("feeds.trust", token=token, _external=True)
+    holds = url_for("feeds.personal", token=token, holds=1, _external=True)
     return {
         "mine": mine,
         "mine_webcal": "webcal://" + mine.split("://", 1)[1],
+        "holds": holds,
+        "holds_webcal": "webcal://" + holds.split("://", 1)[1],
         "trust": trust,
         "trust_webcal": "webcal://" + trust.split("://", 1)[1],
     }
@@ -200,19 +272,26 @@ def ics(feed: Feed, download: str | None = None) -> Response:
     return response.make_conditional(request)
 
 
-REBUILDING = "The PD days are being rebuilt: ask again in a minute."
+REBUILDING = "The calendars are being rebuilt: ask again in a minute."
+FED_BY = ("trustdays", "networks")
+"""The projections the feeds are made from."""
 
 
-def seen() -> tuple[int, date]:
-    """The trust days' checkpoint, refused with 503 while it is behind the highest this app
-    has served: only a rebuild (`staffroom projections rebuild`) moves it back, and a
-    calendar keeps its events on a 503 where an empty or partial feed would delete them."""
-    seq = checkpoint(engine(), "trustdays")
-    served = current_app.extensions.setdefault("feeds.served", {"seq": 0})
-    if seq < served["seq"]:
+def checkpoints_now() -> tuple[int, ...]:
+    return tuple(checkpoint(engine(), name) for name in FED_BY)
+
+
+def seen() -> tuple[tuple[int, ...], date]:
+    """The checkpoints of the projections the feeds are made from, refused with 503 while
+    one is behind the highest this app has served: only a rebuild (`staffroom projections
+    rebuild`) moves it back, and a calendar keeps its events on a 503 where an empty or
+    partial feed would delete them."""
+    seqs = checkpoints_now()
+    served = current_app.extensions.setdefault("feeds.served", {"seq": (0,) * len(FED_BY)})
+    if any(now < before for now, before in zip(seqs, served["seq"], strict=True)):
         refuse_while_rebuilding()
-    served["seq"] = seq
-    return seq, datetime.now(UTC).date()
+    served["seq"] = tuple(max(pair) for pair in zip(seqs, served["seq"], strict=True))
+    return seqs, datetime.now(UTC).date()
 
 
 def refuse_while_rebuilding() -> None:
@@ -221,10 +300,10 @@ def refuse_while_rebuilding() -> None:
     abort(response)
 
 
-def complete(feed: Feed, seq: int) -> Feed:
+def complete(feed: Feed, seq: tuple[int, ...]) -> Feed:
     """A rebuild that began while the feed was read may have emptied its tables: refuse,
     and forget what was rendered (it may be cached under the old checkpoint)."""
-    if checkpoint(engine(), "trustdays") < seq:
+    if any(now < then for now, then in zip(checkpoints_now(), seq, strict=True)):
         personal_feed.cache_clear()
         trust_feed.cache_clear()
         refuse_while_rebuilding()
@@ -235,7 +314,10 @@ def complete(feed: Feed, seq: int) -> Feed:
 def personal(token: str) -> Response:
     person = holder_of(token)
     seq, today = seen()
-    feed = personal_feed(id(engine()), person.person_id, person.name, seq, today, request.url_root)
+    holds = request.args.get("holds") == "1"
+    feed = personal_feed(
+        id(engine()), person.person_id, person.name, seq, today, request.url_root, holds
+    )
     return ics(complete(feed, seq))
 
 

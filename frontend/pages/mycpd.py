@@ -1,5 +1,6 @@
 """My CPD: my bookings and waitlist places, whether I come to each day (and what I eat),
-the sessions I attended with my CPD hours, the sessions I lead, and my calendar feed."""
+the sessions and network meetings I attended with my CPD hours, the sessions I lead, and my
+calendar feed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages.feeds import feed_addresses
 from frontend.pages.programme_view import today_at_school
+from readmodels.networks.calendars import attended_meetings
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.events import COMMUNITIES
 
@@ -27,7 +29,7 @@ def context(**extra: Any) -> dict[str, Any]:
     me = g.identity.person_id
     today = today_at_school()
     upcoming = [d for d in pd_queries.listed_days(engine(), since=today) if d.status == "published"]
-    marks = pd_queries.marks_of(engine(), me)
+    marks = attended(me)
     return {
         "bookings": [b for b in pd_queries.bookings_of(engine(), me) if b.date >= today],
         "places": pd_queries.places_of(engine(), me),
@@ -41,6 +43,13 @@ def context(**extra: Any) -> dict[str, Any]:
         "today": today,
         **extra,
     }
+
+
+def attended(person_id: str) -> list[Any]:
+    """PD-day register marks and the network meetings I was present at (each earns its
+    length as CPD), newest first."""
+    marks = [*pd_queries.marks_of(engine(), person_id), *attended_meetings(engine(), person_id)]
+    return sorted(marks, key=lambda mark: (mark.date, mark.starts or ""), reverse=True)
 
 
 @mycpd.get("/my-cpd")
