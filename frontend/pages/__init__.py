@@ -26,3 +26,9 @@ from frontend.pages.meetings import meetings  # noqa: E402
 from frontend.pages.polls import polls  # noqa: E402
 
 BLUEPRINTS += (polls, meetings)
+from frontend.pages.actions import actions  # noqa: E402
+from frontend.pages.compliance import board  # noqa: E402
+from frontend.pages.networks import networks  # noqa: E402
+from frontend.pages.series import series  # noqa: E402
+
+BLUEPRINTS += (networks, series, board, actions)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, request, url_for
 
 from events.identity import ROLES, SCHOOL_LEADERS, Identity, sees_staff
+from services.networks.access import sees_compliance
 from services.trustdays.access import places_anyone, plans_days
 
 nav = Blueprint("nav", __name__)
@@ -46,6 +47,9 @@ class Link:
 MENU = (
     Link("home.index", "PD days", everyone, ("programme", "overview")),
     Link("mycpd.page", "My CPD", everyone),
+    Link("networks.index", "Networks", everyone, ("series", "polls", "meetings")),
+    Link("actions.mine", "My actions", everyone),
+    Link("compliance.page", "Compliance", sees_compliance),
     Link("people.search", "People", finds_people),
     Link("staff.page", "Staff", sees_staff),
     Link("planning.index", "Plan", plans_days),

@@ -27,12 +27,14 @@ from events.config import Settings
 from events.store import StreamSettings
 from frontend import create_app
 from readmodels.directory.tables import feed_tokens
+from readmodels.networks import queries
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.tables import pd_days, pd_places
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY, someone
 from tests.support.matrix import cells
 from tests.support.meetings import a_network, a_poll
+from tests.support.network_rows import a_series, an_action
 from tests.support.people import add_school, enrol, join
 from tests.support.shared import fresh_database, fresh_store
 from tests.support.stack import Stack, pd_stack
@@ -147,8 +149,27 @@ POST action status, no such meeting     D    N  N  N  N   N    N    N  N    N   
 POST meeting register, no such meeting  D    N  N  N  N   N    N    N  N    N   N     D
 POST move meeting, no such meeting      D    N  N  N  N   N    N    N  N    N   N     D
 POST cancel meeting, no such meeting    D    N  N  N  N   N    N    N  N    N   N     D
+GET /networks                           D    A  A  A  A   A    A    A  A    A   A     D
+GET /networks/new                       D    D  D  D  D   D    D    A  A    A   A     D
+POST /networks, a form to put right     D    D  D  D  D   D    D    I  I    I   I     D
+GET /networks/<id>                      D    A  A  A  A   A    A    A  A    A   A     D
+GET /networks/<id>, one-to-one          D    N  N  N  N   A    N    A  A    A   A     D
+GET /networks/<id>/edit                 D    D  D  D  D   D    D    A  A    A   A     D
+POST /networks/<id>, no such network    D    D  D  D  D   D    D    N  N    N   N     D
+POST close network, no such network     D    D  D  D  D   D    D    N  N    N   N     D
+GET plan a series                       D    D  D  D  D   D    D    A  A    A   A     D
+POST plan a series, no such network     D    N  N  N  N   N    N    N  N    N   N     D
+GET /series/<id>                        D    A  A  A  A   A    A    A  A    A   A     D
+POST move in series, no such meeting    D    D  D  D  D   D    D    N  N    N   N     D
+POST cancel in series, no such meeting  D    D  D  D  D   D    D    N  N    N   N     D
+POST end series, no such series         D    N  N  N  N   N    N    N  N    N   N     D
+GET /compliance                         D    D  D  D  D   D    D    A  A    A   A     D
+GET /my-actions                         D    A  A  A  A   A    A    A  A    A   A     D
+POST action done, no such action        D    N  N  N  N   N    N    N  N    N   N     D
+GET /actions/overdue                    D    D  D  D  D   A    D    A  A    A   A     D
+GET /actions/overdue, another school    D    D  D  D  D   N    D    A  A    A   A     D
 """
-EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,)}
+EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,), "I": (422,)}
 
 
 def parse(matrix: str) -> list[tuple[str, str, str]]:
@@ -684,6 +705,94 @@ MEETINGS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= MEETINGS
+
+
+def networks_world(w: World) -> dict[str, str]:
+    """The meetings' world, with a series of its network and an action of its meeting
+    (ta's, for school A, overdue)."""
+    ids = meetings_world(w)
+    if "series" not in ids:
+        engine = w.stack.engine
+        ids["series"] = a_series(engine, ids["network"], ids["nl"])
+        ids["action"] = an_action(engine, ids["meeting"], ids["network"], ids["ta"], ["school-a"])
+        ids["one_to_one_network"] = next(
+            n.network_id for n in queries.networks_for(engine, ids["ceo"]) if n.private
+        )
+    return ids
+
+
+def on_networks(
+    method: str, path: str, form: dict | None = None
+) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        shown = path.format(**networks_world(w))
+        options = {"data": {"key": uuid.uuid4().hex, **(form or {})}} if method == "POST" else {}
+        return method, shown, options
+
+    return request
+
+
+NETWORKS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /networks": ("GET /networks", on_networks("GET", "/networks")),
+    "GET /networks/new": ("GET /networks/new", on_networks("GET", "/networks/new")),
+    "POST /networks, a form to put right": (
+        "POST /networks",
+        on_networks("POST", "/networks", {"name": "", "kind": "subject"}),
+    ),
+    "GET /networks/<id>": (
+        "GET /networks/<network_id>",
+        on_networks("GET", "/networks/{network}"),
+    ),
+    "GET /networks/<id>, one-to-one": (
+        "GET /networks/<network_id>",
+        on_networks("GET", "/networks/{one_to_one_network}"),
+    ),
+    "GET /networks/<id>/edit": (
+        "GET /networks/<network_id>/edit",
+        on_networks("GET", "/networks/{network}/edit"),
+    ),
+    "POST /networks/<id>, no such network": (
+        "POST /networks/<network_id>",
+        on_networks("POST", "/networks/none", {"name": "N"}),
+    ),
+    "POST close network, no such network": (
+        "POST /networks/<network_id>/close",
+        on_networks("POST", "/networks/none/close", {"reason": "R"}),
+    ),
+    "GET plan a series": (
+        "GET /networks/<network_id>/series/new",
+        on_networks("GET", "/networks/{network}/series/new"),
+    ),
+    "POST plan a series, no such network": (
+        "POST /networks/<network_id>/series",
+        on_networks("POST", "/networks/none/series", {"do": "check"}),
+    ),
+    "GET /series/<id>": ("GET /series/<series_id>", on_networks("GET", "/series/{series}")),
+    "POST move in series, no such meeting": (
+        "POST /series/<series_id>/meetings/<meeting_id>/move",
+        on_networks("POST", "/series/{series}/meetings/none/move", {"reason": "R"}),
+    ),
+    "POST cancel in series, no such meeting": (
+        "POST /series/<series_id>/meetings/<meeting_id>/cancel",
+        on_networks("POST", "/series/{series}/meetings/none/cancel", {"reason": "R"}),
+    ),
+    "POST end series, no such series": (
+        "POST /series/<series_id>/end",
+        on_networks("POST", "/series/none/end", {"reason": "R"}),
+    ),
+    "GET /compliance": ("GET /compliance", on_networks("GET", "/compliance")),
+    "GET /my-actions": ("GET /my-actions", on_networks("GET", "/my-actions")),
+    "POST action done, no such action": (
+        "POST /my-actions/<action_id>/done",
+        on_networks("POST", "/my-actions/none/done", {}),
+    ),
+    "GET /actions/overdue": ("GET /actions/overdue", on_networks("GET", "/actions/overdue")),
+    "GET /actions/overdue, another school": (
+        "GET /actions/overdue",
+        on_networks("GET", "/actions/overdue?school=school-b"),
+    ),
+}
+REQUESTS |= NETWORKS
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():

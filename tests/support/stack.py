@@ -24,6 +24,8 @@ from readmodels import PACKAGE_DIR
 from readmodels.registry import PROJECTIONS
 from readmodels.trustdays import queries as pd_queries
 from services.directory import create_app as directory_app
+from services.networks import create_app as networks_app
+from services.networks.reactions import REACTIONS as NETWORKS_REACTIONS
 from services.trustdays import create_app as trustdays_app
 from services.trustdays.reactions import REACTIONS as TRUSTDAYS_REACTIONS
 from tests.support.http import serve
@@ -69,6 +71,26 @@ def pd_stack(
         }
         stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
+        app = create_app(settings, services)
+        yield Stack(app, engine, services)
+        app.extensions["engine"].dispose()
+
+
+@contextmanager
+def networks_stack(
+    nats: NatsThread, nats_url: str, store: EventStore, database_url: str, engine: Engine
+) -> Iterator[Stack]:
+    """The frontend with the networks service and its reactor (series occurrences, agendas,
+    clash alerts), the directory, and the projector."""
+    migrate(engine, [PACKAGE_DIR])
+    settings = Settings(nats_url, database_url, store.settings, SECRET_KEY)
+    with ExitStack() as stack:
+        services = {
+            "networks": stack.enter_context(serve(networks_app(settings))),
+            "directory": stack.enter_context(serve(directory_app(settings))),
+        }
+        stack.enter_context(running_projector(nats, store, engine))
+        stack.enter_context(running_reactor(nats, store, NETWORKS_REACTIONS))
         app = create_app(settings, services)
         yield Stack(app, engine, services)
         app.extensions["engine"].dispose()
