@@ -28,6 +28,7 @@ from services.networks import create_app as networks_app
 from services.networks.reactions import REACTIONS as NETWORKS_REACTIONS
 from services.trustdays import create_app as trustdays_app
 from services.trustdays.reactions import REACTIONS as TRUSTDAYS_REACTIONS
+from services.trustyear import create_app as trustyear_app
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed
 from tests.support.reactor import running_reactor
@@ -68,6 +69,7 @@ def pd_stack(
         services = {
             "trustdays": stack.enter_context(serve(trustdays_app(settings))),
             "directory": stack.enter_context(serve(directory_app(settings))),
+            "trustyear": stack.enter_context(serve(trustyear_app(settings))),
         }
         stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
@@ -88,6 +90,7 @@ def networks_stack(
         services = {
             "networks": stack.enter_context(serve(networks_app(settings))),
             "directory": stack.enter_context(serve(directory_app(settings))),
+            "trustyear": stack.enter_context(serve(trustyear_app(settings))),
         }
         stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, NETWORKS_REACTIONS))
