@@ -139,16 +139,15 @@ def compliance(engine: Engine, year_id: str, today: date, kind: str | None = Non
 
 
 def meetings_in(engine: Engine, first: date, last: date) -> list[Held]:
-    m = network_meetings.c
-    query = select(m.meeting_id, m.network_id, m.date, m.starts).where(
-        m.status == "confirmed", m.date >= first, m.date <= last
-    )
+    m, marked = network_meetings.c, network_marks.c
+    dated = (m.status == "confirmed", m.date >= first, m.date <= last)
+    query = select(m.meeting_id, m.network_id, m.date, m.starts).where(*dated)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
         marks = connection.execute(
-            select(
-                network_marks.c.meeting_id, network_marks.c.school_id, network_marks.c.mark
-            ).where(network_marks.c.meeting_id.in_([r.meeting_id for r in rows]))
+            select(marked.meeting_id, marked.school_id, marked.mark)
+            .join(network_meetings, m.meeting_id == marked.meeting_id)
+            .where(*dated)
         ).all()
     taken: set[str] = set()
     present: dict[str, set[str]] = defaultdict(set)

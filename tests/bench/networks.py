@@ -6,6 +6,8 @@
   a raw baseline measured in the same run (the year's dates and times iterated with no
   rules at all), and the same again from the service's facts (the calendar worked out for
   the year first, as the finder's endpoint does).
+- The compliance board with a year of meetings for every network (tests/bench/compliance.py):
+  p50/p99 server time beside the raw read of its rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from services.networks.facts import Facts
 from services.networks.facts_folds import Directory, MeetingFact, NetworkFact, Person, TrustYear
 from services.networks.finder import Booking, Invitee, Option, Window, find_dates
 from services.trustyear.events import england_bank_holidays
+from tests.bench.compliance import compliance_board
 from tests.bench.report import heading, rate, timed
 
 YEAR = Year(
@@ -115,5 +118,6 @@ def finder() -> None:
 
 
 def run(nats_url: str, folder: Path) -> None:
-    """Every networks benchmark (a helper adds the compliance board's render here)."""
+    """Every networks benchmark: the slot finder, the compliance board's render."""
     finder()
+    compliance_board(nats_url, folder)
