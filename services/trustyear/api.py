@@ -4,6 +4,7 @@ import of a school's dates from its ICS or CSV file (a preview first); enforces 
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from flask import Response, jsonify
@@ -65,7 +66,7 @@ def get_year(year_id: str) -> Response:
     year = years.state(year_subject(year_id))
     if year is None:
         raise NotFound("The trust has not set this year's terms.")
-    return jsonify({**asdict(year), "terms": [asdict(t) for t in year.terms]})
+    return jsonify(dated({**asdict(year), "terms": [asdict(t) for t in year.terms]}))
 
 
 @blp.put("/years/<year_id>")
@@ -83,9 +84,8 @@ def get_school_year(school_id: str, year_id: str) -> Response:
     """A school's own terms ([]: the trust's) and its closures, by first day."""
     state = school_years.state(school_subject(school_id, year_id))
     closures = sorted(state.closures.values(), key=lambda c: (c.starts, c.ends))
-    return jsonify(
-        terms=[asdict(term) for term in state.terms], closures=[asdict(c) for c in closures]
-    )
+    terms = [asdict(term) for term in state.terms]
+    return jsonify(dated({"terms": terms, "closures": [asdict(c) for c in closures]}))
 
 
 @blp.put("/schools/<school_id>/years/<year_id>/terms")
@@ -169,12 +169,25 @@ def read_file(name: str, content: bytes, school_id: str, year_id: str) -> tuple[
     return read_csv(text, school_id, year_id), "csv"
 
 
+def dated(value: Any) -> Any:
+    """Dates as ISO 8601 (Flask's JSON would write them as HTTP dates)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: dated(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [dated(inner) for inner in value]
+    return value
+
+
 def preview(kind: str, checked: Checked, shown: list) -> dict[str, Any]:
-    return {
-        "format": kind,
-        "dates": [
-            {"line": row.line, "status": status, **asdict(row.closure)} for row, status in shown
-        ],
-        "left_out": [{"line": p.line, "reasons": p.reasons} for p in checked.left_out],
-        "bad_lines": [{"line": p.line, "reasons": p.reasons} for p in checked.bad],
-    }
+    return dated(
+        {
+            "format": kind,
+            "dates": [
+                {"line": row.line, "status": status, **asdict(row.closure)} for row, status in shown
+            ],
+            "left_out": [{"line": p.line, "reasons": p.reasons} for p in checked.left_out],
+            "bad_lines": [{"line": p.line, "reasons": p.reasons} for p in checked.bad],
+        }
+    )

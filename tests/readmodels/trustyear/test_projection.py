@@ -49,7 +49,7 @@ def test_the_year_and_a_schools_dates_fold_and_say_who_is_closed(nats, store, en
     nats.run(rebuild(store, engine, trustyear))
 
     view = queries.find_year(engine, "2026-27")
-    assert view is not None and [t.name for t in view.terms][0] == "Autumn 1"
+    assert view is not None and [t.name for t in view.terms][::5] == ["Autumn 1", "Summer 2"]
     assert view.year.starts == date(2026, 9, 1)
     assert queries.year_ids(engine) == ["2026-27"]
     assert [c.label for c in queries.closures_of(engine, "ash", "2026-27")] == [
