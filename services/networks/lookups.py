@@ -137,6 +137,15 @@ def may_run(meeting: Meeting, record: NetworkRecord) -> None:
     require(runs(meeting, record), "Only the meeting's organiser and the network's do this.")
 
 
+def priorities_of(school_ids: Iterable[str]) -> set[str]:
+    """The ids of every priority, of any year, of these schools' improvement plans."""
+    found: set[str] = set()
+    for school_id in school_ids:
+        plan = plan_commands.state(plan_subject(school_id))
+        found |= {p.priority_id for year in plan.years.values() for p in year}
+    return found
+
+
 def invitees_or_members(given: list[dict] | None, record: NetworkRecord) -> tuple[Invitee, ...]:
     """The invitees given, or the network's members, all required."""
     if given is None:

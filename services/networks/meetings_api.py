@@ -26,6 +26,7 @@ from services.networks.lookups import (
     meeting_subject,
     members,
     open_network,
+    priorities_of,
     runs,
     school_of,
     the_meeting,
@@ -292,6 +293,11 @@ def raise_action(body: dict, meeting_id: str) -> Response:
     meeting, record = the_meeting(meeting_id)
     may_run(meeting, record)
     _people_in_the_trust([body["owner_id"]], "owner_id")
+    if body["priority_id"] is not None and body["priority_id"] not in priorities_of(
+        body["school_ids"]
+    ):
+        message = "That is not a priority of the action's schools' improvement plans."
+        abort(422, messages={"json": {"priority_id": [message]}})
     action_id = made_id("action", meeting_id)
     command = domain.RaiseAction(
         action_id=action_id,

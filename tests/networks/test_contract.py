@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.networks import events
+from services.networks import events, schemas
 from services.networks.events import (
     VOCABULARIES,
     SubjectRef,
@@ -24,7 +24,7 @@ def test_every_value_of_a_vocabulary_has_a_label_of_its_own(field):
 
 
 def test_every_schema_accepts_exactly_its_vocabulary():
-    checked = list(chosen_fields(events))
+    checked = list(chosen_fields(events, schemas))
     # A meeting's status is no field of a fact: it is what its facts make it; an answer is
     # the value of a vote's answers (checked below).
     assert {field for _, field, _ in checked} | {"meeting_status", "answer"} == set(VOCABULARIES)

@@ -167,3 +167,27 @@ def test_bad_input_is_a_422_naming_its_fields_and_unknown_things_404(client, net
     )
     link = poll_fields(join_link="http://insecure.example")
     assert client.post(f"/networks/{network}/polls", json=link, headers=lead()).status_code == 422
+
+
+def test_an_action_links_to_a_priority_of_its_school_s_plan(client, network):
+    plan = {"priorities": [{"priority_id": "reading", "title": "Reading for pleasure"}]}
+    set_plan = client.put("/plans/oak/2026-27", json=plan, headers=head("hal", "oak"))
+    assert set_plan.status_code == 200, set_plan.text
+    day = weekday_ahead(40).isoformat()
+    booking = {"title": "Extra", "date": day, "starts": "16:00", "ends": "17:00"}
+    meeting = client.post(f"/networks/{network}/meetings", json=booking, headers=lead()).json()
+    path = f"/meetings/{meeting['id']}/actions"
+    action = {"text": "Audit", "owner_id": "amy", "due": day, "priority_id": "reading"}
+    other_school = client.post(path, json={**action, "school_ids": ["ash"]}, headers=lead())
+    assert other_school.status_code == 422 and "priority_id" in other_school.json()["fields"]
+    linked = client.post(path, json={**action, "school_ids": ["oak"]}, headers=lead())
+    assert linked.status_code == 201, linked.text
+
+
+def test_a_closed_network_holds_no_more_meetings(client, network):
+    closed = client.post(f"/networks/{network}/close", json={"reason": "Merged"}, headers=lead())
+    assert closed.status_code == 200
+    again = client.post(f"/networks/{network}/polls", json=poll_fields(), headers=lead())
+    assert again.status_code == 409 and again.json()["error"] == "network_closed"
+    renamed = client.put(f"/networks/{network}", json=network_fields(), headers=lead())
+    assert renamed.status_code == 409 and renamed.json()["error"] == "network_closed"
