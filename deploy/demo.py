@@ -14,10 +14,16 @@ from events.store import EventStore
 from services.directory import demo as directory_demo
 from services.networks import demo as networks_demo
 from services.trustdays import demo as trustdays_demo
+from services.trustyear import demo as trustyear_demo
 
 DemoLoader = Callable[[EventStore], Awaitable[str]]
 
-LOADERS: list[DemoLoader] = [directory_demo.load, trustdays_demo.load, networks_demo.load]
+LOADERS: list[DemoLoader] = [
+    directory_demo.load,
+    trustdays_demo.load,
+    trustyear_demo.load,
+    networks_demo.load,
+]
 """In order: the trust days' demo reads its session leaders from the directory's; the
 networks' demo reads people, posts, the trust year and PD days from all before it."""
 
