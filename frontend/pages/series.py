@@ -10,6 +10,7 @@ arrive."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
@@ -24,6 +25,7 @@ from frontend.commands import Refused
 from frontend.database import engine
 from frontend.errors import ANSWERED_IN_PLACE
 from frontend.pages import series_forms as forms
+from frontend.pages.network_text import short_date
 from frontend.pages.networks import LABELS, organised_by_me, the_network
 from frontend.pages.programme_view import today_at_school
 from readmodels.networks import queries
@@ -186,7 +188,7 @@ def move(series_id: str, meeting_id: str) -> ResponseReturnValue:
     status = 422
     if not errors:
         errors, status = sent_or_refused(lambda: service.move(meeting_id, body, key))
-    done = f"Moved to {body.get('date', '')}." if not errors else ""
+    done = "" if errors else f"Moved to {short_date(date.fromisoformat(body['date']))}."
     return occurrence_answer(series_id, meeting_id, status, "move", errors, done)
 
 

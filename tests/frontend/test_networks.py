@@ -6,6 +6,7 @@ a private network unseen by outsiders."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def trust(request, nats, nats_server, tmp_path_factory) -> Iterator[Trust]:
         yield made
 
 
-def network_form(**changes: str) -> dict[str, str | list[str]]:
+def network_form(**changes: str | list[str]) -> dict[str, str | list[str]]:
     form: dict[str, str | list[str]] = {
         "name": "SENCOs",
         "kind": "pastoral",
@@ -38,6 +39,10 @@ def network_form(**changes: str) -> dict[str, str | list[str]]:
         "agenda_template": "Actions from last time, 10\nNational updates, 20\nAny other business",
     }
     return {**form, **changes}
+
+
+def network_row(trust: Trust, network_id: str) -> Any:
+    return queries.find_network(trust.stack.engine, network_id)
 
 
 def test_members_see_their_network_first_and_everyone_else_sees_it_among_the_trusts(trust):
@@ -157,9 +162,7 @@ def test_closing_a_network_needs_a_reason(trust):
     assert unsaid.status_code == 422 and "Say why it closes." in unsaid.get_data(as_text=True)
     closed = sil.post(f"/networks/{network_id}/close", data={"reason": "Merged", "key": "c1"})
     assert closed.status_code == 303
-    assert wait_until(
-        lambda: queries.find_network(trust.stack.engine, network_id).status == "closed"
-    )
+    assert wait_until(lambda: getattr(network_row(trust, network_id), "status", "") == "closed")
     assert "This network is closed: Merged" in text(
         sil.get(f"/networks/{network_id}").get_data(True)
     )

@@ -22,9 +22,9 @@ from events.connection import NatsThread
 from events.identity import Identity
 from events.store import EventStore
 from readmodels.networks import queries
-from services.trustyear.events import year_of, year_subject
+from services.trustyear.events import school_subject, year_of, year_subject
 from tests.support.identity import signed, someone
-from tests.support.people import add_school, enrol, record_facts
+from tests.support.people import enrol, record_facts
 from tests.support.shared import fresh_database, fresh_store
 from tests.support.stack import Stack, networks_stack
 from tests.support.waiting import wait_until
@@ -66,13 +66,13 @@ class Trust:
 
 def trust_year(nats: NatsThread, store: EventStore, today: date) -> list[dict[str, Any]]:
     """Two terms: from 40 days ago to 60 days ahead, a fortnight's holiday, then 90 days."""
-    first_term = {
+    first_term: dict[str, Any] = {
         "term": 1,
         "name": "Term 1",
         "starts": today - timedelta(days=40),
         "ends": today + timedelta(days=60),
     }
-    second_term = {
+    second_term: dict[str, Any] = {
         "term": 2,
         "name": "Term 2",
         "starts": today + timedelta(days=75),
@@ -90,13 +90,45 @@ def trust_year(nats: NatsThread, store: EventStore, today: date) -> list[dict[st
     subject = store.subject(*year_subject(year_id))
     _, last = nats.run(store.load(subject))
     nats.run(store.append(subject, [Event("YearSet", year)], last))
+    day = inset_day(today)
+    closure = {
+        "school_id": "school-a",
+        "year_id": year_id,
+        "closure_id": "inset-1",
+        "kind": "inset",
+        "starts": day,
+        "ends": day,
+        "label": "INSET day",
+        "source": "page",
+    }
+    school = store.subject(*school_subject("school-a", year_id))
+    nats.run(store.append(school, [Event("ClosureAdded", closure)], 0))
     return terms
 
 
+def inset_day(today: date) -> date:
+    """Ash Grove's INSET day: the first weekday a week from today."""
+    day = today + timedelta(days=7)
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def people_and_posts(stack: Stack, nats: NatsThread, store: EventStore) -> dict[str, str]:
-    for school_id, name in SCHOOLS.items():
-        add_school(stack.engine, school_id, name)
-    ids = {}
+    schools = [
+        Event(
+            "SchoolAdded",
+            {
+                "school_id": school,
+                "name": name,
+                "phase": "primary",
+                "urn": "100000",
+                "town": "Leeds",
+            },
+        )
+        for school, name in SCHOOLS.items()
+    ]
+    nats.run(record_facts(store, schools))  # the service must know them: their closures count
+    assert wait_until(lambda: len(queries.school_names(stack.engine)) == len(SCHOOLS))
+    ids: dict[str, str] = {}
     for who, (roles, school_id, name, _) in PEOPLE.items():
         email = f"{who}@example.sch.uk"
         ids[who] = enrol(
