@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import NotFound
 
@@ -89,8 +89,11 @@ def finder(query: dict[str, Any], network_id: str) -> dict[str, Any]:
         window = suggest_window(
             today(), network.cadence_rule, network.cadence_count, year, held_all
         )
-    else:
-        window = Window(query["first"], query["last"])
+    else:  # never a day already gone: from tomorrow at the earliest
+        window = Window(max(query["first"], today() + timedelta(days=1)), query["last"])
+        if window.last < window.first:
+            gone = ["That window has already passed: choose days ahead."]
+            abort(422, messages={"query": {"last": gone}})
     minutes = query["minutes"] or network.minutes
     times = query["times"].split(",") if query["times"] else default_times(network.kind)
     proposal = find_dates(

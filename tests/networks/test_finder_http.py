@@ -152,6 +152,16 @@ def test_bad_parameters_are_a_422(service: str, params: dict[str, str]) -> None:
     assert answer.status_code == 422, answer.text
 
 
+def test_days_already_gone_are_never_offered(service: str) -> None:
+    yesterday, ahead = today() - timedelta(days=1), today() + timedelta(days=20)
+    found = find(service, first=(today() - timedelta(days=30)).isoformat(), last=ahead.isoformat())
+    assert date.fromisoformat(found.json()["window"]["first"]) == today() + timedelta(days=1)
+    gone = find(
+        service, first=(today() - timedelta(days=9)).isoformat(), last=yesterday.isoformat()
+    )
+    assert gone.status_code == 422 and "last" in gone.json()["fields"]
+
+
 def test_only_organisers_look_and_unknown_networks_are_404(service: str) -> None:
     assert find(service, headers=TEACHER).status_code == 403
     other = httpx.get(f"{service}/api/networks/networks/nope/finder", headers=LEAD)
