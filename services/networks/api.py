@@ -27,6 +27,7 @@ from services.networks.lookups import (
     series_plan,
     series_subject,
     the_network,
+    wall_clock,
 )
 from services.networks.schemas import (
     Created,
@@ -43,12 +44,18 @@ blp = Blueprint("networks", __name__, description="Networks, their series and sc
 
 def record_of(network_id: str, fields: dict[str, Any]) -> NetworkRecord:
     """The network's record from its fields, once every person it names is in the trust."""
-    named = [*fields["member_ids"], fields["facilitator_id"]]
-    if fields.get("agenda_lead_id"):
-        named.append(fields["agenda_lead_id"])
-    strangers = in_the_trust(named)
-    if strangers:
-        abort(422, messages={"json": {"member_ids": [f"Nobody in the trust is {strangers[0]}."]}})
+    named = {
+        "member_ids": fields["member_ids"],
+        "facilitator_id": [fields["facilitator_id"]],
+        "agenda_lead_id": [fields["agenda_lead_id"]] if fields.get("agenda_lead_id") else [],
+    }
+    errors = {
+        field: [f"Nobody in the trust is {strangers[0]}."]
+        for field, people in named.items()
+        if (strangers := in_the_trust(people))
+    }
+    if errors:
+        abort(422, messages={"json": errors})
     return NetworkRecord(
         **{
             **fields,
@@ -107,6 +114,8 @@ def plan_series(fields: dict, network_id: str) -> Response:
     reaction), to be moved or cancelled alone."""
     record = open_network(network_id)
     may_organise(record)
+    if fields["first"] < wall_clock().date():
+        abort(422, messages={"json": {"first": ["A series starts today or later."]}})
     series_id = made_id("series")
     dates = series_plan(fields, network_id)
     occurrences = tuple(
