@@ -1,8 +1,9 @@
 """The slot finder over HTTP, and the re-check a confirmation, a booking or a move asks.
 
-`GET /api/networks/networks/<id>/finder?first=&last=&minutes=&times=` proposes dates and
-times for the network's next meeting from the service's foreign facts (facts.py): without
-`first` and `last` it looks in the window its cadence suggests. `warnings_for` is the same
+`GET /networks/<id>/finder?first=&last=&minutes=&times=` (through the gateway,
+/api/networks/networks/<id>/finder) proposes dates and times for the network's next
+meeting from the service's foreign facts (facts.py): without `first` and `last` it looks in
+the window its cadence suggests. `warnings_for` is the same
 rules for one date and time: what the API puts in MeetingConfirmed, MeetingScheduled and
 MeetingMoved as `warnings`.
 """
@@ -30,7 +31,7 @@ from services.networks.finder import (
     suggest_window,
 )
 
-blp = Blueprint("finding", __name__, url_prefix="/api/networks", description="The slot finder")
+blp = Blueprint("finding", __name__, description="The slot finder")
 
 LONDON = ZoneInfo("Europe/London")
 LONGEST_WINDOW = 400

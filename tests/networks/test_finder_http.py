@@ -94,7 +94,7 @@ def service(nats: NatsThread, nats_server: EmbeddedNats, store: EventStore) -> I
 
 
 def find(url: str, headers: dict[str, str] = LEAD, **params: str) -> httpx.Response:
-    return httpx.get(f"{url}/api/networks/networks/sen/finder", params=params, headers=headers)
+    return httpx.get(f"{url}/networks/sen/finder", params=params, headers=headers)
 
 
 def test_the_finder_proposes_dates_and_says_why_others_are_out(service: str) -> None:
@@ -148,7 +148,7 @@ def test_without_a_window_the_cadence_suggests_one(service: str) -> None:
     ],
 )
 def test_bad_parameters_are_a_422(service: str, params: dict[str, str]) -> None:
-    answer = httpx.get(f"{service}/api/networks/networks/sen/finder", params=params, headers=LEAD)
+    answer = httpx.get(f"{service}/networks/sen/finder", params=params, headers=LEAD)
     assert answer.status_code == 422, answer.text
 
 
@@ -164,9 +164,9 @@ def test_days_already_gone_are_never_offered(service: str) -> None:
 
 def test_only_organisers_look_and_unknown_networks_are_404(service: str) -> None:
     assert find(service, headers=TEACHER).status_code == 403
-    other = httpx.get(f"{service}/api/networks/networks/nope/finder", headers=LEAD)
+    other = httpx.get(f"{service}/networks/nope/finder", headers=LEAD)
     assert other.status_code == 404
-    assert httpx.get(f"{service}/api/networks/networks/sen/finder").status_code == 401
+    assert httpx.get(f"{service}/networks/sen/finder").status_code == 401
 
 
 def test_warnings_recheck_a_date_against_the_facts(
