@@ -161,7 +161,8 @@ def poll_context(meeting: Any, **extra: Any) -> dict[str, Any]:
     voter = next((p for p in invited if p.person_id == wanted), None) or me
     if voter is not None and not answers_for(g.identity, voter):
         voter = me
-    missing = [p for p in invited if not p.answered]
+    complete = view.answered_every_date(invited, options)
+    missing = [p for p in invited if p.person_id not in complete]
     deadline_passed = meeting.deadline is not None and meeting.deadline <= now()
     return {
         "meeting": meeting,
@@ -171,6 +172,7 @@ def poll_context(meeting: Any, **extra: Any) -> dict[str, Any]:
         "me": me,
         "voter": voter,
         "colleagues": colleagues(g.identity, invited),
+        "complete": complete,
         "missing": missing,
         "missing_required": [p for p in missing if p.required],
         "organiser": organises_meeting(g.identity, meeting),
@@ -184,8 +186,12 @@ def poll_context(meeting: Any, **extra: Any) -> dict[str, Any]:
 
 
 def poll_part(meeting_id: str, block: str, **extra: Any) -> str:
-    """A part of the poll page after a command, read again (the write is projected)."""
-    return render_block("poll.html", block, **poll_context(the_meeting(meeting_id), **extra))
+    """A part of the poll page after a command, read again (the write is projected), with
+    the poll's state out of band (the vote that completes the answers closes it)."""
+    shown = poll_context(the_meeting(meeting_id), **extra)
+    return render_block("poll.html", block, **shown) + render_block(
+        "poll.html", "state", **shown, oob=True
+    )
 
 
 def poll_page(meeting_id: str, **extra: Any) -> str:
@@ -231,7 +237,9 @@ def vote(meeting_id: str) -> ResponseReturnValue:
 @polls.post("/meetings/<meeting_id>/poll/nudges")
 def nudge(meeting_id: str) -> ResponseReturnValue:
     meeting = organised_meeting(meeting_id)
-    missing = {p.person_id for p in view.invited(engine(), meeting_id) if not p.answered}
+    invited = view.invited(engine(), meeting_id)
+    complete = view.answered_every_date(invited, view.poll_options(engine(), meeting_id))
+    missing = {p.person_id for p in invited if p.person_id not in complete}
     chosen = [p for p in request.form.getlist("person_id") if p in missing] or sorted(missing)
     message: str | None
     if not chosen:

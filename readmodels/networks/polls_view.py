@@ -202,6 +202,13 @@ def _same_person(table: Any) -> Any:
     )
 
 
+def answered_every_date(people_invited: Sequence[Invited], options: Sequence[Row]) -> set[str]:
+    """Who has answered every date the poll offers: the rest are missing (the service closes
+    the poll once every required invitee is among these)."""
+    wanted = {option.option_id for option in options}
+    return {p.person_id for p in people_invited if wanted <= set(p.answers)}
+
+
 def tallies(options: Sequence[Row], people_invited: Sequence[Invited]) -> list[OptionTally]:
     """Per option: yes, if need be, no, and not answered (counted apart, never as no)."""
     shown = []
