@@ -58,6 +58,12 @@ def plan_series(network_id: str, fields: dict[str, Any], key: str | None) -> str
     return str(_send("POST", _path("networks", network_id, "series"), fields, key)["id"])
 
 
+def book_meeting(network_id: str, fields: dict[str, Any], key: str | None) -> str:
+    """Book one meeting of the network on a date, without a poll; its id (what clashes with
+    the date goes into the meeting's warnings, and it is booked all the same)."""
+    return str(_send("POST", _path("networks", network_id, "meetings"), fields, key)["id"])
+
+
 def end_series(series_id: str, reason: str, key: str | None) -> None:
     """End the series: its meetings still to come are cancelled."""
     _send("POST", _path("series", series_id, "end"), {"reason": reason}, key)

@@ -37,8 +37,9 @@ from services.networks.events import VOCABULARIES
 from services.trustyear.events import year_of
 
 networks = Blueprint("networks", __name__)
-for _name in ("cadence", "short_date", "when", "plural", "labelled"):
+for _name in ("cadence", "when", "plural", "labelled"):
     networks.add_app_template_filter(getattr(network_text, _name), _name)
+networks.add_app_template_filter(network_text.short_date, "diary_date")  # with its year if asked
 networks.add_app_template_global(runs_networks)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
@@ -104,6 +104,42 @@ def plan(network_id: str) -> ResponseReturnValue:
         else url_for(".new", network_id=network_id)
     )
     return form_answer(status, back, again, part)
+
+
+# One meeting, without a poll
+@series.get("/networks/<network_id>/meetings/new")
+def new_meeting(network_id: str) -> str:
+    network, members = the_network(network_id)
+    organisers_only(network, members)
+    values = forms.booking_defaults(network, today_at_school())
+    return render_template("meeting_book.html", network=network, values={"book": values}, errors={})
+
+
+@series.post("/networks/<network_id>/meetings")
+def book_meeting(network_id: str) -> ResponseReturnValue:
+    network, members = the_network(network_id)
+    organisers_only(network, members)
+    body, errors = forms.booking_body(request.form)
+    booked: list[str] = []
+    status = 422
+    if not errors:
+        key = request.form.get("key")
+        errors, status = sent_or_refused(
+            lambda: booked.append(service.book_meeting(network_id, body, key))
+        )
+    back = url_for("networks.page", network_id=network_id)
+    if booked and has_meeting_page():
+        back = url_for("meetings.page", meeting_id=booked[0])
+
+    def again() -> str:
+        values, shown = {"book": dict(request.form)}, {"book": errors}
+        return render_template("meeting_book.html", network=network, values=values, errors=shown)
+
+    return form_answer(status, back, again, again)
+
+
+def has_meeting_page() -> bool:
+    return "meetings.page" in current_app.view_functions
 
 
 # A series

@@ -113,6 +113,28 @@ def move_body(form: Mapping[str, str], meeting: Row) -> tuple[dict[str, Any], Er
     return body, errors
 
 
+def booking_defaults(network: Row, today: date) -> dict[str, str]:
+    values = defaults(network, today)
+    values["title"] = network.name
+    values["date"] = ""
+    return values
+
+
+def booking_body(form: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
+    """One meeting's title, date, times and place."""
+    errors: Errors = {}
+    body: dict[str, Any] = {name: text(form, name) for name in ("title", "venue", "join_link")}
+    if not body["title"]:
+        errors["title"] = "Give the meeting a title."
+    day = parse_date(text(form, "date"))
+    if day is None:
+        errors["date"] = "Give the meeting's date."
+    else:
+        body["date"] = day.isoformat()
+    times(form, body, errors)
+    return body, errors
+
+
 def refused_errors(refused: Refused) -> Errors:
     errors = {name.split(".")[-1]: said for name, said in flat(refused.fields).items()}
     return errors or {"": refused.message}

@@ -135,3 +135,23 @@ def test_a_planned_series_has_its_meetings_each_moved_or_cancelled_alone(trust):
         "Move it" not in seen and "Cancel this meeting" not in seen and "End the series" not in seen
     )
     assert amy.post(f"{url}/cancel", data={"reason": "No"}).status_code == 403
+
+
+def test_booking_one_meeting_without_a_poll(trust):
+    sil = trust.client("sil")
+    assert trust.client("amy").get(f"/networks/{trust.network_id}/meetings/new").status_code == 403
+    form = sil.get(f"/networks/{trust.network_id}/meetings/new").get_data(as_text=True)
+    assert 'value="Maths leads"' in form
+    day = inset_day(today()) + timedelta(days=21)
+    fields = {"title": "Maths leads: moderation", "date": day.isoformat(), "starts": "16:00"}
+    fields |= {"ends": "17:00", "venue": "Trust office", "key": "book-1"}
+    wrong = sil.post(f"/networks/{trust.network_id}/meetings", data={**fields, "date": ""})
+    assert wrong.status_code == 422
+    assert "Give the meeting&#39;s date." in wrong.get_data(as_text=True)
+    booked = sil.post(f"/networks/{trust.network_id}/meetings", data=fields)
+    assert booked.status_code == 303, text(booked.get_data(as_text=True))[:2000]
+    meeting_id = booked.headers["Location"].rsplit("/", 1)[1]
+    found = [m for m in queries.meetings_of(trust.stack.engine, trust.network_id)]
+    assert any(m.meeting_id == meeting_id and m.status == "confirmed" for m in found)
+    page = text(sil.get(f"/networks/{trust.network_id}").get_data(as_text=True))
+    assert "Maths leads: moderation" in page.split("Meetings planned")[1]
