@@ -159,6 +159,8 @@ POST /networks/<id>, no such network    D    D  D  D  D   D    D    N  N    N   
 POST close network, no such network     D    D  D  D  D   D    D    N  N    N   N     D
 GET plan a series                       D    D  D  D  D   D    D    A  A    A   A     D
 POST plan a series, no such network     D    N  N  N  N   N    N    N  N    N   N     D
+GET book a meeting                      D    D  D  D  D   D    D    A  A    A   A     D
+POST book a meeting, no such network    D    N  N  N  N   N    N    N  N    N   N     D
 GET /series/<id>                        D    A  A  A  A   A    A    A  A    A   A     D
 POST move in series, no such meeting    D    D  D  D  D   D    D    N  N    N   N     D
 POST cancel in series, no such meeting  D    D  D  D  D   D    D    N  N    N   N     D
@@ -766,6 +768,14 @@ NETWORKS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "POST plan a series, no such network": (
         "POST /networks/<network_id>/series",
         on_networks("POST", "/networks/none/series", {"do": "check"}),
+    ),
+    "GET book a meeting": (
+        "GET /networks/<network_id>/meetings/new",
+        on_networks("GET", "/networks/{network}/meetings/new"),
+    ),
+    "POST book a meeting, no such network": (
+        "POST /networks/<network_id>/meetings",
+        on_networks("POST", "/networks/none/meetings", {"title": "T"}),
     ),
     "GET /series/<id>": ("GET /series/<series_id>", on_networks("GET", "/series/{series}")),
     "POST move in series, no such meeting": (
