@@ -113,16 +113,19 @@ def day_reasons(day: date, invitees: Sequence[Invitee], calendar: Calendar) -> l
 def closure_reasons(day: date, invitees: Sequence[Invitee], calendar: Calendar) -> list[str]:
     """ "INSET day at Oak Primary", "Half term at 2 schools": the invitees' schools shut."""
     shut: dict[str, list[str]] = defaultdict(list)
-    for school_id in sorted({i.school_id for i in invitees if i.school_id}):
+    invited = sorted({i.school_id for i in invitees if i.school_id})
+    for school_id in invited:
         label = calendar.closed.get(school_id, {}).get(day)
         if label:
             shut[label].append(school_id)
-    return [
-        f"{label} at {calendar.school_name(schools[0])}"
-        if len(schools) == 1
-        else f"{label} at {len(schools)} schools"
-        for label, schools in shut.items()
-    ]
+    return [where(label, schools, len(invited), calendar) for label, schools in shut.items()]
+
+
+def where(label: str, schools: list[str], invited: int, calendar: Calendar) -> str:
+    if len(schools) == 1:
+        return f"{label} at {calendar.school_name(schools[0])}"
+    every = "all " if len(schools) == invited and invited > 2 else ""
+    return f"{label} at {every}{len(schools)} schools"
 
 
 def overlaps(booking: Booking, starts: str, ends: str) -> bool:

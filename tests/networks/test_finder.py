@@ -62,6 +62,14 @@ def test_one_school_shut_is_named() -> None:
     assert reasons(inset)[OAK_INSET] == ("INSET day at Oak Primary",)
 
 
+def test_every_invited_school_shut_says_all() -> None:
+    three = [*LEADS, Invitee("m-elm", "elm")]
+    christmas = date(2026, 12, 21)
+    assert reasons(find(christmas, christmas, invitees=three))[christmas] == (
+        "Christmas holidays at all 3 schools",
+    )
+
+
 def test_a_school_nobody_invited_comes_from_does_not_matter() -> None:
     found = find(OAK_INSET, OAK_INSET, invitees=[Invitee("m-ash", "ash")])
     assert dates(found) == [OAK_INSET]
