@@ -21,9 +21,14 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from events.db import UtcDateTime
 from readmodels import metadata
+
+DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+"""A JSON value; JSONB on PostgreSQL, which (unlike json) can be compared and ordered, so a
+whole table can be read in order of every column."""
 
 # `version` is the stream sequence of the last event that changed a row (live pages poll
 # for it); `sequence` counts the changes a calendar must notice (RFC 5545 SEQUENCE).
@@ -39,7 +44,7 @@ networks = Table(
     Column("cadence_rule", String(20), nullable=False),  # CADENCES
     Column("cadence_count", Integer, nullable=False),
     Column("private", Boolean, nullable=False),
-    Column("agenda_template", JSON, nullable=False),  # [{title, minutes}]
+    Column("agenda_template", DOCUMENT, nullable=False),  # [{title, minutes}]
     Column("minutes", Integer, nullable=False),  # a meeting's usual length
     Column("venue", Text, nullable=False),
     Column("status", String(10), nullable=False),  # open, closed
@@ -85,7 +90,7 @@ network_meetings = Table(
     Column("ends", String(5), nullable=True),
     Column("venue", Text, nullable=False),
     Column("join_link", Text, nullable=False),
-    Column("warnings", JSON, nullable=False),  # [str]: the finder's, when confirmed or moved
+    Column("warnings", DOCUMENT, nullable=False),  # [str]: the finder's, when confirmed or moved
     Column("reason", Text, nullable=False),  # why it was last moved or cancelled
     Column("timed_seq", BigInteger, nullable=False),  # the event that last set its date
     Column("dated", Boolean, nullable=False),  # it has had a date (a feed keeps it)
@@ -212,8 +217,8 @@ network_series = Table(
     Column("last", Date, nullable=False),
     Column("venue", Text, nullable=False),
     Column("join_link", Text, nullable=False),
-    Column("occurrences", JSON, nullable=False),  # [{meeting_id, date}] as planned
-    Column("skipped", JSON, nullable=False),  # [{date, reason}]
+    Column("occurrences", DOCUMENT, nullable=False),  # [{meeting_id, date}] as planned
+    Column("skipped", DOCUMENT, nullable=False),  # [{date, reason}]
     Column("status", String(10), nullable=False),  # active, ended
     Column("end_reason", Text, nullable=False),
     Column("changed_at", UtcDateTime(), nullable=False),

@@ -8,11 +8,13 @@ Revises: frontend_0006_trustyear
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "frontend_0007_networks"
 down_revision = "frontend_0006_trustyear"
 branch_labels = None
 depends_on = None
+DOCUMENT = sa.JSON().with_variant(JSONB(), "postgresql")
 
 TABLES = (
     "networks",
@@ -47,7 +49,7 @@ def upgrade() -> None:
         sa.Column("cadence_rule", sa.String(20), nullable=False),
         sa.Column("cadence_count", sa.Integer, nullable=False),
         sa.Column("private", sa.Boolean, nullable=False),
-        sa.Column("agenda_template", sa.JSON, nullable=False),
+        sa.Column("agenda_template", DOCUMENT, nullable=False),
         sa.Column("minutes", sa.Integer, nullable=False),
         sa.Column("venue", sa.Text, nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
@@ -83,7 +85,7 @@ def upgrade() -> None:
         sa.Column("ends", sa.String(5), nullable=True),
         sa.Column("venue", sa.Text, nullable=False),
         sa.Column("join_link", sa.Text, nullable=False),
-        sa.Column("warnings", sa.JSON, nullable=False),
+        sa.Column("warnings", DOCUMENT, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("timed_seq", sa.BigInteger, nullable=False),
         sa.Column("dated", sa.Boolean, nullable=False),
@@ -186,8 +188,8 @@ def upgrade() -> None:
         sa.Column("last", sa.Date, nullable=False),
         sa.Column("venue", sa.Text, nullable=False),
         sa.Column("join_link", sa.Text, nullable=False),
-        sa.Column("occurrences", sa.JSON, nullable=False),
-        sa.Column("skipped", sa.JSON, nullable=False),
+        sa.Column("occurrences", DOCUMENT, nullable=False),
+        sa.Column("skipped", DOCUMENT, nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("end_reason", sa.Text, nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
