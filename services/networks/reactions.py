@@ -5,9 +5,9 @@
   be moved or cancelled alone), inviting the network's members as they are then.
 - A dated meeting gets its first agenda: the network's template, then the open actions of
   its earlier meetings (kept only when nobody has set an agenda yet).
-- Clash alerts: a school's new closure (an INSET day), a PD day planned or moved, another
-  meeting dated for a required member: each confirmed meeting it falls on gets ClashFound,
-  the organiser's alert. Which meetings are hit is not in the event's own aggregate: these
+- Clash alerts: a school's new closure (an INSET day) or changed terms, a PD day planned
+  or moved, another meeting dated for a required member: each confirmed meeting it falls
+  on gets ClashFound, the organiser's alert. Which meetings are hit is not in the event's own aggregate: these
   reactions read the service's foreign facts (facts.py, `Reaction.facts`), caught up past
   the event, and decide from them; the meeting's decider keeps one alert per reason.
 
@@ -35,7 +35,7 @@ from services.networks.domain import (
 )
 from services.networks.events import meeting_subject, series_subject
 from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
-from services.networks.finder import clash_reason, one_slot
+from services.networks.finder import clash_reason, closure_reasons, one_slot
 
 LONDON = ZoneInfo("Europe/London")
 FACTS = FactsReader()
@@ -126,20 +126,24 @@ def dated_from(facts: Facts, today: date) -> Iterator[MeetingFact]:
             yield meeting
 
 
-def alert_closure(added: RecordedEvent, facts: Facts) -> Iterator[Command]:
-    """A school closes: each meeting from today on, in the closure, inviting its staff."""
-    data = added.data
-    school = facts.directory.schools.get(data["school_id"], "a school")
-    label = facts.calendar(data["starts"], data["ends"]).closed.get(data["school_id"], {})
-    for meeting in dated_from(facts, uk_now(added).date()):
+def alert_trust_year(changed: RecordedEvent, facts: Facts) -> Iterator[Command]:
+    """A school's closure added or its terms changed (or the trust's terms): each meeting
+    from today on whose date now shuts the school of someone it invites. A school's event
+    re-checks that school only: "INSET day at Oak Primary on Tue 9 March"."""
+    school_id = changed.data.get("school_id")
+    for meeting in dated_from(facts, uk_now(changed).date()):
         assert meeting.date is not None
-        if not data["starts"] <= meeting.date <= data["ends"]:
+        invitees = facts.invitees_of(meeting.meeting_id)
+        if school_id is not None:
+            invitees = [i for i in invitees if i.school_id == school_id]
+        if not invitees:
             continue
-        schools = {i.school_id for i in facts.invitees_of(meeting.meeting_id)}
-        if data["school_id"] in schools:
-            words = label.get(meeting.date, "Closure")
-            reason = f"{words} at {school} on {uk_day(meeting.date)}"
-            yield meeting_subject(meeting.meeting_id), FlagClash(reason)
+        calendar = facts.calendar(meeting.date, meeting.date)
+        for reason in closure_reasons(meeting.date, invitees, calendar):
+            yield (
+                meeting_subject(meeting.meeting_id),
+                FlagClash(f"{reason} on {uk_day(meeting.date)}"),
+            )
 
 
 def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
@@ -194,13 +198,13 @@ SEED_AGENDA = Reaction(
     react=seed_agenda,
     facts=FACTS,
 )
-CLASH_ON_CLOSURE = Reaction(
-    name="networks_clash_on_closure",
-    subject=("trustyear", "school", "*", "*"),
-    types=frozenset({"ClosureAdded"}),
+CLASH_ON_TRUST_YEAR = Reaction(
+    name="networks_clash_on_trust_year",
+    subject=("trustyear", ">"),
+    types=frozenset({"ClosureAdded", "SchoolTermsSet", "YearSet"}),
     source=BY_FACTS,
     target=MeetingDecider(),
-    react=alert_closure,
+    react=alert_trust_year,
     facts=FACTS,
 )
 CLASH_ON_PD_DAY = Reaction(
@@ -221,4 +225,4 @@ CLASH_ON_MEETING = Reaction(
     react=alert_meetings,
     facts=FACTS,
 )
-REACTIONS = [SCHEDULE_SERIES, SEED_AGENDA, CLASH_ON_CLOSURE, CLASH_ON_PD_DAY, CLASH_ON_MEETING]
+REACTIONS = [SCHEDULE_SERIES, SEED_AGENDA, CLASH_ON_TRUST_YEAR, CLASH_ON_PD_DAY, CLASH_ON_MEETING]

@@ -19,7 +19,7 @@ from services.directory.events import TRUST_SUBJECT
 from services.networks.events import meeting_subject, network_subject, series_subject
 from services.networks.reactions import REACTIONS, SCHEDULE_SERIES
 from services.trustdays.events import day_subject
-from services.trustyear.events import school_subject
+from services.trustyear.events import school_subject, year_subject
 from tests.networks.test_facts import network, person, post, put, school
 from tests.support.reactor import running_reactor
 from tests.support.waiting import wait_until
@@ -112,7 +112,6 @@ def test_a_series_schedules_each_occurrence_once(
 def test_a_dated_meeting_gets_the_template_and_earlier_open_actions(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
-    put(nats, store, meeting_subject("m0"), schedule("m0", date(2027, 1, 12), [("sal", True)]))
     raised = {
         "meeting_id": "m0",
         "action_id": "a1",
@@ -122,15 +121,14 @@ def test_a_dated_meeting_gets_the_template_and_earlier_open_actions(
         "due": date(2027, 2, 1),
     }
     done = {**raised, "action_id": "a2", "text": "Book the hall"}
-    put(
-        nats,
-        store,
-        meeting_subject("m0"),
+    closed = {"meeting_id": "m0", "action_id": "a2", "status": "done", "note": ""}
+    earlier = (  # one message: the reactor seeds m0's agenda too, never in between
+        schedule("m0", date(2027, 1, 12), [("sal", True)]),
         Event("ActionRaised", raised),
         Event("ActionRaised", done),
+        Event("ActionUpdated", closed),
     )
-    closed = {"meeting_id": "m0", "action_id": "a2", "status": "done", "note": ""}
-    put(nats, store, meeting_subject("m0"), Event("ActionUpdated", closed))
+    put(nats, store, meeting_subject("m0"), *earlier)
     put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
     assert appears(nats, store, "m1", "AgendaSet")
     (agenda,) = [e for e in events_of(nats, store, "m1") if e.type == "AgendaSet"]
@@ -161,6 +159,25 @@ def test_a_new_inset_day_alerts_the_meetings_of_its_staff(
     assert appears(nats, store, "m1", "ClashFound")
     assert clashes(nats, store, "m1") == ["INSET day at Oak Primary on Tue 9 March"]
     assert clashes(nats, store, "m2") == []
+
+
+def test_a_school_moving_its_half_term_onto_the_date_alerts_the_meeting(
+    nats: NatsThread, store: EventStore, trust: Reactor
+) -> None:
+    put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
+    put(nats, store, meeting_subject("m2"), schedule("m2", MEETING_DAY, [("sam", True)]))
+    spring = [
+        {"term": 3, "name": "Spring 1", "starts": date(2027, 1, 5), "ends": date(2027, 2, 12)},
+        {"term": 4, "name": "Spring 2", "starts": date(2027, 2, 22), "ends": date(2027, 3, 26)},
+    ]
+    year = {"year_id": "2026-27", "starts": date(2026, 9, 1), "ends": date(2027, 8, 31)}
+    put(nats, store, year_subject("2026-27"), Event("YearSet", {**year, "terms": spring}))
+    own = [{**spring[0], "ends": date(2027, 3, 5)}, {**spring[1], "starts": date(2027, 3, 15)}]
+    terms = {"school_id": "oak", "year_id": "2026-27", "terms": own}
+    put(nats, store, school_subject("oak", "2026-27"), Event("SchoolTermsSet", terms))
+    assert appears(nats, store, "m1", "ClashFound")
+    assert clashes(nats, store, "m1") == ["Half term at Oak Primary on Tue 9 March"]
+    assert clashes(nats, store, "m2") == []  # judged first (the reaction meets m2 before m1)
 
 
 def test_a_pd_day_on_the_date_alerts_the_meeting(
