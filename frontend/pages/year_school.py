@@ -1,0 +1,211 @@
+"""A school's dates for a year: its terms (its own where they differ, else the trust's), its
+INSET days, holidays and closures, for everyone on the staff to read; its headteacher and
+school CPD lead (and the trust admin or CPD manager) add and remove dates, set its own
+terms, and import its calendar (ICS) or a CSV: a preview first, saved with one button.
+
+A file is sent twice, once to preview and once to save: the preview page carries it back
+in a hidden field (files are small: 512 KB at most), so nothing is kept between requests."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from flask import Blueprint, abort, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from frontend.answers import form_answer
+from frontend.clients import trustyear as service
+from frontend.commands import Refused
+from frontend.database import engine
+from frontend.pages import year_forms as forms
+from frontend.pages.year import the_year
+from readmodels.directory.queries import school_choices
+from readmodels.trustyear import queries
+from services.trustyear.access import keeps_dates_of
+from services.trustyear.events import CLOSURE_KINDS, VOCABULARIES
+
+school_year = Blueprint("school_year", __name__)
+MAX_FILE = 512 * 1024
+NEW_DATE = {"kind": "inset"}
+
+
+def the_school(school_id: str) -> str:
+    names = dict(school_choices(engine(), None))
+    if school_id not in names or school_id == "central":
+        abort(404, "There is no such school.")
+    return names[school_id]
+
+
+def may_keep(school_id: str) -> None:
+    if not keeps_dates_of(g.identity, school_id):
+        abort(403, "A school's dates are kept by its headteacher and school CPD lead.")
+
+
+def context(year_id: str, school_id: str, **extra: Any) -> dict[str, Any]:
+    view = queries.find_year(engine(), year_id)
+    own = queries.own_terms(engine(), school_id, year_id)
+    return {
+        "year_id": year_id,
+        "school_id": school_id,
+        "school": the_school(school_id),
+        "own": bool(own),
+        "terms": own or (view.terms if view else []),
+        "closures": queries.closures_of(engine(), school_id, year_id),
+        "kinds": CLOSURE_KINDS,
+        "sources": VOCABULARIES["source"],
+        "keeps": keeps_dates_of(g.identity, school_id),
+        "values": {"closure": dict(NEW_DATE)},
+        "errors": {"closure": {}, "import": {}},
+        "said": None,
+        **extra,
+    }
+
+
+@school_year.get("/year/<year_id>/schools/<school_id>")
+def page(year_id: str, school_id: str) -> str:
+    the_year(year_id)
+    return render_template("year_school.html", **context(year_id, school_id))
+
+
+def back(year_id: str, school_id: str, anchor: str = "dates") -> str:
+    return url_for(".page", year_id=year_id, school_id=school_id, _anchor=anchor)
+
+
+@school_year.post("/year/<year_id>/schools/<school_id>/closures")
+def add_closure(year_id: str, school_id: str) -> ResponseReturnValue:
+    the_year(year_id)
+    the_school(school_id)
+    may_keep(school_id)
+    body, errors = forms.closure_body(request.form)
+    status, said = 422, None
+    if not errors:
+        try:
+            service.add_closure(school_id, year_id, body, request.form.get("key"))
+            status, said = 200, "The date is added."
+        except Refused as refused:
+            if refused.status not in (409, 422):
+                raise
+            errors = forms.refused_errors(refused, forms.CLOSURE_RULES)
+    values = {"closure": dict(request.form) if errors else dict(NEW_DATE)}
+
+    def shown() -> str:
+        extra = {"values": values, "errors": {"closure": errors, "import": {}}, "said": said}
+        return render_template("year_school.html", **context(year_id, school_id, **extra))
+
+    return form_answer(status, back(year_id, school_id), shown, shown)
+
+
+@school_year.post("/year/<year_id>/schools/<school_id>/closures/<closure_id>/remove")
+def remove_closure(year_id: str, school_id: str, closure_id: str) -> ResponseReturnValue:
+    the_year(year_id)
+    the_school(school_id)
+    may_keep(school_id)
+    closure = queries.find_closure(engine(), closure_id)
+    if closure is None or closure.school_id != school_id or closure.year_id != year_id:
+        abort(404, "There is no such date.")
+    service.remove_closure(school_id, year_id, closure_id, request.form.get("key"))
+    said = f"{closure.label or CLOSURE_KINDS[closure.kind]} is removed."
+
+    def shown() -> str:
+        return render_template("year_school.html", **context(year_id, school_id, said=said))
+
+    return form_answer(200, back(year_id, school_id), shown, shown)
+
+
+# Importing a file of dates
+@school_year.post("/year/<year_id>/schools/<school_id>/import")
+def import_file(year_id: str, school_id: str) -> ResponseReturnValue:
+    """Preview a file (sent as `file`), or save the file the preview carried (`content`)."""
+    the_year(year_id)
+    the_school(school_id)
+    may_keep(school_id)
+    name, content, problem = uploaded()
+    if problem:
+        errors = {"import": {"file": problem}, "closure": {}}
+        shown = context(year_id, school_id, errors=errors)
+        return render_template("year_school.html", **shown), 422
+    save = request.form.get("save") == "yes"
+    try:
+        report = service.import_dates(
+            school_id, year_id, name, content, save, request.form.get("key")
+        )
+    except Refused as refused:
+        if refused.status not in (413, 422):
+            raise
+        errors = {"import": {"file": refused.message}, "closure": {}}
+        shown = context(year_id, school_id, errors=errors)
+        return render_template("year_school.html", **shown), 422
+    if report.get("saved"):
+        added = len(report.get("events", []))
+        said = f"{added} date{'s' if added != 1 else ''} added from {name}."
+
+        def shown_page() -> str:
+            return render_template("year_school.html", **context(year_id, school_id, said=said))
+
+        return form_answer(200, back(year_id, school_id), shown_page, shown_page)
+    status = 422 if report.get("bad_lines") else 200
+    carried = base64.b64encode(content).decode()
+    preview = {"report": report, "name": name, "carried": carried}
+    shown = context(year_id, school_id, **preview)
+    return render_template("year_import.html", **shown), status
+
+
+def uploaded() -> tuple[str, bytes, str | None]:
+    """The file's name and bytes: chosen in the form, or carried back by the preview."""
+    carried = request.form.get("content", "")
+    if carried:
+        try:
+            content = base64.b64decode(carried, validate=True)
+        except (binascii.Error, ValueError):
+            return "", b"", "The file was not carried back whole: choose it again."
+        return request.form.get("name", "dates")[:200], content, None
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return "", b"", "Choose the school's calendar file (ICS) or a CSV."
+    content = file.read(MAX_FILE + 1)
+    if len(content) > MAX_FILE:
+        return "", b"", "The file is larger than 512 KB: split it by year."
+    return file.filename[:200], content, None
+
+
+# A school's own terms
+@school_year.get("/year/<year_id>/schools/<school_id>/terms")
+def terms_form(year_id: str, school_id: str) -> str:
+    the_year(year_id)
+    the_school(school_id)
+    may_keep(school_id)
+    shown = context(year_id, school_id)
+    values = forms.term_values(shown["terms"])
+    return render_template(
+        "year_school_terms.html", **shown | {"values": {"terms": values}, "errors": {"terms": {}}}
+    )
+
+
+@school_year.post("/year/<year_id>/schools/<school_id>/terms")
+def set_terms(year_id: str, school_id: str) -> ResponseReturnValue:
+    the_year(year_id)
+    the_school(school_id)
+    may_keep(school_id)
+    errors: dict[str, str] = {}
+    follow = request.form.get("follow") == "yes"
+    terms = [] if follow else forms.term_rows(request.form, errors)
+    if not follow and not errors and len(terms) not in (3, 6):
+        errors["terms"] = f"Give 3 or 6 terms: these rows give {len(terms)}."
+    status = 422
+    if not errors:
+        try:
+            service.set_school_terms(school_id, year_id, terms, request.form.get("key"))
+            status = 200
+        except Refused as refused:
+            if refused.status not in (409, 422):
+                raise
+            errors = forms.refused_errors(refused, forms.TERM_RULES)
+
+    def again() -> str:
+        values = {"terms": dict(request.form)}
+        shown = context(year_id, school_id) | {"values": values, "errors": {"terms": errors}}
+        return render_template("year_school_terms.html", **shown)
+
+    return form_answer(status, back(year_id, school_id, "terms"), again, again)
