@@ -32,3 +32,7 @@ from frontend.pages.networks import networks  # noqa: E402
 from frontend.pages.series import series  # noqa: E402
 
 BLUEPRINTS += (networks, series, board, actions)
+from frontend.pages.year import year  # noqa: E402
+from frontend.pages.year_school import school_year  # noqa: E402
+
+BLUEPRINTS += (year, school_year)
