@@ -50,6 +50,7 @@ MENU = (
     Link("networks.index", "Networks", everyone, ("series", "polls", "meetings")),
     Link("actions.mine", "My actions", everyone),
     Link("compliance.page", "Compliance", sees_compliance),
+    Link("year.current", "Term dates", everyone, ("school_year",)),
     Link("people.search", "People", finds_people),
     Link("staff.page", "Staff", sees_staff),
     Link("planning.index", "Plan", plans_days),
