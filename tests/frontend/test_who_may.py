@@ -170,6 +170,16 @@ GET /my-actions                         D    A  A  A  A   A    A    A  A    A   
 POST action done, no such action        D    N  N  N  N   N    N    N  N    N   N     D
 GET /actions/overdue                    D    D  D  D  D   A    D    A  A    A   A     D
 GET /actions/overdue, another school    D    D  D  D  D   N    D    A  A    A   A     D
+GET /year                               D    A  A  A  A   A    A    A  A    A   A     D
+GET /year/<id>                          D    A  A  A  A   A    A    A  A    A   A     D
+GET /year/<id>/terms                    D    D  D  D  D   D    D    D  A    D   A     D
+POST year terms, a form to put right    D    D  D  D  D   D    D    D  I    D   I     D
+GET a school's dates                    D    A  A  A  A   A    A    A  A    A   A     D
+POST add a date, a form to put right    D    D  D  D  D   I    I    D  I    D   I     D
+POST remove a date, no such date        D    D  D  D  D   N    N    D  N    D   N     D
+POST import, no file                    D    D  D  D  D   I    I    D  I    D   I     D
+GET a school's own terms                D    D  D  D  D   A    A    D  A    D   A     D
+POST school terms, a form to put right  D    D  D  D  D   I    I    D  I    D   I     D
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,), "I": (422,)}
 
@@ -803,6 +813,52 @@ NETWORKS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= NETWORKS
+
+
+def on_year(method: str, path: str, form: dict | None = None) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        options = {"data": {"key": uuid.uuid4().hex, **(form or {})}} if method == "POST" else {}
+        return method, path, options
+
+    return request
+
+
+A_YEAR = "/year/2026-27"
+SCHOOL_A = f"{A_YEAR}/schools/school-a"
+YEAR: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /year": ("GET /year", on_year("GET", "/year")),
+    "GET /year/<id>": ("GET /year/<year_id>", on_year("GET", A_YEAR)),
+    "GET /year/<id>/terms": ("GET /year/<year_id>/terms", on_year("GET", f"{A_YEAR}/terms")),
+    "POST year terms, a form to put right": (
+        "POST /year/<year_id>/terms",
+        on_year("POST", f"{A_YEAR}/terms", {"starts": ""}),
+    ),
+    "GET a school's dates": (
+        "GET /year/<year_id>/schools/<school_id>",
+        on_year("GET", SCHOOL_A),
+    ),
+    "POST add a date, a form to put right": (
+        "POST /year/<year_id>/schools/<school_id>/closures",
+        on_year("POST", f"{SCHOOL_A}/closures", {"kind": "party"}),
+    ),
+    "POST remove a date, no such date": (
+        "POST /year/<year_id>/schools/<school_id>/closures/<closure_id>/remove",
+        on_year("POST", f"{SCHOOL_A}/closures/none/remove", {}),
+    ),
+    "POST import, no file": (
+        "POST /year/<year_id>/schools/<school_id>/import",
+        on_year("POST", f"{SCHOOL_A}/import", {}),
+    ),
+    "GET a school's own terms": (
+        "GET /year/<year_id>/schools/<school_id>/terms",
+        on_year("GET", f"{SCHOOL_A}/terms"),
+    ),
+    "POST school terms, a form to put right": (
+        "POST /year/<year_id>/schools/<school_id>/terms",
+        on_year("POST", f"{SCHOOL_A}/terms", {"term1_starts": "soon"}),
+    ),
+}
+REQUESTS |= YEAR
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
