@@ -7,9 +7,10 @@
   its earlier meetings (kept only when nobody has set an agenda yet).
 - Clash alerts: a school's new closure (an INSET day) or changed terms, a PD day planned
   or moved, another meeting dated for a required member: each confirmed meeting it falls
-  on gets ClashFound, the organiser's alert. Which meetings are hit is not in the event's own aggregate: these
-  reactions read the service's foreign facts (facts.py, `Reaction.facts`), caught up past
-  the event, and decide from them; the meeting's decider keeps one alert per reason.
+  on gets ClashFound, the organiser's alert. Which meetings are hit is not in the event's
+  own aggregate: these reactions read the service's foreign facts (facts.py,
+  `Reaction.facts`), caught up past the event, and decide from them; the meeting's decider
+  keeps one alert per reason.
 
 Each command is keyed by the reaction and the event (events/reactor.py), so a redelivered
 event never schedules an occurrence, or raises an alert, twice.
@@ -17,7 +18,7 @@ event never schedules an occurrence, or raises an alert, twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -178,51 +179,36 @@ def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
 
 BY_FACTS: Decider[Any, Any] = MeetingDecider()
 """The `source` of a reaction on facts: its aggregate is not read (Reaction.facts is)."""
-MEETING_DATED = frozenset({"MeetingConfirmed", "MeetingScheduled", "MeetingMoved"})
 
-SCHEDULE_SERIES = Reaction(
-    name="networks_schedule_series",
-    subject=series_subject("*"),
-    types=frozenset({"SeriesPlanned"}),
-    source=BY_FACTS,
-    target=MeetingDecider(),
-    react=schedule_occurrences,
-    facts=FACTS,
+
+def on_facts(
+    name: str,
+    subject: tuple[str, ...],
+    types: set[str],
+    react: Callable[[RecordedEvent, Facts], Iterator[Command]],
+) -> Reaction[Facts, object]:
+    """A reaction deciding on the service's facts, its commands to meetings."""
+    return Reaction(
+        f"networks_{name}", subject, frozenset(types), BY_FACTS, MEETINGS, react, facts=FACTS
+    )
+
+
+MEETINGS = MeetingDecider()
+DATED = {"MeetingConfirmed", "MeetingScheduled", "MeetingMoved"}
+SCHEDULE_SERIES = on_facts(
+    "schedule_series", series_subject("*"), {"SeriesPlanned"}, schedule_occurrences
 )
-SEED_AGENDA = Reaction(
-    name="networks_seed_agenda",
-    subject=meeting_subject("*"),
-    types=frozenset({"MeetingConfirmed", "MeetingScheduled"}),
-    source=BY_FACTS,
-    target=MeetingDecider(),
-    react=seed_agenda,
-    facts=FACTS,
+SEED_AGENDA = on_facts(
+    "seed_agenda", meeting_subject("*"), {"MeetingConfirmed", "MeetingScheduled"}, seed_agenda
 )
-CLASH_ON_TRUST_YEAR = Reaction(
-    name="networks_clash_on_trust_year",
-    subject=("trustyear", ">"),
-    types=frozenset({"ClosureAdded", "SchoolTermsSet", "YearSet"}),
-    source=BY_FACTS,
-    target=MeetingDecider(),
-    react=alert_trust_year,
-    facts=FACTS,
+CLASH_ON_TRUST_YEAR = on_facts(
+    "clash_on_trust_year",
+    ("trustyear", ">"),
+    {"ClosureAdded", "SchoolTermsSet", "YearSet"},
+    alert_trust_year,
 )
-CLASH_ON_PD_DAY = Reaction(
-    name="networks_clash_on_pd_day",
-    subject=("trustdays", "day", "*"),
-    types=frozenset({"DayPlanned", "DayUpdated"}),
-    source=BY_FACTS,
-    target=MeetingDecider(),
-    react=alert_pd_day,
-    facts=FACTS,
+CLASH_ON_PD_DAY = on_facts(
+    "clash_on_pd_day", ("trustdays", "day", "*"), {"DayPlanned", "DayUpdated"}, alert_pd_day
 )
-CLASH_ON_MEETING = Reaction(
-    name="networks_clash_on_meeting",
-    subject=meeting_subject("*"),
-    types=MEETING_DATED,
-    source=BY_FACTS,
-    target=MeetingDecider(),
-    react=alert_meetings,
-    facts=FACTS,
-)
+CLASH_ON_MEETING = on_facts("clash_on_meeting", meeting_subject("*"), DATED, alert_meetings)
 REACTIONS = [SCHEDULE_SERIES, SEED_AGENDA, CLASH_ON_TRUST_YEAR, CLASH_ON_PD_DAY, CLASH_ON_MEETING]
