@@ -283,3 +283,29 @@ def test_schools_not_represented_at_the_last_two_meetings_are_flagged(nats, stor
     project(nats, store, trust)
     (line,) = board.compliance(trust, YEAR, date(2026, 11, 12)).rows
     assert line.unrepresented == ["Ash Grove"]
+
+
+def test_a_polls_tallies_never_count_not_answered_as_no(nats, store, trust):
+    from readmodels.networks import polls_view
+    from tests.support.network_reads import poll
+
+    form(nats, store, network("maths"))
+    on_meeting(nats, store, "p", poll("p", "maths", {"amy": True, "bob": True, "ceo": False}))
+    votes = (
+        ("amy", "amy", {"o1": "yes", "o2": "no"}),
+        ("bob", "head", {"o1": "if_need_be"}),  # a headteacher answered for Bob
+    )
+    for person_id, recorded_by, answers in votes:
+        vote = {"meeting_id": "p", "person_id": person_id, "answers": answers}
+        on_meeting(nats, store, "p", Event("VoteCast", {**vote, "recorded_by": recorded_by}))
+    project(nats, store, trust)
+    options = polls_view.poll_options(trust, "p")
+    people = polls_view.invited(trust, "p")
+    counted = [
+        (t.option.option_id, t.yes, t.if_need_be, t.no, t.not_answered, t.required_no)
+        for t in polls_view.tallies(options, people)
+    ]
+    assert counted == [("o1", 1, 1, 0, 1, []), ("o2", 0, 0, 1, 2, ["Amy Archer"])]
+    assert polls_view.answered_every_date(people, options) == {"amy"}
+    bob = next(p for p in people if p.person_id == "bob")
+    assert (bob.recorded_by, bob.answered) == ("head", True)
