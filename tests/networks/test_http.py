@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from services.networks.events import meeting_subject
 from tests.support.networks_service import (
     SIL,
     head,
@@ -216,3 +217,27 @@ def test_a_series_is_previewed_then_planned_with_the_same_dates(client, network)
     past = {**series, "first": (first - timedelta(days=30)).isoformat()}
     refused = client.post(f"/networks/{network}/series", json=past, headers=lead())
     assert refused.status_code == 422 and "first" in refused.json()["fields"]
+
+
+def test_a_retried_poll_with_its_key_opens_one_meeting(client, network, nats, store):
+    headers = {**lead(), "Idempotency-Key": "open-the-autumn-poll"}
+    first = client.post(f"/networks/{network}/polls", json=poll_fields(), headers=headers)
+    again = client.post(f"/networks/{network}/polls", json=poll_fields(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and first.json()["seq"] == again.json()["seq"]
+    assert again.json()["events"] == []  # the log already had it: nothing appended twice
+    events, _ = nats.run(store.load(store.subject(*meeting_subject(first.json()["id"]))))
+    assert [e.type for e in events] == ["PollOpened"]
+
+
+def test_a_head_s_answer_for_a_colleague_records_who_gave_it(client, network, nats, store):
+    meeting, (first, _) = open_poll(client, network)
+    vote = {"person_id": "amy", "answers": {first: "no"}, "comment": "Amy is away this week"}
+    client.post(f"/meetings/{meeting}/votes", json=vote, headers=head("hal", "oak"))
+    events, _ = nats.run(store.load(store.subject(*meeting_subject(meeting))))
+    cast = events[-1].data
+    assert (cast["person_id"], cast["recorded_by"], cast["answers"]) == (
+        "amy",
+        "hal",
+        {first: "no"},
+    )
