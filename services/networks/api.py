@@ -16,10 +16,10 @@ from services.networks.access import runs_networks, sets_priorities
 from services.networks.domain import Cadence, NetworkRecord, Occurrence, Skipped, TemplateItem
 from services.networks.ids import made_id
 from services.networks.lookups import (
-    in_the_trust,
     may_organise,
     network_commands,
     network_subject,
+    not_in_the_trust,
     open_network,
     plan_commands,
     plan_subject,
@@ -52,7 +52,7 @@ def record_of(network_id: str, fields: dict[str, Any]) -> NetworkRecord:
     errors = {
         field: [f"Nobody in the trust is {strangers[0]}."]
         for field, people in named.items()
-        if (strangers := in_the_trust(people))
+        if (strangers := not_in_the_trust(people))
     }
     if errors:
         abort(422, messages={"json": errors})

@@ -76,29 +76,36 @@ def school_of(person_id: str) -> str | None:
     return person.school_id if person else None
 
 
-def in_the_trust(person_ids: Iterable[str]) -> list[str]:
+def not_in_the_trust(person_ids: Iterable[str]) -> list[str]:
     """Those of `person_ids` who are not (or no longer) in the trust."""
     people = facts_now(0).directory.people
     return [p for p in person_ids if p not in people]
 
 
-def the_network(network_id: str) -> NetworkRecord:
-    """The network, for every route about it: a private one is its members' alone, and to
-    anyone else it does not exist (404, as its page answers)."""
+def _visible(network_id: str) -> Network:
+    """The network's state: a private one is its members' alone, and to anyone else it does
+    not exist (404, as its page answers)."""
     network: Network = network_commands.state(network_subject(network_id))
     record = network.record
     if record is None or not reads_content(identity(), record.private, members(record)):
         raise NotFound("There is no such network.")
+    return network
+
+
+def the_network(network_id: str) -> NetworkRecord:
+    """The network's record, for every route about it (404 if I may not see it)."""
+    record = _visible(network_id).record
+    assert record is not None
     return record
 
 
 def open_network(network_id: str) -> NetworkRecord:
-    """The network, if it is not closed (409 otherwise, as its decider says)."""
-    record = the_network(network_id)
-    network: Network = network_commands.state(network_subject(network_id), max_age=1.0)
+    """The network's record, if it is not closed (409 otherwise, as its decider says)."""
+    network = _visible(network_id)
     if network.closed:
         raise rejected("network_closed", "That network has been closed.")
-    return record
+    assert network.record is not None
+    return network.record
 
 
 def members(record: NetworkRecord) -> frozenset[str]:

@@ -18,13 +18,13 @@ from services.networks.access import answers_for, changes_action
 from services.networks.domain import AgendaItem, Mark, Meeting, Option
 from services.networks.ids import made_id
 from services.networks.lookups import (
-    in_the_trust,
     invitees_or_members,
     may_organise,
     may_run,
     meeting_commands,
     meeting_subject,
     members,
+    not_in_the_trust,
     open_network,
     priorities_of,
     runs,
@@ -60,7 +60,7 @@ def _execute(meeting_id: str, command: object, status: int = 200, **body: object
 
 
 def _people_in_the_trust(person_ids: list[str], field: str) -> None:
-    strangers = in_the_trust(person_ids)
+    strangers = not_in_the_trust(person_ids)
     if strangers:
         abort(422, messages={"json": {field: [f"Nobody in the trust is {strangers[0]}."]}})
 
