@@ -241,3 +241,19 @@ def test_a_head_s_answer_for_a_colleague_records_who_gave_it(client, network, na
         "hal",
         {first: "no"},
     )
+
+
+def test_a_confirmed_meeting_moves_with_its_warnings_and_once_cancelled_stays_so(client, network):
+    meeting, (first, _) = open_poll(client, network)
+    both = {"option_id": first, "date": weekday_ahead(31).isoformat()}
+    mixed = client.post(f"/meetings/{meeting}/confirm", json=both, headers=lead())
+    assert mixed.status_code == 422 and "option_id" in mixed.json()["fields"]
+    client.post(f"/meetings/{meeting}/confirm", json={"option_id": first}, headers=lead())
+    later = weekday_ahead(45).isoformat()
+    move = {"date": later, "starts": "15:30", "ends": "17:00", "reason": "Parents' evening"}
+    moved = client.post(f"/meetings/{meeting}/move", json=move, headers=lead())
+    assert moved.json()["events"] == ["MeetingMoved"] and isinstance(moved.json()["warnings"], list)
+    cancelled = client.post(f"/meetings/{meeting}/cancel", json={"reason": "Snow"}, headers=lead())
+    assert cancelled.json()["events"] == ["MeetingCancelled"]
+    again = client.post(f"/meetings/{meeting}/move", json=move, headers=lead())
+    assert again.status_code == 409 and again.json()["error"] == "meeting_cancelled"
