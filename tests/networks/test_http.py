@@ -257,3 +257,16 @@ def test_a_confirmed_meeting_moves_with_its_warnings_and_once_cancelled_stays_so
     assert cancelled.json()["events"] == ["MeetingCancelled"]
     again = client.post(f"/meetings/{meeting}/move", json=move, headers=lead())
     assert again.status_code == 409 and again.json()["error"] == "meeting_cancelled"
+
+
+def test_a_meeting_booked_on_a_saturday_is_booked_with_its_warning(client, network):
+    saturday = weekday_ahead(20)
+    saturday += timedelta(days=5 - saturday.weekday())
+    booking = {
+        "title": "Catch-up",
+        "date": saturday.isoformat(),
+        "starts": "10:00",
+        "ends": "11:00",
+    }
+    booked = client.post(f"/networks/{network}/meetings", json=booking, headers=lead())
+    assert booked.status_code == 201 and "Weekend" in booked.json()["warnings"]
