@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Row, select
 
@@ -30,6 +31,7 @@ from readmodels.trustdays.tables import pd_days, pd_marks, pd_sessions
 from readmodels.trustyear.tables import year_terms
 
 FORTNIGHT = 14
+SCHOOL_TIME = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,10 @@ def unrepresented(meetings: Iterable[Held], member_schools: set[str]) -> set[str
 
 
 def required_in(network: Row, term: Term) -> int | None:
+    """What the term owes by the network's cadence; nothing for a term that was over before
+    the network was formed in Staffroom (nobody could have recorded its meetings)."""
+    if term.ends < network.formed_at.astimezone(SCHOOL_TIME).date():
+        return None
     if network.cadence_rule == "per_term":
         return int(network.cadence_count)
     if network.cadence_rule == "fortnightly":

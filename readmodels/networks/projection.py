@@ -103,7 +103,8 @@ def member_rules(connection: Connection, data: Mapping[str, Any]) -> None:
 def network_formed(connection: Connection, event: RecordedEvent) -> None:
     data = event.data
     row = {"network_id": data["network_id"], **network_values(data, event)}
-    connection.execute(insert(networks), {**row, "status": "open", "closed_reason": ""})
+    formed = {"status": "open", "closed_reason": "", "formed_at": event.occurred_at}
+    connection.execute(insert(networks), {**row, **formed})
     member_rules(connection, data)
 
 

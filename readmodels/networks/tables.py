@@ -49,6 +49,7 @@ networks = Table(
     Column("venue", Text, nullable=False),
     Column("status", String(10), nullable=False),  # open, closed
     Column("closed_reason", Text, nullable=False),
+    Column("formed_at", UtcDateTime(), nullable=False),  # terms over by then are not owed
     Column("version", BigInteger, nullable=False),
     Column("changed_at", UtcDateTime(), nullable=False),
 )

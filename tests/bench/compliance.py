@@ -157,7 +157,7 @@ def network_row(plan: dict[str, Any]) -> dict[str, Any]:
         "agenda_lead_id": None, "cadence_rule": plan["rule"], "cadence_count": plan["count"],
         "private": plan["id"].startswith("1to1"), "agenda_template": [], "minutes": 90,
         "venue": "Trust office", "status": "open", "closed_reason": "", "version": 1,
-        "changed_at": NOW,
+        "changed_at": NOW, "formed_at": NOW,
     }  # fmt: skip
 
 

@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("venue", sa.Text, nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("closed_reason", sa.Text, nullable=False),
+        sa.Column("formed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.BigInteger, nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     )

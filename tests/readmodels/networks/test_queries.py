@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 
 from events import Event
 from events.db import migrate
@@ -15,6 +15,7 @@ from readmodels.directory.tables import directory_posts
 from readmodels.networks import compliance as board
 from readmodels.networks import queries
 from readmodels.networks.projection import network_projection
+from readmodels.networks.tables import networks
 from readmodels.trustdays.tables import pd_days, pd_marks, pd_sessions
 from tests.support.network_reads import (
     YEAR,
@@ -45,8 +46,14 @@ def trust(engine):
     return engine
 
 
-def project(nats, store, engine) -> None:
+SUMMER = datetime(2026, 8, 1, tzinfo=UTC)
+
+
+def project(nats, store, engine, formed: datetime = SUMMER) -> None:
+    """Projected, and every network formed at `formed` (the log says "now")."""
     nats.run(rebuild(store, engine, network_projection))
+    with engine.begin() as connection:
+        connection.execute(update(networks).values(formed_at=formed))
 
 
 def test_members_are_post_holders_the_named_and_the_facilitator(nats, store, trust):
@@ -309,3 +316,11 @@ def test_a_polls_tallies_never_count_not_answered_as_no(nats, store, trust):
     assert polls_view.answered_every_date(people, options) == {"amy"}
     bob = next(p for p in people if p.person_id == "bob")
     assert (bob.recorded_by, bob.answered) == ("head", True)
+
+
+def test_terms_over_before_a_network_was_formed_owe_nothing(nats, store, trust):
+    form(nats, store, network("maths", cadence={"rule": "per_term", "count": 1}))
+    project(nats, store, trust, formed=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    (line,) = board.compliance(trust, YEAR, date(2026, 11, 2)).rows
+    assert cells(line)[:2] == [(1, 0, 0, None, None), (2, 0, 0, 1, "to_plan")]
+    assert line.year_required == 5 and line.missed == []
