@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,7 +185,9 @@ def test_the_deploy_configuration_is_the_generated_one_and_nats_server_reads_it(
     assert '"sync_interval": "always"' in written
     for process in PROCESSES:
         assert f'"password": ${password_variable(process)}' in written
-    env = {password_variable(name): "x" * 32 for name in [ADMIN, *PROCESSES]}
+    # Every process of the Procfile has a user: give each variable the file names a value.
+    env = {name: "x" * 32 for name in re.findall(r"\$(STAFFROOM_NATS_\w+_PASSWORD)", written)}
+    env |= {password_variable(name): "x" * 32 for name in [ADMIN, *PROCESSES]}
     config = tmp_path / "nats.conf"
     config.write_text(written.replace('"/data"', json.dumps(str(tmp_path))))
     checked = subprocess.run(
