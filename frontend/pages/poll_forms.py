@@ -108,6 +108,14 @@ def default_deadline(now: datetime, earliest: date | None) -> datetime:
     return max(deadline, datetime.combine(now.date() + timedelta(days=1), time(17)))
 
 
+def best_after(options: list[dict[str, Any]], now: datetime, count: int = 3) -> list[dict]:
+    """The options ticked at first: the finder's best `count` after a week's poll (the
+    default deadline), else its best `count` (the organiser then moves the deadline)."""
+    after = (now + timedelta(days=DEADLINE_DAYS)).date()
+    later = [o for o in options if date.fromisoformat(o["date"]) > after]
+    return (later or options)[:count]
+
+
 def deadline_field(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 

@@ -88,8 +88,9 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
         window = forms.Window(**proposal["window"])
     options = proposal["options"]
     members = view.people_named(engine(), view.member_ids(engine(), network.network_id))
-    chosen = values.get("chosen_options") or [o["value"] for o in options[:3]]
-    earliest = min((date.fromisoformat(o["date"]) for o in options), default=None)
+    ticked = forms.best_after(options, now())
+    chosen = values.get("chosen_options") or [o["value"] for o in ticked]
+    earliest = min((date.fromisoformat(o["date"]) for o in ticked), default=None)
     defaults = {
         "first": window.first.isoformat(),
         "last": window.last.isoformat(),

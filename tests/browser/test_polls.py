@@ -108,7 +108,10 @@ def test_a_lead_finds_dates_three_members_answer_and_the_meeting_is_in_their_fee
     both_widths(owen, "poll-find-dates")
     owen.fill("#poll-title", TITLE)
     owen.click("#open-poll")
-    owen.wait_for_url("**/poll")
+    owen.wait_for_load_state()
+    settled(owen)
+    assert owen.locator(".form-error").count() == 0, owen.locator("main").inner_text()
+    owen.wait_for_url("**/poll", timeout=10_000)
     poll = owen.url.removeprefix(base)
     expect(owen.locator("#poll-state")).to_contain_text("Open: answer by")
 

@@ -395,3 +395,15 @@ def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
     shown = text(lead.get(f"/meetings/{meeting_id}").get_data(as_text=True))
     assert "Calculation policy" in shown and "Share the policy" in shown
     assert "0 marked · 0 present." in shown
+
+
+def test_the_dates_ticked_at_first_leave_a_week_for_the_poll():
+    options = [
+        {"date": f"2027-01-{day:02d}", "value": str(day)} for day in (11, 12, 19, 20, 21, 22)
+    ]
+    ticked = forms.best_after(options, datetime(2027, 1, 10, 9))
+    assert [o["value"] for o in ticked] == ["19", "20", "21"]
+    assert [o["value"] for o in forms.best_after(options[:2], datetime(2027, 1, 10, 9))] == [
+        "11",
+        "12",
+    ]

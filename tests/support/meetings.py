@@ -47,6 +47,7 @@ def a_network(
                 status="open",
                 closed_reason="",
                 version=1,
+                formed_at=now,
                 changed_at=now,
             )
         )
