@@ -51,6 +51,7 @@ def trust(nats, nats_server, tmp_path_factory):
         added = Event("SchoolAdded", {**school, "urn": "143201", "town": "Halifax"})
         append(store, nats, TRUST_SUBJECT, added)
         assert wait_until(lambda: "ash" in dict(school_choices(engine, None)))
+        stack.store = store  # type: ignore[attr-defined]  (for tests adding facts)
         boss = stack.client(someone("cpd_manager", person_id=MANAGER_ID, school_id=None))
         head = stack.client(someone(("headteacher", "ash"), school_id="ash", name="Hana Head"))
         teacher = stack.client(someone(school_id="ash", name="Tom Teacher"))
