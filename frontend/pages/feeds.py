@@ -24,7 +24,7 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 from werkzeug.wrappers import Response
 
 from events.projection import checkpoint
-from frontend.calendar import CalendarEvent, Feed, calendar
+from frontend.calendar import SCHOOL_TIME, CalendarEvent, Feed, calendar
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import feed_token_holder, feed_token_of
@@ -124,7 +124,7 @@ def meeting_description(row: Any) -> str:
     return "\n".join(part for part in (f"{row.network_name} meeting.", online, moved) if part)
 
 
-def hold_events(person_id: str, base_url: str) -> list[CalendarEvent]:
+def hold_events(person_id: str, base_url: str, now: datetime) -> list[CalendarEvent]:
     """The options of the open polls the person is invited to (not those they said no to),
     as tentative holds; they leave the feed when the poll closes."""
     return [
@@ -144,7 +144,7 @@ def hold_events(person_id: str, base_url: str) -> list[CalendarEvent]:
             sequence=0,
             changed_at=row.changed_at,
         )
-        for row in meeting_calendars.hold_rows(engine(), person_id)
+        for row in meeting_calendars.hold_rows(engine(), person_id, now)
     ]
 
 
@@ -160,9 +160,10 @@ def personal_feed(
     seen: tuple[int, ...],
     today: date,
     base_url: str,
-    holds: bool = False,
+    holds: datetime | None = None,
 ) -> Feed:
-    """Rendered again only when a projection has moved on (`seen`) or a day has passed."""
+    """Rendered again only when a projection has moved on (`seen`) or a day has passed; with
+    holds, every quarter of an hour too (`holds`, UK wall clock: polls' deadlines pass)."""
     link = programme_link(base_url)
     events = [
         session_event(row, person_id, f"{link(row.day_id)}#session-{row.session_id}")
@@ -170,12 +171,15 @@ def personal_feed(
     ]
     events += keynote_events(person_id, link)
     events += meeting_events(person_id, base_url)
+    passed = None
     if holds:
-        events += hold_events(person_id, base_url)
+        events += hold_events(person_id, base_url, holds)
+        passed = meeting_calendars.deadline_passed(engine(), person_id, holds)
     feed = calendar(events, f"My PD sessions ({name})", datetime.now(UTC))
     changes = [
         *calendars.latest_change(engine(), person_id),
         meeting_calendars.latest_change(engine(), person_id),
+        passed.replace(tzinfo=SCHOOL_TIME) if passed else None,
         feed.last_modified,
     ]
     return replace(feed, last_modified=max((c for c in changes if c), default=None))
@@ -310,11 +314,17 @@ def complete(feed: Feed, seq: tuple[int, ...]) -> Feed:
     return feed
 
 
+def quarter_hour() -> datetime:
+    """Now on the UK wall clock, to the quarter of an hour before (naive, as deadlines are)."""
+    now = datetime.now(SCHOOL_TIME).replace(tzinfo=None, second=0, microsecond=0)
+    return now.replace(minute=now.minute - now.minute % 15)
+
+
 @feeds.get("/feeds/<token>/mine.ics")
 def personal(token: str) -> Response:
     person = holder_of(token)
     seq, today = seen()
-    holds = request.args.get("holds") == "1"
+    holds = quarter_hour() if request.args.get("holds") == "1" else None
     feed = personal_feed(
         id(engine()), person.person_id, person.name, seq, today, request.url_root, holds
     )

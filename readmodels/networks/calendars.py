@@ -43,8 +43,10 @@ def meeting_rows(engine: Engine, person_id: str) -> list[Row]:
         return list(connection.execute(query))
 
 
-def hold_rows(engine: Engine, person_id: str) -> list[Row]:
-    """Each option of the open polls the person is invited to, but those they said "no" to."""
+def hold_rows(engine: Engine, person_id: str, now: datetime) -> list[Row]:
+    """Each option of the open polls the person is invited to, but those they said "no" to.
+    A poll whose deadline (UK wall clock, like `now`) has passed is closed, though the log
+    says so only with the next command on it."""
     answer = and_(
         network_answers.c.meeting_id == network_options.c.meeting_id,
         network_answers.c.option_id == network_options.c.option_id,
@@ -66,6 +68,7 @@ def hold_rows(engine: Engine, person_id: str) -> list[Row]:
         .join(networks, networks.c.network_id == MEETING.network_id)
         .outerjoin(network_answers, answer)
         .where(MEETING.status == "polling", MEETING.meeting_id.in_(invited))
+        .where(MEETING.deadline > now)
         .where(or_(network_answers.c.answer.is_(None), network_answers.c.answer != "no"))
     )
     with engine.connect() as connection:
@@ -76,6 +79,17 @@ def latest_change(engine: Engine, person_id: str) -> datetime | None:
     """The newest change to any meeting the person is in, shown in their feed or not (a
     poll closing takes its holds away: a change too)."""
     query = select(func.max(MEETING.changed_at)).where(involving(person_id))
+    with engine.connect() as connection:
+        return connection.scalar(query)
+
+
+def deadline_passed(engine: Engine, person_id: str, now: datetime) -> datetime | None:
+    """The latest deadline (UK wall clock) already passed of a poll the person is invited to
+    that the log has not closed yet: its holds left the feed then, a change to it."""
+    invited = select(INVITED.meeting_id).where(INVITED.person_id == person_id)
+    query = select(func.max(MEETING.deadline)).where(
+        MEETING.status == "polling", MEETING.meeting_id.in_(invited), MEETING.deadline <= now
+    )
     with engine.connect() as connection:
         return connection.scalar(query)
 

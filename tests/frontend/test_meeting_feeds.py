@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from events import Event
+from readmodels.networks import calendars as meeting_calendars
 from readmodels.networks.tables import network_meetings
 from tests.frontend.test_feeds import events_in, new_address
 from tests.support.identity import someone
@@ -104,7 +105,9 @@ def test_someone_not_invited_does_not_see_it(nats, store, trust):
 
 def test_open_polls_are_tentative_holds_only_when_asked(nats, store, trust):
     stack, amy = trust
-    on_meeting(nats, store, "p", poll("p", "maths", {amy.person_id: True}, title="Spring maths"))
+    open_till = datetime(2030, 1, 15, 17, 0)  # UK wall clock
+    asked = poll("p", "maths", {amy.person_id: True}, title="Spring maths", deadline=open_till)
+    on_meeting(nats, store, "p", asked)
     when_projected(stack.engine, "p", status="polling")
     client = stack.client(amy)
     address = new_address(client)
@@ -118,7 +121,7 @@ def test_open_polls_are_tentative_holds_only_when_asked(nats, store, trust):
     assert (str(first["STATUS"]), str(first["SUMMARY"])) == ("TENTATIVE", "Hold: Spring maths")
     assert str(first["X-MICROSOFT-CDO-BUSYSTATUS"]) == "TENTATIVE"
     assert utc(first) == datetime(2026, 10, 6, 15, 0, tzinfo=UTC)  # 16:00 BST
-    assert "Wed 30 September, 17:00" in str(first["DESCRIPTION"])
+    assert "Tue 15 January, 17:00" in str(first["DESCRIPTION"])
 
     vote = {"meeting_id": "p", "person_id": amy.person_id, "answers": {"o2": "no"}}
     on_meeting(nats, store, "p", Event("VoteCast", {**vote, "recorded_by": amy.person_id}))
@@ -137,6 +140,24 @@ def test_open_polls_are_tentative_holds_only_when_asked(nats, store, trust):
     after = icalendar.Calendar.from_ical(client.get(address + "?holds=1").data)
     uids = [str(e["UID"]) for e in after.walk("VEVENT")]
     assert uids == ["meeting.p@staffroom"]
+
+
+def test_a_poll_past_its_deadline_holds_nothing_though_the_log_has_not_closed_it(
+    nats, store, trust
+):
+    stack, amy = trust
+    on_meeting(nats, store, "p", poll("p", "maths", {amy.person_id: True}))  # till 30 Sept 2026
+    when_projected(stack.engine, "p", status="polling")
+    client = stack.client(amy)
+    feed = client.get(new_address(client) + "?holds=1")
+    assert b"hold.p." not in feed.data
+    # the holds leaving at the deadline is a change to the feed (its Last-Modified)
+    now = datetime(2026, 10, 1, 9, 0)
+    passed = meeting_calendars.deadline_passed(stack.engine, amy.person_id, now)
+    assert passed == datetime(2026, 9, 30, 17, 0)
+    assert meeting_calendars.deadline_passed(stack.engine, amy.person_id, passed) == passed
+    earlier = datetime(2026, 9, 30, 16, 59)
+    assert meeting_calendars.deadline_passed(stack.engine, amy.person_id, earlier) is None
 
 
 def test_my_cpd_offers_the_holds_address_and_counts_meetings_attended(nats, store, trust):
