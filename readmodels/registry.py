@@ -8,7 +8,15 @@ from events.projection import Projection
 from readmodels.directory.projection import directory
 from readmodels.log_stats import log_stats
 from readmodels.networks.projection import network_projection
+from readmodels.notifications.projection import notifications
 from readmodels.trustdays.projection import trustdays
 from readmodels.trustyear.projection import trustyear
 
-PROJECTIONS: list[Projection] = [log_stats, directory, trustdays, trustyear, network_projection]
+PROJECTIONS: list[Projection] = [
+    log_stats,
+    directory,
+    trustdays,
+    trustyear,
+    network_projection,
+    notifications,
+]
