@@ -74,6 +74,8 @@ AFTER_0003 = (
     *(f"DROP TABLE network_{table}" for table in ("actions", "action_schools", "marks")),
     *(f"DROP TABLE {table}" for table in ("network_series", "network_clashes")),
     "DROP TABLE school_priorities",
+    # 0008_notifications
+    *(f"DROP TABLE notification_{table}" for table in ("messages", "bounces", "preferences")),
 )
 A_SLOT_OF_0003 = (
     "INSERT INTO pd_slots (slot_id, day_id, kind, title, starts, ends)"
