@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from events import Event
+from events.projection import checkpoints
 from readmodels.networks import calendars as meeting_calendars
 from readmodels.networks.tables import network_meetings
 from tests.frontend.test_feeds import events_in, new_address
@@ -178,3 +179,22 @@ def test_my_cpd_offers_the_holds_address_and_counts_meetings_attended(nats, stor
     shown = text(client.get("/my-cpd").get_data(as_text=True))
     assert "1.5 CPD hours in all." in shown
     assert "Meeting m2" not in shown  # apologies earn nothing
+
+
+def test_the_feed_answers_503_while_the_networks_are_rebuilt(nats, store, trust):
+    stack, amy = trust
+    on_meeting(nats, store, "m1", scheduled("m1", "maths", date(2027, 3, 30), (amy.person_id,)))
+    when_projected(stack.engine, "m1", status="confirmed")
+    client = stack.client(amy)
+    address = new_address(client)
+    served = client.get(address)
+    assert b"meeting.m1@staffroom" in served.data
+    named = checkpoints.c.name == "networks"
+    with stack.engine.begin() as connection:
+        seq = connection.scalar(select(checkpoints.c.last_seq).where(named))
+        connection.execute(update(checkpoints).where(named).values(last_seq=1))
+    rebuilding = client.get(address)
+    assert rebuilding.status_code == 503 and rebuilding.headers["Retry-After"] == "60"
+    with stack.engine.begin() as connection:
+        connection.execute(update(checkpoints).where(named).values(last_seq=seq))
+    assert client.get(address).headers["ETag"] == served.headers["ETag"]
