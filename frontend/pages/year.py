@@ -78,6 +78,7 @@ def page(year_id: str) -> str:
         for sid, name in school_choices(engine(), None)
         if sid != CENTRAL
     ]
+    schools.sort(key=lambda school: school["school_id"] != g.identity.school_id)  # mine first
     earlier, later = neighbours(year_id)
     return render_template(
         "year.html",

@@ -66,11 +66,25 @@ def context(year_id: str, school_id: str, **extra: Any) -> dict[str, Any]:
 @school_year.get("/year/<year_id>/schools/<school_id>")
 def page(year_id: str, school_id: str) -> str:
     the_year(year_id)
-    return render_template("year_school.html", **context(year_id, school_id))
+    return render_template("year_school.html", **context(year_id, school_id, said=done_said()))
 
 
-def back(year_id: str, school_id: str, anchor: str = "dates") -> str:
-    return url_for(".page", year_id=year_id, school_id=school_id, _anchor=anchor)
+def done_said() -> str | None:
+    """What the form just did, after its redirect back (a plain form, or a boosted one)."""
+    added = queries.find_closure(engine(), request.args.get("added", ""))
+    if added is not None:
+        return f"{added.label or CLOSURE_KINDS[added.kind]} is added."
+    if request.args.get("removed"):
+        return f"{request.args['removed'][:200]} is removed."
+    if request.args.get("imported", "").isdigit():
+        count = int(request.args["imported"])
+        return f"{count} date{'s' if count != 1 else ''} added from the file."
+    return None
+
+
+def back(year_id: str, school_id: str, anchor: str = "dates", **said: str) -> str:
+    values: dict[str, Any] = {"year_id": year_id, "school_id": school_id, **said}
+    return url_for(".page", _anchor=anchor, **values)
 
 
 @school_year.post("/year/<year_id>/schools/<school_id>/closures")
@@ -79,11 +93,11 @@ def add_closure(year_id: str, school_id: str) -> ResponseReturnValue:
     the_school(school_id)
     may_keep(school_id)
     body, errors = forms.closure_body(request.form)
-    status, said = 422, None
+    status, said, done = 422, None, ""
     if not errors:
         try:
-            service.add_closure(school_id, year_id, body, request.form.get("key"))
-            status, said = 200, "The date is added."
+            done = service.add_closure(school_id, year_id, body, request.form.get("key"))
+            status, said = 200, f"{body['label'] or CLOSURE_KINDS[body['kind']]} is added."
         except Refused as refused:
             if refused.status not in (409, 422):
                 raise
@@ -94,7 +108,7 @@ def add_closure(year_id: str, school_id: str) -> ResponseReturnValue:
         extra = {"values": values, "errors": {"closure": errors, "import": {}}, "said": said}
         return render_template("year_school.html", **context(year_id, school_id, **extra))
 
-    return form_answer(status, back(year_id, school_id), shown, shown)
+    return form_answer(status, back(year_id, school_id, added=done), shown, shown)
 
 
 @school_year.post("/year/<year_id>/schools/<school_id>/closures/<closure_id>/remove")
@@ -111,7 +125,8 @@ def remove_closure(year_id: str, school_id: str, closure_id: str) -> ResponseRet
     def shown() -> str:
         return render_template("year_school.html", **context(year_id, school_id, said=said))
 
-    return form_answer(200, back(year_id, school_id), shown, shown)
+    label = closure.label or CLOSURE_KINDS[closure.kind]
+    return form_answer(200, back(year_id, school_id, removed=label), shown, shown)
 
 
 # Importing a file of dates
@@ -144,7 +159,8 @@ def import_file(year_id: str, school_id: str) -> ResponseReturnValue:
         def shown_page() -> str:
             return render_template("year_school.html", **context(year_id, school_id, said=said))
 
-        return form_answer(200, back(year_id, school_id), shown_page, shown_page)
+        done = back(year_id, school_id, imported=str(added))
+        return form_answer(200, done, shown_page, shown_page)
     status = 422 if report.get("bad_lines") else 200
     carried = base64.b64encode(content).decode()
     preview = {"report": report, "name": name, "carried": carried}
