@@ -102,7 +102,7 @@ def meeting_events(person_id: str, base_url: str) -> list[CalendarEvent]:
     return [
         CalendarEvent(
             uid=f"meeting.{row.meeting_id}@{DOMAIN}",
-            summary=meeting_summary(row),
+            summary=row.title,
             day=row.date,
             starts=row.starts,
             ends=row.ends,
@@ -118,13 +118,6 @@ def meeting_events(person_id: str, base_url: str) -> list[CalendarEvent]:
     ]
 
 
-def meeting_summary(row: Any) -> str:
-    """The meeting's title, with its network's name first unless the title says it."""
-    if row.network_name.casefold() in row.title.casefold():
-        return row.title
-    return f"{row.network_name}: {row.title}"
-
-
 def meeting_description(row: Any) -> str:
     online = f"Join online: {row.join_link}" if row.join_link else ""
     moved = f"Moved: {row.reason}" if row.reason and row.status != "cancelled" else ""
@@ -137,7 +130,7 @@ def hold_events(person_id: str, base_url: str, now: datetime) -> list[CalendarEv
     return [
         CalendarEvent(
             uid=f"hold.{row.meeting_id}.{row.option_id}@{DOMAIN}",
-            summary=f"Hold: {meeting_summary(row)}",
+            summary=f"Hold: {row.title}",
             day=row.date,
             starts=row.starts,
             ends=row.ends,
