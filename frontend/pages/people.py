@@ -27,6 +27,7 @@ from frontend.clients import trustdays
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages.days import visible_day
+from frontend.pages.mycpd import attended
 from frontend.pages.nav import finds_people
 from readmodels.directory import queries as directory
 from readmodels.directory.posts import posts_of
@@ -201,7 +202,7 @@ def visible_person(person_id: str) -> Row:
 
 
 def person_context(person: Row, only: str | None = None, **extra: Any) -> dict[str, Any]:
-    marks = pd_queries.marks_of(engine(), person.person_id)
+    marks = attended(person.person_id)  # PD-day marks and network meetings attended
     return {
         "person": person,
         "manager": places_anyone(g.identity) and person.status == "active",
