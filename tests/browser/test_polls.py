@@ -89,10 +89,8 @@ def feed_of(browser: Browser, base: str, email: str) -> icalendar.Calendar:
     """The person's own calendar feed, from the address My CPD gives them."""
     page = signed_in_page(browser, base, email)
     page.goto("/my-cpd")
+    page.click("#renew-feed")
     address = page.locator("#feed-url").input_value()
-    if not address:
-        page.click("#renew-feed")
-        address = page.locator("#feed-url").input_value()
     page.context.close()
     return icalendar.Calendar.from_ical(httpx.get(address).content)
 
