@@ -70,6 +70,7 @@ def pd_stack(
             "trustdays": stack.enter_context(serve(trustdays_app(settings))),
             "directory": stack.enter_context(serve(directory_app(settings))),
             "trustyear": stack.enter_context(serve(trustyear_app(settings))),
+            "networks": stack.enter_context(serve(networks_app(settings))),
         }
         stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
