@@ -13,6 +13,7 @@ from events import Event
 from readmodels.directory.queries import school_choices
 from readmodels.trustyear import queries
 from services.directory.events import TRUST_SUBJECT
+from tests.support.databases import DATABASES
 from tests.support.identity import someone
 from tests.support.pages import text
 from tests.support.shared import fresh_database, fresh_store
@@ -40,11 +41,11 @@ def terms_form(rows=SIX, **changes: str) -> dict[str, str]:
     return form | changes
 
 
-@pytest.fixture(scope="module")
-def trust(nats, nats_server, tmp_path_factory):
+@pytest.fixture(scope="module", params=DATABASES)
+def trust(request, nats, nats_server, tmp_path_factory):
     with (
         fresh_store(nats) as store,
-        fresh_database("sqlite", tmp_path_factory.mktemp("year")) as (url, engine),
+        fresh_database(request.param, tmp_path_factory.mktemp("year")) as (url, engine),
         pd_stack(nats, nats_server.url, store, url, engine) as stack,
     ):
         school = {"school_id": "ash", "name": "Ash Grove Primary", "phase": "primary"}
