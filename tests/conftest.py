@@ -1,6 +1,7 @@
 """The suite's real parts: a nats-server of its own on a free port (JetStream in a temp
 folder), a fresh stream per test, and a fresh database per test (SQLite, and PostgreSQL
-too when TEST_DATABASE_URL is set)."""
+too when TEST_DATABASE_URL is set). Under pytest-xdist each worker has its own of each
+(session scope is a worker's), and tests/support/parallel.py says which tests share one."""
 
 from __future__ import annotations
 
@@ -19,10 +20,17 @@ from events.store import EventStore, StreamSettings
 from tests.support import counter  # noqa: F401  (registers the test event types)
 from tests.support.databases import DATABASES, POSTGRES_URL, fresh_schema
 from tests.support.identity import SECRET_KEY
+from tests.support.parallel import Scheduling
 
 # Every app and process the suite starts signs and checks identities with the same key.
 os.environ["STAFFROOM_SECRET_KEY"] = SECRET_KEY
 os.environ.pop("STAFFROOM_DEV", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, the work units of tests/support/parallel.py."""
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(Scheduling(), "staffroom-work-units")
 
 
 @pytest.fixture(scope="session")
