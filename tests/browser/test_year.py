@@ -50,7 +50,7 @@ def test_the_cpd_manager_reads_the_year_and_each_schools_dates(trust, browser: B
     accessible(page, "year-desktop")
 
 
-def next_school_day(terms_end: date) -> date:
+def next_school_day() -> date:
     day = date.today() + timedelta(days=10)
     while day.weekday() > 4:
         day += timedelta(days=1)
@@ -63,7 +63,7 @@ def test_a_headteacher_adds_a_closure_on_a_phone(trust, browser: Browser):
     page.goto(f"/year/{year_id}/schools/{trust['school']['school_id']}")
     expect(page.locator("h1")).to_contain_text("Ash Grove Primary")
     expect(page.locator("#dates")).to_contain_text("INSET day")
-    day = next_school_day(date.today())
+    day = next_school_day()
     page.select_option("#closure-kind", "closure")
     page.fill("#closure-starts", day.isoformat())
     page.fill("#closure-label", "Polling station")
@@ -74,3 +74,45 @@ def test_a_headteacher_adds_a_closure_on_a_phone(trust, browser: Browser):
     expect(page.locator("#dates")).to_contain_text("Polling station")
     no_wider_than_the_screen(page)
     accessible(page, "year-school-phone")
+
+
+def test_a_headteacher_previews_and_saves_a_file_of_dates_on_a_phone(trust, browser: Browser):
+    page = signed_in_page(browser, trust["base"], trust["head"], "phone")
+    year_id = year_of(date.today())
+    first = int(year_id[:4])
+    page.goto(f"/year/{year_id}/schools/{trust['school']['school_id']}")
+    rows = (
+        "kind,starts,ends,label\n"
+        f"closure,{weekday_in(first + 1, 3)},,Boiler service\n"
+        f"party,{weekday_in(first + 1, 3)},,Not a kind\n"
+    )
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "dates.csv", "mimeType": "text/csv", "buffer": rows.encode()}],
+    )
+    page.get_by_role("button", name="Preview the dates").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 line of the file needs fixing")
+    expect(page.locator(".bad-lines")).to_contain_text(
+        "Line 3: kind must be holiday, inset or closure"
+    )
+    no_wider_than_the_screen(page)
+    accessible(page, "year-import-phone")
+    page.go_back()
+    good = rows.rsplit("party", 1)[0]
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "dates.csv", "mimeType": "text/csv", "buffer": good.encode()}],
+    )
+    page.get_by_role("button", name="Preview the dates").click()
+    page.get_by_role("button", name="Save 1 date").click()
+    expect(page.get_by_role("status").filter(has_text="1 date added from the file.")).to_be_visible(
+        timeout=ANSWERED_WITHIN
+    )
+    expect(page.locator("#dates")).to_contain_text("Boiler service")
+
+
+def weekday_in(year: int, month: int) -> str:
+    day = date(year, month, 10)
+    while day.weekday() > 4:
+        day += timedelta(days=1)
+    return day.isoformat()
