@@ -114,8 +114,26 @@ class SetPreferences:
     kinds: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class Several:
+    """Commands for one outbox caused by one fact (a booking: its confirmation and the
+    day's reminder), decided together: a reaction's commands on one subject share its
+    idempotency key, so they must be one command."""
+
+    commands: tuple[Queue | Reschedule, ...]
+
+
 OutboxCommand = (
-    Queue | Reschedule | Claim | MarkSent | Skip | Fail | Bounce | Release | SetPreferences
+    Queue
+    | Reschedule
+    | Claim
+    | MarkSent
+    | Skip
+    | Fail
+    | Bounce
+    | Release
+    | SetPreferences
+    | Several
 )
 
 
@@ -228,6 +246,15 @@ def set_preferences(command: SetPreferences, state: Outbox) -> list[Event]:
     return [Event("PreferencesSet", data)]
 
 
+def several(command: Several, state: Outbox) -> list[Event]:
+    decided: list[Event] = []
+    for each in command.commands:
+        events = DECISIONS[type(each)](each, state)
+        state = OutboxDecider().fold(events, state)
+        decided.extend(events)
+    return decided
+
+
 DECISIONS: dict[type, Any] = {
     Queue: queue,
     Reschedule: reschedule,
@@ -238,6 +265,7 @@ DECISIONS: dict[type, Any] = {
     Bounce: bounce,
     Release: release,
     SetPreferences: set_preferences,
+    Several: several,
 }
 STATUS_AFTER = {
     "MessageSent": "sent",

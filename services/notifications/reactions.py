@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from events.envelope import RecordedEvent
 from events.reactor import Reaction
-from services.notifications.domain import OutboxDecider, Queue, Reschedule
+from services.notifications.domain import OutboxDecider, Queue, Reschedule, Several
 from services.notifications.events import message_id, person_subject
 from services.notifications.trustdays_view import DayFold, DayView, Seen, seen
 from services.trustdays.events import day_subject, parse_subject, slot_subject
@@ -25,7 +25,7 @@ REMINDER_AT = time(16, 0)
 """A PD day's reminder: two days before, at 16:00 UK time (after school)."""
 CHANGES_WORTH_TELLING = ("title", "room", "mode", "join_link", "leader")
 """A session's changes that its booked people hear of (not its capacity or description)."""
-FollowUps = Iterable[tuple[tuple[str, ...], Queue | Reschedule]]
+FollowUps = Iterable[tuple[tuple[str, ...], Queue | Reschedule | Several]]
 
 
 def reminder_due(day: date) -> datetime:
@@ -64,18 +64,21 @@ def remind(event: RecordedEvent, person_id: str, day: DayView) -> list[Queue]:
     key = reminder_key(parse_subject(event.subject).day_id)
     mid = message_id(key, person_id, "day_reminder")
     reminder = {**about(event), "session_id": None, "slot_id": None}
-    return [Queue(mid, person_id, "day_reminder", reminder, key, reminder_due(day.date), again=True)]
+    return [
+        Queue(mid, person_id, "day_reminder", reminder, key, reminder_due(day.date), again=True)
+    ]
 
 
 def on_a_place(event: RecordedEvent, facts: Seen) -> FollowUps:
-    """Booked or promoted: told at once, and reminded before the day. A cancelled place:
-    told, with the reason (its calendar event is cancelled)."""
+    """Booked or promoted: told at once, and reminded before the day (one command: the
+    reaction's commands on one outbox share its key). A cancelled place: told, with the
+    reason (its calendar event is cancelled)."""
     person = event.data["person_id"]
     subject = person_subject(person)
     if event.type == "BookingCancelled":
         return [(subject, tell(event, person, "booking_cancelled", event.data["reason"]))]
     kind = "waitlist_promoted" if event.type == "PromotedFromWaitlist" else "booking_confirmed"
-    return [(subject, q) for q in (tell(event, person, kind), *remind(event, person, facts.day))]
+    return [(subject, Several((tell(event, person, kind), *remind(event, person, facts.day))))]
 
 
 def on_a_session_change(event: RecordedEvent, facts: Seen) -> FollowUps:

@@ -16,6 +16,7 @@ from services.notifications.domain import (
     Release,
     Reschedule,
     SetPreferences,
+    Several,
     Skip,
     backoff,
 )
@@ -131,3 +132,17 @@ def test_confirmations_cannot_be_turned_off_reminders_can() -> None:
     chosen = Event("PreferencesSet", {"person_id": "amy", "kinds": {"day_reminder": "off"}})
     outbox.when(SetPreferences("amy", {"day_reminder": "off"})).then(chosen)
     outbox.given(chosen).when(SetPreferences("amy", {"day_reminder": "off"})).then()
+
+
+def test_a_confirmation_and_a_reminder_are_decided_together() -> None:
+    reminder = Queue(
+        message_id("day:d", "amy", "day_reminder"),
+        "amy",
+        "day_reminder",
+        ABOUT,
+        "day:d",
+        NOW + timedelta(days=3),
+        again=True,
+    )
+    decided = outbox.when(Several((queue(), reminder))).then("MessageQueued", "MessageQueued")
+    outbox.given(*decided).when(Several((queue(), reminder))).then()

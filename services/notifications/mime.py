@@ -1,0 +1,87 @@
+"""A letter as an email: multipart/mixed holding multipart/alternative (text/plain,
+text/html and, for a booking, text/calendar with the `method` parameter equal to the
+body's METHOD) and the same calendar as an attachment, invite.ics (iTIP over email, RFC
+6047: Outlook refuses a method that disagrees, and without one shows "not supported
+calendar message")."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+
+import icalendar
+
+from frontend.calendar import PRODID, london, vevent
+from services.notifications.letters import Letter
+
+
+def smtp_id(message_id: str, sender: str) -> str:
+    """The Message-ID header: the same for the same message, whoever sends it when."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "staffroom"
+    return f"<{message_id}@{domain}>"
+
+
+def itip(letter: Letter, sender: str) -> bytes:
+    """The booking's event as an iTIP message: only the recipient attends, no reply asked."""
+    assert letter.event is not None
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", letter.method)
+    cal.add_component(london())
+    event = vevent(letter.event)
+    name, address = parseaddr(sender)
+    event.add("organizer", f"mailto:{address}", parameters={"CN": name or "Staffroom"})
+    attendee = {"CN": letter.name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"}
+    attendee["PARTSTAT"] = "DECLINED" if letter.method == "CANCEL" else "ACCEPTED"
+    event.add("attendee", f"mailto:{letter.to}", parameters=attendee)
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+def as_html(letter: Letter) -> str:
+    paragraphs = "".join(
+        f"<p>{html.escape(line).replace(chr(10), '<br>')}</p>" for line in letter.lines if line
+    )
+    link = html.escape(letter.link, quote=True)
+    return (
+        f'<!doctype html><html lang="en"><body style="font-family:sans-serif">'
+        f"<p>Dear {html.escape(letter.name)},</p>{paragraphs}"
+        f'<p><a href="{link}">Open it in Staffroom</a></p></body></html>'
+    )
+
+
+def as_text(letter: Letter) -> str:
+    body = "\n\n".join(line for line in letter.lines if line)
+    return f"Dear {letter.name},\n\n{body}\n\nOpen it in Staffroom: {letter.link}\n"
+
+
+def email(
+    letter: Letter,
+    message_id: str,
+    sender: str,
+    now: datetime,
+    unsubscribe: str | None = None,
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = formataddr((letter.name, letter.to))
+    msg["Subject"] = letter.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = smtp_id(message_id, sender)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Staffroom-Message"] = message_id
+    if unsubscribe:
+        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(as_text(letter))
+    msg.add_alternative(as_html(letter), subtype="html")
+    if letter.event is not None:
+        ics = itip(letter, sender)
+        params = {"method": letter.method, "charset": "UTF-8"}
+        msg.add_alternative(ics, maintype="text", subtype="calendar", params=params)
+        msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+    return msg

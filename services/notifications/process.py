@@ -1,0 +1,22 @@
+"""The sender's process (`staffroom sender`): its NATS user, the read models, SMTP."""
+
+from __future__ import annotations
+
+from events.config import Settings
+from events.consumers import reading_log, stop_on_signals
+from events.db import create_db_engine
+from services.notifications.sender import Sender, SenderConfig
+from services.notifications.smtp import Mailer, SmtpSettings
+
+
+async def run(settings: Settings) -> None:
+    """Send what is due until SIGINT or SIGTERM."""
+    stop = stop_on_signals()
+    smtp = SmtpSettings.from_env()
+    config = SenderConfig.from_env(settings.require_secret_key(), smtp.sender)
+    engine = create_db_engine(settings.database_url)
+    try:
+        async with reading_log(settings, "notifications_sender") as store:
+            await Sender(store, engine, Mailer(smtp), config).run(stop)
+    finally:
+        engine.dispose()

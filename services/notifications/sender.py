@@ -1,0 +1,154 @@
+"""The sender (`staffroom sender`): sends each message when it is due, at most once.
+
+For each due message of the read model it reads what the message would say now
+(letters.py); a message that no longer holds is skipped. Otherwise it claims the message
+in the recipient's outbox (MessageSending, decided on the outbox's last sequence, so two
+senders never both win), hands it to the SMTP server, and records what happened: sent;
+failed (certainly not delivered: tried again with backoff); bounced; or, if the
+conversation broke after the message was handed over, nothing: the claim stays, shown to
+the operator as unknown, never sent again blindly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.policy import SMTP
+
+from sqlalchemy import Engine
+
+from events.decider import CommandLoop, CommandRejected
+from events.envelope import Metadata, new_id, utcnow
+from events.store import EventStore
+from readmodels.notifications import queries
+from services.notifications import letters, mime, unsubscribe
+from services.notifications.domain import (
+    Bounce,
+    Claim,
+    Fail,
+    MarkSent,
+    OutboxCommand,
+    OutboxDecider,
+    Reschedule,
+    Skip,
+)
+from services.notifications.events import person_subject
+from services.notifications.smtp import Delivery, Mailer, Outcome
+
+log = logging.getLogger(__name__)
+ACTOR = "notifications_sender"
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    base_url: str
+    """The public address of Staffroom, ending in /: links in messages."""
+    secret_key: str
+    sender: str
+    """The From header (STAFFROOM_MAIL_FROM)."""
+
+    @classmethod
+    def from_env(cls, secret_key: str, sender: str) -> SenderConfig:
+        base = os.environ.get("STAFFROOM_PUBLIC_URL", "http://127.0.0.1:8000/")
+        return cls(base if base.endswith("/") else base + "/", secret_key, sender)
+
+
+class Sender:
+    def __init__(
+        self,
+        store: EventStore,
+        engine: Engine,
+        mailer: Mailer,
+        config: SenderConfig,
+        clock: Callable[[], datetime] = utcnow,
+        idle_wait: float = 0.5,
+        after_claim: Callable[[str], Awaitable[None]] | None = None,
+    ):
+        self.store = store
+        self.engine = engine
+        self.mailer = mailer
+        self.config = config
+        self.clock = clock
+        self.idle_wait = idle_wait
+        self.after_claim = after_claim
+        """A test's hook between the claim and the SMTP conversation."""
+        self.outboxes: CommandLoop = CommandLoop(store, OutboxDecider())
+        self._seen: dict[str, int] = {}
+        """Message to the row version last acted on: a read model a moment behind does
+        not make the sender judge the same row again."""
+        self.sent = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    done = await self.once()
+                except Exception:  # NATS or the database away a moment: try again
+                    log.exception("sending failed; trying again")
+                    done = 0
+                if not done:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.idle_wait)
+        finally:
+            await asyncio.to_thread(self.mailer.close)
+
+    async def once(self) -> int:
+        """Act on every message due now; how many were acted on."""
+        rows = await asyncio.to_thread(queries.due_messages, self.engine, self.clock())
+        fresh = [row for row in rows if self._seen.get(row.message_id) != row.version]
+        for row in fresh:
+            self._seen[row.message_id] = row.version
+            await self.handle(row)
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        return len(fresh)
+
+    async def handle(self, row) -> None:  # type: ignore[no-untyped-def]
+        now = self.clock()
+        decision = await asyncio.to_thread(
+            letters.decide, self.engine, row, now, self.config.base_url
+        )
+        mid = row.message_id
+        if isinstance(decision, letters.Skipped):
+            await self.command(row.person_id, Skip(mid, decision.reason))
+        elif isinstance(decision, letters.Later):
+            await self.command(row.person_id, Reschedule(mid, decision.due))
+        elif await self.command(row.person_id, Claim(mid, now)):
+            if self.after_claim is not None:
+                await self.after_claim(mid)
+            await self.deliver(row, decision)
+
+    async def deliver(self, row, letter: letters.Letter) -> None:  # type: ignore[no-untyped-def]
+        now = self.clock()
+        link = unsubscribe.link(
+            self.config.base_url, self.config.secret_key, row.person_id, row.kind
+        )
+        message = mime.email(letter, row.message_id, self.config.sender, now, link)
+        raw = message.as_bytes(policy=SMTP)
+        delivery: Delivery = await asyncio.to_thread(self.mailer.send, letter.to, raw)
+        mid, person = row.message_id, row.person_id
+        if delivery.outcome is Outcome.SENT:
+            self.sent += 1
+            sent = MarkSent(mid, letter.to, letter.subject, message["Message-ID"], now)
+            await self.command(person, sent)
+        elif delivery.outcome is Outcome.FAILED:
+            await self.command(person, Fail(mid, delivery.detail, self.clock()))
+        elif delivery.outcome is Outcome.BOUNCED:
+            await self.command(person, Bounce(mid, person, letter.to, delivery.detail))
+        else:
+            log.error("message %s to %s: outcome unknown (%s)", mid, letter.to, delivery.detail)
+
+    async def command(self, person_id: str, command: OutboxCommand) -> bool:
+        """Run a command on the person's outbox; whether it decided anything."""
+        subject = self.store.subject(*person_subject(person_id))
+        try:
+            outcome = await self.outboxes.execute(subject, command, new_id(), Metadata(ACTOR))
+        except CommandRejected as refused:  # another sender, or the read model behind
+            log.info("%s: %s", subject, refused)
+            return False
+        return bool(outcome.events)

@@ -1,0 +1,84 @@
+"""Each kind of message, sent through a real SMTP server and read back: its MIME
+structure, and its calendar read by icalendar and vobject (which must agree)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from events.connection import NatsThread
+from events.store import EventStore
+from tests.support.mailbox import TestMailbox, invitation, smtp_server
+from tests.support.notifications import Running, a_day, notifications, people, place
+from tests.support.waiting import wait_until
+
+SOON = (datetime.now(UTC) + timedelta(days=20)).date()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[TestMailbox]:
+    with smtp_server() as box:
+        yield box
+
+
+@pytest.fixture
+def running(nats: NatsThread, store: EventStore, engine, mailbox: TestMailbox) -> Iterator[Running]:
+    with notifications(nats, store, engine, mailbox) as running:
+        a_day(nats, store, "day-1", SOON)
+        people(nats, store, "amy", "bob")
+        yield running
+
+
+def arrives(mailbox: TestMailbox, address: str, count: int) -> list:
+    assert wait_until(lambda: len(mailbox.to(address)) >= count, timeout=30), mailbox.arrived
+    return mailbox.to(address)
+
+
+def test_a_booking_is_confirmed_once_with_the_feeds_uid(running: Running) -> None:
+    place(running.nats, running.store, "day-1", "SessionBooked", "amy", "s1")
+    [mail] = arrives(running.mailbox, "amy@example.sch.uk", 1)
+    message = mail.message
+    assert message["Subject"] == "Booked: Session s1"
+    assert message["To"] == "Grace Hopper <amy@example.sch.uk>"
+    assert "List-Unsubscribe" not in message  # a confirmation cannot be turned off
+    sent = invitation(message)
+    assert (sent.method, sent.mime_method, sent.status) == ("REQUEST", "REQUEST", "CONFIRMED")
+    assert sent.uid == "s1.amy@staffroom"  # the personal feed's UID (frontend/pages/feeds.py)
+    assert sent.attendees == ["mailto:amy@example.sch.uk"] and sent.rsvp == "FALSE"
+    # the reminder waits for its day; the confirmation is the only message sent
+    assert running.settled(sent=1, queued=1)
+    assert len(running.mailbox.arrived) == 1
+
+
+def test_a_cancelled_place_sends_a_cancel_with_a_higher_sequence(running: Running) -> None:
+    nats, store = running.nats, running.store
+    place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+    [booked] = arrives(running.mailbox, "amy@example.sch.uk", 1)
+    place(nats, store, "day-1", "BookingCancelled", "amy", "s1", reason="cancelled")
+    cancelled = arrives(running.mailbox, "amy@example.sch.uk", 2)[1]
+    first, then = invitation(booked.message), invitation(cancelled.message)
+    assert (then.method, then.mime_method, then.status) == ("CANCEL", "CANCEL", "CANCELLED")
+    assert then.uid == first.uid and then.sequence > first.sequence
+    assert cancelled.message["Subject"] == "Cancelled: Session s1"
+
+
+def test_a_waitlist_promotion_is_told_at_once(running: Running) -> None:
+    place(running.nats, running.store, "day-1", "PromotedFromWaitlist", "bob", "s2")
+    [mail] = arrives(running.mailbox, "bob@example.sch.uk", 1)
+    assert mail.message["Subject"] == "You have a place: Session s2"
+    assert invitation(mail.message).method == "REQUEST"
+
+
+def test_a_day_reminder_lists_what_was_booked_and_may_be_turned_off(running: Running) -> None:
+    place(running.nats, running.store, "day-1", "SessionBooked", "amy", "s1")
+    arrives(running.mailbox, "amy@example.sch.uk", 1)
+    running.clock.ahead = timedelta(days=19)  # two days before the day, after 16:00
+    reminder = arrives(running.mailbox, "amy@example.sch.uk", 2)[1].message
+    assert reminder["Subject"].startswith("Reminder: Autumn PD day")
+    text = reminder.get_body(("plain",)).get_content()
+    assert "10:15 to 11:30: Session s1 (Room 4, Calder Valley Academy)" in text
+    assert reminder["List-Unsubscribe"].startswith("<https://staffroom.test/notifications/")
+    assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert running.settled(sent=2)
