@@ -25,12 +25,20 @@ READERS = ("projector", "frontend")
 REACTIONS = "_reactions"
 """A process named `<service>_reactions` runs its service's reactions (events/reactor.py):
 with its own password and the service's permissions, it publishes as the service does."""
+SENDER = "_sender"
+"""A process named `<service>_sender` (the notifications' sender) works for its service
+too, with the service's permissions."""
+WORKERS = (REACTIONS, SENDER)
+"""The suffixes of processes that are not services but work for one."""
 
 
 def service_of(process: str) -> str:
     """The service whose subjects a process may publish to: a service's own, or the one
-    whose reactions it runs."""
-    return process.removesuffix(REACTIONS)
+    whose reactions (or sending) it runs."""
+    for suffix in WORKERS:
+        if process.endswith(suffix):
+            return process.removesuffix(suffix)
+    return process
 
 
 @dataclass(frozen=True)
