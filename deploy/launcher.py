@@ -23,15 +23,15 @@ from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
-from events.nats_access import ADMIN, REACTIONS, NatsUser, local_passwords, users
+from events.nats_access import ADMIN, WORKERS, NatsUser, local_passwords, users
 from events.store import EventStore
 from readmodels import PACKAGE_DIR as READMODELS_DIR
 
 DEPLOY_DIR = Path(__file__).parent
 PROCFILE = DEPLOY_DIR / "Procfile"
-NOT_SERVICES = {"gateway", "frontend", "projector"}
-"""Every other process of the Procfile but a reactor (`<service>_reactions`) is a service,
-reached at /api/<name>/."""
+NOT_SERVICES = {"gateway", "frontend", "projector", "mailbox"}
+"""Every other process of the Procfile but a reactor (`<service>_reactions`) or a sender
+(`<service>_sender`) is a service, reached at /api/<name>/."""
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -86,8 +86,10 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
         url = f"http://127.0.0.1:{own_port}"
         if name == "frontend":
             env["STAFFROOM_FRONTEND_URL"] = url
-        elif name not in NOT_SERVICES and not name.endswith(REACTIONS):
+        elif name not in NOT_SERVICES and not name.endswith(WORKERS):
             env[f"STAFFROOM_SERVICE_{name.upper()}_URL"] = url
+    if "mailbox" in names and not env.get("STAFFROOM_SMTP_URL"):  # the embedded mailbox
+        env["STAFFROOM_SMTP_URL"] = f"smtp://127.0.0.1:{env['MAILBOX_PORT']}"
     return env
 
 
