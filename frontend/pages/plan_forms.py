@@ -272,8 +272,9 @@ NOT_A_MEETING = "Not a network meeting"
 
 
 def network_options(engine: Engine) -> dict[str, str]:
-    """The session form's Network select: none, or one of the trust's open networks (a
-    network's session on a PD day counts as one of its meetings)."""
-    choices = getattr(network_queries, "network_choices", None)
-    listed = choices(engine) if choices is not None else []
-    return {"": NOT_A_MEETING, **dict(listed)}
+    """The session form's Network select: none, or one of the trust's open networks by
+    name (a network's session on a PD day counts as one of its meetings); a one-to-one is
+    no PD-day session."""
+    listed = network_queries.networks_for(engine, person_id="")
+    shown = sorted((line.name, line.network_id) for line in listed if line.kind != "one_to_one")
+    return {"": NOT_A_MEETING, **{network_id: name for name, network_id in shown}}
