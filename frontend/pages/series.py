@@ -98,11 +98,11 @@ def plan(network_id: str) -> ResponseReturnValue:
 
     if checking and status < 400:  # a question: the form again with its answer, never a 303
         return (part() if request.htmx and not request.htmx.boosted else again()), 200
-    back = (
-        url_for(".page", series_id=planned[0])
-        if planned
-        else url_for(".new", network_id=network_id)
-    )
+    if planned and request.htmx and not request.htmx.boosted:  # on to the series' page
+        return "", 200, {"HX-Location": url_for(".page", series_id=planned[0])}
+    back = url_for(".new", network_id=network_id)
+    if planned:
+        back = url_for(".page", series_id=planned[0])
     return form_answer(status, back, again, part)
 
 

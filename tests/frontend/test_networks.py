@@ -52,6 +52,12 @@ def test_members_see_their_network_first_and_everyone_else_sees_it_among_the_tru
     assert "You belong to no network yet" in others
     assert "The trust's other networks" in others and "Maths leads" in others
     assert "Form a network" not in others  # the network leaders' button
+    part = trust.client("tess").get(
+        "/networks?kind=pastoral", headers={**HTMX, "HX-Target": "other-networks"}
+    )
+    shown = part.get_data(as_text=True)
+    assert shown.lstrip().startswith('<div id="other-networks">')
+    assert "Maths leads" not in shown and "No other pastoral networks." in text(shown)
 
 
 def test_a_network_page_shows_members_by_school_and_post_and_the_cadence(trust):
