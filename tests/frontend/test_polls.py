@@ -396,6 +396,31 @@ def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
     assert "Calculation policy" in shown and "Share the policy" in shown
     assert "0 marked · 0 present." in shown
 
+    late = amy.post(f"{poll}/votes", headers=HTMX, data={"tap": f"{options[0]}:no", "key": "late"})
+    assert late.status_code == 409  # the date is confirmed: said in place, nothing changed
+    assert 'role="alert"' in late.get_data(as_text=True)
+    new_day = monday + timedelta(days=7)
+    moved = lead.post(
+        f"/meetings/{meeting_id}/move",
+        data={
+            "date": new_day.isoformat(),
+            "starts": "15:30",
+            "ends": "16:30",
+            "venue": "Oak Primary",
+            "join_link": "",
+            "reason": "The hall is booked",
+            "key": "move-1",
+        },
+    )
+    assert moved.status_code == 303, moved.get_data(as_text=True)[:1500]
+    shown = text(lead.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert f"{new_day:%a} {new_day.day} {new_day:%B}" in shown and "15:30–16:30" in shown
+    cancelled = lead.post(
+        f"/meetings/{meeting_id}/cancel", headers=HTMX, data={"reason": "Snow", "key": "cancel-1"}
+    )
+    assert "Cancelled: everyone invited is told." in text(cancelled.get_data(as_text=True))
+    assert "Cancelled: Snow." in text(amy.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+
 
 def test_the_dates_ticked_at_first_leave_a_week_for_the_poll():
     options = [
