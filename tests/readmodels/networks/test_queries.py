@@ -324,3 +324,51 @@ def test_terms_over_before_a_network_was_formed_owe_nothing(nats, store, trust):
     (line,) = board.compliance(trust, YEAR, date(2026, 11, 2)).rows
     assert cells(line)[:2] == [(1, 0, 0, None, None), (2, 0, 0, 1, "to_plan")]
     assert line.year_required == 5 and line.missed == []
+
+
+def test_a_series_with_its_meetings_as_they_now_are_and_closed_networks_left_out(
+    nats, store, trust
+):
+    from tests.support.network_reads import on_series
+    from tests.support.trustdays import append
+
+    form(nats, store, network("elg", name="ELG", member_posts=["headteacher"]))
+    form(nats, store, network("old", name="Old network"))
+    closing = Event("NetworkClosed", {"network_id": "old", "reason": "Merged"})
+    append(store, nats, ("networks", "network", "old"), closing)
+    plan = {
+        "series_id": "s",
+        "network_id": "elg",
+        "title": "ELG",
+        "organiser_id": "ceo",
+        "every_weeks": 2,
+        "weekday": 1,
+        "starts": "08:00",
+        "ends": "09:30",
+        "first": date(2026, 9, 8),
+        "last": date(2026, 9, 22),
+        "venue": "Trust office",
+        "join_link": "",
+        "occurrences": [
+            {"meeting_id": "e1", "date": date(2026, 9, 8)},
+            {"meeting_id": "e2", "date": date(2026, 9, 22)},
+        ],
+        "skipped": [],
+    }
+    on_series(nats, store, "s", Event("SeriesPlanned", plan))
+    for meeting_id, day in (("e2", date(2026, 9, 22)), ("e1", date(2026, 9, 8))):
+        on_meeting(nats, store, meeting_id, scheduled(meeting_id, "elg", day, series_id="s"))
+    moved = {"meeting_id": "e1", "date": date(2026, 9, 29), "starts": "08:00", "ends": "09:30"}
+    on_meeting(nats, store, "e1", Event("MeetingMoved", {**moved, "reason": "Ofsted"}))
+    project(nats, store, trust)
+    found = queries.find_series(trust, "s")
+    assert found is not None
+    series, meetings = found
+    assert series.title == "ELG" and [s.series_id for s in queries.series_of(trust, "elg")] == ["s"]
+    assert [(m.meeting_id, m.date) for m in meetings] == [
+        ("e2", date(2026, 9, 22)), ("e1", date(2026, 9, 29))
+    ]  # fmt: skip
+    assert queries.find_series(trust, "nope") is None
+    assert [line.network_id for line in queries.networks_for(trust, "bob")] == ["elg"]
+    every = queries.networks_for(trust, "bob", closed=True)
+    assert sorted(line.network_id for line in every) == ["elg", "old"]
