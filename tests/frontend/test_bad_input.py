@@ -7,8 +7,8 @@ twice, unknown ids; and every path parameter with odd characters. Never a 5xx; a
 the house's error page or the form marking what is wrong; a refusal leaves the log as it
 was.
 
-One world per database (test_who_may's): each request is quick, the walk samples values
-rather than the full cross product."""
+One world per database (test_who_may's, tests/support/world.py): each request is quick, the
+walk samples values rather than the full cross product."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
-import httpx
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
@@ -30,25 +29,9 @@ from werkzeug.routing import MapAdapter
 
 from events.connection import NatsThread
 from events.store import EventStore
-from tests.frontend.test_who_may import (
-    ACTIVE,
-    BOOKED,
-    MATRIX,
-    REQUESTS,
-    World,
-    book,
-    days_projected,
-    parse,
-    people_of_the_trust,
-    plan_day,
-    seats,
-)
+from tests.frontend.test_who_may import MATRIX, REQUESTS, parse
 from tests.support.databases import DATABASES
-from tests.support.people import join
-from tests.support.shared import fresh_database, fresh_store
-from tests.support.stack import pd_stack
-from tests.support.trustdays import MANAGER_ID
-from tests.support.waiting import wait_until
+from tests.support.world import World, a_world
 
 pytestmark = pytest.mark.slow
 
@@ -345,23 +328,10 @@ def odd_paths(door: Door, walk: Walk) -> Iterator[str]:
 
 @pytest.fixture(scope="module", params=DATABASES)
 def walk(request, nats, nats_server, tmp_path_factory) -> Iterator[Walk]:
-    with (
-        fresh_store(nats) as store,
-        fresh_database(request.param, tmp_path_factory.mktemp("bad")) as (url, engine),
-        pd_stack(nats, nats_server.url, store, url, engine) as stack,
-    ):
-        join(nats, store, MANAGER_ID, school_id=None)  # type: ignore[arg-type]
-        ids = people_of_the_trust(stack, (nats, store))
-        with httpx.Client(base_url=stack.services["trustdays"]) as client:
-            day, paths = plan_day(client, ids, publish=True)
-            draft, _ = plan_day(client, ids, publish=False)
-            for who in ACTIVE:
-                for name in BOOKED:
-                    book(client, paths[name], ids[who])
-        expected = len(ACTIVE) * len(BOOKED)
-        assert wait_until(lambda: seats(stack) == expected and days_projected(stack) == 2)
-        adapter = stack.app.url_map.bind("localhost")
-        yield Walk(World(stack, ids, day, draft), store, adapter, nats)
+    folder = tmp_path_factory.mktemp("bad")
+    with a_world(nats, nats_server.url, request.param, folder) as world:
+        adapter = world.stack.app.url_map.bind("localhost")
+        yield Walk(world, world.store, adapter, nats)
 
 
 def test_hostile_fields_are_refused_clearly_and_change_nothing(walk: Walk):
