@@ -4,13 +4,14 @@ addopts). A work unit goes to one worker whole, its tests in the order they were
 - A module is one unit, or two when its tests are parametrized first by database
   ("[sqlite-...]", "[postgresql-...]"): test_who_may's world on SQLite and its world on
   PostgreSQL (module-scoped fixtures, each asked in turn by the cells that follow) are two
-  units, on two workers; a module's shared world is still built once per database.
-- GROUPS put several modules in one unit: the browser tests share one `staffroom up --demo`
-  and one chromium (tests/browser/conftest.py), and the clusters' tests, each of which
-  starts three nats-servers and kills them, run one after another rather than all at once.
+  units, which two workers may run at once; a module's shared world is still built once
+  per database.
+- GROUPS put several modules in one unit: the clusters' tests, each of which starts three
+  nats-servers and kills them, run one after another rather than all at once.
 
-Units are handed out in the order of collection (the browser tests and the clusters first,
-as they take longest), each worker taking the next one as it finishes.
+Units are handed out in the order of collection (the browser tests first: each module
+starts its own `staffroom up --demo`, the longest set-up of the suite), each worker taking
+the next one as it finishes.
 
 Why a scheduler of our own and not `xdist_group` marks: pytest 9.2 keeps a test's id where
 xdist 3.8 no longer appends the mark's group to it, so the marks group nothing. The units
@@ -27,10 +28,7 @@ from typing import Any
 
 import pytest
 
-GROUPS = {
-    "tests/browser/": "browser",
-    "tests/deploy/test_cluster": "clusters",
-}
+GROUPS = {"tests/deploy/test_cluster": "clusters"}
 """A path prefix (from the repository) whose modules form one unit, and the unit's name."""
 DATABASES = ("sqlite", "postgresql")
 """The ids of tests/support/databases.py's parameters."""
