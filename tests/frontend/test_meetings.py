@@ -6,15 +6,17 @@ organiser's; a bad form is a 422 at its fields and sends nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import insert
 from werkzeug.datastructures import MultiDict
 
 from frontend import create_app
 from frontend.pages import meeting_forms as forms
+from readmodels.networks.tables import network_clashes
 from tests.support.identity import someone
 from tests.support.meetings import a_network, a_poll
 from tests.support.pages import signed_in, text
@@ -153,3 +155,19 @@ def test_an_action_needs_an_owner_of_the_meeting_and_a_due_date_to_come():
     assert errors == {} and body["school_ids"] == [] and body["priority_id"] is None
     _, errors = forms.action_body(form, {"p2"}, set(), set(), date(2027, 3, 1))
     assert set(errors) == {"owner_id", "due"}
+
+
+def test_a_clash_found_after_the_date_was_set_is_shown_to_the_organiser_alone(world, engine):
+    with engine.begin() as connection:
+        connection.execute(
+            insert(network_clashes).values(
+                meeting_id=world["meeting"],
+                seq=5,
+                position=0,
+                reason="Ash Grove Primary added an INSET day on this date",
+                found_at=datetime.now(UTC),
+            )
+        )
+    path = f"/meetings/{world['meeting']}"
+    assert "added an INSET day" in text(client(world, "lead").get(path).get_data(as_text=True))
+    assert "added an INSET day" not in text(client(world, "amy").get(path).get_data(as_text=True))
