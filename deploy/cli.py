@@ -114,6 +114,24 @@ def run_reactor(reactions: tuple[str, ...]) -> None:
     asyncio.run(reactor.run(Settings.from_env(), chosen))
 
 
+@main.command("sender")
+def run_sender() -> None:
+    """Send the notifications that are due through SMTP (STAFFROOM_SMTP_URL), until SIGTERM."""
+    from services.notifications import process
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(process.run(Settings.from_env()))
+
+
+@main.command("mailbox")
+@click.option("--port", type=PORT, default=None, help="SMTP port (default $MAILBOX_PORT or 8025).")
+def run_mailbox(port: int | None) -> None:
+    """A local SMTP server keeping every message (shown at /operator/mail), until Ctrl-C."""
+    from services.notifications import mailbox
+
+    mailbox.run(port or int(os.environ.get("MAILBOX_PORT", mailbox.DEFAULT_PORT)))
+
+
 @main.group()
 def log() -> None:
     """The event log."""
