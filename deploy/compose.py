@@ -16,7 +16,7 @@ from typing import Any
 from honcho.environ import parse_procfile
 
 from deploy.nats_config import password_variable
-from events.nats_access import ADMIN, REACTIONS
+from events.nats_access import ADMIN, WORKERS
 
 PROCFILE = Path(__file__).parent / "Procfile"
 NATS_IMAGE = "nats:2.15.1-alpine"
@@ -32,8 +32,13 @@ PROBE_PORT = 9100
 APP_DIR = "/app"
 NOT_SERVICES = {"gateway", "frontend", "projector"}
 RESTART = "unless-stopped"
-READS_SQL = {"gateway", "frontend", "projector"}
-"""The processes with a database: the read models (and the gateway's sign-ins)."""
+READS_SQL = {"gateway", "frontend", "projector", "notifications_sender"}
+"""The processes with a database: the read models (and the gateway's sign-ins; the sender
+reads what a message says when it sends it)."""
+LOCAL_ONLY = {"mailbox"}
+"""The embedded mailbox of `staffroom up`: a deployment sends through the trust's relay."""
+MAIL_SETTINGS = ("STAFFROOM_SMTP_URL", "STAFFROOM_MAIL_FROM", "STAFFROOM_PUBLIC_URL")
+"""The sender's: the trust's relay, the From address, links in messages (README)."""
 DATABASE_URL = (
     "postgresql://staffroom:${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}"
     "@postgres:5432/staffroom"
@@ -58,7 +63,7 @@ def nats_url(process: str) -> str:
 
 
 def is_service(name: str) -> bool:
-    return name not in NOT_SERVICES and not name.endswith(REACTIONS)
+    return name not in NOT_SERVICES and not name.endswith(WORKERS)
 
 
 def is_web(command: str) -> bool:
@@ -138,7 +143,8 @@ def nats_node(name: str) -> dict[str, Any]:
 
 
 def processes() -> dict[str, str]:
-    return dict(parse_procfile(PROCFILE.read_text()).processes)
+    found = parse_procfile(PROCFILE.read_text()).processes
+    return {name: command for name, command in found.items() if name not in LOCAL_ONLY}
 
 
 def processes_with_nats() -> list[str]:
@@ -151,6 +157,8 @@ def app_process(name: str, command: str, shared: dict[str, str]) -> dict[str, An
         environment["DATABASE_URL"] = DATABASE_URL
     if name != "gateway":
         environment["NATS_URL"] = nats_url(name)
+    if name == "notifications_sender":
+        environment.update({setting: required(setting) for setting in MAIL_SETTINGS})
     service: dict[str, Any] = {
         "image": APP_IMAGE,
         "pull_policy": "never",  # built here (README), never looked for in a registry

@@ -34,12 +34,16 @@ def password_variable(process: str) -> str:
     return f"STAFFROOM_NATS_{process.upper()}_PASSWORD"
 
 
+NO_NATS_USER = ("gateway", "mailbox")
+"""The gateway never talks to NATS; the embedded mailbox is not deployed (the trust's relay)."""
+
+
 def deploy_users(stream: StreamSettings | None = None) -> list[NatsUser]:
     """A user per process of the Procfile but the gateway, and the admin, each with the
     name of its password's environment variable for a password."""
     stream = stream or StreamSettings()
     processes = list(parse_procfile(PROCFILE.read_text()).processes)
-    names = [ADMIN, *(name for name in processes if name != "gateway")]
+    names = [ADMIN, *(name for name in processes if name not in NO_NATS_USER)]
     passwords = {name: "$" + password_variable(name) for name in names}
     return users(passwords, stream.name, stream.prefix)
 
