@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from frontend.answers import form_answer
@@ -62,8 +62,9 @@ def neighbours(year_id: str) -> tuple[str, str]:
 
 
 @year.get("/year")
-def current() -> ResponseReturnValue:
-    return redirect(url_for(".page", year_id=year_of(date.today())))
+def current() -> str:
+    """This academic year's page (the menu's link: no redirect on the way)."""
+    return page(year_of(date.today()))
 
 
 @year.get("/year/<year_id>")
