@@ -118,10 +118,7 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
 @polls.get("/networks/<network_id>/find-dates")
 def find_dates(network_id: str) -> str:
     network = organised_network(network_id)
-    shown = finder_context(network, dict(request.args.items()), {})
-    if request.htmx and request.htmx.target == "proposals":
-        return render_block("find_dates.html", "proposals", **shown)
-    return render_template("find_dates.html", **shown)
+    return render_template("find_dates.html", **finder_context(network, dict(request.args), {}))
 
 
 @polls.post("/networks/<network_id>/polls")
