@@ -320,6 +320,8 @@ def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
     assert len(options) == 3
 
     amy = signed_in(served["app"], served["people"]["amy"])
+    plain = amy.post(f"{poll}/votes", data={"tap": f"{options[0]}:no", "key": "amy-plain"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/poll#vote")
     for n, option_id in enumerate(options):
         tapped = amy.post(
             f"{poll}/votes",
