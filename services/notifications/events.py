@@ -67,6 +67,7 @@ SKIP_REASONS = {
     "no_address": "No email address",
     "address_bounced": "The address bounced before",
     "past": "Too late to be of use",
+    "never_told": "They were never told of what it cancels",
 }
 VOCABULARIES = {"kind": KINDS, "choice": CHOICES, "status": STATUSES, "reason": SKIP_REASONS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""

@@ -87,6 +87,8 @@ def booking(engine: Engine, row: Any, now: datetime, base_url: str, person: Any)
     if row.kind == "booking_cancelled":
         if holds:
             return Skipped("rebooked")
+        if not queries.was_told_of(engine, row.person_id, row.session_id):
+            return Skipped("never_told")  # nothing in their calendar to take out
         return Letter(
             person.email,
             person.name,
