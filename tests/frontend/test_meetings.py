@@ -71,6 +71,7 @@ def client(world: dict, who: str):
 )
 def test_a_one_to_one_is_read_by_its_two_members_alone(world, who, status):
     assert client(world, who).get(f"/meetings/{world['private']}").status_code == status
+    assert client(world, who).get(f"/meetings/{world['private']}/poll").status_code == status
 
 
 def test_the_organiser_takes_the_register_by_school_and_others_only_read(world):
