@@ -8,6 +8,7 @@ serious; screenshots go to docs/screenshots."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -127,6 +128,22 @@ def test_the_facilitators_network_page_and_forms(trust, browser, width):
     if width == "phone":
         no_wider_than_the_screen(page)
     accessible(page, f"series-plan-{width}")
+    if width == "phone":
+        return
+    settled(page)
+    page.get_by_role("button", name="Plan the series").click()
+    page.wait_for_url("**/series/*")
+    expect(page.locator("#meetings-heading")).to_contain_text("Meetings")
+    page.reload()  # its meetings are scheduled by a reaction, moments later
+    settled(page)
+    line = page.locator(".occurrence").first
+    line.locator("summary", has_text="Move").click()
+    when = line.get_by_label("New date")
+    moved = date.fromisoformat(when.input_value()) + timedelta(days=1)
+    when.fill((moved + timedelta(days=2 if moved.weekday() == 5 else 0)).isoformat())
+    line.get_by_label("Why", exact=True).fill("Mock exams")
+    line.get_by_role("button", name="Move it").click()
+    expect(page.locator(".occurrence").first).to_contain_text("Moved: Mock exams")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
