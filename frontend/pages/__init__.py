@@ -36,3 +36,8 @@ from frontend.pages.year import year  # noqa: E402
 from frontend.pages.year_school import school_year  # noqa: E402
 
 BLUEPRINTS += (year, school_year)
+from frontend.pages.mail import mail  # noqa: E402
+from frontend.pages.messages import messages  # noqa: E402
+from frontend.pages.preferences import preferences  # noqa: E402
+
+BLUEPRINTS += (messages, mail, preferences)
