@@ -21,6 +21,7 @@ from frontend.pages import BLUEPRINTS
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
 OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
+OPEN_ENDPOINTS |= {"preferences.unsubscribe_page", "preferences.unsubscribe_now"}  # signed links
 """Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
 MAX_BODY = 1024 * 1024
 """Bytes of a request body: a page's forms send a few hundred."""
