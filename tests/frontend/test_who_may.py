@@ -24,6 +24,7 @@ from events.store import StreamSettings
 from frontend import create_app
 from readmodels.networks import queries
 from readmodels.trustdays import queries as pd_queries
+from services.notifications import unsubscribe
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY
 from tests.support.matrix import cells
@@ -155,6 +156,18 @@ POST remove a date, no such date        D    D  D  D  D   N    N    D  N    D   
 POST import, no file                    D    D  D  D  D   I    I    D  I    D   I     D
 GET a school's own terms                D    D  D  D  D   A    A    D  A    D   A     D
 POST school terms, a form to put right  D    D  D  D  D   I    I    D  I    D   I     D
+GET /me/messages                        D    A  A  A  A   A    A    A  A    A   A     D
+GET a teacher's messages                D    A  D  D  D   D    D    D  A    D   A     D
+GET a day's messages                    D    D  D  D  D   D    D    D  A    D   A     D
+GET /operator/messages                  D    D  D  D  D   D    D    D  D    D   A     D
+POST release, no such message           D    D  D  D  D   D    D    D  D    D   N     D
+GET /operator/mail                      D    D  D  D  D   D    D    D  D    D   A     D
+GET /operator/mail/<key>, no such key   D    D  D  D  D   D    D    D  D    D   N     D
+GET /me/notifications                   D    A  A  A  A   A    A    A  A    A   A     D
+POST /me/notifications                  D    A  A  A  A   A    A    A  A    A   A     D
+GET an unsubscribe link                 A    A  A  A  A   A    A    A  A    A   A     A
+GET a forged unsubscribe link           N    N  N  N  N   N    N    N  N    N   N     N
+POST an unsubscribe link                A    A  A  A  A   A    A    A  A    A   A     A
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,), "I": (422,)}
 
@@ -696,6 +709,46 @@ YEAR: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= YEAR
+
+
+def unsubscribe_link(method: str, forged: bool = False) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        token = unsubscribe.token(SECRET_KEY, w.ids["ta"], "day_reminder")
+        return method, f"/notifications/unsubscribe/{token}{'x' if forged else ''}", {}
+
+    return request
+
+
+NOTIFICATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET /me/messages": ("GET /me/messages", get("/me/messages")),
+    "GET a teacher's messages": (
+        "GET /people/<person_id>/messages",
+        lambda w, who: ("GET", f"/people/{w.ids['ta']}/messages", {}),
+    ),
+    "GET a day's messages": ("GET /days/<day_id>/messages", get("/days/{day.day_id}/messages")),
+    "GET /operator/messages": ("GET /operator/messages", get("/operator/messages")),
+    "POST release, no such message": (
+        "POST /operator/messages/<message_id>/release",
+        lambda w, who: ("POST", "/operator/messages/no-such/release", {"data": {}}),
+    ),
+    "GET /operator/mail": ("GET /operator/mail", get("/operator/mail")),
+    "GET /operator/mail/<key>, no such key": ("GET /operator/mail/<key>", get("/operator/mail/x")),
+    "GET /me/notifications": ("GET /me/notifications", get("/me/notifications")),
+    "POST /me/notifications": (
+        "POST /me/notifications",
+        lambda w, who: ("POST", "/me/notifications", {"data": {"day_reminder": "off"}}),
+    ),
+    "GET an unsubscribe link": ("GET /notifications/unsubscribe/<token>", unsubscribe_link("GET")),
+    "GET a forged unsubscribe link": (
+        "GET /notifications/unsubscribe/<token>",
+        unsubscribe_link("GET", forged=True),
+    ),
+    "POST an unsubscribe link": (
+        "POST /notifications/unsubscribe/<token>",
+        unsubscribe_link("POST"),
+    ),
+}
+REQUESTS |= NOTIFICATIONS
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
