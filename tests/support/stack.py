@@ -26,6 +26,7 @@ from readmodels.trustdays import queries as pd_queries
 from services.directory import create_app as directory_app
 from services.networks import create_app as networks_app
 from services.networks.reactions import REACTIONS as NETWORKS_REACTIONS
+from services.notifications import create_app as notifications_app
 from services.trustdays import create_app as trustdays_app
 from services.trustdays.reactions import REACTIONS as TRUSTDAYS_REACTIONS
 from services.trustyear import create_app as trustyear_app
@@ -71,6 +72,7 @@ def pd_stack(
             "directory": stack.enter_context(serve(directory_app(settings))),
             "trustyear": stack.enter_context(serve(trustyear_app(settings))),
             "networks": stack.enter_context(serve(networks_app(settings))),
+            "notifications": stack.enter_context(serve(notifications_app(settings))),
         }
         stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
