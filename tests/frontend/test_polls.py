@@ -416,7 +416,7 @@ def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
     )
     assert moved.status_code == 303, moved.get_data(as_text=True)[:1500]
     shown = text(lead.get(f"/meetings/{meeting_id}").get_data(as_text=True))
-    assert f"{new_day:%a} {new_day.day} {new_day:%B}" in shown and "15:30–16:30" in shown
+    assert f"{new_day:%a} {new_day.day} {new_day:%B}" in shown and "15:30\u201316:30" in shown
     cancelled = lead.post(
         f"/meetings/{meeting_id}/cancel", headers=HTMX, data={"reason": "Snow", "key": "cancel-1"}
     )
