@@ -177,17 +177,17 @@ def mark(meeting_id: str, person_id: str) -> ResponseReturnValue:
     chosen = request.form.get("mark", "")
     if meeting.date is None or meeting.status != "confirmed":
         return answer(
-            meeting_id, "register", 409, "The register opens once the meeting has a date."
+            meeting_id, "attendance", 409, "The register opens once the meeting has a date."
         )
     if chosen not in VOCABULARIES["mark"]:
-        return answer(meeting_id, "register", 422, "Choose present, apologies or absent.")
+        return answer(meeting_id, "attendance", 422, "Choose present, apologies or absent.")
     marks = view.register_marks(engine(), meeting_id)
     register = forms.register_after_tap(marks, person_id, person.school_id, chosen)
     message, status = attempt(
         lambda: service.take_register(meeting_id, register),
         f"{person.name}: {VOCABULARIES['mark'][chosen].lower()}.",
     )
-    return answer(meeting_id, "register", status, message)
+    return answer(meeting_id, "attendance", status, message)
 
 
 @meetings.post("/meetings/<meeting_id>/move")

@@ -77,7 +77,7 @@ def test_a_one_to_one_is_read_by_its_two_members_alone(world, who, status):
 def test_the_organiser_takes_the_register_by_school_and_others_only_read(world):
     path = f"/meetings/{world['meeting']}"
     html = client(world, "lead").get(path).get_data(as_text=True)
-    read = text(html.split('id="register"')[1])
+    read = text(html.split('id="attendance"')[1])
     assert (
         read.index("Ash Grove Primary") < read.index("Amy Ash") < read.index("Beech Hill Academy")
     )

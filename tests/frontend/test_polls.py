@@ -293,6 +293,48 @@ def test_the_finder_proposes_dates_in_term_the_best_three_ticked(served):
     ]
 
 
+def test_on_the_day_the_organiser_takes_the_register_one_tap_at_a_time(served):
+    """A meeting booked for today without a poll: Amy present, Cat apologies, by school."""
+    url = served["app"].extensions["services"]["networks"]
+    today = datetime.now(LONDON).date()
+    booked = httpx.post(
+        f"{url}/networks/{served['network']}/meetings",
+        json={
+            "title": "Today",
+            "date": today.isoformat(),
+            "starts": "23:00",
+            "ends": "23:30",
+            "venue": "Trust office",
+        },
+        headers=signed(served["people"]["lead"]),
+    )
+    assert booked.status_code == 201, booked.text
+    meeting_id = booked.json()["id"]
+    engine = served["app"].extensions["engine"]
+    assert wait_until(lambda: view.find_meeting(engine, meeting_id) is not None)
+    lead = signed_in(served["app"], served["people"]["lead"])
+    for who, mark in (("amy", "present"), ("cat", "apologies")):
+        tapped = lead.post(
+            f"/meetings/{meeting_id}/register/{served['ids'][who]}",
+            headers=HTMX,
+            data={"mark": mark},
+        )
+        assert tapped.status_code == 200, tapped.get_data(as_text=True)[:1000]
+    html = tapped.get_data(as_text=True)
+    assert "2 marked · 1 present." in text(html)
+    assert 'aria-label="Attendance of Amy Ash"' in html
+    marks = view.register_marks(engine, meeting_id)
+    assert {p: m.mark for p, m in marks.items()} == {
+        served["ids"]["amy"]: "present",
+        served["ids"]["cat"]: "apologies",
+    }
+    assert marks[served["ids"]["amy"]].school_id == "school-a"
+    plain = lead.post(
+        f"/meetings/{meeting_id}/register/{served['ids']['amy']}", data={"mark": "absent"}
+    )
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("#attendance")
+
+
 def test_from_a_poll_to_a_confirmed_meeting_through_the_pages(served):
     lead = signed_in(served["app"], served["people"]["lead"])
     monday = datetime.now(LONDON).date() + timedelta(days=14 - datetime.now(LONDON).weekday())
