@@ -37,6 +37,7 @@ from services.networks.domain import (
 from services.networks.events import meeting_subject, series_subject
 from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
 from services.networks.finder import clash_reason, closure_reasons, one_slot
+from services.networks.series_end import END_SERIES
 
 LONDON = ZoneInfo("Europe/London")
 FACTS = FactsReader()
@@ -211,4 +212,11 @@ CLASH_ON_PD_DAY = on_facts(
     "clash_on_pd_day", ("trustdays", "day", "*"), {"DayPlanned", "DayUpdated"}, alert_pd_day
 )
 CLASH_ON_MEETING = on_facts("clash_on_meeting", meeting_subject("*"), DATED, alert_meetings)
-REACTIONS = [SCHEDULE_SERIES, SEED_AGENDA, CLASH_ON_TRUST_YEAR, CLASH_ON_PD_DAY, CLASH_ON_MEETING]
+REACTIONS = [
+    SCHEDULE_SERIES,
+    SEED_AGENDA,
+    CLASH_ON_TRUST_YEAR,
+    CLASH_ON_PD_DAY,
+    CLASH_ON_MEETING,
+    END_SERIES,  # services/networks/series_end.py: an ended series cancels what is to come
+]
