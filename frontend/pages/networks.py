@@ -31,6 +31,7 @@ from frontend.pages.programme_view import today_at_school
 from readmodels.networks import queries
 from readmodels.networks.compliance import compliance
 from readmodels.networks.forming import facilitator_choices
+from readmodels.networks.network_page import current_clashes
 from services.directory.events import POSTS
 from services.networks.access import organises, runs_networks
 from services.networks.events import VOCABULARIES
@@ -130,16 +131,19 @@ def page(network_id: str) -> str:
     for member in people:
         by_school.setdefault(member.school, []).append(member)
     names = queries.people_named(engine(), {network.facilitator_id, network.agenda_lead_id or ""})
+    meetings = queries.meetings_of(engine(), network_id, first, last)
+    organiser = organised_by_me(network, members)
     return render_template(
         "network.html",
         network=network,
         by_school=by_school,
         member_count=len(people),
         names=names,
-        meetings=split_meetings(queries.meetings_of(engine(), network_id, first, last), today),
+        meetings=split_meetings(meetings, today),
+        clashes=current_clashes(engine(), meetings) if organiser else {},
         series=queries.series_of(engine(), network_id),
         year=this_year(network_id, today) if network.status == "open" else None,
-        organiser=organised_by_me(network, members),
+        organiser=organiser,
         posts=queries.network_posts_of(engine(), network_id),
         labels=LABELS,
         today=today,

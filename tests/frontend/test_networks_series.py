@@ -157,3 +157,18 @@ def test_booking_one_meeting_without_a_poll(trust):
     assert any(m.meeting_id == meeting_id and m.status == "confirmed" for m in found)
     page = text(sil.get(f"/networks/{trust.network_id}").get_data(as_text=True))
     assert "Maths leads: moderation" in page.split("Meetings planned")[1]
+
+
+def test_a_meeting_booked_on_a_members_inset_day_shows_the_clash_to_its_organisers(trust):
+    sil = trust.client("sil")
+    day = inset_day(today())
+    fields = {"title": "Maths leads: extra", "date": day.isoformat()}
+    fields |= {"starts": "16:00", "ends": "17:00", "venue": "", "key": "book-inset"}
+    booked = sil.post(f"/networks/{trust.network_id}/meetings", data=fields)
+    assert booked.status_code == 303, text(booked.get_data(as_text=True))[:2000]
+    meeting_id = booked.headers["Location"].rsplit("/", 1)[1]
+    html = sil.get(f"/networks/{trust.network_id}").get_data(as_text=True)
+    line = text(html.split(f'id="meeting-{meeting_id}"')[1].split("</li>")[0])
+    assert "Clash" in line and "INSET" in line, line
+    seen = trust.client("amy").get(f"/networks/{trust.network_id}").get_data(as_text=True)
+    assert "Clash" not in text(seen.split(f'id="meeting-{meeting_id}"')[1].split("</li>")[0])
