@@ -1,6 +1,7 @@
-"""What the processes that follow the log with durable consumers share (the projector and
-the reactor): a stop on SIGINT or SIGTERM, a connection to a stream they read but never
-make, a fetch that survives a deleted consumer, and loading what to run by its name."""
+"""What the processes that follow the log share (the projector and the reactor): a stop on
+SIGINT or SIGTERM, a connection to a stream they read but never make, a fetch that survives
+a deleted durable consumer (the reactor's), the log followed by an ordered consumer (the
+projector's), and loading what to run by its name."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
+from nats.js import JetStreamContext, api
 
 from events.config import Settings
 from events.connection import connect, disconnect
 from events.store import EventStore
+from events.store import _Buffer as Buffer
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -53,6 +55,38 @@ async def fetch(
         # fetch() takes a deleted consumer for an idle stream: ask, so it is recreated
         await subscription.consumer_info()
         return []
+
+
+class Following:
+    """The log from a stream sequence on, as an ordered push consumer delivers it: the server
+    sends each message as it is stored (no request per batch, as a pull consumer's fetch
+    makes), and the client heals a gap or a lost consumer itself (nats-py makes it again
+    after two missed heartbeats). Nothing is kept on the server: the reader's own
+    checkpoints say where to start. Messages wait in a bounded buffer until taken."""
+
+    def __init__(self, store: EventStore, limit: int):
+        self.store = store
+        self.buffer = Buffer(limit)
+        self.subscription: JetStreamContext.PushSubscription | None = None
+
+    async def start(self, from_seq: int) -> Following:
+        self.subscription = await self.store.js.subscribe(
+            self.store.settings.subjects[0],
+            stream=self.store.stream,
+            cb=self.buffer.put,
+            ordered_consumer=True,
+            deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+            config=api.ConsumerConfig(opt_start_seq=from_seq),
+        )
+        return self
+
+    async def take(self, most: int, wait: float) -> list[Msg]:
+        """Up to `most` messages: those waiting, or the first to come within `wait` s."""
+        return await self.buffer.take(most, wait)
+
+    async def stop(self) -> None:
+        if self.subscription is not None:
+            await self.subscription.unsubscribe()
 
 
 def named(path: str) -> Any:

@@ -15,9 +15,6 @@ and the health page and `staffroom projections status` show it.
 from __future__ import annotations
 
 import logging
-import threading
-import time
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,7 +37,8 @@ from sqlalchemy import (
     update,
 )
 
-from events.db import writing
+from events.checkpoint_watch import CheckpointWatches
+from events.db import WRITE, writing
 from events.envelope import Batch, RecordedEvent
 from events.registry import EventRegistry, registry
 from events.store import EventStore
@@ -175,12 +173,13 @@ def apply_all(
 ) -> list[ProjectionStopped]:
     """`apply` for several projections in one transaction: each skips what it has applied
     and moves its own checkpoint. Returns those that stopped (the others' changes and the
-    events before the stop are committed all the same)."""
+    events before the stop are committed all the same). `engine` may be `writing(engine)`
+    already (made once by a caller that applies batch after batch)."""
     stops: dict[str, tuple[int, str]] = {}
     one_by_one: set[str] = set()
     while True:
         try:
-            with writing(engine).begin() as connection:
+            with _writer(engine).begin() as connection:
                 applied = _locked_checkpoints(connection, [p.name for p in projections])
                 moves = [
                     _apply(
@@ -245,6 +244,13 @@ LOCKED_CHECKPOINTS = (
     .where(checkpoints.c.name.in_(bindparam("keys", expanding=True)))
     .with_for_update()
 )
+
+
+def _writer(engine: Engine) -> Engine:
+    """`engine` for the batch's transaction: as given if it already is a writer's (the
+    projector makes one once: a new one per batch cost a quarter of a batch's fixed CPU,
+    joining the engine's event listeners again each time)."""
+    return engine if engine.get_execution_options().get(WRITE) else writing(engine)
 
 
 def _run(projection: Projection, connection: Connection, event: RecordedEvent) -> None:
@@ -332,74 +338,7 @@ async def rebuild(
 
 def wait_for(engine: Engine, name: str, seq: int, timeout: float = 2.0) -> bool:
     """Read your writes: wait (bounded) until projection `name` has applied `seq`."""
-    with _watches_lock:
-        watch = _watches.get(engine)
-        if watch is None:
-            watch = _watches[engine] = CheckpointWatch(engine)
-    return watch.wait_for(name, seq, timeout)
+    return _watches.wait_for(engine, name, seq, timeout)
 
 
-class CheckpointWatch:
-    """Read your writes for a whole process. While anyone waits, one thread reads every
-    checkpoint each `interval` and wakes the waiters whose sequence has been applied: a
-    hundred pages waiting cost one small query every 2 ms, not one each every 10 ms, and
-    a page is woken within about 2 ms of the projector's commit."""
-
-    def __init__(self, engine: Engine, interval: float = 0.002):
-        self._engine = weakref.ref(engine)  # the engine's own life decides when it goes
-        self.interval = interval
-        self._reached: dict[str, int] = {}
-        self._waiting = 0
-        self._changed = threading.Condition()
-        self._watching = False
-
-    def wait_for(self, name: str, seq: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            self._waiting += 1
-            try:
-                self._start()
-                while self._reached.get(name, 0) < seq:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._changed.wait(left)
-                return True
-            finally:
-                self._waiting -= 1
-
-    def _start(self) -> None:
-        if not self._watching:
-            self._watching = True
-            threading.Thread(target=self._watch, name="checkpoint-watch", daemon=True).start()
-
-    def _watch(self) -> None:
-        while True:
-            with self._changed:
-                if not self._waiting:
-                    # Stale values are only lower bounds while the thread runs; a rebuild
-                    # may lower a checkpoint, so a new watch starts from nothing.
-                    self._watching, self._reached = False, {}
-                    return
-            reached = self._read()
-            with self._changed:
-                self._reached.update(reached)
-                self._changed.notify_all()
-            time.sleep(self.interval)
-
-    def _read(self) -> dict[str, int]:
-        engine = self._engine()
-        if engine is None:
-            return {}
-        try:
-            with engine.connect() as connection:
-                return {name: seq for name, seq in connection.execute(ALL_CHECKPOINTS)}
-        except sqlalchemy.exc.SQLAlchemyError:
-            log.warning("could not read the projections' checkpoints", exc_info=True)
-            time.sleep(0.1)
-            return {}
-
-
-ALL_CHECKPOINTS = select(checkpoints.c.name, checkpoints.c.last_seq)
-_watches: weakref.WeakKeyDictionary[Engine, CheckpointWatch] = weakref.WeakKeyDictionary()
-_watches_lock = threading.Lock()
+_watches = CheckpointWatches(select(checkpoints.c.name, checkpoints.c.last_seq))

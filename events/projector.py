@@ -1,10 +1,11 @@
 """The projector process: keeps projections up to date as the log grows.
 
-One durable pull consumer for all the projections, created at their lowest SQL checkpoint
-each time it (re)starts: each fetched batch is decoded once and applied to every projection
-in one transaction (each moves its own checkpoint). The checkpoints are the truth; the
-consumer is only a fast way to read from them, so it takes no acks (a message lost on the
-way shows as a gap, and the consumer is made again at the checkpoints).
+One ordered push consumer for all the projections, started at their lowest SQL checkpoint
+each time it (re)starts: the server sends each message as it is stored, and what has come
+while a batch was being applied is the next batch. Each batch is decoded once and applied
+to every projection in one transaction (each moves its own checkpoint). The checkpoints
+are the truth; the consumer keeps nothing on the server (a message lost on the way shows
+as a gap, and the projector follows again from the checkpoints).
 
 A projection that stops at an event it cannot apply leaves the group for a consumer of its
 own, which waits (`retry_stopped` seconds) and tries again from its checkpoint; the others
@@ -20,14 +21,12 @@ import logging
 import time
 from collections.abc import Sequence
 
-from nats.aio.msg import Msg
-from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
 from sqlalchemy import Engine
 
 from events.config import Settings
-from events.consumers import fetch, named, reading_log, stop_on_signals
-from events.db import create_db_engine
+from events.consumers import Following, named, reading_log, stop_on_signals
+from events.db import create_db_engine, writing
 from events.envelope import Batch
 from events.projection import GapInLog, Projection, ProjectionStopped, apply_all, checkpoint
 from events.store import EventStore
@@ -36,8 +35,8 @@ log = logging.getLogger(__name__)
 
 
 class Projector:
-    """Keeps projections up to date: one durable pull consumer for them all, read from
-    their checkpoints; a projection that stopped follows on its own."""
+    """Keeps projections up to date: one ordered consumer for them all, read from their
+    checkpoints; a projection that stopped follows on its own."""
 
     def __init__(
         self,
@@ -51,10 +50,12 @@ class Projector:
     ):
         self.store = store
         self.engine = engine
+        self.writer = writing(engine)
+        """The engine for the batches' transactions, made once (see apply_all)."""
         self.projections = projections
         self.batch = batch
         self.idle_wait = idle_wait
-        """Seconds a fetch waits for new events before it checks the consumer is there."""
+        """Seconds the projector waits for new events before it looks whether to stop."""
         self.retry_stopped = retry_stopped
         """Seconds a stopped projection waits before it tries its failed event again."""
         self.checkpoint_every = checkpoint_every
@@ -64,16 +65,20 @@ class Projector:
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
             projection.check(self.store.registry)
-        if len(self.projections) > 1:  # a consumer of each, as earlier projectors made
-            for projection in self.projections:
-                with contextlib.suppress(NotFoundError):
-                    durable = f"projection_{projection.name}"
-                    await self.store.js.delete_consumer(self.store.stream, durable)
+        await self._forget_durable_consumers()
         alone: set[asyncio.Task] = set()
         try:
             await self._follow(list(self.projections), stop, alone)
         finally:
             await asyncio.gather(*alone)
+
+    async def _forget_durable_consumers(self) -> None:
+        """The durable consumers earlier projectors made (one for all, or one each): the
+        server would keep them for good."""
+        names = [p.name for p in self.projections]
+        for durable in {"projection_" + "_".join(names), *(f"projection_{n}" for n in names)}:
+            with contextlib.suppress(NotFoundError):
+                await self.store.js.delete_consumer(self.store.stream, durable)
 
     async def _follow(
         self, group: list[Projection], stop: asyncio.Event, alone: set[asyncio.Task]
@@ -98,7 +103,7 @@ class Projector:
                 await asyncio.sleep(1.0)
 
     async def _consume(self, group: list[Projection], stop: asyncio.Event) -> None:
-        subscription = await self._subscribe(*group)
+        following = await self._following(group)
         unwritten: Batch | None = None
         """Messages with nothing for these projections, read but not yet checkpointed."""
         due = 0.0
@@ -109,7 +114,7 @@ class Projector:
         try:
             while not stop.is_set():
                 wait = self.idle_wait if unwritten is None else max(due - time.monotonic(), 0.001)
-                msgs = await self._fetch(subscription, wait)
+                msgs = await following.take(self.batch, wait)
                 if not msgs and unwritten is None:
                     continue
                 fetched = _consecutive(self.store.batch(msgs, wanted), len(msgs)) if msgs else None
@@ -121,36 +126,19 @@ class Projector:
                     unwritten = batch
                     continue
                 # In the loop itself: a hop to a thread and back cost more than the batch
-                # (make bench); meanwhile the next messages wait in the socket.
-                stopped = apply_all(self.engine, group, batch)
+                # (make bench); meanwhile the next messages wait in the buffer.
+                stopped = apply_all(self.writer, group, batch)
                 unwritten = None
                 if stopped:
                     raise stopped[0]  # the rest of a batch's stops: caught up when regrouped
         finally:
-            await subscription.unsubscribe()
+            await following.stop()
 
-    async def _fetch(
-        self, subscription: JetStreamContext.PullSubscription, wait: float | None = None
-    ) -> list[Msg]:
-        return await fetch(subscription, self.batch, self.idle_wait if wait is None else wait)
-
-    async def _subscribe(self, *group: Projection) -> JetStreamContext.PullSubscription:
-        """(Re)create the group's durable consumer at its lowest SQL checkpoint: the
-        checkpoints, not the consumer's memory, say where to resume."""
-        durable = "projection_" + "_".join(p.name for p in group)
+    async def _following(self, group: list[Projection]) -> Following:
+        """The log from the group's lowest SQL checkpoint on: the checkpoints, not the
+        consumer, say where to resume."""
         start = min([await asyncio.to_thread(checkpoint, self.engine, p.name) for p in group]) + 1
-        with contextlib.suppress(NotFoundError):
-            await self.store.js.delete_consumer(self.store.stream, durable)
-        return await self.store.js.pull_subscribe(
-            self.store.settings.subjects[0],
-            durable=durable,
-            stream=self.store.stream,
-            config=api.ConsumerConfig(
-                deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
-                opt_start_seq=start,
-                ack_policy=api.AckPolicy.NONE,
-            ),
-        )
+        return await Following(self.store, limit=self.batch * 20).start(start)
 
 
 async def run(settings: Settings, projections: Sequence[Projection], batch: int = 500) -> None:

@@ -6,11 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, func, inspect, select
 
 from events import Event
+from events.checkpoint_watch import CheckpointWatch
 from events.db import create_db_engine, migrate
 from events.envelope import Batch
 from events.projection import (
@@ -20,6 +23,7 @@ from events.projection import (
     Status,
     apply,
     checkpoint,
+    checkpoints,
     rebuild,
     reset,
     status,
@@ -113,6 +117,22 @@ def test_wait_for_reports_whether_the_projection_caught_up(nats, store, engine, 
     assert wait_for(engine, projection.name, seq, timeout=0.05)
 
 
+def test_a_waiting_page_wakes_when_the_projector_commits(nats, store, engine, counters):
+    seq = counters.increment("a", 1)
+    reset(engine, projection)
+    batch = Batch.of(whole_log(store, nats))
+    # Only a change it sees wakes it: no read "at least every" within the test's time.
+    watch = CheckpointWatch(engine, select(checkpoints.c.name, checkpoints.c.last_seq), 0.002, 600)
+    woke: list[bool] = []
+    waiting = threading.Thread(target=lambda: woke.append(watch.wait_for(projection.name, seq, 30)))
+    waiting.start()
+    assert wait_until(lambda: watch._watching, timeout=5)
+    time.sleep(0.05)  # the watch has read the checkpoints (and seen the files) meanwhile
+    apply(engine, projection, batch)
+    waiting.join()
+    assert woke == [True]
+
+
 def test_migrations_create_the_checkpoint_table(database_url):
     db = create_db_engine(database_url)
     migrate(db)
@@ -196,19 +216,18 @@ def test_a_handler_for_an_unregistered_type_is_refused():
         typo.check()
 
 
-def test_an_idle_fetch_whose_wait_ran_out_is_no_error(nats, store, engine):
-    # Under load nats-py can find the whole wait spent before it asks the server, and raise
-    # asyncio's TimeoutError rather than its own: the projector must take it as "nothing new".
+def test_an_idle_wait_that_ran_out_is_nothing_new(nats, store, engine):
+    # A wait spent before anything came must read as "nothing new", never as an error.
     projector = Projector(store, engine, [projection], idle_wait=1e-9)
 
-    async def fetch_when_idle():
-        subscription = await projector._subscribe(projection)
+    async def take_when_idle():
+        following = await projector._following([projection])
         try:
-            return [await projector._fetch(subscription) for _ in range(20)]
+            return [await following.take(10, 1e-9) for _ in range(20)]
         finally:
-            await subscription.unsubscribe()
+            await following.stop()
 
-    assert nats.run(fetch_when_idle()) == [[]] * 20
+    assert nats.run(take_when_idle()) == [[]] * 20
 
 
 # A read model that stores each increment's reason: text the database may refuse.
