@@ -13,6 +13,7 @@ import urllib3
 from flask import Request, Response
 from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as UpstreamTimeout
+from urllib3.util import parse_url
 
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
 from gateway.routes import Target
@@ -45,10 +46,11 @@ who has just signed in."""
 
 
 class Upstreams:
-    """Keep-alive connections to the frontend and the services, shared by a worker's threads."""
+    """Keep-alive connections to the frontend and the services, shared by a worker's threads:
+    a pool per target, found by its base URL (not PoolManager's parse of every URL)."""
 
     def __init__(self, timeout: float, connections: int = 32):
-        self.pool = urllib3.PoolManager(
+        self.manager = urllib3.PoolManager(
             num_pools=32,
             maxsize=connections,
             timeout=urllib3.Timeout(connect=min(timeout, 2.0), read=timeout),
@@ -56,13 +58,20 @@ class Upstreams:
             # kept-alive one the target had just closed): nothing is ever sent twice.
             retries=urllib3.Retry(total=1, connect=1, read=0, other=0, status=0, redirect=0),
         )
+        self.pools: dict[str, tuple[urllib3.HTTPConnectionPool, str]] = {}
+        """Per base URL, its pool and its path (usually empty)."""
 
     def send(self, request: Request, target: Target, identity: str | None) -> Answer:
         """The target's answer, its body not yet read. Raises Unreachable or TooSlow."""
+        known = self.pools.get(target.base_url)
+        if known is None:
+            pool = self.manager.connection_from_url(target.base_url)
+            known = self.pools[target.base_url] = (pool, parse_url(target.base_url).path or "")
+        pool, base_path = known
         try:
-            return self.pool.request(
+            return pool.urlopen(
                 request.method,
-                target_url(request, target),
+                target_path(request, target, base_path),
                 body=bounded_body(request),
                 headers=outgoing(request, target, identity),
                 preload_content=False,
@@ -89,13 +98,14 @@ class TooSlow(Unreachable):
 def _why(error: Exception | None) -> Unreachable:
     # urllib3 counts a refused connection as a connect timeout too: it is not one
     too_slow = isinstance(error, UpstreamTimeout) and not isinstance(error, NewConnectionError)
-    return TooSlow() if too_slow else Unreachable()
+    return TooSlow(repr(error)) if too_slow else Unreachable(repr(error))
 
 
-def target_url(request: Request, target: Target) -> str:
-    url = target.base_url + quote(target.path, safe="/:@!$&'()*+,;=-._~")
+def target_path(request: Request, target: Target, base_path: str = "") -> str:
+    """The path and query the target is asked for (its pool knows where it is)."""
+    path = base_path.rstrip("/") + quote(target.path, safe="/:@!$&'()*+,;=-._~")
     query = request.query_string.decode("latin-1")
-    return f"{url}?{query}" if query else url
+    return f"{path}?{query}" if query else path
 
 
 def outgoing(request: Request, target: Target, identity: str | None) -> dict[str, str]:
