@@ -10,7 +10,9 @@ threads = int(os.environ.get("STAFFROOM_THREADS", "8"))
 timeout = 60
 graceful_timeout = 10
 keepalive = 5
-accesslog = "-"
+# Every request once, at the gateway: `staffroom up` sets STAFFROOM_NO_ACCESS_LOG=1 for the
+# others (deploy/launcher.py), whose log would repeat it; none is then even formatted.
+accesslog = None if os.environ.get("STAFFROOM_NO_ACCESS_LOG") == "1" else "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logger_class = "deploy.access_log.SecretsMasked"  # no calendar feed's token in the log
 # Only when asked (STAFFROOM_RELOAD=1 while editing code): the file-watching reloader costs

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+from gunicorn.config import Config
+from gunicorn.glogging import SafeAtoms
 
-from deploy.access_log import masked
+from deploy.access_log import SecretsMasked, masked
 from events.embedded import free_port
 from tests.support.waiting import wait_until
 
@@ -26,6 +30,24 @@ def test_a_feed_token_is_masked_however_it_is_written():
     assert masked("/%66eeds/abc123/pd-days.ics") == "/feeds/[token]/pd-days.ics"
     assert masked("//FEEDS//abc123") == "//FEEDS//[token]"
     assert masked("GET /days/1?x=%20 HTTP/1.1") == "GET /days/1?x=%20 HTTP/1.1"  # as it was
+
+
+def test_every_field_a_format_shows_is_masked_however_the_format_names_it():
+    config = Config()
+    config.set("access_log_format", "%(r)s %(U)s %({Referer}i)s %({REFERER}i)s %(s)s")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/feeds/s3cret/mine.ics",
+        "PATH_INFO": "/feeds/s3cret/mine.ics",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    request = SimpleNamespace(headers=[("Referer", "https://x.test/feeds/s3cret/pd.ics")])
+    answer = SimpleNamespace(status="200 OK", sent=5, headers=[])
+    atoms = SecretsMasked(config).atoms(answer, request, environ, timedelta(milliseconds=3))
+    line = config.access_log_format % SafeAtoms(atoms)
+    assert "s3cret" not in line
+    assert line.count("[token]") == 4
+    assert line.endswith(" 200")
 
 
 def test_gunicorn_logs_requests_without_feed_tokens(tmp_path):
