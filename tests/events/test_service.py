@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import freezegun
@@ -9,8 +10,9 @@ import httpx
 import pytest
 
 from events.config import Settings
+from events.identity import MAX_AGE_SECONDS, IdentitySigner, InvalidIdentity
 from events.openapi import PROBLEM
-from events.service import MAX_BODY
+from events.service import MAX_BODY, VerifiedHeaders
 from tests.support import counter_service
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
@@ -149,3 +151,28 @@ def test_a_method_not_allowed_says_which_are(service):
 def test_a_body_over_the_limit_is_413(service):
     answer = send_json(service, "/counters/a/increments", '{"by": 1, "reason": "' + "x" * MAX_BODY)
     assert (answer.status_code, answer.json()["error"]) == (413, "request_entity_too_large")
+
+
+def test_a_header_checked_once_is_refused_all_the_same_once_it_is_too_old():
+    signer = IdentitySigner(SECRET_KEY)
+    headers = VerifiedHeaders(signer, clock=lambda: time.time())
+    with freezegun.freeze_time("2030-01-01 09:00:00") as clock:
+        header = signer.sign(someone("trust_admin"))
+        assert headers.verify(header).roles == someone("trust_admin").roles
+        clock.tick(MAX_AGE_SECONDS)
+        assert headers.verify(header).person_id == someone("trust_admin").person_id
+        clock.tick(1)
+        with pytest.raises(InvalidIdentity, match="expired"):
+            headers.verify(header)
+
+
+def test_a_header_like_one_checked_before_is_checked_on_its_own():
+    signer = IdentitySigner(SECRET_KEY)
+    headers = VerifiedHeaders(signer)
+    header = signer.sign(someone("trust_admin"))
+    headers.verify(header)
+    payload, signed_at, signature = header.rsplit(".", 2)
+    forged = ".".join((payload, signed_at, signature[:-2] + "AA"))
+    for bad in (forged, header + "x", "", None):
+        with pytest.raises(InvalidIdentity):
+            headers.verify(bad)
