@@ -36,10 +36,14 @@ from sqlalchemy import create_engine, select
 
 from events import EventStore, StreamSettings
 from events.connection import connect
+from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, free_port
 from events.nats_access import ADMIN, with_credentials
-from events.projection import checkpoints
+from events.projection import checkpoint, checkpoints
+from events.projector import Projector
+from readmodels import PACKAGE_DIR as READMODELS_DIR
 from readmodels.directory.tables import people, role_grants
+from readmodels.registry import PROJECTIONS
 from tests.bench import processes
 from tests.bench.log import AppendRace
 from tests.bench.report import heading
@@ -66,7 +70,7 @@ class Stack:
         self.folder, self.settings = folder, settings
         self.port, self.nats_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.lines: deque[str] = deque(maxlen=40)
+        self.lines: deque[str] = deque(maxlen=400)
         self.up = threading.Event()
 
     def __enter__(self) -> Stack:
@@ -432,6 +436,28 @@ def run_path(stack: Stack, name: str, everyone: list[Person], manager: Person, n
     print(f"    broken rules after replaying the log: {broken}")
 
 
+async def catch_up(nats_url: str, database: str) -> tuple[int, float, float]:
+    """The projector's own code (one ordered consumer, batches as they come) applying the
+    whole log to a fresh database: messages, seconds and CPU seconds. What it can keep up
+    with when events come faster than in the rush (its batches then grow)."""
+    engine = create_db_engine(database)
+    migrate(engine, [READMODELS_DIR])
+    nc = await connect(nats_url, name="bench-catch-up")
+    store = EventStore(nc, StreamSettings())
+    end, stop = await store.last_seq(), asyncio.Event()
+    projector = Projector(store, engine, PROJECTIONS)
+    started, cpu = time.perf_counter(), time.process_time()
+    running = asyncio.create_task(projector.run(stop))
+    while min(checkpoint(engine, p.name) for p in PROJECTIONS) < end and not running.done():
+        await asyncio.sleep(0.01)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    stop.set()
+    await running
+    await nc.drain()
+    engine.dispose()
+    return end, seconds, cpu
+
+
 def run(folder: Path, paths: tuple[str, ...] = ("api", "pages"), database_url: str = "") -> None:
     """The whole stack, on SQLite unless `database_url` names another read-model database;
     its last lines are printed if the benchmark fails."""
@@ -458,6 +484,12 @@ def measure(stack: Stack, paths: tuple[str, ...], folder: Path) -> None:
     for number, name in enumerate(paths):
         run_path(stack, name, everyone, manager, number)
     report_memory(processes.memory(stack.process.pid))
+    replay = f"sqlite:///{folder / 'front-catch-up.db'}"
+    messages, seconds, cpu = asyncio.run(catch_up(stack.nats_url, replay))
+    print(
+        f"  the projector catching up on the whole log ({messages:,} messages, a fresh SQLite):"
+        f" {messages / seconds:,.0f}/s, {messages / cpu:,.0f} per CPU second"
+    )
     with EmbeddedNats(folder / "front-nats-default", sync_always=False) as unsynced:
         rates = asyncio.run(raw_rates({"always": stack.nats_url, "default": unsynced.url}))
     print(

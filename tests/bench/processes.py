@@ -93,13 +93,17 @@ def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, flo
 @contextmanager
 def sampled(root: int, folder: str | None, name: str) -> Iterator[None]:
     """With BENCH_PROFILE=<folder> (and py-spy on the PATH), each Python process sampled
-    while the block runs: <folder>/<name>-<label>-<pid>.txt, folded stacks."""
+    while the block runs: <folder>/<name>-<label>-<pid>.txt, folded stacks. With
+    BENCH_PROFILE_GIL=1 only the thread holding the GIL is sampled: where Python's CPU goes
+    rather than where threads wait (a waiting thread is otherwise counted at its last line)."""
     spy = shutil.which("py-spy")
     if not folder or not spy:
         yield
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     options = ["record", "--format", "raw", "--nonblocking", "--rate", "200"]
+    if os.environ.get("BENCH_PROFILE_GIL") == "1":
+        options.append("--gil")
     spies = [
         subprocess.Popen(
             [spy, *options, "--pid", str(pid), "-o", f"{folder}/{name}-{label(pid)}-{pid}.txt"],
