@@ -208,7 +208,6 @@ def person_context(person: Row, only: str | None = None, **extra: Any) -> dict[s
         "manager": places_anyone(g.identity) and person.status == "active",
         "sees_details": places_anyone(g.identity),
         "roles": directory.roles_of(engine(), [person.person_id]).get(person.person_id, []),
-        "posts": posts_of(engine(), [person.person_id]).get(person.person_id, []),
         "days": days_of(person.person_id, only),
         "leading": pd_queries.sessions_led_by(engine(), person.person_id),
         "marks": marks,

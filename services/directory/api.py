@@ -20,6 +20,7 @@ from events.identity import (
 )
 from events.service import Commands, accepted, identity, problem, require
 from services.directory import domain
+from services.directory.access import may_set_post, post_scope
 from services.directory.domain import (
     Directory,
     DirectoryDecider,
@@ -28,7 +29,7 @@ from services.directory.domain import (
     School,
     Scope,
 )
-from services.directory.events import CENTRAL_POSTS, TRUST_SUBJECT, feed_subject
+from services.directory.events import TRUST_SUBJECT, feed_subject
 from services.directory.importing import check_file
 from services.directory.posts import LeavePost, TakePost
 from services.directory.schemas import (
@@ -103,20 +104,6 @@ def person_out(state: Directory, person: Person) -> dict[str, Any]:
     ]
     status = "left" if person.person_id in state.left else "active"
     return {**asdict(person), "status": status, "roles": roles, "posts": posts}
-
-
-def may_set_post(post: str, person: Person) -> bool:
-    """Trust admins and the CEO set anyone's posts; a school's headteacher or CPD lead the
-    posts of their own school's staff (a central post is the trust's to set)."""
-    me = identity()
-    if me.holds("trust_admin", "ceo"):
-        return True
-    return post not in CENTRAL_POSTS and may_keep_staff_of(person.school_id)
-
-
-def post_setter_scope() -> Scope:
-    me = identity()
-    return None if me.holds("trust_admin", "ceo") else me.schools_where(*SCHOOL_LEADERS)
 
 
 @blp.get("/schools")
@@ -261,9 +248,11 @@ def revoke_role(query: dict, person_id: str, role: str) -> Response:
 @blp.put("/people/<person_id>/posts/<post>")
 @blp.response(200, Created)
 def take_post(person_id: str, post: str) -> Response:
-    """The person holds this post, at their own school (a central post: the central team)."""
-    require(may_set_post(post, _person(person_id)), "You set your own school's posts only.")
-    command = TakePost(person_id, post, post_setter_scope())
+    """The person holds this post, at their own school (a central post: the central team);
+    who may: services/directory/access.py."""
+    allowed = may_set_post(identity(), post, _person(person_id).school_id)
+    require(allowed, "You set your own school's posts only.")
+    command = TakePost(person_id, post, post_scope(identity()))
     return accepted(commands.execute(subject(), command), id=person_id)
 
 
@@ -271,8 +260,9 @@ def take_post(person_id: str, post: str) -> Response:
 @blp.response(200, Created)
 def leave_post(person_id: str, post: str) -> Response:
     """The person no longer holds this post; who may is as for taking it."""
-    require(may_set_post(post, _person(person_id)), "You set your own school's posts only.")
-    command = LeavePost(person_id, post, post_setter_scope())
+    allowed = may_set_post(identity(), post, _person(person_id).school_id)
+    require(allowed, "You set your own school's posts only.")
+    command = LeavePost(person_id, post, post_scope(identity()))
     return accepted(commands.execute(subject(), command), id=person_id)
 
 

@@ -44,10 +44,10 @@ PUT /people/<at B>                      D    D      D     D  D  D       D    D  
 POST /people/<at A>/roles cpd manager   D    D      D     D  D  D       D    D    A   A
 DELETE /people/<at A>/roles session     D    D      D     D  D  D       A    D    A   A
 POST /imports for A                     D    D      D     D  D  A       A    D    D   A
-PUT /people/<at A>/posts/senco          D    D      D     D  D  A       A    D    A   A
-PUT /people/<at B>/posts/senco          D    D      D     D  D  D       D    D    A   A
-PUT /people/<central>/posts/ceo         D    D      D     D  D  D       D    D    A   A
-DELETE /people/<at A>/posts/senco       D    D      D     D  D  A       A    D    A   A
+PUT /people/<at A>/posts/senco          D    D      D     D  D  A       A    A    A   A
+PUT /people/<at B>/posts/senco          D    D      D     D  D  D       D    A    A   A
+PUT /people/<central>/posts/ceo         D    D      D     D  D  D       D    A    A   A
+DELETE /people/<at A>/posts/senco       D    D      D     D  D  A       A    A    A   A
 """
 
 
