@@ -41,3 +41,6 @@ from frontend.pages.messages import messages  # noqa: E402
 from frontend.pages.preferences import preferences  # noqa: E402
 
 BLUEPRINTS += (messages, mail, preferences)
+from frontend.pages.people_posts import people_posts  # noqa: E402
+
+BLUEPRINTS += (people_posts,)
