@@ -156,6 +156,8 @@ POST remove a date, no such date        D    D  D  D  D   N    N    D  N    D   
 POST import, no file                    D    D  D  D  D   I    I    D  I    D   I     D
 GET a school's own terms                D    D  D  D  D   A    A    D  A    D   A     D
 POST school terms, a form to put right  D    D  D  D  D   I    I    D  I    D   I     D
+POST give a post, a form to put right   D    D  D  D  D   I    I    D  I    D   D     D
+POST take away a post, not held         D    D  D  D  D   N    N    D  N    D   D     D
 GET /me/messages                        D    A  A  A  A   A    A    A  A    A   A     D
 GET a teacher's messages                D    A  D  D  D   D    D    D  A    D   A     D
 GET a day's messages                    D    D  D  D  D   D    D    D  A    D   A     D
@@ -709,6 +711,26 @@ YEAR: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= YEAR
+
+
+def on_person(path: str, form: dict) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        return "POST", path.format(**w.ids), {"data": {"key": uuid.uuid4().hex, **form}}
+
+    return request
+
+
+POSTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "POST give a post, a form to put right": (
+        "POST /people/<person_id>/posts",
+        on_person("/people/{ta}/posts", {"post": "wizard"}),
+    ),
+    "POST take away a post, not held": (
+        "POST /people/<person_id>/posts/<post>/remove",
+        on_person("/people/{ta}/posts/senco/remove", {}),
+    ),
+}
+REQUESTS |= POSTS
 
 
 def unsubscribe_link(method: str, forged: bool = False) -> Callable[[World, str], Request]:
