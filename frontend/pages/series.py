@@ -121,12 +121,10 @@ def book_meeting(network_id: str) -> ResponseReturnValue:
     organisers_only(network, members)
     body, errors = forms.booking_body(request.form)
     booked: list[str] = []
-    status = 422
-    if not errors:
-        key = request.form.get("key")
-        errors, status = sent_or_refused(
-            lambda: booked.append(service.book_meeting(network_id, body, key))
-        )
+    key = request.form.get("key")
+    errors, status = checked(
+        errors, lambda: booked.append(service.book_meeting(network_id, body, key))
+    )
     back = url_for("networks.page", network_id=network_id)
     if booked and has_meeting_page():
         back = url_for("meetings.page", meeting_id=booked[0])
@@ -216,14 +214,22 @@ def sent_or_refused(command: Any) -> tuple[forms.Errors, int]:
     return {}, 200
 
 
+def checked(errors: forms.Errors, command: Any) -> tuple[forms.Errors, int]:
+    """The form's own errors (422, nothing sent), else the command's outcome."""
+    return (errors, 422) if errors else sent_or_refused(command)
+
+
+def reason_given(missing: str) -> tuple[str, forms.Errors]:
+    reason = forms.text(request.form, "reason")
+    return reason, ({} if reason else {"reason": missing})
+
+
 @series.post("/series/<series_id>/meetings/<meeting_id>/move")
 def move(series_id: str, meeting_id: str) -> ResponseReturnValue:
     _, meeting = the_occurrence(series_id, meeting_id)
     body, errors = forms.move_body(request.form, meeting)
     key = request.form.get("key")
-    status = 422
-    if not errors:
-        errors, status = sent_or_refused(lambda: service.move(meeting_id, body, key))
+    errors, status = checked(errors, lambda: service.move(meeting_id, body, key))
     done = "" if errors else f"Moved to {short_date(date.fromisoformat(body['date']))}."
     return occurrence_answer(series_id, meeting_id, status, "move", errors, done)
 
@@ -231,12 +237,9 @@ def move(series_id: str, meeting_id: str) -> ResponseReturnValue:
 @series.post("/series/<series_id>/meetings/<meeting_id>/cancel")
 def cancel(series_id: str, meeting_id: str) -> ResponseReturnValue:
     the_occurrence(series_id, meeting_id)
-    reason = forms.text(request.form, "reason")
-    errors: forms.Errors = {} if reason else {"reason": "Say why: the members are told."}
+    reason, errors = reason_given("Say why: the members are told.")
     key = request.form.get("key")
-    status = 422
-    if not errors:
-        errors, status = sent_or_refused(lambda: service.cancel(meeting_id, reason, key))
+    errors, status = checked(errors, lambda: service.cancel(meeting_id, reason, key))
     return occurrence_answer(series_id, meeting_id, status, "cancel", errors, "Cancelled.")
 
 
@@ -244,12 +247,9 @@ def cancel(series_id: str, meeting_id: str) -> ResponseReturnValue:
 def end(series_id: str) -> ResponseReturnValue:
     _, _, network, members = the_series(series_id)
     organisers_only(network, members)
-    reason = forms.text(request.form, "reason")
-    errors: forms.Errors = {} if reason else {"reason": "Say why it ends."}
+    reason, errors = reason_given("Say why it ends.")
     key = request.form.get("key")
-    status = 422
-    if not errors:
-        errors, status = sent_or_refused(lambda: service.end_series(series_id, reason, key))
+    errors, status = checked(errors, lambda: service.end_series(series_id, reason, key))
 
     def again() -> str:
         shown = {"errors": {"end": errors}, "values": {"end": dict(request.form)}}
