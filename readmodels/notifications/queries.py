@@ -98,22 +98,6 @@ def counts(engine: Engine) -> dict[str, int]:
         return {status: n for status, n in connection.execute(query)}
 
 
-TOLD_OF_A_PLACE = ("booking_confirmed", "booking_changed", "waitlist_promoted")
-
-
-def was_told_of(engine: Engine, person_id: str, session_id: str) -> bool:
-    """Whether the person was sent a message about their place in the session (so its
-    cancellation has something to take out of their calendar)."""
-    query = select(func.count()).where(
-        messages.c.person_id == person_id,
-        messages.c.session_id == session_id,
-        messages.c.kind.in_(TOLD_OF_A_PLACE),
-        messages.c.status == "sent",
-    )
-    with engine.connect() as connection:
-        return bool(connection.scalar(query))
-
-
 def preferences_of(engine: Engine, person_id: str) -> dict[str, str]:
     query = select(preferences.c.kind, preferences.c.choice).where(
         preferences.c.person_id == person_id

@@ -37,6 +37,8 @@ class Message:
     due: datetime
     attempt: int = 0
     claimed_at: datetime | None = None
+    session_id: str | None = None
+    """The session it is about, if any: what a cancellation would take out of a calendar."""
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,8 @@ def evolve_message(state: Outbox, event: Fact) -> Outbox:
     messages = dict(state.messages)
     mid = data["message_id"]
     if event.type == "MessageQueued":
-        messages[mid] = Message(data["kind"], "queued", data["due"])
+        session_id = data["about"].get("session_id")
+        messages[mid] = Message(data["kind"], "queued", data["due"], session_id=session_id)
     elif event.type == "MessageRescheduled":
         messages[mid] = replace(messages[mid], due=data["due"])
     elif event.type == "MessageSending":
@@ -292,6 +295,19 @@ def evolve_message(state: Outbox, event: Fact) -> Outbox:
     elif event.type in STATUS_AFTER:
         messages[mid] = replace(messages[mid], status=STATUS_AFTER[event.type])
     return replace(state, messages=messages)
+
+
+TOLD_OF_A_PLACE = ("booking_confirmed", "booking_changed", "waitlist_promoted")
+
+
+def told_of(state: Outbox) -> frozenset[str]:
+    """The sessions the person was sent (or may have been: an unknown claim) a message
+    about their place in: a cancellation has something to take out of their calendar."""
+    return frozenset(
+        m.session_id
+        for m in state.messages.values()
+        if m.kind in TOLD_OF_A_PLACE and m.status in ("sent", "sending") and m.session_id
+    )
 
 
 class OutboxDecider(Decider[Outbox, OutboxCommand]):

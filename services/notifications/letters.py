@@ -58,8 +58,12 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def decide(engine: Engine, row: Any, now: datetime, base_url: str) -> Decision:
-    """The letter for a due message, or why it is not sent (or not yet)."""
+def decide(
+    engine: Engine, row: Any, now: datetime, base_url: str, told: frozenset[str] = frozenset()
+) -> Decision:
+    """The letter for a due message, or why it is not sent (or not yet). `told`: the
+    sessions the person was sent something about (from their outbox, at the head of the
+    log: the read model may not show a message sent a moment ago)."""
     person = queries.recipient(engine, row.person_id)
     if person is None or person.status != "active" or not person.email:
         return Skipped("no_address")
@@ -70,11 +74,13 @@ def decide(engine: Engine, row: Any, now: datetime, base_url: str) -> Decision:
     if row.kind == "day_reminder":
         return day_reminder(engine, row, now, base_url, person)
     if row.kind in (*BOOKING_KINDS, "booking_cancelled"):
-        return booking(engine, row, now, base_url, person)
+        return booking(engine, row, now, base_url, person, told)
     return Skipped("cancelled")  # a kind this sender does not know yet: say so, never guess
 
 
-def booking(engine: Engine, row: Any, now: datetime, base_url: str, person: Any) -> Decision:
+def booking(
+    engine: Engine, row: Any, now: datetime, base_url: str, person: Any, told: frozenset[str]
+) -> Decision:
     found = calendars.session_rows(engine, row.person_id, row.session_id)
     place = found[0] if found else None
     if place is None:
@@ -87,7 +93,7 @@ def booking(engine: Engine, row: Any, now: datetime, base_url: str, person: Any)
     if row.kind == "booking_cancelled":
         if holds:
             return Skipped("rebooked")
-        if not queries.was_told_of(engine, row.person_id, row.session_id):
+        if row.session_id not in told:
             return Skipped("never_told")  # nothing in their calendar to take out
         return Letter(
             person.email,

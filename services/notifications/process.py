@@ -17,6 +17,6 @@ async def run(settings: Settings) -> None:
     engine = create_db_engine(settings.database_url)
     try:
         async with reading_log(settings, "notifications_sender") as store:
-            await Sender(store, engine, Mailer(smtp), config).run(stop)
+            await Sender(store, engine, lambda: Mailer(smtp), config).run(stop)
     finally:
         engine.dispose()

@@ -36,6 +36,7 @@ from services.notifications.domain import (
     OutboxDecider,
     Reschedule,
     Skip,
+    told_of,
 )
 from services.notifications.events import person_subject
 from services.notifications.smtp import Delivery, Mailer, Outcome
@@ -58,20 +59,26 @@ class SenderConfig:
         return cls(base if base.endswith("/") else base + "/", secret_key, sender)
 
 
+WORKERS = 8
+"""People whose messages are sent at once, each on an SMTP connection of its own (one
+person's messages go in order: a cancellation never overtakes its confirmation)."""
+
+
 class Sender:
     def __init__(
         self,
         store: EventStore,
         engine: Engine,
-        mailer: Mailer,
+        mailer: Callable[[], Mailer],
         config: SenderConfig,
         clock: Callable[[], datetime] = utcnow,
         idle_wait: float = 0.5,
         after_claim: Callable[[str], Awaitable[None]] | None = None,
+        workers: int = WORKERS,
     ):
         self.store = store
         self.engine = engine
-        self.mailer = mailer
+        self.mailers = [mailer() for _ in range(workers)]
         self.config = config
         self.clock = clock
         self.idle_wait = idle_wait
@@ -95,23 +102,41 @@ class Sender:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self.idle_wait)
         finally:
-            await asyncio.to_thread(self.mailer.close)
+            for mailer in self.mailers:
+                await asyncio.to_thread(mailer.close)
 
     async def once(self) -> int:
-        """Act on every message due now; how many were acted on."""
-        rows = await asyncio.to_thread(queries.due_messages, self.engine, self.clock())
+        """Act on every message due now; how many were acted on. People at once, each
+        person's messages in the order they came due."""
+        rows = await asyncio.to_thread(queries.due_messages, self.engine, self.clock(), 400)
         fresh = [row for row in rows if self._seen.get(row.message_id) != row.version]
+        per_person: dict[str, list] = {}
         for row in fresh:
             self._seen[row.message_id] = row.version
-            await self.handle(row)
+            per_person.setdefault(row.person_id, []).append(row)
+        free: asyncio.Queue[Mailer] = asyncio.Queue()
+        for mailer in self.mailers:
+            free.put_nowait(mailer)
+
+        async def in_turn(rows: list) -> None:  # type: ignore[type-arg]
+            mailer = await free.get()
+            try:
+                for row in rows:
+                    await self.handle(row, mailer)
+            finally:
+                free.put_nowait(mailer)
+
+        await asyncio.gather(*(in_turn(rows) for rows in per_person.values()))
         if len(self._seen) > 100_000:
             self._seen.clear()
         return len(fresh)
 
-    async def handle(self, row) -> None:  # type: ignore[no-untyped-def]
+    async def handle(self, row, mailer: Mailer) -> None:  # type: ignore[no-untyped-def]
         now = self.clock()
+        subject = self.store.subject(*person_subject(row.person_id))
+        told = told_of((await self.outboxes.load(subject)).state)
         decision = await asyncio.to_thread(
-            letters.decide, self.engine, row, now, self.config.base_url
+            letters.decide, self.engine, row, now, self.config.base_url, told
         )
         mid = row.message_id
         if isinstance(decision, letters.Skipped):
@@ -121,16 +146,16 @@ class Sender:
         elif await self.command(row.person_id, Claim(mid, now)):
             if self.after_claim is not None:
                 await self.after_claim(mid)
-            await self.deliver(row, decision)
+            await self.deliver(row, decision, mailer)
 
-    async def deliver(self, row, letter: letters.Letter) -> None:  # type: ignore[no-untyped-def]
+    async def deliver(self, row, letter: letters.Letter, mailer: Mailer) -> None:  # type: ignore[no-untyped-def]
         now = self.clock()
         link = unsubscribe.link(
             self.config.base_url, self.config.secret_key, row.person_id, row.kind
         )
         message = mime.email(letter, row.message_id, self.config.sender, now, link)
         raw = message.as_bytes(policy=SMTP)
-        delivery: Delivery = await asyncio.to_thread(self.mailer.send, letter.to, raw)
+        delivery: Delivery = await asyncio.to_thread(mailer.send, letter.to, raw)
         mid, person = row.message_id, row.person_id
         if delivery.outcome is Outcome.SENT:
             self.sent += 1

@@ -17,6 +17,8 @@ from services.trustdays.events import day_subject, parse_subject, slot_subject
 DAY_RECORD = ("DayPlanned", "DayUpdated")
 SESSION_RECORD = ("SessionAdded", "SessionUpdated")
 SEATED = ("SessionBooked", "PromotedFromWaitlist")
+SLOT_NEEDED = ("SessionUpdated",)
+"""The events whose reaction reads their slot (who holds seats, the session before)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ async def seen(store: EventStore, event: RecordedEvent) -> Seen:
     days, _ = await store.load(store.subject(*day_subject(ref.day_id)))
     day_before, day = before_and_as_of(DayFold(), days, event.seq)
     found = Seen(ref.day_id, day_before, day)
-    if ref.slot_id:
+    if ref.slot_id and event.type in SLOT_NEEDED:  # a place's needs only its day
         slot_events, _ = await store.load(store.subject(*slot_subject(ref.day_id, ref.slot_id)))
         slot_before, slot = before_and_as_of(SlotFold(), slot_events, event.seq)
         found = replace(found, slot_before=slot_before, slot=slot)

@@ -65,8 +65,8 @@ def test_a_sender_stopped_after_its_claim_never_sends_it_again_unless_released(
             await asyncio.Event().wait()
 
         config = SenderConfig("https://staffroom.test/", SECRET_KEY, SENDER)
-        mailer = Mailer(SmtpSettings.from_url(mailbox.url, SENDER), timeout=5)
-        dying = Sender(store, engine, mailer, config, running.clock, 0.1, stop_here)
+        smtp = SmtpSettings.from_url(mailbox.url, SENDER)
+        dying = Sender(store, engine, lambda: Mailer(smtp), config, running.clock, 0.1, stop_here)
         task = asyncio.run_coroutine_threadsafe(dying.run(asyncio.Event()), nats.loop)
         place(nats, store, "day-1", "SessionBooked", "amy", "s1")
         assert wait_until(lambda: status_of(running, "amy", "booking_confirmed") == "sending")

@@ -75,8 +75,8 @@ def running_sender(
     after_claim: Callable[[str], Awaitable[None]] | None = None,
 ) -> Iterator[Sender]:
     config = SenderConfig("https://staffroom.test/", SECRET_KEY, SENDER)
-    mailer = Mailer(SmtpSettings.from_url(mailbox.url, SENDER), timeout=5)
-    sender = Sender(store, engine, mailer, config, clock, idle_wait=0.1, after_claim=after_claim)
+    smtp = SmtpSettings.from_url(mailbox.url, SENDER)
+    sender = Sender(store, engine, lambda: Mailer(smtp, timeout=5), config, clock, 0.1, after_claim)
     stop = asyncio.Event()
     running = asyncio.run_coroutine_threadsafe(sender.run(stop), nats.loop)
     try:
