@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from events.embedded import EmbeddedNats
-from tests.bench import front, log, networks, pages, restart, rush
+from tests.bench import front, log, networks, notifications, pages, restart, rush
 from tests.bench.cluster import run as rush_on_a_cluster
 
 
@@ -17,7 +17,17 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000, help="events in the log bench")
     parser.add_argument(
         "--only",
-        choices=("log", "sync", "rush", "restart", "pages", "front", "networks", "cluster"),
+        choices=(
+            "log",
+            "sync",
+            "rush",
+            "restart",
+            "pages",
+            "front",
+            "networks",
+            "notifications",
+            "cluster",
+        ),
         help="run one benchmark only",
     )
     args = parser.parse_args()
@@ -37,6 +47,8 @@ def main() -> None:
             front.run(Path(folder))
         if args.only in (None, "networks"):
             networks.run(nats.url, Path(folder))
+        if args.only in (None, "notifications"):
+            notifications.run(nats.url, Path(folder))
         if args.only in (None, "cluster"):  # three nodes of its own, and PostgreSQL
             rush_on_a_cluster()
 
