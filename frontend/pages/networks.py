@@ -1,8 +1,8 @@
 """The networks: mine first (I facilitate, lead the agenda or belong), then the trust's
 others I may see; a network's page (its kind, members by school and post, facilitator,
 agenda lead, cadence, the year's meetings past and planned, open polls, series, and the
-organisers' buttons); forming, changing and closing a network (the network leaders); booking
-one meeting without a poll.
+organisers' buttons, and under each planned meeting what clashes with it); forming, changing
+and closing a network (the network leaders). Series and booking one meeting: series.py.
 
 A private network (a one-to-one) is shown only to its members and the network leaders; to
 anyone else it does not exist (404). Forms are plain forms (a 303 when they worked, the
