@@ -12,14 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from events import CommandRejected, Decider, Event
 from events.decider import Fact
 from events.identity import ROLES, SCHOOL_SCOPED_ROLES, TRUST_LEADERS
-from services.directory.posts import (
-    HeldPost,
-    LeavePost,
-    TakePost,
-    decide_post,
-    posts_left_on_move,
-    without_person,
-)
+from services.directory import posts as post_rules
+from services.directory.posts import HeldPost, LeavePost, TakePost
 
 PEOPLE_NAMESPACE = uuid.UUID("5f0c3c1e-7a51-4c2e-9d43-3b1b2f9e8a10")
 
@@ -177,10 +171,10 @@ class DirectoryDecider(Decider[Directory, object]):
                         "move_is_trust_admins", "Ask a trust admin to move them.", 403
                     )
                 _check_person(person, state)
-                if current == person:
-                    return []
-                moved = posts_left_on_move(person.person_id, person.school_id, state.posts)
-                return [Event("PersonUpdated", _record(person)), *moved]
+                moved = post_rules.left_on_move(person.person_id, person.school_id, state.posts)
+                return (
+                    [] if current == person else [Event("PersonUpdated", _record(person)), *moved]
+                )
             case MarkLeft(person_id, scope):
                 _check_keeps(_known(state, person_id), state, scope)
                 if person_id in state.left:
@@ -191,7 +185,7 @@ class DirectoryDecider(Decider[Directory, object]):
             case TakePost() | LeavePost():
                 person = _known(state, command.person_id)
                 active = state.active(person.person_id)
-                return decide_post(command, person.school_id, active, state.posts)
+                return post_rules.decide_post(command, person.school_id, active, state.posts)
             case ImportStaff(people, schools, scope):
                 return _decide_import(people, schools, scope, state)
             case LinkIdentity():
@@ -221,12 +215,10 @@ class DirectoryDecider(Decider[Directory, object]):
                     left=left,
                 )
             case "PersonLeft":
-                posts = without_person(state.posts, data["person_id"])
+                posts = post_rules.without_person(state.posts, data["person_id"])
                 return replace(state, left=state.left | {data["person_id"]}, posts=posts)
             case "PostTaken" | "PostLeft":
-                post = (data["person_id"], data["post"], data["school_id"])
-                held = state.posts | {post} if event.type == "PostTaken" else state.posts - {post}
-                return replace(state, posts=held)
+                return replace(state, posts=post_rules.evolved(state.posts, event.type, data))
             case "RoleGranted":
                 role = (data["person_id"], data["role"], data["school_id"])
                 return replace(state, roles=state.roles | {role})

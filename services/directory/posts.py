@@ -8,8 +8,9 @@ SENCOs job-sharing). A person who leaves, or moves school, leaves the posts they
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from events import CommandRejected, Event
 from services.directory.events import CENTRAL_POSTS, POSTS
@@ -66,9 +67,7 @@ def decide_post(
     return [] if holds else [Event("PostTaken", data)]
 
 
-def posts_left_on_move(
-    person_id: str, new_school: str | None, held: frozenset[HeldPost]
-) -> Sequence[Event]:
+def left_on_move(person_id: str, new_school: str | None, held: frozenset[HeldPost]) -> list[Event]:
     """A person moving school leaves the posts they held at the old one."""
     return [
         Event("PostLeft", {"person_id": who, "post": post, "school_id": school})
@@ -79,3 +78,11 @@ def posts_left_on_move(
 
 def without_person(held: frozenset[HeldPost], person_id: str) -> frozenset[HeldPost]:
     return frozenset(p for p in held if p[0] != person_id)
+
+
+def evolved(
+    held: frozenset[HeldPost], event_type: str, data: Mapping[str, Any]
+) -> frozenset[HeldPost]:
+    """The posts held after a PostTaken or PostLeft."""
+    post = (data["person_id"], data["post"], data["school_id"])
+    return held | {post} if event_type == "PostTaken" else held - {post}
