@@ -141,6 +141,12 @@ def page(network_id: str) -> str:
         names=names,
         meetings=split_meetings(meetings, today),
         clashes=current_clashes(engine(), meetings) if organiser else {},
+        actions=[
+            a
+            for a in queries.actions_of_network(engine(), network_id, g.identity.person_id)
+            if a.status == "open"
+        ],
+        schools=queries.school_names(engine()),
         series=queries.series_of(engine(), network_id),
         year=this_year(network_id, today) if network.status == "open" else None,
         organiser=organiser,

@@ -103,3 +103,9 @@ def test_the_overdue_per_school_for_leads_and_a_head_for_their_school(trust, act
     shown = part.get_data(as_text=True)
     assert shown.lstrip().startswith('<div id="overdue-schools">')
     assert "Action bobs" in shown and "Action late" not in shown
+
+
+def test_a_networks_page_lists_its_open_actions_overdue_marked(trust, actions):
+    read = text(trust.client("tess").get(f"/networks/{trust.network_id}").get_data(as_text=True))
+    assert "Open actions" in read
+    assert "Action bobs Overdue was due" in read and "Bob Beech · Beech Hill Academy" in read
