@@ -172,3 +172,11 @@ def test_closing_a_network_needs_a_reason(trust):
     assert "This network is closed: Merged" in text(
         sil.get(f"/networks/{network_id}").get_data(True)
     )
+
+
+def test_the_services_own_field_errors_come_back_to_the_form_fields(trust):
+    form = network_form(name="N" * 150, facilitator_id=trust.ids["sil"], key="long-name")
+    answer = trust.client("sil").post("/networks", data=form)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="network-name-error"' in html and 'value="' + "N" * 150 + '"' in html
