@@ -9,10 +9,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
+import pytest
 from gunicorn.config import Config
-from gunicorn.glogging import SafeAtoms
+from gunicorn.glogging import Logger, SafeAtoms
 
-from deploy.access_log import SecretsMasked, masked
+from deploy.access_log import SIMPLE, SecretsMasked, masked, simple_atoms
 from events.embedded import free_port
 from tests.support.waiting import wait_until
 
@@ -48,6 +49,24 @@ def test_every_field_a_format_shows_is_masked_however_the_format_names_it():
     assert "s3cret" not in line
     assert line.count("[token]") == 4
     assert line.endswith(" 200")
+
+
+@pytest.mark.parametrize(("status", "sent"), [("200 OK", 5), (404, 0), ("302 Found", None)])
+def test_the_atoms_made_for_the_default_format_are_gunicorns(status, sent):
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/days/1?x=%20",
+        "PATH_INFO": "/days/1",
+        "QUERY_STRING": "x=%20",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "10.0.0.7",
+    }
+    answer = SimpleNamespace(status=status, sent=sent, headers=[])
+    took = timedelta(seconds=1, microseconds=234_567)
+    gunicorns = Logger.atoms(
+        SecretsMasked(Config()), answer, SimpleNamespace(headers=[]), environ, took
+    )
+    assert simple_atoms(answer, environ, took) == {key: gunicorns[key] for key in SIMPLE}
 
 
 def test_gunicorn_logs_requests_without_feed_tokens(tmp_path):
