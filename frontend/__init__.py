@@ -13,7 +13,7 @@ from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
-from events.service import IDEMPOTENCY_KEY
+from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.errors import answer_errors
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     answer_errors(app)
-    signer = IdentitySigner(settings.require_secret_key())
+    signer = VerifiedHeaders(IdentitySigner(settings.require_secret_key()))  # once each
 
     @app.before_request
     def identify() -> None:
