@@ -6,7 +6,7 @@ from flask import Flask
 
 from events.config import Settings
 from events.service import create_service
-from services.networks import api, finding, meetings_api
+from services.networks import api, finding, invitations_api, meetings_api
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -14,4 +14,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     service.register_blueprint(api.blp)
     service.register_blueprint(meetings_api.blp)
     service.register_blueprint(finding.blp)
+    service.register_blueprint(invitations_api.blp)
     return app

@@ -65,6 +65,9 @@ VOCABULARIES = {
 """Each vocabulary, by the field that holds it, as value -> the label pages show. A cadence
 label reads after its count: "3 times a year", "once a term". "reason" is a closed poll's
 (PollClosed); other events' reasons are human text."""
+INVITATION_ANSWERS = {"accepted": "Accepted", "declined": "Declined"}
+"""An invitee's answer to a dated meeting's invitation (InvitationAnswered.answer): not in
+VOCABULARIES, whose "answer" is a poll's."""
 EARNS_CPD = ("present",)
 """Register marks that earn the meeting's minutes as CPD."""
 
@@ -303,6 +306,16 @@ class MeetingMoved(Timed):
 class MeetingCancelled(Schema):
     meeting_id = fields.String(required=True)
     reason = fields.String(required=True)
+
+
+@registry.event("InvitationAnswered")
+class InvitationAnswered(Schema):
+    """An invitee accepted or declined a dated meeting (its email's signed link, or the
+    page); a later answer replaces an earlier one, and a move asks everyone again."""
+
+    meeting_id = fields.String(required=True)
+    person_id = fields.String(required=True)
+    answer = fields.String(required=True, validate=validate.OneOf(INVITATION_ANSWERS))
 
 
 @registry.event("ClashFound")

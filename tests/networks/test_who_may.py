@@ -63,6 +63,7 @@ PUT /meetings/<id>/minutes              D    D      D     D      R     R  D    R
 POST /meetings/<id>/actions             D    D      D     D      A     A  D    A    A   A
 PUT action, the member's                D    D      D     A      A     A  D    A    A   A
 PUT /meetings/<id>/register             D    D      D     D      R     R  D    R    R   R
+POST /meetings/<id>/invitation          D    D      D     A      A     D  D    D    D   D
 """
 EXPECTED = {"A": (200, 201), "N": (404,), "R": (409,)}
 
@@ -301,6 +302,14 @@ REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
             {"json": {"marks": [{"person_id": t.acting["member"], "mark": "present"}]}},
         ),
     ),
+    "POST /meetings/<id>/invitation": (
+        "POST /meetings/<meeting_id>/invitation",
+        lambda t, who: (
+            "POST",
+            f"/meetings/{t.dated()}/invitation",
+            {"json": {"answer": "accepted"}},
+        ),
+    ),
 }
 
 
@@ -323,7 +332,7 @@ def test_every_route_of_the_networks_is_in_the_matrix():
     rules = {
         f"{method} {rule.rule}"
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("networks.", "meetings."))
+        if rule.endpoint.startswith(("networks.", "meetings.", "invitations."))
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert {covered for covered, _ in REQUESTS.values()} == rules

@@ -4,6 +4,7 @@ finds its date (`meeting`, its state in `meeting_state`, what happens at it in
 with what they share (`common`). Importers name them from here."""
 
 from services.networks.domain.common import rejected
+from services.networks.domain.invitation import AnswerInvitation
 from services.networks.domain.meeting import (
     Cancel,
     CastVote,
@@ -58,6 +59,7 @@ from services.networks.domain.series import (
 __all__ = [
     "Action",
     "AgendaItem",
+    "AnswerInvitation",
     "Cadence",
     "Cancel",
     "CastVote",

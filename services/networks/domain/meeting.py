@@ -16,6 +16,7 @@ from events import Decider, Event
 from events.decider import Fact
 from services.networks.domain import proceedings
 from services.networks.domain.common import check_not_past, check_times, rejected, starts_at, unique
+from services.networks.domain.invitation import AnswerInvitation, answer_invitation
 from services.networks.domain.meeting_state import Invitee, Meeting, Option, evolve
 
 
@@ -139,6 +140,8 @@ class MeetingDecider(Decider[Meeting, object]):
                 return _confirm(command, state)
             case Move() | Cancel():
                 return _change(command, state)
+            case AnswerInvitation():
+                return answer_invitation(command, state)
             case FlagClash(reason):
                 if reason in state.clashes:
                     return []

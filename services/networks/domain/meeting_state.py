@@ -99,6 +99,8 @@ class Meeting:
     register: tuple[Mark, ...] = ()
     clashes: tuple[str, ...] = ()
     """Clash alerts since the meeting was last dated."""
+    invitation_answers: Mapping[str, str] = field(default_factory=dict)
+    """person_id -> accepted or declined, since the meeting was last dated."""
 
     def answered(self, person_id: str) -> bool:
         """Whether the person has answered every option (leaving one out is not "no")."""
@@ -130,8 +132,11 @@ def evolve(state: Meeting, event: Fact) -> Meeting:
             )
         case "MeetingScheduled":
             return _scheduled(data)
-        case "MeetingMoved":
-            return replace(state, when=_when(data), clashes=())
+        case "MeetingMoved":  # a new date asks every invitee again
+            return replace(state, when=_when(data), clashes=(), invitation_answers={})
+        case "InvitationAnswered":
+            answers = {**state.invitation_answers, data["person_id"]: data["answer"]}
+            return replace(state, invitation_answers=answers)
         case "MeetingCancelled":
             return replace(state, status="cancelled")
         case "ClashFound":
