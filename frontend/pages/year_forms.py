@@ -3,11 +3,11 @@ the third are not terms), a date to close, and what the service said wrong, by f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from events import CommandRejected
 from frontend.commands import Refused
 from services.trustyear.domain import bounds
 from services.trustyear.events import CLOSURE_KINDS, YEAR_ID
@@ -39,7 +39,7 @@ def known_year(year_id: str) -> bool:
         return False
     try:
         bounds(year_id)
-    except Exception:
+    except CommandRejected:
         return False
     return True
 
@@ -120,7 +120,3 @@ def refused_errors(refused: Refused, rules: Mapping[str, str]) -> Errors:
     if not errors:
         errors[rules.get(refused.rule, "")] = refused.message
     return errors
-
-
-def slug_ok(value: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z0-9_-]{1,36}", value))
