@@ -16,6 +16,11 @@ from sqlalchemy import Connection, bindparam, case, insert, update
 
 from events.envelope import RecordedEvent
 from events.projection import Handler, Projection
+from readmodels.networks.invitations import (
+    asked_again,
+    invitation_answered,
+    network_invitation_answers,
+)
 from readmodels.networks.proceedings import (
     action_raised,
     action_updated,
@@ -269,6 +274,7 @@ def meeting_moved(connection: Connection, event: RecordedEvent) -> None:
     data = event.data
     values = timing(data, event)
     change_meeting(connection, event, reason=data["reason"], sequence=RISEN, **values)
+    asked_again(connection, event)
 
 
 def meeting_cancelled(connection: Connection, event: RecordedEvent) -> None:
@@ -303,6 +309,7 @@ MEETING_HANDLERS: dict[str, Handler] = {
     "ActionRaised": action_raised,
     "ActionUpdated": action_updated,
     "RegisterTaken": register_taken,
+    "InvitationAnswered": invitation_answered,
 }
 
 network_projection = Projection(
@@ -325,6 +332,7 @@ network_projection = Projection(
         network_series,
         network_clashes,
         school_priorities,
+        network_invitation_answers,
     ],
     handlers={
         "NetworkFormed": network_formed,

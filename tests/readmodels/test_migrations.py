@@ -76,6 +76,8 @@ AFTER_0003 = (
     "DROP TABLE school_priorities",
     # 0008_notifications
     *(f"DROP TABLE notification_{table}" for table in ("messages", "bounces", "preferences")),
+    # 0009_invitation_answers
+    "DROP TABLE network_invitation_answers",
 )
 A_SLOT_OF_0003 = (
     "INSERT INTO pd_slots (slot_id, day_id, kind, title, starts, ends)"
