@@ -97,25 +97,35 @@ def keynote_events(person_id: str, link: Any) -> list[CalendarEvent]:
     ]
 
 
+def meeting_uid(meeting_id: str) -> str:
+    """A network meeting: the same UID from its first date to its cancellation (the
+    notifications' invitations use it too)."""
+    return f"meeting.{meeting_id}@{DOMAIN}"
+
+
+def meeting_event(row: Any, base_url: str) -> CalendarEvent:
+    """A dated meeting row (network_meetings with its network's name) as an event at its
+    wall-clock UK times, SEQUENCE rising with each move and with a cancellation."""
+    return CalendarEvent(
+        uid=meeting_uid(row.meeting_id),
+        summary=row.title,
+        day=row.date,
+        starts=row.starts,
+        ends=row.ends,
+        location=row.venue or ("Online" if row.join_link else ""),
+        description=meeting_description(row),
+        url=f"{base_url}meetings/{row.meeting_id}",
+        cancelled=row.status == "cancelled",
+        reason=f"This meeting was cancelled: {row.reason}" if row.status == "cancelled" else "",
+        sequence=row.sequence,
+        changed_at=row.changed_at,
+    )
+
+
 def meeting_events(person_id: str, base_url: str) -> list[CalendarEvent]:
-    """The network meetings the person is invited to or organises, at their wall-clock UK
-    times: one UID a meeting, SEQUENCE rising with each move and with a cancellation."""
+    """The network meetings the person is invited to or organises: one UID a meeting."""
     return [
-        CalendarEvent(
-            uid=f"meeting.{row.meeting_id}@{DOMAIN}",
-            summary=row.title,
-            day=row.date,
-            starts=row.starts,
-            ends=row.ends,
-            location=row.venue or ("Online" if row.join_link else ""),
-            description=meeting_description(row),
-            url=f"{base_url}meetings/{row.meeting_id}",
-            cancelled=row.status == "cancelled",
-            reason=f"This meeting was cancelled: {row.reason}" if row.status == "cancelled" else "",
-            sequence=row.sequence,
-            changed_at=row.changed_at,
-        )
-        for row in meeting_calendars.meeting_rows(engine(), person_id)
+        meeting_event(row, base_url) for row in meeting_calendars.meeting_rows(engine(), person_id)
     ]
 
 
