@@ -20,7 +20,7 @@ from events.store import EventStore, StreamSettings
 from tests.support import counter  # noqa: F401  (registers the test event types)
 from tests.support.databases import DATABASES, POSTGRES_URL, fresh_schema
 from tests.support.identity import SECRET_KEY
-from tests.support.parallel import Scheduling
+from tests.support.parallel import Scheduling, stable_id
 
 # Every app and process the suite starts signs and checks identities with the same key.
 os.environ["STAFFROOM_SECRET_KEY"] = SECRET_KEY
@@ -31,6 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist, the work units of tests/support/parallel.py."""
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(Scheduling(), "staffroom-work-units")
+
+
+def pytest_make_parametrize_id(val: object) -> str | None:
+    return stable_id(val)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ by uuid4), `staffroom up` on free ports.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -32,6 +33,14 @@ GROUPS = {"tests/deploy/test_cluster": "clusters"}
 """A path prefix (from the repository) whose modules form one unit, and the unit's name."""
 DATABASES = ("sqlite", "postgresql")
 """The ids of tests/support/databases.py's parameters."""
+RANDOM_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
+def stable_id(value: object) -> str | None:
+    """The id of a parameter that is a fresh uuid4 ("uuid4", not its value), else None
+    (pytest's own). Every worker collects the suite and the controller checks that all
+    collected the same tests: an id made at random would stop the run at once."""
+    return "uuid4" if isinstance(value, str) and RANDOM_UUID.fullmatch(value) else None
 
 
 def work_unit(nodeid: str) -> str:
