@@ -7,7 +7,9 @@ the command loop with an idempotency key made of the reaction's name and the eve
 the command's id is the same on every delivery, so a redelivered event, or one delivered
 again after a crash, is recognised by the aggregate and acts once. The event is acked only
 after all its commands are done; a restarted reactor continues from the consumer's
-position, and an event left unacked by a crash comes again after `ack_wait`.
+position, and an event left unacked by a crash comes again after `ack_wait`. When an event
+fails (NATS slow to confirm a command), it and the rest of its fetched batch are given back
+to come again after `retry`.
 """
 
 from __future__ import annotations
@@ -98,21 +100,29 @@ class Reactor:
         subscription = await self.subscribe(reaction)
         try:
             while not stop.is_set():
-                for msg in await fetch(subscription, 10, self.idle_wait):
-                    await self._take(reaction, msg)
+                batch = await fetch(subscription, 10, self.idle_wait)
+                for taken, msg in enumerate(batch):
+                    try:
+                        await self._take(reaction, msg)
+                    except Exception:
+                        await self._again_soon(batch[taken:])
+                        raise
         finally:
             await subscription.unsubscribe()
 
     async def _take(self, reaction: Reaction, msg: Msg) -> None:
         """Act on the message's events of the reaction's types, then ack it."""
         seq = msg.metadata.sequence.stream
-        try:
-            for event in self.store.decode(msg.data, seq, reaction.types.__contains__, msg.subject):
-                await self.act(reaction, event)
-        except Exception:
-            await msg.nak(delay=self.retry)  # again soon, not after ack_wait
-            raise
+        for event in self.store.decode(msg.data, seq, reaction.types.__contains__, msg.subject):
+            await self.act(reaction, event)
         await msg.ack()
+
+    async def _again_soon(self, msgs: Sequence[Msg]) -> None:
+        """Give back a message that failed and the rest of its batch, to come again after
+        `retry` seconds: left unacked, the batch's later messages would wait for `ack_wait`."""
+        for msg in msgs:
+            with contextlib.suppress(Exception):  # NATS away: then they come after ack_wait
+                await msg.nak(delay=self.retry)
 
     async def subscribe(self, reaction: Reaction) -> JetStreamContext.PullSubscription:
         """The reaction's durable consumer: made on first start from the beginning of the
