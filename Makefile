@@ -35,7 +35,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Checked first, so a machine without chromium stops before anything runs.
+# Checked first, so a machine without chromium stops before anything runs. pytest runs on
+# four workers (pyproject's addopts; docs/testing.md).
 test: chromium lint
 	$(BIN)/pytest
 
