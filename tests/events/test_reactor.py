@@ -5,6 +5,7 @@ reactor processes of the Procfile, and a failing event giving back the rest of i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_an_event_that_fails_gives_back_the_rest_of_its_batch_to_come_again_soon
     async def nothing_more(store: EventStore, event: RecordedEvent) -> None:
         return None
 
-    def react(event: RecordedEvent, _: None) -> Iterator[tuple[tuple[str, ...], object]]:
+    def react(event: RecordedEvent, _: Any) -> Iterator[tuple[tuple[str, ...], object]]:
         seen.append(event.data["day_id"])
         if seen == ["d1"]:
             raise ConnectionError("NATS did not confirm in time")
