@@ -34,8 +34,9 @@ def trust(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         )
         people = manager.get("/api/directory/people", params={"school": school["school_id"]}).json()
         head = next(p for p in people if any(r["role"] == "headteacher" for r in p["roles"]))
+        teacher = next(p for p in people if p["category"] == "teaching" and not p["posts"])
         manager.close()
-        yield {"base": base, "school": school, "head": head["email"]}
+        yield {"base": base, "school": school, "head": head["email"], "teacher": teacher}
 
 
 def test_the_cpd_manager_reads_the_year_and_each_schools_dates(trust, browser: Browser):
@@ -116,3 +117,18 @@ def weekday_in(year: int, month: int) -> str:
     while day.weekday() > 4:
         day += timedelta(days=1)
     return day.isoformat()
+
+
+def test_a_headteacher_gives_a_teacher_a_post_on_a_phone(trust, browser: Browser):
+    page = signed_in_page(browser, trust["base"], trust["head"], "phone")
+    teacher = trust["teacher"]
+    page.goto(f"/people/{teacher['person_id']}")
+    expect(page.locator("#posts")).to_contain_text("No posts.")
+    page.select_option("#new-post", "pe_lead")
+    page.get_by_role("button", name="Give the post").click()
+    expect(page.locator("#posts li")).to_contain_text("PE lead", timeout=ANSWERED_WITHIN)
+    expect(
+        page.get_by_role("button", name=f"Take away PE lead from {teacher['name']}")
+    ).to_be_visible()
+    no_wider_than_the_screen(page)
+    accessible(page, "people-posts-phone")
