@@ -54,7 +54,7 @@ class Reaction(Generic[State, Command]):
     facts: Callable[[EventStore, RecordedEvent], Awaitable[Any]] | None = None
     """When the event's aggregate is not enough to know what to do (which meetings a new
     INSET day clashes with): what `react` gets instead of `source`'s state, read from the
-    log by the reactor (a service's foreign facts, caught up past the event)."""
+    log by the reactor (a service's foreign facts, as of the event)."""
 
     @property
     def durable(self) -> str:

@@ -4,7 +4,7 @@ change changes membership), the trust year (terms, each school's own terms and c
 the trust days' PD days, and its own networks and meetings (for "other meetings that share
 a member"). Each part is one subject (or one wildcard of subjects) with a pure fold; `Facts`
 puts them together and answers what the finder asks. In a Flask request `facts_now()`; in
-a reactor `FactsReader` (the same folds on the reactor's store).
+a reactor `FactsReader` (the same folds on the reactor's store, as of the event).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from events.envelope import RecordedEvent
-from events.foreign import FoldedSubject, ForeignFacts
+from events.foreign import ForeignFacts
 from events.store import EventStore
 from services.directory.events import TRUST_SUBJECT
 from services.networks.calendar import Calendar, Year, closed_days
@@ -228,20 +228,28 @@ def facts_now(max_age: float | None = None) -> Facts:
 
 
 class FactsReader:
-    """The same facts for asyncio code (a reactor): one folded view a store, kept between
-    events and caught up (each part) before each answer."""
+    """The same facts for asyncio code, as of a stream sequence: a reactor's event (what was
+    true when it happened, so a reaction decides the same however late it runs, and on a
+    replay), else the head of the log. The view is kept between calls and only what is newer
+    read; an earlier sequence (an event delivered again) folds from the start. One a
+    reaction (reactions.py): each goes through the log at its own pace."""
 
     def __init__(self) -> None:
-        self._folded: dict[int, list[FoldedSubject[Any]]] = {}
-
-    def folded(self, store: EventStore) -> list[FoldedSubject[Any]]:
-        if id(store) not in self._folded:
-            self._folded[id(store)] = [
-                FoldedSubject(store, store.subject(*tokens), types, initial, fold)
-                for tokens, types, initial, fold in SOURCES.values()
-            ]
-        return self._folded[id(store)]
+        self._store: EventStore | None = None
+        self._seq = 0
+        self._views: list[Any] = [initial for _, _, initial, _ in SOURCES.values()]
 
     async def __call__(self, store: EventStore, event: RecordedEvent | None = None) -> Facts:
-        views = await asyncio.gather(*(part.catch_up() for part in self.folded(store)))
+        upto = event.seq if event is not None else await store.last_seq()
+        seq, views = self._seq, self._views
+        if store is not self._store or upto < seq:
+            seq, views = 0, [initial for _, _, initial, _ in SOURCES.values()]
+        if upto > seq:
+            parts = SOURCES.values()
+            newer = await asyncio.gather(*(store.load(store.subject(*p[0]), seq) for p in parts))
+            views = [
+                fold(view, [e for e in events if e.seq <= upto and e.type in types])
+                for view, (events, _), (_, types, _, fold) in zip(views, newer, parts, strict=True)
+            ]
+        self._store, self._seq, self._views = store, upto, views
         return assemble(views)

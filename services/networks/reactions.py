@@ -9,7 +9,7 @@
   or moved, another meeting dated for a required member: each confirmed meeting it falls
   on gets ClashFound, the organiser's alert. Which meetings are hit is not in the event's
   own aggregate: these reactions read the service's foreign facts (facts.py,
-  `Reaction.facts`), caught up past the event, and decide from them; the meeting's decider
+  `Reaction.facts`) as of the event, and decide from them; the meeting's decider
   keeps one alert per reason.
 
 Each command is keyed by the reaction and the event (events/reactor.py), so a redelivered
@@ -40,8 +40,6 @@ from services.networks.finder import clash_reason, closure_reasons, one_slot
 from services.networks.series_end import END_SERIES
 
 LONDON = ZoneInfo("Europe/London")
-FACTS = FactsReader()
-"""The reactor's view of the facts: one a store, caught up before each event."""
 
 Command = tuple[tuple[str, ...], object]
 
@@ -160,9 +158,9 @@ def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
 def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
     """A meeting dated (confirmed, scheduled or moved): each other meeting at the same time
     that one of its own required invitees is invited to now."""
-    new = facts.meetings.get(dated.data["meeting_id"])
-    if new is None or new.status != "confirmed" or new.date != dated.data["date"]:
-        return  # moved again or cancelled since: its later event will tell
+    new = facts.meetings.get(dated.data["meeting_id"])  # as of this event: dated by it
+    if new is None or new.date is None:
+        return
     network = facts.networks.get(new.network_id)
     label = short_label(network.name) if network else new.title
     invited = {p for p, _ in new.invitees}
@@ -190,7 +188,13 @@ def on_facts(
 ) -> Reaction[Facts, object]:
     """A reaction deciding on the service's facts, its commands to meetings."""
     return Reaction(
-        f"networks_{name}", subject, frozenset(types), BY_FACTS, MEETINGS, react, facts=FACTS
+        f"networks_{name}",
+        subject,
+        frozenset(types),
+        BY_FACTS,
+        MEETINGS,
+        react,
+        facts=FactsReader(),  # its own: the facts as of each event it meets, in its order
     )
 
 
@@ -212,7 +216,7 @@ CLASH_ON_PD_DAY = on_facts(
     "clash_on_pd_day", ("trustdays", "day", "*"), {"DayPlanned", "DayUpdated"}, alert_pd_day
 )
 CLASH_ON_MEETING = on_facts("clash_on_meeting", meeting_subject("*"), DATED, alert_meetings)
-REACTIONS = [
+REACTIONS: list[Reaction[Any, object]] = [
     SCHEDULE_SERIES,
     SEED_AGENDA,
     CLASH_ON_TRUST_YEAR,

@@ -253,3 +253,16 @@ def test_the_networks_own_meetings_are_bookings(
 def test_a_short_label_is_the_name_in_brackets() -> None:
     assert short_label("Executive leadership group (ELG)") == "ELG"
     assert short_label("Maths network") == "Maths network"
+
+
+def test_a_reaction_sees_the_facts_as_of_its_event(
+    nats: NatsThread, store: EventStore, trust: FactsReader
+) -> None:
+    """However late a reactor gets to an event, and when it meets it again, it decides on
+    what the log held then: a later post changes nothing of it."""
+    put(nats, store, meeting_subject("m1"), poll("m1"))
+    (opened,), _ = nats.run(store.load(store.subject(*meeting_subject("m1"))))
+    put(nats, store, TRUST_SUBJECT, post("PostLeft", "sam", "senco", "ash"))
+    assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]
+    assert facts(nats, store, trust).member_ids("sen") == ["sal", "fay"]
+    assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]
