@@ -94,12 +94,16 @@ def notifications(
     engine: Engine,
     mailbox: TestMailbox,
     sending: bool = True,
+    projecting: bool = True,
 ) -> Iterator[Running]:
+    """The notifications' reactor and sender (and the projector, unless another stack
+    runs one on the same database)."""
     migrate(engine, [PACKAGE_DIR])
     clock = Clock()
     running = Running(nats, store, engine, mailbox, clock)
     with ExitStack() as stack:
-        stack.enter_context(running_projector(nats, store, engine))
+        if projecting:
+            stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, REACTIONS))
         if sending:
             running.senders.append(
