@@ -31,7 +31,7 @@ from services.networks.facts_folds import (
     fold_pd_days,
     fold_year,
 )
-from services.networks.finder import Booking, Invitee
+from services.networks.finder import Booking, Invitee, one_slot
 from services.trustyear.events import england_bank_holidays
 
 __all__ = ["Facts", "FactsReader", "MeetingFact", "NetworkFact", "facts_now", "noun_of"]
@@ -194,6 +194,19 @@ class Facts:
                 )
             )
         return found
+
+    def recheck(
+        self,
+        day: date,
+        starts: str,
+        ends: str,
+        invitees: Sequence[Invitee],
+        meeting_id: str | None = None,
+    ) -> list[str]:
+        """What the finder's rules find against one date and time for these invitees (a
+        closure, a PD day, another meeting sharing any of them; `meeting_id` not counted)."""
+        calendar = self.calendar(day, day)
+        return one_slot(day, starts, ends, invitees, calendar, self.bookings(), meeting_id)
 
     def held(self, network_id: str, first: date, last: date, skip: str | None = None) -> list[date]:
         """The dates of the network's confirmed meetings from `first` to `last`."""

@@ -3,17 +3,15 @@
 `GET /networks/<id>/finder?first=&last=&minutes=&times=` (through the gateway,
 /api/networks/networks/<id>/finder) proposes dates and times for the network's next
 meeting from the service's foreign facts (facts.py): without `first` and `last` it looks in
-the window its cadence suggests. `warnings_for` is the same
-rules for one date and time: what the API puts in MeetingConfirmed, MeetingScheduled and
-MeetingMoved as `warnings`.
+the window its cadence suggests. `warnings_in` is the same rules for one date and time:
+what the API puts in MeetingConfirmed, MeetingScheduled and MeetingMoved as `warnings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -21,19 +19,18 @@ from werkzeug.exceptions import NotFound
 
 from events.service import identity, require
 from services.networks.access import organises
+from services.networks.domain import wall_clock_at
 from services.networks.facts import Facts, facts_now
 from services.networks.finder import (
     Proposal,
     Window,
     find_dates,
-    one_slot,
     spacing_for,
     suggest_window,
 )
 
 blp = Blueprint("finding", __name__, description="The slot finder")
 
-LONDON = ZoneInfo("Europe/London")
 LONGEST_WINDOW = 400
 """Days a finder window may span: a year and a little."""
 TIMES = validate.Regexp(
@@ -63,7 +60,7 @@ class FinderQuery(Schema):
 
 
 def today() -> date:
-    return datetime.now(LONDON).date()
+    return wall_clock_at(datetime.now(UTC)).date()
 
 
 @blp.route("/networks/<network_id>/finder")
@@ -150,22 +147,8 @@ def warnings_in(
     meeting_id: str | None = None,
     network_id: str | None = None,
 ) -> list[str]:
-    """Everything against one date and time for these invitees (pure, on given facts)."""
+    """The re-check of a confirmation, a booking or a move: everything against one date and
+    time for these invitees ([{"person_id", "required"}] as the events hold them), on the
+    facts given (the API's: the head of the log)."""
     pairs = [(i["person_id"], bool(i.get("required", True))) for i in invitees]
-    people = facts.invitees(pairs, network_id)
-    calendar = facts.calendar(day, day + timedelta(days=0))
-    return one_slot(day, starts, ends, people, calendar, facts.bookings(), meeting_id)
-
-
-def warnings_for(
-    day: date,
-    starts: str,
-    ends: str,
-    invitees: Iterable[Mapping[str, Any]],
-    meeting_id: str | None = None,
-    network_id: str | None = None,
-) -> list[str]:
-    """The re-check of a confirmation, booking or move, in a request: on the facts at the
-    head of the log. `invitees`: [{"person_id", "required"}] as the events hold them."""
-    facts = facts_now(max_age=0.0)
-    return warnings_in(facts, day, starts, ends, invitees, meeting_id, network_id)
+    return facts.recheck(day, starts, ends, facts.invitees(pairs, network_id), meeting_id)

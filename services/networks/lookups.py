@@ -7,8 +7,7 @@ not do 403."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from werkzeug.exceptions import NotFound
 
@@ -25,21 +24,21 @@ from services.networks.domain import (
     PlanDecider,
     SeriesDecider,
     rejected,
+    wall_clock_at,
 )
 from services.networks.facts import facts_now
-from services.networks.finding import warnings_for
+from services.networks.finding import warnings_in
 from services.networks.series_dates import SeriesDates, series_dates
 
 network_commands = Commands(NetworkDecider())
 meeting_commands = Commands(MeetingDecider())
 series_commands = Commands(SeriesDecider())
 plan_commands = Commands(PlanDecider())
-LONDON = ZoneInfo("Europe/London")
 
 
 def wall_clock() -> datetime:
     """Now on the UK wall clock, naive: what meeting times and deadlines are written in."""
-    return datetime.now(LONDON).replace(tzinfo=None)
+    return wall_clock_at(datetime.now(UTC))
 
 
 def network_subject(network_id: str) -> str:
@@ -170,7 +169,8 @@ def warnings(
     meeting that shares members): the confirmation stands, and carries them."""
     day, starts, ends = when
     people = [{"person_id": i.person_id, "required": i.required} for i in invitees]
-    return tuple(warnings_for(day, starts, ends, people, meeting_id, network_id))
+    facts = facts_now(max_age=0.0)  # the head of the log
+    return tuple(warnings_in(facts, day, starts, ends, people, meeting_id, network_id))
 
 
 def series_plan(fields: dict, network_id: str) -> SeriesDates:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from events.decider import Decider
 from events.envelope import RecordedEvent
@@ -33,24 +32,20 @@ from services.networks.domain import (
     MeetingDecider,
     Schedule,
     SeedAgenda,
+    day_named,
+    wall_clock_at,
 )
 from services.networks.events import meeting_subject, series_subject
 from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
-from services.networks.finder import clash_reason, closure_reasons, one_slot
+from services.networks.finder import clash_reason, closure_reasons
 from services.networks.series_end import END_SERIES
-
-LONDON = ZoneInfo("Europe/London")
 
 Command = tuple[tuple[str, ...], object]
 
 
 def uk_now(event: RecordedEvent) -> datetime:
     """When the event happened on the UK wall clock (the deciders' `now`)."""
-    return event.occurred_at.astimezone(LONDON).replace(tzinfo=None)
-
-
-def uk_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%B}"
+    return wall_clock_at(event.occurred_at)
 
 
 def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
@@ -61,10 +56,7 @@ def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[Comma
     invitees = tuple(Invitee(m.person_id, True) for m in members)
     for occurrence in data["occurrences"]:
         day, meeting_id = occurrence["date"], occurrence["meeting_id"]
-        calendar = facts.calendar(day, day)
-        warnings = one_slot(
-            day, data["starts"], data["ends"], members, calendar, facts.bookings(), meeting_id
-        )
+        warnings = facts.recheck(day, data["starts"], data["ends"], members, meeting_id)
         yield (
             meeting_subject(meeting_id),
             Schedule(
@@ -142,7 +134,7 @@ def alert_trust_year(changed: RecordedEvent, facts: Facts) -> Iterator[Command]:
         for reason in closure_reasons(meeting.date, invitees, calendar):
             yield (
                 meeting_subject(meeting.meeting_id),
-                FlagClash(f"{reason} on {uk_day(meeting.date)}"),
+                FlagClash(f"{reason} on {day_named(meeting.date)}"),
             )
 
 
@@ -151,7 +143,7 @@ def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
     day = planned.data["date"]
     for meeting in dated_from(facts, uk_now(planned).date()):
         if meeting.date == day:
-            reason = f"PD day on {uk_day(day)}: {planned.data['title']}"
+            reason = f"PD day on {day_named(day)}: {planned.data['title']}"
             yield meeting_subject(meeting.meeting_id), FlagClash(reason)
 
 
@@ -171,7 +163,7 @@ def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
             continue
         shared = [i for i in facts.invitees_of(other.meeting_id) if i.person_id in invited]
         if any(i.required for i in shared):
-            when = f"{uk_day(new.date)}, {new.starts} to {new.ends}"
+            when = f"{day_named(new.date)}, {new.starts} to {new.ends}"
             reason = f"{clash_reason(label, shared)} ({when})"
             yield meeting_subject(other.meeting_id), FlagClash(reason)
 

@@ -6,14 +6,11 @@ meeting_cancelled): the reactor logs that and goes on. Listed in reactions.REACT
 from __future__ import annotations
 
 from collections.abc import Iterator
-from zoneinfo import ZoneInfo
 
 from events.envelope import RecordedEvent
 from events.reactor import Reaction
-from services.networks.domain import Cancel, MeetingDecider, Series, SeriesDecider
+from services.networks.domain import Cancel, MeetingDecider, Series, SeriesDecider, wall_clock_at
 from services.networks.events import meeting_subject, series_subject
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def cancel_to_come(
@@ -22,7 +19,7 @@ def cancel_to_come(
     """Cancel each occurrence of the series from the day it ended on."""
     if series.plan is None:
         return
-    now = ended.occurred_at.astimezone(LONDON).replace(tzinfo=None)
+    now = wall_clock_at(ended.occurred_at)
     reason = f"The series has ended: {ended.data['reason']}"
     for occurrence in series.plan.occurrences:
         if occurrence.date >= now.date():

@@ -3,7 +3,7 @@ finds its date (`meeting`, its state in `meeting_state`, what happens at it in
 `proceedings`), a series of meetings (`series`) and a school's improvement plan (`plan`),
 with what they share (`common`). Importers name them from here."""
 
-from services.networks.domain.common import rejected
+from services.networks.domain.common import day_named, rejected, wall_clock_at
 from services.networks.domain.invitation import AnswerInvitation
 from services.networks.domain.meeting import (
     Cancel,
@@ -100,6 +100,8 @@ __all__ = [
     "UpdateNetwork",
     "Vote",
     "When",
+    "day_named",
     "past_deadline",
     "rejected",
+    "wall_clock_at",
 ]

@@ -1,12 +1,25 @@
-"""What the networks' deciders share: how a rule refuses, and the checks of a meeting's
-times (UK wall clock, "HH:MM")."""
+"""What the networks' deciders share: how a rule refuses, the checks of a meeting's times
+(UK wall clock, "HH:MM"), and the UK wall clock itself (what `now` and dates are written in)."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from events import CommandRejected
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def wall_clock_at(moment: datetime) -> datetime:
+    """An aware moment on the UK wall clock, naive: a command's `now`."""
+    return moment.astimezone(LONDON).replace(tzinfo=None)
+
+
+def day_named(day: date) -> str:
+    """ "Tue 9 March": a date in what people are told."""
+    return f"{day:%a} {day.day} {day:%B}"
 
 
 def rejected(rule: str, message: str, status: int = 409) -> CommandRejected:

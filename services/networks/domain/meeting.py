@@ -15,7 +15,14 @@ from datetime import date, datetime
 from events import Decider, Event
 from events.decider import Fact
 from services.networks.domain import proceedings
-from services.networks.domain.common import check_not_past, check_times, rejected, starts_at, unique
+from services.networks.domain.common import (
+    check_not_past,
+    check_times,
+    day_named,
+    rejected,
+    starts_at,
+    unique,
+)
 from services.networks.domain.invitation import AnswerInvitation, answer_invitation
 from services.networks.domain.meeting_state import Invitee, Meeting, Option, evolve
 
@@ -248,7 +255,7 @@ def _nudge(state: Meeting, by_id: str, person_ids: tuple[str, ...]) -> list[Even
 def _confirm(command: Confirm, state: Meeting) -> list[Event]:
     if state.status == "confirmed":
         assert state.when is not None
-        message = f"Someone has already confirmed this meeting, for {state.when.date:%a %-d %B}."
+        message = f"Someone has already confirmed this meeting, for {day_named(state.when.date)}."
         raise rejected("already_confirmed", message)
     if command.option_id is not None:
         option = state.options.get(command.option_id)
