@@ -44,3 +44,6 @@ BLUEPRINTS += (messages, mail, preferences)
 from frontend.pages.people_posts import people_posts  # noqa: E402
 
 BLUEPRINTS += (people_posts,)
+from frontend.pages.invitations import answers as invitation_answers  # noqa: E402
+
+BLUEPRINTS += (invitation_answers,)

@@ -24,7 +24,7 @@ from events.store import StreamSettings
 from frontend import create_app
 from readmodels.networks import queries
 from readmodels.trustdays import queries as pd_queries
-from services.notifications import unsubscribe
+from services.notifications import invitations, unsubscribe
 from tests.support.databases import DATABASES
 from tests.support.identity import SECRET_KEY
 from tests.support.matrix import cells
@@ -170,6 +170,10 @@ POST /me/notifications                  D    A  A  A  A   A    A    A  A    A   
 GET an unsubscribe link                 A    A  A  A  A   A    A    A  A    A   A     A
 GET a forged unsubscribe link           N    N  N  N  N   N    N    N  N    N   N     N
 POST an unsubscribe link                A    A  A  A  A   A    A    A  A    A   A     A
+GET an invitation link                  D    A  A  A  A   A    A    A  A    A   A     D
+GET a forged invitation link            D    N  N  N  N   N    N    N  N    N   N     D
+POST an invitation link, no answer      D    I  I  I  I   I    I    I  I    I   I     D
+POST invitation, no such meeting        D    N  N  N  N   N    N    N  N    N   N     D
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,), "I": (422,)}
 
@@ -771,6 +775,29 @@ NOTIFICATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     ),
 }
 REQUESTS |= NOTIFICATIONS
+
+
+def invitation_link(method: str, forged: bool = False) -> Callable[[World, str], Request]:
+    def request(w: World, who: str) -> Request:
+        token = invitations.token(SECRET_KEY, w.ids["ta"], meetings_world(w)["meeting"])
+        return method, f"/invitations/{token}{'x' if forged else ''}", {"data": {}}
+
+    return request
+
+
+INVITATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
+    "GET an invitation link": ("GET /invitations/<token>", invitation_link("GET")),
+    "GET a forged invitation link": (
+        "GET /invitations/<token>",
+        invitation_link("GET", forged=True),
+    ),
+    "POST an invitation link, no answer": ("POST /invitations/<token>", invitation_link("POST")),
+    "POST invitation, no such meeting": (
+        "POST /meetings/<meeting_id>/invitation",
+        on_meetings("POST", NO_MEETING + "/invitation", {"answer": "accepted"}),
+    ),
+}
+REQUESTS |= INVITATIONS
 
 
 def test_every_route_of_the_frontend_is_in_the_matrix():
