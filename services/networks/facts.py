@@ -117,14 +117,9 @@ class Facts:
         network = self.networks.get(network_id)
         if network is None:
             return []
-        people = self.directory.people
-        holders = [
-            person_id
-            for person_id, posts in self.directory.posts.items()
-            if any(post in network.member_posts for post, _ in posts)
-        ]
-        found = [*sorted(holders), *network.member_ids, network.facilitator_id]
-        return [p for p in dict.fromkeys(found) if p in people]
+        holders = self.directory.holders_of(network.member_posts)
+        found = [*holders, *network.member_ids, network.facilitator_id]
+        return [p for p in dict.fromkeys(found) if p in self.directory.people]
 
     def invitee(
         self, person_id: str, required: bool = True, network_id: str | None = None

@@ -4,7 +4,7 @@ view is never changed in place, other threads may be reading it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -29,6 +29,14 @@ class Directory:
     schools: Mapping[str, str] = field(default_factory=dict)
     """school_id -> name."""
     posts: Mapping[str, frozenset[Post]] = field(default_factory=dict)
+
+    def holders_of(self, posts: Collection[str]) -> list[str]:
+        """Those in the trust who hold one of `posts` now (at any school), by id."""
+        return sorted(
+            person_id
+            for person_id, held in self.posts.items()
+            if person_id in self.people and any(post in posts for post, _ in held)
+        )
 
 
 def fold_directory(view: Directory, events: Sequence[RecordedEvent]) -> Directory:

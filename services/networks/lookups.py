@@ -61,12 +61,7 @@ def members_of(record: NetworkRecord) -> list[str]:
     """The network's members now: holders of its posts (at any school), those it names and
     its facilitator, in a stable order (the record is the network's own, the posts the
     directory's facts)."""
-    directory = facts_now().directory
-    holders = sorted(
-        person_id
-        for person_id, posts in directory.posts.items()
-        if person_id in directory.people and any(p in record.member_posts for p, _ in posts)
-    )
+    holders = facts_now().directory.holders_of(record.member_posts)
     return list(dict.fromkeys((*holders, *record.member_ids, record.facilitator_id)))
 
 
@@ -138,9 +133,11 @@ def runs(meeting: Meeting, record: NetworkRecord) -> bool:
     )
 
 
-def may_run(meeting: Meeting, record: NetworkRecord) -> None:
-    """Refused (403) unless I run this meeting (access.runs_meeting)."""
+def meeting_i_run(meeting_id: str) -> tuple[Meeting, NetworkRecord]:
+    """The meeting and its network, refused (403) unless I run it (access.runs_meeting)."""
+    meeting, record = the_meeting(meeting_id)
     require(runs(meeting, record), "Only the meeting's organiser and the network's do this.")
+    return meeting, record
 
 
 def priorities_of(school_ids: Iterable[str]) -> set[str]:

@@ -20,8 +20,8 @@ from services.networks.ids import made_id
 from services.networks.lookups import (
     invitees_or_members,
     may_organise,
-    may_run,
     meeting_commands,
+    meeting_i_run,
     meeting_subject,
     members,
     not_in_the_trust,
@@ -185,8 +185,7 @@ def _done_unless_closed(outcome: Outcome, wanted: str, meeting_id: str) -> Respo
 def nudge(body: dict, meeting_id: str) -> Response:
     """Remind invitees who have not answered (the meeting's organisers): everyone missing,
     or those named."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     command = domain.NudgeVoters(identity().person_id, wall_clock(), tuple(body["person_ids"]))
     outcome = meeting_commands.execute(meeting_subject(meeting_id), command)
     return _done_unless_closed(outcome, "VotersNudged", meeting_id)
@@ -196,8 +195,7 @@ def nudge(body: dict, meeting_id: str) -> Response:
 @blp.response(200, Created)
 def close_poll(meeting_id: str) -> Response:
     """Close the poll before its deadline (the meeting's organisers)."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     return _execute(meeting_id, domain.ClosePoll(wall_clock()))
 
 
@@ -209,8 +207,7 @@ def confirm(body: dict, meeting_id: str) -> Response:
     organisers). The date is checked again against every exclusion (closures, PD days,
     meetings sharing members); what clashes is a warning, kept on the meeting. Confirming
     closes an open poll; 409 already_confirmed if someone confirmed it first."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting, _ = meeting_i_run(meeting_id)
     when = _chosen(meeting, body)
     found = (
         warnings(when, meeting.invitees.values(), meeting.network_id, meeting_id) if when else ()
@@ -233,8 +230,7 @@ def _chosen(meeting: Meeting, body: dict) -> tuple[date, str, str] | None:
 def move(body: dict, meeting_id: str) -> Response:
     """Move a dated meeting (one occurrence of a series alone), with a reason; the new date
     is checked like a confirmation's."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting, _ = meeting_i_run(meeting_id)
     when = (body["date"], body["starts"], body["ends"])
     found = warnings(when, meeting.invitees.values(), meeting.network_id, meeting_id)
     command = domain.Move(now=wall_clock(), warnings=found, **body)
@@ -246,8 +242,7 @@ def move(body: dict, meeting_id: str) -> Response:
 @blp.response(200, Created)
 def cancel(body: dict, meeting_id: str) -> Response:
     """Cancel a meeting or its poll (the meeting's organisers), before it starts."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     return _execute(meeting_id, domain.Cancel(body["reason"], wall_clock()))
 
 
@@ -257,8 +252,7 @@ def cancel(body: dict, meeting_id: str) -> Response:
 def set_agenda(body: dict, meeting_id: str) -> Response:
     """Set the whole agenda (the meeting's organisers): items with owner and minutes; an
     item may review an open action of an earlier meeting (action_id)."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     owners = [i["owner_id"] for i in body["items"] if i["owner_id"]]
     _people_in_the_trust(owners, "items")
     items = tuple(
@@ -279,8 +273,7 @@ def set_agenda(body: dict, meeting_id: str) -> Response:
 @blp.response(200, Created)
 def record_minutes(body: dict, meeting_id: str) -> Response:
     """Keep the minutes, the whole text (the meeting's organisers), from the meeting's day."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     return _execute(meeting_id, domain.RecordMinutes(body["text"], wall_clock()))
 
 
@@ -290,8 +283,7 @@ def record_minutes(body: dict, meeting_id: str) -> Response:
 def raise_action(body: dict, meeting_id: str) -> Response:
     """Raise an action point (the meeting's organisers): owner, school(s), due date, and the
     school improvement plan priority it serves, if any."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    meeting_i_run(meeting_id)
     _people_in_the_trust([body["owner_id"]], "owner_id")
     if body["priority_id"] is not None and body["priority_id"] not in priorities_of(
         body["school_ids"]
@@ -335,8 +327,7 @@ def update_action(body: dict, meeting_id: str, action_id: str) -> Response:
 def take_register(body: dict, meeting_id: str) -> Response:
     """Take the whole register (the meeting's organisers), by school: present, apologies,
     absent, for invitees and the network's members; present earns the meeting's minutes."""
-    meeting, record = the_meeting(meeting_id)
-    may_run(meeting, record)
+    _, record = meeting_i_run(meeting_id)
     marks = tuple(
         Mark(m["person_id"], m["mark"], m["school_id"] or school_of(m["person_id"]))
         for m in body["marks"]
