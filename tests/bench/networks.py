@@ -16,27 +16,15 @@ import random
 from datetime import date
 from pathlib import Path
 
-from services.networks.calendar import Calendar, Closure, Term, Year, days
+from services.networks.calendar import Calendar, Closure, Term, days
 from services.networks.facts import Facts
 from services.networks.facts_folds import Directory, MeetingFact, NetworkFact, Person, TrustYear
 from services.networks.finder import Booking, Invitee, Option, Window, find_dates
 from services.trustyear.events import england_bank_holidays
 from tests.bench.compliance import compliance_board
 from tests.bench.report import heading, rate, timed
+from tests.support.networks_facts import ELM_TERMS, YEAR
 
-YEAR = Year(
-    "2026-27",
-    date(2026, 9, 1),
-    date(2027, 8, 31),
-    (
-        Term(1, "Autumn 1", date(2026, 9, 3), date(2026, 10, 23)),
-        Term(2, "Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
-        Term(3, "Spring 1", date(2027, 1, 5), date(2027, 2, 12)),
-        Term(4, "Spring 2", date(2027, 2, 22), date(2027, 3, 26)),
-        Term(5, "Summer 1", date(2027, 4, 12), date(2027, 5, 28)),
-        Term(6, "Summer 2", date(2027, 6, 7), date(2027, 7, 21)),
-    ),
-)
 SCHOOLS = [f"school-{n}" for n in range(7)]
 TIMES = ("09:30", "13:30", "16:00")
 WINDOW = Window(YEAR.starts, YEAR.ends)
@@ -50,10 +38,7 @@ def school_closures(rng: random.Random, school_id: str) -> list[Closure]:
 
 
 def own_terms(school_id: str) -> tuple[Term, ...]:
-    if school_id != SCHOOLS[-1]:
-        return ()
-    later = Term(1, "Autumn 1", date(2026, 9, 3), date(2026, 10, 30))
-    return (later, Term(2, "Autumn 2", date(2026, 11, 9), date(2026, 12, 18)), *YEAR.terms[2:])
+    return ELM_TERMS if school_id == SCHOOLS[-1] else ()  # a week's later half term
 
 
 def trust(rng: random.Random) -> tuple[Facts, list[Invitee], Calendar, list[Booking]]:

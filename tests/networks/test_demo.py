@@ -20,8 +20,8 @@ from services.networks.events import meeting_subject, series_subject
 from services.networks.facts import Facts, FactsReader
 from services.networks.reactions import REACTIONS
 from services.trustyear.events import year_subject
-from tests.networks.test_facts import put
 from tests.support.reactor import running_reactor
+from tests.support.trustdays import append
 from tests.support.waiting import wait_until
 
 TODAY = date(2026, 12, 1)
@@ -46,7 +46,7 @@ def loaded(nats: NatsThread) -> Iterator[tuple[EventStore, str, Facts]]:
     nats.run(directory_demo.load(store))
     terms = [{"term": n, "name": f"Term {n}", "starts": a, "ends": b} for n, a, b in TERMS]
     year = {"year_id": "2026-27", "starts": date(2026, 9, 1), "ends": date(2027, 8, 31)}
-    put(nats, store, year_subject("2026-27"), Event("YearSet", {**year, "terms": terms}))
+    append(store, nats, year_subject("2026-27"), Event("YearSet", {**year, "terms": terms}))
     said = nats.run(demo.load(store, TODAY))
     yield store, said, nats.run(FactsReader()(store))
     nats.run(store.js.delete_stream(settings.name))

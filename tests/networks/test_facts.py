@@ -17,6 +17,8 @@ from services.networks.events import meeting_subject, network_subject
 from services.networks.facts import Facts, FactsReader, short_label
 from services.trustdays.events import day_subject
 from services.trustyear.events import school_subject, year_subject
+from tests.support.networks_facts import network, person, post, two_sencos
+from tests.support.trustdays import append
 
 YEAR_ID = "2026-27"
 TERMS = [
@@ -26,70 +28,13 @@ TERMS = [
 ]
 
 
-def put(nats: NatsThread, store: EventStore, tokens: tuple[str, ...], *events: Event) -> None:
-    subject = store.subject(*tokens)
-    _, last = nats.run(store.load(subject))
-    nats.run(store.append(subject, list(events), last))
-
-
-def person(person_id: str, school_id: str | None, name: str = "") -> Event:
-    return Event(
-        "PersonJoined",
-        {
-            "person_id": person_id,
-            "name": name or person_id.title(),
-            "email": f"{person_id}@trust.example",
-            "school_id": school_id,
-            "category": "teaching",
-            "job_title": "Teacher",
-            "subjects": [],
-        },
-    )
-
-
-def school(school_id: str, name: str) -> Event:
-    data = {"school_id": school_id, "name": name, "phase": "primary", "urn": "100001"}
-    return Event("SchoolAdded", {**data, "town": "Town"})
-
-
-def post(kind: str, person_id: str, name: str, school_id: str | None) -> Event:
-    return Event(kind, {"person_id": person_id, "post": name, "school_id": school_id})
-
-
-def network(network_id: str, name: str, posts: list[str], facilitator: str, **more: Any) -> Event:
-    record = {
-        "network_id": network_id,
-        "name": name,
-        "kind": "subject",
-        "member_posts": posts,
-        "member_ids": [],
-        "facilitator_id": facilitator,
-        "cadence": {"rule": "per_year", "count": 3},
-        "minutes": 90,
-        **more,
-    }
-    return Event("NetworkFormed", record)
-
-
 @pytest.fixture
 def trust(nats: NatsThread, store: EventStore) -> FactsReader:
     """Two schools, two SENCOs, a maths lead and a facilitator; a SENCO network."""
-    put(
-        nats,
-        store,
-        TRUST_SUBJECT,
-        school("oak", "Oak Primary"),
-        school("ash", "Ash Academy"),
-        person("sal", "oak"),
-        person("sam", "ash"),
-        person("mo", "oak"),
-        person("fay", None),
-        post("PostTaken", "sal", "senco", "oak"),
-        post("PostTaken", "sam", "senco", "ash"),
-        post("PostTaken", "mo", "maths_lead", "oak"),
-    )
-    put(
-        nats, store, network_subject("sen"), network("sen", "SENCO network (SEN)", ["senco"], "fay")
+    more = (person("mo", "oak"), person("fay", None), post("PostTaken", "mo", "maths_lead", "oak"))
+    append(store, nats, TRUST_SUBJECT, *two_sencos(*more))
+    append(
+        store, nats, network_subject("sen"), network("sen", "SENCO network (SEN)", ["senco"], "fay")
     )
     return FactsReader()
 
@@ -100,9 +45,9 @@ def facts(nats: NatsThread, store: EventStore, reader: FactsReader) -> Facts:
 
 def test_members_follow_the_posts(nats: NatsThread, store: EventStore, trust: FactsReader) -> None:
     assert facts(nats, store, trust).member_ids("sen") == ["sal", "sam", "fay"]
-    put(
-        nats,
+    append(
         store,
+        nats,
         TRUST_SUBJECT,
         post("PostLeft", "sam", "senco", "ash"),
         post("PostTaken", "mo", "senco", "oak"),
@@ -114,14 +59,14 @@ def test_members_follow_the_posts(nats: NatsThread, store: EventStore, trust: Fa
         ("sal", "oak", "SENCO"),
         ("fay", None, "person"),
     ]
-    put(nats, store, TRUST_SUBJECT, Event("PersonLeft", {"person_id": "sal"}))
+    append(store, nats, TRUST_SUBJECT, Event("PersonLeft", {"person_id": "sal"}))
     assert facts(nats, store, trust).member_ids("sen") == ["mo", "fay"]
     assert facts(nats, store, trust).member_ids("nothing") == []
 
 
 def test_named_members_come_once(nats: NatsThread, store: EventStore, trust: FactsReader) -> None:
     updated = network("sen", "SENCO network", ["senco"], "fay", member_ids=["mo", "sal"])
-    put(nats, store, network_subject("sen"), Event("NetworkUpdated", updated.data))
+    append(store, nats, network_subject("sen"), Event("NetworkUpdated", updated.data))
     assert facts(nats, store, trust).member_ids("sen") == ["sal", "sam", "mo", "fay"]
 
 
@@ -129,7 +74,7 @@ def test_the_trust_year_shuts_schools(
     nats: NatsThread, store: EventStore, trust: FactsReader
 ) -> None:
     year = {"year_id": YEAR_ID, "starts": date(2026, 9, 1), "ends": date(2027, 8, 31)}
-    put(nats, store, year_subject(YEAR_ID), Event("YearSet", {**year, "terms": TERMS}))
+    append(store, nats, year_subject(YEAR_ID), Event("YearSet", {**year, "terms": TERMS}))
     inset = {
         "school_id": "oak",
         "year_id": YEAR_ID,
@@ -140,13 +85,13 @@ def test_the_trust_year_shuts_schools(
         "label": "Staff training",
         "source": "page",
     }
-    put(nats, store, school_subject("oak", YEAR_ID), Event("ClosureAdded", inset))
+    append(store, nats, school_subject("oak", YEAR_ID), Event("ClosureAdded", inset))
     ash_terms = [
         {**TERMS[0], "ends": date(2026, 10, 30)},
         {**TERMS[1], "starts": date(2026, 11, 9)},
     ]
     own = {"school_id": "ash", "year_id": YEAR_ID, "terms": ash_terms}
-    put(nats, store, school_subject("ash", YEAR_ID), Event("SchoolTermsSet", own))
+    append(store, nats, school_subject("ash", YEAR_ID), Event("SchoolTermsSet", own))
     calendar = facts(nats, store, trust).calendar(date(2026, 10, 1), date(2026, 11, 30))
     assert calendar.year is not None and calendar.year.year_id == YEAR_ID
     assert calendar.closed["oak"][date(2026, 11, 16)] == "INSET day"
@@ -155,7 +100,7 @@ def test_the_trust_year_shuts_schools(
     assert calendar.closed["ash"][date(2026, 11, 2)] == "Half term"
     assert calendar.bank_holidays == {}
     removed = {"school_id": "oak", "year_id": YEAR_ID, "closure_id": "c1"}
-    put(nats, store, school_subject("oak", YEAR_ID), Event("ClosureRemoved", removed))
+    append(store, nats, school_subject("oak", YEAR_ID), Event("ClosureRemoved", removed))
     calendar = facts(nats, store, trust).calendar(date(2026, 10, 1), date(2026, 11, 30))
     assert date(2026, 11, 16) not in calendar.closed["oak"]
 
@@ -178,9 +123,9 @@ def pd_day(day_id: str, day: date) -> dict[str, Any]:
 def test_pd_days_follow_the_trust_days(
     nats: NatsThread, store: EventStore, trust: FactsReader
 ) -> None:
-    put(
-        nats,
+    append(
         store,
+        nats,
         day_subject("d1"),
         Event("DayPlanned", {**pd_day("d1", date(2026, 11, 20)), "slots": []}),
     )
@@ -188,9 +133,11 @@ def test_pd_days_follow_the_trust_days(
     assert facts(nats, store, trust).calendar(first, last).pd_days == {
         date(2026, 11, 20): "Autumn PD day"
     }
-    put(nats, store, day_subject("d1"), Event("DayUpdated", pd_day("d1", date(2026, 11, 27))))
+    append(store, nats, day_subject("d1"), Event("DayUpdated", pd_day("d1", date(2026, 11, 27))))
     assert list(facts(nats, store, trust).calendar(first, last).pd_days) == [date(2026, 11, 27)]
-    put(nats, store, day_subject("d1"), Event("DayCancelled", {"day_id": "d1", "reason": "Snow"}))
+    append(
+        store, nats, day_subject("d1"), Event("DayCancelled", {"day_id": "d1", "reason": "Snow"})
+    )
     assert facts(nats, store, trust).calendar(first, last).pd_days == {}
 
 
@@ -221,7 +168,7 @@ def when(meeting_id: str, day: date, **more: Any) -> dict[str, Any]:
 def test_the_networks_own_meetings_are_bookings(
     nats: NatsThread, store: EventStore, trust: FactsReader
 ) -> None:
-    put(nats, store, meeting_subject("m1"), poll("m1"))
+    append(store, nats, meeting_subject("m1"), poll("m1"))
     now = facts(nats, store, trust)
     assert now.meetings["m1"].status == "polling" and now.bookings() == []
     assert [(i.person_id, i.required) for i in now.invitees_of("m1")] == [
@@ -229,7 +176,7 @@ def test_the_networks_own_meetings_are_bookings(
         ("sam", False),
     ]
     confirmed = when("m1", date(2026, 11, 10), option_id="o1")
-    put(nats, store, meeting_subject("m1"), Event("MeetingConfirmed", confirmed))
+    append(store, nats, meeting_subject("m1"), Event("MeetingConfirmed", confirmed))
     (booking,) = facts(nats, store, trust).bookings()
     assert (booking.label, booking.date, booking.people) == (
         "SEN",
@@ -237,13 +184,13 @@ def test_the_networks_own_meetings_are_bookings(
         {"sal", "sam"},
     )
     moved = when("m1", date(2026, 11, 12), reason="Clash")
-    put(nats, store, meeting_subject("m1"), Event("MeetingMoved", moved))
+    append(store, nats, meeting_subject("m1"), Event("MeetingMoved", moved))
     now = facts(nats, store, trust)
     assert now.held("sen", date(2026, 9, 1), date(2027, 8, 31)) == [date(2026, 11, 12)]
     assert now.held("sen", date(2026, 9, 1), date(2027, 8, 31), skip="m1") == []
-    put(
-        nats,
+    append(
         store,
+        nats,
         meeting_subject("m1"),
         Event("MeetingCancelled", {"meeting_id": "m1", "reason": "No"}),
     )
@@ -260,9 +207,9 @@ def test_a_reaction_sees_the_facts_as_of_its_event(
 ) -> None:
     """However late a reactor gets to an event, and when it meets it again, it decides on
     what the log held then: a later post changes nothing of it."""
-    put(nats, store, meeting_subject("m1"), poll("m1"))
+    append(store, nats, meeting_subject("m1"), poll("m1"))
     (opened,), _ = nats.run(store.load(store.subject(*meeting_subject("m1"))))
-    put(nats, store, TRUST_SUBJECT, post("PostLeft", "sam", "senco", "ash"))
+    append(store, nats, TRUST_SUBJECT, post("PostLeft", "sam", "senco", "ash"))
     assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]
     assert facts(nats, store, trust).member_ids("sen") == ["sal", "fay"]
     assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]

@@ -15,7 +15,7 @@ from services.networks.finder import (
     spacing_for,
     suggest_window,
 )
-from tests.networks.test_finder_calendar import OAK_INSET, PD_DAY, YEAR, trust_calendar
+from tests.support.networks_facts import OAK_INSET, PD_DAY, YEAR, trust_calendar
 
 HEADS = [
     Invitee("h-oak", "oak", noun="head"),

@@ -1,47 +1,12 @@
-"""The days of the trust year as the finder sees them (services/networks/calendar.py),
-and the calendar the finder, series and warning tests share (`trust_calendar`)."""
+"""The days of the trust year as the finder sees them (services/networks/calendar.py), and
+the calendar the finder, series and warning tests share (tests/support/networks_facts.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from services.networks.calendar import Calendar, Closure, Term, Year, closed_days, holiday_name
-from services.trustyear.events import england_bank_holidays
-
-TERMS = (
-    Term(1, "Autumn 1", date(2026, 9, 3), date(2026, 10, 23)),
-    Term(2, "Autumn 2", date(2026, 11, 2), date(2026, 12, 18)),
-    Term(3, "Spring 1", date(2027, 1, 5), date(2027, 2, 12)),
-    Term(4, "Spring 2", date(2027, 2, 22), date(2027, 3, 26)),
-    Term(5, "Summer 1", date(2027, 4, 12), date(2027, 5, 28)),
-    Term(6, "Summer 2", date(2027, 6, 7), date(2027, 7, 21)),
-)
-YEAR = Year("2026-27", date(2026, 9, 1), date(2027, 8, 31), TERMS)
-SCHOOLS = {"oak": "Oak Primary", "ash": "Ash Academy", "elm": "Elm High"}
-ELM_TERMS = (  # Elm High takes its October half term a week later
-    Term(1, "Autumn 1", date(2026, 9, 3), date(2026, 10, 30)),
-    Term(2, "Autumn 2", date(2026, 11, 9), date(2026, 12, 18)),
-    *TERMS[2:],
-)
-PD_DAY = date(2026, 11, 20)
-OAK_INSET = date(2026, 11, 16)
-
-
-def trust_calendar(
-    oak_closures: tuple[Closure, ...] = (Closure(OAK_INSET, OAK_INSET, "INSET day"),),
-) -> Calendar:
-    first, last = YEAR.starts, YEAR.ends
-    return Calendar(
-        bank_holidays=england_bank_holidays(first, last),
-        pd_days={PD_DAY: "Autumn PD day"},
-        closed={
-            "oak": closed_days(YEAR, (), oak_closures, first, last),
-            "ash": closed_days(YEAR, (), (), first, last),
-            "elm": closed_days(YEAR, ELM_TERMS, (), first, last),
-        },
-        school_names=SCHOOLS,
-        year=YEAR,
-    )
+from services.networks.calendar import Closure, closed_days, holiday_name
+from tests.support.networks_facts import ELM_TERMS, YEAR, trust_calendar
 
 
 def test_gaps_between_terms_are_named_as_schools_say_them() -> None:

@@ -21,9 +21,10 @@ from services.networks.events import meeting_subject, network_subject
 from services.networks.facts import FactsReader
 from services.networks.finding import blp, today, warnings_in
 from services.trustyear.events import school_subject, year_of, year_subject
-from tests.networks.test_facts import network, person, post, put, school
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.networks_facts import network, person, two_sencos
+from tests.support.trustdays import append
 
 LEAD = signed(someone("network_lead", person_id="lee", school_id=None))
 TEACHER = signed(someone(person_id="sal"))
@@ -55,19 +56,8 @@ def store(nats: NatsThread) -> Iterator[EventStore]:
 def service(nats: NatsThread, nats_server: EmbeddedNats, store: EventStore) -> Iterator[str]:
     """The finder on a trust of two schools whose SENCOs make a network; the year around
     today with one term from last month to three months on; an INSET day at Oak."""
-    put(
-        nats,
-        store,
-        TRUST_SUBJECT,
-        school("oak", "Oak Primary"),
-        school("ash", "Ash Academy"),
-        person("sal", "oak"),
-        person("sam", "ash"),
-        person("lee", None),
-        post("PostTaken", "sal", "senco", "oak"),
-        post("PostTaken", "sam", "senco", "ash"),
-    )
-    put(nats, store, network_subject("sen"), network("sen", "SENCO network", ["senco"], "lee"))
+    append(store, nats, TRUST_SUBJECT, *two_sencos(person("lee", None)))
+    append(store, nats, network_subject("sen"), network("sen", "SENCO network", ["senco"], "lee"))
     year_id = year_of(today())
     first_year = int(year_id[:4])
     year_starts, year_ends = date(first_year, 9, 1), date(first_year + 1, 8, 31)
@@ -75,7 +65,7 @@ def service(nats: NatsThread, nats_server: EmbeddedNats, store: EventStore) -> I
     starts = max(year_starts, today() - timedelta(days=30))
     ends = min(year_ends, today() + timedelta(days=90))
     term = {"term": 1, "name": "Term", "starts": starts, "ends": ends}
-    put(nats, store, year_subject(year_id), Event("YearSet", {**year, "terms": [term]}))
+    append(store, nats, year_subject(year_id), Event("YearSet", {**year, "terms": [term]}))
     inset_day = next_monday(today()) + timedelta(days=7)
     inset = {
         "school_id": "oak",
@@ -87,7 +77,7 @@ def service(nats: NatsThread, nats_server: EmbeddedNats, store: EventStore) -> I
         "label": "INSET",
         "source": "page",
     }
-    put(nats, store, school_subject("oak", year_id), Event("ClosureAdded", inset))
+    append(store, nats, school_subject("oak", year_id), Event("ClosureAdded", inset))
     settings = Settings(nats_server.url, "sqlite://", STREAM, SECRET_KEY)
     with serve(finder_app(settings)) as url:
         yield url
@@ -188,7 +178,7 @@ def test_warnings_recheck_a_date_against_the_facts(
         "ends": "18:00",
         "invitees": [{"person_id": "sam", "required": True}],
     }
-    put(nats, store, meeting_subject("m1"), Event("MeetingScheduled", booked))
+    append(store, nats, meeting_subject("m1"), Event("MeetingScheduled", booked))
     facts = nats.run(FactsReader()(store))
     assert warnings_in(facts, wednesday, "16:00", "17:00", invitees) == [
         "SENCO network: 1 SENCO invited"

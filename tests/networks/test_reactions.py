@@ -20,8 +20,9 @@ from services.networks.events import meeting_subject, network_subject, series_su
 from services.networks.reactions import REACTIONS, SCHEDULE_SERIES
 from services.trustdays.events import day_subject
 from services.trustyear.events import school_subject, year_subject
-from tests.networks.test_facts import network, person, post, put, school
+from tests.support.networks_facts import network, person, two_sencos
 from tests.support.reactor import running_reactor
+from tests.support.trustdays import append
 from tests.support.waiting import wait_until
 
 MEETING_DAY = date(2027, 3, 9)  # a Tuesday, always ahead of the tests' clock
@@ -30,21 +31,10 @@ MEETING_DAY = date(2027, 3, 9)  # a Tuesday, always ahead of the tests' clock
 @pytest.fixture
 def trust(nats: NatsThread, store: EventStore) -> Iterator[Reactor]:
     """Oak's and Ash's SENCOs in a SENCO network led by Fay, and the reactor running."""
-    put(
-        nats,
-        store,
-        TRUST_SUBJECT,
-        school("oak", "Oak Primary"),
-        school("ash", "Ash Academy"),
-        person("sal", "oak"),
-        person("sam", "ash"),
-        person("fay", None),
-        post("PostTaken", "sal", "senco", "oak"),
-        post("PostTaken", "sam", "senco", "ash"),
-    )
+    append(store, nats, TRUST_SUBJECT, *two_sencos(person("fay", None)))
     template = [{"title": "Welcome", "minutes": 5}, {"title": "Updates", "minutes": 20}]
     formed = network("sen", "SENCO network (SEN)", ["senco"], "fay", agenda_template=template)
-    put(nats, store, network_subject("sen"), formed)
+    append(store, nats, network_subject("sen"), formed)
     with running_reactor(nats, store, REACTIONS) as reactor:
         yield reactor
 
@@ -97,7 +87,7 @@ def test_a_series_schedules_each_occurrence_once(
         "occurrences": occurrences,
         "skipped": [],
     }
-    put(nats, store, series_subject("s1"), Event("SeriesPlanned", planned))
+    append(store, nats, series_subject("s1"), Event("SeriesPlanned", planned))
     assert appears(nats, store, "s1-1", "MeetingScheduled")
     (scheduled,) = [e for e in events_of(nats, store, "s1-0") if e.type == "MeetingScheduled"]
     assert scheduled.data["date"] == date(2027, 3, 2) and scheduled.data["series_id"] == "s1"
@@ -128,8 +118,8 @@ def test_a_dated_meeting_gets_the_template_and_earlier_open_actions(
         Event("ActionRaised", done),
         Event("ActionUpdated", closed),
     )
-    put(nats, store, meeting_subject("m0"), *earlier)
-    put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
+    append(store, nats, meeting_subject("m0"), *earlier)
+    append(store, nats, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
     assert appears(nats, store, "m1", "AgendaSet")
     (agenda,) = [e for e in events_of(nats, store, "m1") if e.type == "AgendaSet"]
     assert [(i["title"], i["action_id"]) for i in agenda.data["items"]] == [
@@ -143,8 +133,8 @@ def test_a_new_inset_day_alerts_the_meetings_of_its_staff(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
     # m2 (Ash's SENCO) first: the reaction meets it before m1, so m1's alert means m2 was judged
-    put(nats, store, meeting_subject("m2"), schedule("m2", MEETING_DAY, [("sam", True)]))
-    put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
+    append(store, nats, meeting_subject("m2"), schedule("m2", MEETING_DAY, [("sam", True)]))
+    append(store, nats, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
     inset = {
         "school_id": "oak",
         "year_id": "2026-27",
@@ -155,7 +145,7 @@ def test_a_new_inset_day_alerts_the_meetings_of_its_staff(
         "label": "Training",
         "source": "page",
     }
-    put(nats, store, school_subject("oak", "2026-27"), Event("ClosureAdded", inset))
+    append(store, nats, school_subject("oak", "2026-27"), Event("ClosureAdded", inset))
     assert appears(nats, store, "m1", "ClashFound")
     assert clashes(nats, store, "m1") == ["INSET day at Oak Primary on Tue 9 March"]
     assert clashes(nats, store, "m2") == []
@@ -164,17 +154,17 @@ def test_a_new_inset_day_alerts_the_meetings_of_its_staff(
 def test_a_school_moving_its_half_term_onto_the_date_alerts_the_meeting(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
-    put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
-    put(nats, store, meeting_subject("m2"), schedule("m2", MEETING_DAY, [("sam", True)]))
+    append(store, nats, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
+    append(store, nats, meeting_subject("m2"), schedule("m2", MEETING_DAY, [("sam", True)]))
     spring = [
         {"term": 3, "name": "Spring 1", "starts": date(2027, 1, 5), "ends": date(2027, 2, 12)},
         {"term": 4, "name": "Spring 2", "starts": date(2027, 2, 22), "ends": date(2027, 3, 26)},
     ]
     year = {"year_id": "2026-27", "starts": date(2026, 9, 1), "ends": date(2027, 8, 31)}
-    put(nats, store, year_subject("2026-27"), Event("YearSet", {**year, "terms": spring}))
+    append(store, nats, year_subject("2026-27"), Event("YearSet", {**year, "terms": spring}))
     own = [{**spring[0], "ends": date(2027, 3, 5)}, {**spring[1], "starts": date(2027, 3, 15)}]
     terms = {"school_id": "oak", "year_id": "2026-27", "terms": own}
-    put(nats, store, school_subject("oak", "2026-27"), Event("SchoolTermsSet", terms))
+    append(store, nats, school_subject("oak", "2026-27"), Event("SchoolTermsSet", terms))
     assert appears(nats, store, "m1", "ClashFound")
     assert clashes(nats, store, "m1") == ["Half term at Oak Primary on Tue 9 March"]
     assert clashes(nats, store, "m2") == []  # judged first (the reaction meets m2 before m1)
@@ -183,7 +173,7 @@ def test_a_school_moving_its_half_term_onto_the_date_alerts_the_meeting(
 def test_a_pd_day_on_the_date_alerts_the_meeting(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
-    put(nats, store, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
+    append(store, nats, meeting_subject("m1"), schedule("m1", MEETING_DAY, [("sal", True)]))
     opens = datetime(2026, 9, 1, tzinfo=UTC)
     day = {
         "day_id": "d1",
@@ -197,7 +187,7 @@ def test_a_pd_day_on_the_date_alerts_the_meeting(
         "closes": opens,
         "slots": [],
     }
-    put(nats, store, day_subject("d1"), Event("DayPlanned", day))
+    append(store, nats, day_subject("d1"), Event("DayPlanned", day))
     assert appears(nats, store, "m1", "ClashFound")
     assert clashes(nats, store, "m1") == ["PD day on Tue 9 March: Spring PD day"]
 
@@ -205,17 +195,17 @@ def test_a_pd_day_on_the_date_alerts_the_meeting(
 def test_another_meeting_for_a_required_member_alerts_the_first(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
-    put(
-        nats,
+    append(
         store,
+        nats,
         meeting_subject("m1"),
         schedule("m1", MEETING_DAY, [("sal", True), ("sam", False)]),
     )
     assert appears(nats, store, "m1", "AgendaSet")
     other = schedule("m2", MEETING_DAY, [("sam", True)], starts="17:00", ends="18:00")
-    put(nats, store, meeting_subject("m2"), other)
+    append(store, nats, meeting_subject("m2"), other)
     later = schedule("m3", MEETING_DAY, [("sal", True)], starts="17:00", ends="18:00")
-    put(nats, store, meeting_subject("m3"), later)
+    append(store, nats, meeting_subject("m3"), later)
     assert appears(nats, store, "m1", "ClashFound")
     assert clashes(nats, store, "m1") == ["SEN: 1 SENCO invited (Tue 9 March, 17:00 to 18:00)"]
     assert clashes(nats, store, "m3") == []  # its own warnings said so when it was booked

@@ -10,7 +10,7 @@ import pytest
 from services.networks.calendar import Closure
 from services.networks.finder import Invitee
 from services.networks.series_dates import first_on, series_dates
-from tests.networks.test_finder_calendar import PD_DAY, trust_calendar
+from tests.support.networks_facts import PD_DAY, trust_calendar
 
 HEADS = [Invitee("h-oak", "oak"), Invitee("h-ash", "ash")]
 TUESDAY, FRIDAY = 1, 4

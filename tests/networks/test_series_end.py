@@ -10,13 +10,8 @@ from services.networks.events import meeting_subject, series_subject
 from services.networks.series_end import END_SERIES
 from tests.support.networks_service import weekday_ahead
 from tests.support.reactor import running_reactor
+from tests.support.trustdays import append
 from tests.support.waiting import wait_until
-
-
-def put(nats, store, tokens: tuple[str, ...], *events: Event) -> None:
-    subject = store.subject(*tokens)
-    _, last = nats.run(store.load(subject))
-    nats.run(store.append(subject, list(events), last))
 
 
 def scheduled(meeting_id: str, day: date) -> Event:
@@ -58,12 +53,12 @@ def test_ending_a_series_cancels_its_meetings_still_to_come_once(nats, store):
         "occurrences": [{"meeting_id": m, "date": d} for m, d in days.items()],
         "skipped": [],
     }
-    put(nats, store, series_subject("s1"), Event("SeriesPlanned", plan))
+    append(store, nats, series_subject("s1"), Event("SeriesPlanned", plan))
     for meeting_id, day in days.items():
-        put(nats, store, meeting_subject(meeting_id), scheduled(meeting_id, day))
+        append(store, nats, meeting_subject(meeting_id), scheduled(meeting_id, day))
     ended = Event("SeriesEnded", {"series_id": "s1", "reason": "New structure"})
     with running_reactor(nats, store, [END_SERIES]) as reactor:
-        put(nats, store, series_subject("s1"), ended)
+        append(store, nats, series_subject("s1"), ended)
         assert wait_until(lambda: "MeetingCancelled" in types_of(nats, store, "later"), 20)
         assert wait_until(lambda: "MeetingCancelled" in types_of(nats, store, "soon"), 20)
         (_, event), _ = nats.run(store.load(store.subject(*series_subject("s1"))))
