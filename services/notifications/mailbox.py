@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -80,13 +81,24 @@ class Kept:
     message: EmailMessage
 
 
-def kept(path: Path) -> list[Kept]:
-    """Every kept message, newest first."""
+def kept(path: Path, limit: int = 200) -> list[Kept]:
+    """The newest `limit` kept messages, newest first (headers only: a demo keeps many)."""
     if not path.exists():
         return []
     box = mailbox.Maildir(path, create=False)
-    found = [read(key, box.get_bytes(key)) for key in box.keys()]  # noqa: SIM118 (keys, not messages)
-    return sorted(found, key=lambda m: (m.date is not None, m.date), reverse=True)
+    newest = sorted(box.keys(), key=arrived, reverse=True)[:limit]
+    headers = BytesHeaderParser(policy=policy.default)
+    found = []
+    for key in newest:
+        with box.get_file(key) as file:
+            found.append(summary(key, headers.parse(file)))  # type: ignore[arg-type]
+    return found
+
+
+def arrived(key: str) -> tuple[float, str]:
+    """A Maildir key starts with the second it was delivered."""
+    first = key.split(".", 1)[0]
+    return (float(first) if first.isdigit() else 0.0, key)
 
 
 def find(path: Path, key: str) -> Kept | None:
@@ -100,7 +112,10 @@ def find(path: Path, key: str) -> Kept | None:
 
 
 def read(key: str, raw: bytes) -> Kept:
-    message: Any = message_from_bytes(raw, policy=policy.default)
+    return summary(key, message_from_bytes(raw, policy=policy.default))
+
+
+def summary(key: str, message: Any) -> Kept:
     try:
         date = parsedate_to_datetime(message["Date"]) if message["Date"] else None
     except (TypeError, ValueError):
