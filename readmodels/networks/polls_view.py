@@ -1,7 +1,8 @@
 """What the poll and meeting pages read: a meeting with its network, the options with their
 tallies, the invitees with their answers (or none: "not answered" is never "no"), the
 agenda, minutes, actions, register and clash alerts, the network's members, open actions
-of its earlier meetings, and the improvement plan priorities an action may serve."""
+of its earlier meetings, and the improvement plan priorities an action may serve. A
+network and its members are read as everywhere else (queries.find_network, member_ids)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, func, or_, select, union
+from sqlalchemy import Engine, Row, and_, func, or_, select
 
-from readmodels.directory.tables import directory_posts, people, schools
+from readmodels.directory.tables import people, schools
+from readmodels.networks.queries import CENTRAL
+from readmodels.networks.queries import find_network as find_network  # the pages ask it here
+from readmodels.networks.queries import member_ids as member_ids
 from readmodels.networks.tables import (
     network_action_schools,
     network_actions,
@@ -24,14 +28,10 @@ from readmodels.networks.tables import (
     network_minutes,
     network_nudges,
     network_options,
-    network_people,
-    network_posts,
     network_votes,
     networks,
     school_priorities,
 )
-
-CENTRAL = "Central team"
 
 
 def _school_name() -> Any:
@@ -67,26 +67,6 @@ def find_meeting(engine: Engine, meeting_id: str) -> Row | None:
     )
     with engine.connect() as connection:
         return connection.execute(query).first()
-
-
-def find_network(engine: Engine, network_id: str) -> Row | None:
-    with engine.connect() as connection:
-        return connection.execute(
-            select(networks).where(networks.c.network_id == network_id)
-        ).first()
-
-
-def member_ids(engine: Engine, network_id: str) -> set[str]:
-    """Who belongs: holders of its posts (any school), the people named, the facilitator."""
-    by_post = select(directory_posts.c.person_id).where(
-        directory_posts.c.post.in_(
-            select(network_posts.c.post).where(network_posts.c.network_id == network_id)
-        )
-    )
-    named = select(network_people.c.person_id).where(network_people.c.network_id == network_id)
-    facilitator = select(networks.c.facilitator_id).where(networks.c.network_id == network_id)
-    with engine.connect() as connection:
-        return set(connection.scalars(union(by_post, named, facilitator)))
 
 
 def people_named(engine: Engine, person_ids: Sequence[str] | set[str]) -> list[Row]:
