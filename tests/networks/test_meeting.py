@@ -7,24 +7,21 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from events import Event
-from events.testing import scenario
-from services.networks.domain import Cancel, Confirm, FlagClash, MeetingDecider, Move
+from services.networks.domain import Cancel, Confirm, FlagClash, Move
 from tests.support.networks_domain import (
     AFTER,
     CANCELLED,
     NOW,
-    OPENED,
     SCHEDULE,
     A,
     B,
     closed,
     confirmed,
+    dated,
+    meeting,
+    polling,
     vote,
 )
-
-meeting = scenario(MeetingDecider())
-polling = meeting.given(OPENED)
-dated = polling.given(closed("organiser"), confirmed())
 
 
 def test_confirming_an_option_closes_an_open_poll_in_the_same_message():

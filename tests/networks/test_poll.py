@@ -6,12 +6,10 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from events import Event
-from events.testing import scenario
 from services.networks.domain import (
     CastVote,
     ClosePoll,
     Invitee,
-    MeetingDecider,
     NudgeVoters,
     Option,
 )
@@ -23,11 +21,10 @@ from tests.support.networks_domain import (
     SCHEDULE,
     closed,
     confirmed,
+    meeting,
+    polling,
     vote,
 )
-
-meeting = scenario(MeetingDecider())
-polling = meeting.given(OPENED)
 
 
 def cast(person: str, by: str | None = None, now: datetime = NOW, head: bool = False, **answers):

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from events import Event
-from events.testing import scenario
 from services.networks.domain import (
     AgendaItem,
     Mark,
-    MeetingDecider,
     RaiseAction,
     RecordMinutes,
     SeedAgenda,
@@ -17,11 +15,13 @@ from services.networks.domain import (
     TakeRegister,
     UpdateAction,
 )
-from tests.support.networks_domain import CANCELLED, NOW, OPENED, closed, confirmed
+from tests.support.networks_domain import (
+    CANCELLED,
+    NOW,
+    dated,
+    polling,
+)
 
-meeting = scenario(MeetingDecider())
-polling = meeting.given(OPENED)
-dated = polling.given(closed("organiser"), confirmed())
 ON_THE_DAY = datetime(2026, 10, 13, 17, 30)
 ITEMS = (AgendaItem("i1", "Welcome", 5), AgendaItem("i2", "Review actions", 20, "sil", "act-0"))
 RAISE = RaiseAction("act-1", "Share the SEND audit", "amy", date(2026, 11, 1), ("oak",), "p1")

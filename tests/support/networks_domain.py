@@ -1,12 +1,13 @@
-"""What the networks' given/when/then tests share: a poll, its options and invitees, and the
-UK wall clock they are judged at."""
+"""What the networks' given/when/then tests share: a poll, its options and invitees, the
+UK wall clock they are judged at, and a meeting polling or dated to start from."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from events import Event
-from services.networks.domain import Invitee, OpenPoll, Option, Schedule
+from events.testing import scenario
+from services.networks.domain import Invitee, MeetingDecider, OpenPoll, Option, Schedule
 
 NOW = datetime(2026, 10, 1, 9, 0)
 DEADLINE = datetime(2026, 10, 8, 17, 0)
@@ -93,3 +94,10 @@ def confirmed(option: Option = A, warnings: tuple[str, ...] = ()) -> Event:
 
 
 CANCELLED = Event("MeetingCancelled", {"meeting_id": "m1", "reason": "Snow"})
+
+
+meeting = scenario(MeetingDecider())
+polling = meeting.given(OPENED)
+"""The poll open, nobody has answered."""
+dated = polling.given(closed("organiser"), confirmed())
+"""Confirmed on option A, its poll closed by the organiser."""
