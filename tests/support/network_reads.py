@@ -117,6 +117,29 @@ def on_series(nats: NatsThread, store: EventStore, series_id: str, *events: Even
     append(store, nats, series_subject(series_id), *events)
 
 
+def series_planned(series_id: str, network_id: str, occurs: dict[str, date], **more: Any) -> Event:
+    """A fortnightly series on Tuesdays, 08:00 to 09:30 at the trust office, from its first
+    occurrence to its last (`more` changes any field); `occurs`: meeting id -> date."""
+    days = sorted(occurs.values())
+    data = {
+        "series_id": series_id,
+        "network_id": network_id,
+        "title": "ELG",
+        "organiser_id": "ceo",
+        "every_weeks": 2,
+        "weekday": 1,
+        "starts": "08:00",
+        "ends": "09:30",
+        "first": days[0],
+        "last": days[-1],
+        "venue": "Trust office",
+        "join_link": "",
+        "occurrences": [{"meeting_id": m, "date": d} for m, d in occurs.items()],
+        "skipped": [],
+    }
+    return Event("SeriesPlanned", {**data, **more})
+
+
 def scheduled(
     meeting_id: str,
     network_id: str,

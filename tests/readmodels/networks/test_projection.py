@@ -40,6 +40,7 @@ from tests.support.network_reads import (
     poll,
     register,
     scheduled,
+    series_planned,
 )
 from tests.support.trustdays import append
 
@@ -215,23 +216,9 @@ def test_agenda_minutes_actions_register_and_clashes(nats, store, engine):
 
 
 def test_series_and_priorities(nats, store, engine):
-    series = {
-        "series_id": "s1",
-        "network_id": "n1",
-        "title": "ELG",
-        "organiser_id": "ceo",
-        "every_weeks": 2,
-        "weekday": 1,
-        "starts": "08:00",
-        "ends": "09:30",
-        "first": date(2026, 9, 8),
-        "last": date(2026, 12, 15),
-        "venue": "Trust office",
-        "join_link": "",
-        "occurrences": [{"meeting_id": "x1", "date": date(2026, 9, 8)}],
-        "skipped": [{"date": date(2026, 10, 27), "reason": "Half term"}],
-    }
-    on_series(nats, store, "s1", Event("SeriesPlanned", series))
+    half_term = [{"date": date(2026, 10, 27), "reason": "Half term"}]
+    series = series_planned("s1", "n1", {"x1": date(2026, 9, 8)}, skipped=half_term)
+    on_series(nats, store, "s1", series)
     on_series(nats, store, "s1", Event("SeriesEnded", {"series_id": "s1", "reason": "Done"}))
     plan = {"school_id": "oak", "year_id": "2026-27"}
     first = [{"priority_id": "p1", "title": "Reading"}, {"priority_id": "p2", "title": "Maths"}]

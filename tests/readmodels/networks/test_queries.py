@@ -13,7 +13,7 @@ from events.projection import rebuild
 from readmodels import PACKAGE_DIR
 from readmodels.directory.tables import directory_posts
 from readmodels.networks import compliance as board
-from readmodels.networks import queries
+from readmodels.networks import polls_view, queries
 from readmodels.networks.projection import network_projection
 from readmodels.networks.tables import networks
 from readmodels.trustdays.tables import pd_days, pd_marks, pd_sessions
@@ -23,11 +23,15 @@ from tests.support.network_reads import (
     form,
     network,
     on_meeting,
+    on_series,
     person,
+    poll,
     register,
     scheduled,
     school,
+    series_planned,
 )
+from tests.support.trustdays import append
 
 
 @pytest.fixture
@@ -99,7 +103,6 @@ def test_private_content_is_for_members_only(nats, store, trust):
     form(nats, store, network("one", kind="one_to_one", member_posts=[], member_ids=["bob"]))
     changed = network("one", kind="one_to_one", member_posts=[], member_ids=["bob"], private=True)
     form(nats, store, network("maths"))
-    from tests.support.trustdays import append
 
     append(store, nats, ("networks", "network", "one"), Event("NetworkUpdated", changed))
     for meeting_id, network_id in (("m1", "one"), ("m2", "maths")):
@@ -155,7 +158,6 @@ def test_my_actions_the_soonest_due_first_and_open_only(nats, store, trust):
 
 
 def test_meetings_of_a_network_polls_first_then_by_date(nats, store, trust):
-    from tests.support.network_reads import poll
 
     form(nats, store, network("maths"))
     on_meeting(nats, store, "later", scheduled("later", "maths", date(2026, 11, 3)))
@@ -293,8 +295,6 @@ def test_schools_not_represented_at_the_last_two_meetings_are_flagged(nats, stor
 
 
 def test_a_polls_tallies_never_count_not_answered_as_no(nats, store, trust):
-    from readmodels.networks import polls_view
-    from tests.support.network_reads import poll
 
     form(nats, store, network("maths"))
     on_meeting(nats, store, "p", poll("p", "maths", {"amy": True, "bob": True, "ceo": False}))
@@ -329,33 +329,12 @@ def test_terms_over_before_a_network_was_formed_owe_nothing(nats, store, trust):
 def test_a_series_with_its_meetings_as_they_now_are_and_closed_networks_left_out(
     nats, store, trust
 ):
-    from tests.support.network_reads import on_series
-    from tests.support.trustdays import append
-
     form(nats, store, network("elg", name="ELG", member_posts=["headteacher"]))
     form(nats, store, network("old", name="Old network"))
     closing = Event("NetworkClosed", {"network_id": "old", "reason": "Merged"})
     append(store, nats, ("networks", "network", "old"), closing)
-    plan = {
-        "series_id": "s",
-        "network_id": "elg",
-        "title": "ELG",
-        "organiser_id": "ceo",
-        "every_weeks": 2,
-        "weekday": 1,
-        "starts": "08:00",
-        "ends": "09:30",
-        "first": date(2026, 9, 8),
-        "last": date(2026, 9, 22),
-        "venue": "Trust office",
-        "join_link": "",
-        "occurrences": [
-            {"meeting_id": "e1", "date": date(2026, 9, 8)},
-            {"meeting_id": "e2", "date": date(2026, 9, 22)},
-        ],
-        "skipped": [],
-    }
-    on_series(nats, store, "s", Event("SeriesPlanned", plan))
+    occurs = {"e1": date(2026, 9, 8), "e2": date(2026, 9, 22)}
+    on_series(nats, store, "s", series_planned("s", "elg", occurs))
     for meeting_id, day in (("e2", date(2026, 9, 22)), ("e1", date(2026, 9, 8))):
         on_meeting(nats, store, meeting_id, scheduled(meeting_id, "elg", day, series_id="s"))
     moved = {"meeting_id": "e1", "date": date(2026, 9, 29), "starts": "08:00", "ends": "09:30"}
