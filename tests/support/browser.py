@@ -4,6 +4,7 @@ as an API client), and an axe-core scan that keeps a screenshot for the issue's 
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from events.embedded import free_port
 from tests.support.launch import ROOT, Output, csrf_token_in, start_up
+from tests.support.slots import one_of
 from tests.support.trustdays import day_fields
 from tests.support.waiting import wait_until
 
@@ -22,6 +24,9 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 MANAGER = "priya.shah@pennine-trust.org.uk"
+DEMO_STARTS = 2
+"""How many of a run's xdist workers may start a demo trust at once (tests/support/slots.py);
+the bound of a start is a deadline against a hang, not a measure."""
 WIDTHS: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 900},
@@ -30,17 +35,27 @@ WIDTHS: dict[str, ViewportSize] = {
 
 @contextmanager
 def demo_trust(folder: Path) -> Iterator[str]:
-    """`staffroom up --demo` (development sign-in) until the block ends: its base URL."""
+    """`staffroom up --demo` (development sign-in) until the block ends: its base URL. Started
+    while holding one of DEMO_STARTS slots."""
     port = free_port()
-    launcher = start_up(folder, port, free_port(), "--demo", STAFFROOM_DEV="1")
     base = f"http://127.0.0.1:{port}"
+    with one_of("demo-trust", DEMO_STARTS):
+        launcher = start_up(folder, port, free_port(), "--demo", STAFFROOM_DEV="1")
+        try:
+            Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
+            assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
+        except BaseException:
+            stop(launcher)
+            raise
     try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
-        assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
         yield base
     finally:
-        launcher.terminate()
-        launcher.wait(timeout=60)
+        stop(launcher)
+
+
+def stop(launcher: subprocess.Popen[str]) -> None:
+    launcher.terminate()
+    launcher.wait(timeout=60)
 
 
 @contextmanager

@@ -33,7 +33,8 @@ class Output:
     def __init__(self, process: subprocess.Popen[str]):
         self.lines: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+        self._reader = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._reader.start()
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
@@ -46,7 +47,9 @@ class Output:
             try:
                 line = self._queue.get(timeout=0.5)
             except queue.Empty:
-                continue
+                if self._reader.is_alive():
+                    continue
+                break  # the output has ended (the child and its children are gone)
             self.lines.append(line)
             if wanted(line):
                 return line

@@ -9,9 +9,9 @@ addopts). A work unit goes to one worker whole, its tests in the order they were
 - GROUPS put several modules in one unit: the clusters' tests, each of which starts three
   nats-servers and kills them, run one after another rather than all at once.
 
-Units are handed out in the order of collection (the browser tests first: each module
-starts its own `staffroom up --demo`, the longest set-up of the suite), each worker taking
-the next one as it finishes.
+Units are handed out in the order of collection (the browser tests first, in turn with the
+others: each browser module starts its own `staffroom up --demo`, the longest set-up of the
+suite), each worker taking the next one as it finishes.
 
 Why a scheduler of our own and not `xdist_group` marks: pytest 9.2 keeps a test's id where
 xdist 3.8 no longer appends the mark's group to it, so the marks group nothing. The units
@@ -31,6 +31,9 @@ import pytest
 
 GROUPS = {"tests/deploy/test_cluster": "clusters"}
 """A path prefix (from the repository) whose modules form one unit, and the unit's name."""
+BROWSER = "tests/browser/"
+"""Its units are handed out in turn with the others': each starts a demo trust, and only two
+may start at once (tests/support/slots.py), so a worker waits less for its turn."""
 DATABASES = ("sqlite", "postgresql")
 """The ids of tests/support/databases.py's parameters."""
 RANDOM_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -64,8 +67,19 @@ class Scheduling:
         from xdist.scheduler import LoadScopeScheduling
 
         class WorkUnits(LoadScopeScheduling):
+            browser_next = True
+
             def _split_scope(self, nodeid: str) -> str:
                 return work_unit(nodeid)
+
+            def _assign_work_unit(self, node: Any) -> None:
+                """Browser units and others in turn, first of each in collection order."""
+                wanted = self.browser_next
+                self.browser_next = not wanted
+                unit = next((u for u in self.workqueue if u.startswith(BROWSER) == wanted), None)
+                if unit is not None:
+                    self.workqueue.move_to_end(unit, last=False)
+                super()._assign_work_unit(node)
 
         config.option.loadscopereorder = False  # the order of collection: see above
         return WorkUnits(config, log)
