@@ -10,7 +10,7 @@ from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
-from events.service import accepted, identity, require
+from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import runs_networks, sets_priorities
 from services.networks.domain import Cadence, NetworkRecord, Occurrence, Skipped, TemplateItem
@@ -30,7 +30,6 @@ from services.networks.lookups import (
     wall_clock,
 )
 from services.networks.schemas import (
-    Created,
     NetworkIn,
     PrioritiesIn,
     ReasonIn,
@@ -70,7 +69,7 @@ def record_of(network_id: str, fields: dict[str, Any]) -> NetworkRecord:
 
 @blp.post("/networks")
 @blp.arguments(NetworkIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def form_network(fields: dict) -> Response:
     """Form a network (network leaders: the CPD manager, the CEO, the trust admin and the
     school improvement leads). Send an Idempotency-Key: a retry with it forms it once."""
@@ -84,7 +83,7 @@ def form_network(fields: dict) -> Response:
 
 @blp.put("/networks/<network_id>")
 @blp.arguments(NetworkIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_network(fields: dict, network_id: str) -> Response:
     """Change a network's whole record (network leaders)."""
     the_network(network_id)
@@ -95,7 +94,7 @@ def update_network(fields: dict, network_id: str) -> Response:
 
 @blp.post("/networks/<network_id>/close")
 @blp.arguments(ReasonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def close_network(body: dict, network_id: str) -> Response:
     """Close a network for good (network leaders): it holds no more meetings."""
     the_network(network_id)
@@ -106,7 +105,7 @@ def close_network(body: dict, network_id: str) -> Response:
 
 @blp.post("/networks/<network_id>/series")
 @blp.arguments(SeriesIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def plan_series(fields: dict, network_id: str) -> Response:
     """Plan a series of meetings without a poll (the network's organisers): every
     `every_weeks` weeks on `weekday`, in term time, skipping each day any member's school
@@ -147,7 +146,7 @@ def preview_series(query: dict, network_id: str) -> dict:
 
 @blp.post("/series/<series_id>/end")
 @blp.arguments(ReasonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def end_series(body: dict, series_id: str) -> Response:
     """End a series (its network's organisers): its meetings still to come are cancelled."""
     plan = series_commands.state(series_subject(series_id)).plan
@@ -160,7 +159,7 @@ def end_series(body: dict, series_id: str) -> Response:
 
 @blp.put("/plans/<school_id>/<year_id>")
 @blp.arguments(PrioritiesIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def set_priorities(body: dict, school_id: str, year_id: str) -> Response:
     """Set a school's improvement plan priorities for a year, the whole list (its
     headteacher and the school improvement leads); actions link to them."""

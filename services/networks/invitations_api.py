@@ -8,11 +8,10 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from events.service import accepted, identity
+from events.service import Accepted, accepted, identity
 from services.networks.domain import AnswerInvitation
 from services.networks.events import INVITATION_ANSWERS
 from services.networks.lookups import meeting_commands, meeting_subject, the_meeting, wall_clock
-from services.networks.schemas import Created
 
 blp = Blueprint("invitations", __name__, description="Answers to meeting invitations.")
 
@@ -23,7 +22,7 @@ class InvitationIn(Schema):
 
 @blp.post("/meetings/<meeting_id>/invitation")
 @blp.arguments(InvitationIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def answer(body: dict, meeting_id: str) -> Response:
     """Accept or decline the meeting (an invitee, for themselves). 403 not_invited; 409
     not_dated (answer the poll), already_held, meeting_cancelled; the same answer again

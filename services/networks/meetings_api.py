@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from events import CommandRejected
 from events.decider import Outcome
-from events.service import accepted, identity, require
+from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import answers_for, changes_action
 from services.networks.domain import AgendaItem, Mark, Meeting, Option
@@ -38,7 +38,6 @@ from services.networks.schemas import (
     ActionStatusIn,
     AgendaIn,
     ConfirmIn,
-    Created,
     Dated,
     MeetingIn,
     MinutesIn,
@@ -67,7 +66,7 @@ def _people_in_the_trust(person_ids: list[str], field: str) -> None:
 
 @blp.post("/networks/<network_id>/polls")
 @blp.arguments(PollIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def open_poll(fields: dict, network_id: str) -> Response:
     """Open a date poll for a meeting of the network (its organisers). Its options are what
     the finder proposed (GET /networks/<id>/finder) or any others."""
@@ -148,7 +147,7 @@ def poll(meeting_id: str) -> dict:
 
 @blp.post("/meetings/<meeting_id>/votes")
 @blp.arguments(VoteIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def vote(body: dict, meeting_id: str) -> Response:
     """Answer the poll: yes, if need be or no for each date (a date left out is not
     answered, never "no"); a later vote replaces an earlier one. A headteacher may answer for
@@ -181,7 +180,7 @@ def _done_unless_closed(outcome: Outcome, wanted: str, meeting_id: str) -> Respo
 
 @blp.post("/meetings/<meeting_id>/nudges")
 @blp.arguments(NudgeIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def nudge(body: dict, meeting_id: str) -> Response:
     """Remind invitees who have not answered (the meeting's organisers): everyone missing,
     or those named."""
@@ -192,7 +191,7 @@ def nudge(body: dict, meeting_id: str) -> Response:
 
 
 @blp.post("/meetings/<meeting_id>/close")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def close_poll(meeting_id: str) -> Response:
     """Close the poll before its deadline (the meeting's organisers)."""
     meeting_i_run(meeting_id)
@@ -239,7 +238,7 @@ def move(body: dict, meeting_id: str) -> Response:
 
 @blp.post("/meetings/<meeting_id>/cancel")
 @blp.arguments(ReasonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def cancel(body: dict, meeting_id: str) -> Response:
     """Cancel a meeting or its poll (the meeting's organisers), before it starts."""
     meeting_i_run(meeting_id)
@@ -248,7 +247,7 @@ def cancel(body: dict, meeting_id: str) -> Response:
 
 @blp.put("/meetings/<meeting_id>/agenda")
 @blp.arguments(AgendaIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def set_agenda(body: dict, meeting_id: str) -> Response:
     """Set the whole agenda (the meeting's organisers): items with owner and minutes; an
     item may review an open action of an earlier meeting (action_id)."""
@@ -270,7 +269,7 @@ def set_agenda(body: dict, meeting_id: str) -> Response:
 
 @blp.put("/meetings/<meeting_id>/minutes")
 @blp.arguments(MinutesIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def record_minutes(body: dict, meeting_id: str) -> Response:
     """Keep the minutes, the whole text (the meeting's organisers), from the meeting's day."""
     meeting_i_run(meeting_id)
@@ -279,7 +278,7 @@ def record_minutes(body: dict, meeting_id: str) -> Response:
 
 @blp.post("/meetings/<meeting_id>/actions")
 @blp.arguments(ActionIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def raise_action(body: dict, meeting_id: str) -> Response:
     """Raise an action point (the meeting's organisers): owner, school(s), due date, and the
     school improvement plan priority it serves, if any."""
@@ -305,7 +304,7 @@ def raise_action(body: dict, meeting_id: str) -> Response:
 
 @blp.put("/meetings/<meeting_id>/actions/<action_id>")
 @blp.arguments(ActionStatusIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_action(body: dict, meeting_id: str, action_id: str) -> Response:
     """Change an action's status (open, done, dropped) with a note: its owner, or the
     meeting's organisers."""
@@ -323,7 +322,7 @@ def update_action(body: dict, meeting_id: str, action_id: str) -> Response:
 
 @blp.put("/meetings/<meeting_id>/register")
 @blp.arguments(RegisterIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def take_register(body: dict, meeting_id: str) -> Response:
     """Take the whole register (the meeting's organisers), by school: present, apologies,
     absent, for invitees and the network's members; present earns the meeting's minutes."""

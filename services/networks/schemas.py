@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from events.service import Accepted
 from services.networks import events
 from services.networks.events import ACTION_STATUSES, ANSWERS, MARKS, TIME
 
@@ -239,12 +240,6 @@ class PrioritiesIn(Schema):
     )
 
 
-class Created(Schema):
-    seq = fields.Integer()
-    events = fields.List(fields.String())
-    id = fields.String()
-
-
 class SkippedOut(Schema):
     date = fields.Date()
     reason = fields.String()
@@ -278,5 +273,5 @@ class PollOut(Schema):
     missing = fields.List(fields.String(), metadata={"description": "not answered yet"})
 
 
-class Dated(Created):
+class Dated(Accepted):
     warnings = fields.List(fields.String(), metadata={"description": "what clashes with it"})
