@@ -49,7 +49,7 @@ def defaults(network: Row, today: date) -> dict[str, str]:
         "weekday": "1",
         "starts": starts,
         "ends": later(starts, network.minutes or 60),
-        "first": today.isoformat(),
+        "first": (today + timedelta(days=1)).isoformat(),  # today's time may have passed
         "last": year_end(today).isoformat(),
         "venue": network.venue,
         "join_link": "",
