@@ -24,7 +24,7 @@ from typing import Any
 
 from events.decider import Decider
 from events.envelope import RecordedEvent
-from events.reactor import Reaction
+from events.reactor import FollowUp, Reaction
 from services.networks.domain import (
     AgendaItem,
     FlagClash,
@@ -40,15 +40,13 @@ from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
 from services.networks.finder import clash_reason, closure_reasons
 from services.networks.series_end import END_SERIES
 
-Command = tuple[tuple[str, ...], object]
-
 
 def uk_now(event: RecordedEvent) -> datetime:
     """When the event happened on the UK wall clock (the deciders' `now`)."""
     return wall_clock_at(event.occurred_at)
 
 
-def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
+def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     """Each occurrence of a planned series as a meeting, with the members invited now and
     what the finder's re-check finds against its date."""
     data = planned.data
@@ -77,7 +75,7 @@ def schedule_occurrences(planned: RecordedEvent, facts: Facts) -> Iterator[Comma
         )
 
 
-def seed_agenda(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
+def seed_agenda(dated: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     """The network's template, then the open actions of its earlier meetings."""
     meeting = facts.meetings.get(dated.data["meeting_id"])
     if meeting is None or meeting.date is None:
@@ -118,7 +116,7 @@ def dated_from(facts: Facts, today: date) -> Iterator[MeetingFact]:
             yield meeting
 
 
-def alert_trust_year(changed: RecordedEvent, facts: Facts) -> Iterator[Command]:
+def alert_trust_year(changed: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     """A school's closure added or its terms changed (or the trust's terms): each meeting
     from today on whose date now shuts the school of someone it invites. A school's event
     re-checks that school only: "INSET day at Oak Primary on Tue 9 March"."""
@@ -138,7 +136,7 @@ def alert_trust_year(changed: RecordedEvent, facts: Facts) -> Iterator[Command]:
             )
 
 
-def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
+def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     """A PD day planned or moved: every meeting from today on that falls on it."""
     day = planned.data["date"]
     for meeting in dated_from(facts, uk_now(planned).date()):
@@ -147,7 +145,7 @@ def alert_pd_day(planned: RecordedEvent, facts: Facts) -> Iterator[Command]:
             yield meeting_subject(meeting.meeting_id), FlagClash(reason)
 
 
-def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[Command]:
+def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     """A meeting dated (confirmed, scheduled or moved): each other meeting at the same time
     that one of its own required invitees is invited to now."""
     new = facts.meetings.get(dated.data["meeting_id"])  # as of this event: dated by it
@@ -176,7 +174,7 @@ def on_facts(
     name: str,
     subject: tuple[str, ...],
     types: set[str],
-    react: Callable[[RecordedEvent, Facts], Iterator[Command]],
+    react: Callable[[RecordedEvent, Facts], Iterator[FollowUp]],
 ) -> Reaction[Facts, object]:
     """A reaction deciding on the service's facts, its commands to meetings."""
     return Reaction(

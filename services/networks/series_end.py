@@ -8,14 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from events.envelope import RecordedEvent
-from events.reactor import Reaction
+from events.reactor import FollowUp, Reaction
 from services.networks.domain import Cancel, MeetingDecider, Series, SeriesDecider, wall_clock_at
 from services.networks.events import meeting_subject, series_subject
 
 
-def cancel_to_come(
-    ended: RecordedEvent, series: Series
-) -> Iterator[tuple[tuple[str, ...], object]]:
+def cancel_to_come(ended: RecordedEvent, series: Series) -> Iterator[FollowUp]:
     """Cancel each occurrence of the series from the day it ended on."""
     if series.plan is None:
         return
