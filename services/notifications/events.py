@@ -36,6 +36,7 @@ KINDS = {
     "poll_invitation": "Date poll invitation",
     "poll_reminder": "Date poll reminder",
     "action_due": "Action due soon",
+    "invitation_answered": "An invitee answered",
     "booking_nudge": "Nudge to book",
     "digest": "Daily digest",
 }
@@ -68,6 +69,12 @@ SKIP_REASONS = {
     "address_bounced": "The address bounced before",
     "past": "Too late to be of use",
     "never_told": "They were never told of what it cancels",
+    "answered": "They had answered already",
+    "poll_closed": "The poll had closed",
+    "moved": "The meeting moved (a reminder of its new time was queued)",
+    "declined": "They declined the meeting",
+    "done": "The action was done",
+    "superseded": "A later answer replaced it",
 }
 VOCABULARIES = {"kind": KINDS, "choice": CHOICES, "status": STATUSES, "reason": SKIP_REASONS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
