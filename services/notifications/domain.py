@@ -39,6 +39,8 @@ class Message:
     claimed_at: datetime | None = None
     session_id: str | None = None
     """The session it is about, if any: what a cancellation would take out of a calendar."""
+    meeting_id: str | None = None
+    """The network meeting it is about, if any (the same, for a meeting's invitation)."""
 
 
 @dataclass(frozen=True)
@@ -283,8 +285,14 @@ def evolve_message(state: Outbox, event: Fact) -> Outbox:
     messages = dict(state.messages)
     mid = data["message_id"]
     if event.type == "MessageQueued":
-        session_id = data["about"].get("session_id")
-        messages[mid] = Message(data["kind"], "queued", data["due"], session_id=session_id)
+        about = data["about"]
+        messages[mid] = Message(
+            data["kind"],
+            "queued",
+            data["due"],
+            session_id=about.get("session_id"),
+            meeting_id=about.get("meeting_id"),
+        )
     elif event.type == "MessageRescheduled":
         messages[mid] = replace(messages[mid], due=data["due"])
     elif event.type == "MessageSending":
@@ -298,16 +306,16 @@ def evolve_message(state: Outbox, event: Fact) -> Outbox:
 
 
 TOLD_OF_A_PLACE = ("booking_confirmed", "booking_changed", "waitlist_promoted")
+TOLD_OF_A_MEETING = ("meeting_invitation", "meeting_changed")
 
 
 def told_of(state: Outbox) -> frozenset[str]:
     """The sessions the person was sent (or may have been: an unknown claim) a message
     about their place in: a cancellation has something to take out of their calendar."""
-    return frozenset(
-        m.session_id
-        for m in state.messages.values()
-        if m.kind in TOLD_OF_A_PLACE and m.status in ("sent", "sending") and m.session_id
-    )
+    told = [m for m in state.messages.values() if m.status in ("sent", "sending")]
+    sessions = {m.session_id for m in told if m.kind in TOLD_OF_A_PLACE and m.session_id}
+    meetings = {m.meeting_id for m in told if m.kind in TOLD_OF_A_MEETING and m.meeting_id}
+    return frozenset(sessions | meetings)
 
 
 class OutboxDecider(Decider[Outbox, OutboxCommand]):
