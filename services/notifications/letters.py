@@ -35,6 +35,13 @@ class Letter:
     event: CalendarEvent | None = None
     method: str = ""
     """REQUEST or CANCEL with `event`; "" for a message without a calendar part."""
+    organizer: tuple[str, str] | None = None
+    """(name, address) of the meeting's organiser; None: Staffroom (the From address)."""
+    rsvp: bool = False
+    """A reply asked for (a meeting's invitation), with `partstat` the attendee's answer."""
+    partstat: str = ""
+    actions: tuple[tuple[str, str], ...] = ()
+    """(label, url) links to act on it (accept, decline, answer the poll)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,12 @@ def long_date(day: date) -> str:
 
 
 def decide(
-    engine: Engine, row: Any, now: datetime, base_url: str, told: frozenset[str] = frozenset()
+    engine: Engine,
+    row: Any,
+    now: datetime,
+    base_url: str,
+    told: frozenset[str] = frozenset(),
+    secret_key: str = "",
 ) -> Decision:
     """The letter for a due message, or why it is not sent (or not yet). `told`: the
     sessions the person was sent something about (from their outbox, at the head of the
@@ -75,6 +87,10 @@ def decide(
         return day_reminder(engine, row, now, base_url, person)
     if row.kind in (*BOOKING_KINDS, "booking_cancelled"):
         return booking(engine, row, now, base_url, person, told)
+    from services.notifications import networks_letters  # it builds on this module
+
+    if row.kind in networks_letters.KINDS:
+        return networks_letters.decide(engine, row, now, base_url, person, told, secret_key)
     return Skipped("cancelled")  # a kind this sender does not know yet: say so, never guess
 
 
