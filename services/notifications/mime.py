@@ -33,10 +33,13 @@ def itip(letter: Letter, sender: str) -> bytes:
     cal.add("method", letter.method)
     cal.add_component(london())
     event = vevent(letter.event)
-    name, address = parseaddr(sender)
+    name, address = letter.organizer or parseaddr(sender)
     event.add("organizer", f"mailto:{address}", parameters={"CN": name or "Staffroom"})
-    attendee = {"CN": letter.name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"}
-    attendee["PARTSTAT"] = "DECLINED" if letter.method == "CANCEL" else "ACCEPTED"
+    attendee = {"CN": letter.name, "ROLE": "REQ-PARTICIPANT"}
+    attendee["RSVP"] = "TRUE" if letter.rsvp else "FALSE"
+    attendee["PARTSTAT"] = letter.partstat or (
+        "DECLINED" if letter.method == "CANCEL" else "ACCEPTED"
+    )
     event.add("attendee", f"mailto:{letter.to}", parameters=attendee)
     cal.add_component(event)
     return cal.to_ical()
@@ -47,16 +50,24 @@ def as_html(letter: Letter) -> str:
         f"<p>{html.escape(line).replace(chr(10), '<br>')}</p>" for line in letter.lines if line
     )
     link = html.escape(letter.link, quote=True)
+    actions = "".join(
+        f'<a href="{html.escape(url, quote=True)}" style="margin-right:1em">'
+        f"<strong>{html.escape(label)}</strong></a>"
+        for label, url in letter.actions
+    )
     return (
         f'<!doctype html><html lang="en"><body style="font-family:sans-serif">'
         f"<p>Dear {html.escape(letter.name)},</p>{paragraphs}"
-        f'<p><a href="{link}">Open it in Staffroom</a></p></body></html>'
+        + (f"<p>{actions}</p>" if actions else "")
+        + f'<p><a href="{link}">Open it in Staffroom</a></p></body></html>'
     )
 
 
 def as_text(letter: Letter) -> str:
     body = "\n\n".join(line for line in letter.lines if line)
-    return f"Dear {letter.name},\n\n{body}\n\nOpen it in Staffroom: {letter.link}\n"
+    actions = "".join(f"{label}: {url}\n" for label, url in letter.actions)
+    actions = f"\n\n{actions.rstrip()}" if actions else ""
+    return f"Dear {letter.name},\n\n{body}{actions}\n\nOpen it in Staffroom: {letter.link}\n"
 
 
 def email(
