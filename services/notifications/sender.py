@@ -136,7 +136,13 @@ class Sender:
         subject = self.store.subject(*person_subject(row.person_id))
         told = told_of((await self.outboxes.load(subject)).state)
         decision = await asyncio.to_thread(
-            letters.decide, self.engine, row, now, self.config.base_url, told
+            letters.decide,
+            self.engine,
+            row,
+            now,
+            self.config.base_url,
+            told,
+            self.config.secret_key,
         )
         mid = row.message_id
         if isinstance(decision, letters.Skipped):
