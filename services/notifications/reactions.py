@@ -16,6 +16,7 @@ from events.envelope import RecordedEvent
 from events.reactor import Reaction
 from services.notifications.domain import OutboxDecider, Queue, Reschedule, Several
 from services.notifications.events import message_id, person_subject
+from services.notifications.networks_reactions import NETWORKS_REACTIONS
 from services.notifications.trustdays_view import DayFold, DayView, Seen, seen
 from services.trustdays.events import day_subject, parse_subject, slot_subject
 
@@ -136,4 +137,5 @@ REACTIONS = [
     reaction("notifications_session_changes", SLOTS, {"SessionUpdated"}, on_a_session_change),
     reaction("notifications_slot_changes", DAYS, {"SlotChanged"}, on_a_slot_change),
     reaction("notifications_day_moves", DAYS, {"DayUpdated"}, on_a_day_change),
+    *NETWORKS_REACTIONS,
 ]
