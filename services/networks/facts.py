@@ -235,29 +235,56 @@ def facts_now(max_age: float | None = None) -> Facts:
     return assemble([_FOREIGN[name].view(max_age) for name in PARTS])
 
 
+@dataclass
+class _Part:
+    """One part of the facts as of a stream sequence, and the events of its subject read
+    beyond it (a reaction behind the log reads each message once, not again per event)."""
+
+    tokens: tuple[str, ...]
+    types: frozenset[str]
+    view: Any
+    fold: Any
+    read: int = 0
+    """The stream sequence the subject has been read to."""
+    ahead: list[RecordedEvent] = field(default_factory=list)
+
+    async def as_of(self, store: EventStore, upto: int) -> Any:
+        if self.read < upto:
+            events, last = await store.load(store.subject(*self.tokens), self.read)
+            self.ahead += [e for e in events if e.type in self.types]
+            self.read = max(last, upto)  # the subject held nothing more when it was read
+        due = [e for e in self.ahead if e.seq <= upto]
+        if due:
+            self.view, self.ahead = self.fold(self.view, due), self.ahead[len(due) :]
+        return self.view
+
+
 class FactsReader:
     """The same facts for asyncio code, as of a stream sequence: a reactor's event (what was
     true when it happened, so a reaction decides the same however late it runs, and on a
-    replay), else the head of the log. The view is kept between calls and only what is newer
-    read; an earlier sequence (an event delivered again) folds from the start. One a
+    replay), else the head of the log. The views are kept between calls and each message
+    read once; an earlier sequence (an event delivered again) folds from the start. One a
     reaction (reactions.py): each goes through the log at its own pace."""
 
     def __init__(self) -> None:
         self._store: EventStore | None = None
         self._seq = 0
-        self._views: list[Any] = [initial for _, _, initial, _ in SOURCES.values()]
+        self._parts = self._fresh()
+        self._lock: asyncio.Lock | None = None
+
+    @staticmethod
+    def _fresh() -> list[_Part]:
+        return [
+            _Part(t, frozenset(types), initial, fold)
+            for t, types, initial, fold in SOURCES.values()
+        ]
 
     async def __call__(self, store: EventStore, event: RecordedEvent | None = None) -> Facts:
         upto = event.seq if event is not None else await store.last_seq()
-        seq, views = self._seq, self._views
-        if store is not self._store or upto < seq:
-            seq, views = 0, [initial for _, _, initial, _ in SOURCES.values()]
-        if upto > seq:
-            parts = SOURCES.values()
-            newer = await asyncio.gather(*(store.load(store.subject(*p[0]), seq) for p in parts))
-            views = [
-                fold(view, [e for e in events if e.seq <= upto and e.type in types])
-                for view, (events, _), (_, types, _, fold) in zip(views, newer, parts, strict=True)
-            ]
-        self._store, self._seq, self._views = store, upto, views
+        self._lock = self._lock or asyncio.Lock()
+        async with self._lock:
+            if store is not self._store or upto < self._seq:
+                self._store, self._parts = store, self._fresh()
+            self._seq = upto
+            views = await asyncio.gather(*(part.as_of(store, upto) for part in self._parts))
         return assemble(views)
