@@ -115,10 +115,11 @@ def split_meetings(meetings: list[Row], today: date) -> dict[str, list[Row]]:
     }
 
 
-def this_year(network_id: str, today: date) -> Any:
+def this_year(network: Row, today: date) -> Any:
     """The network's line of this year's compliance board (None before terms are set)."""
-    board = compliance(engine(), year_of(today), today)
-    return next((row for row in board.rows if row.network.network_id == network_id), None)
+    board = compliance(engine(), year_of(today), today, network.kind)  # its kind's alone
+    found = (row for row in board.rows if row.network.network_id == network.network_id)
+    return next((row for row in found if row.cells), None)
 
 
 @networks.get("/networks/<network_id>")
@@ -148,7 +149,7 @@ def page(network_id: str) -> str:
         ],
         schools=queries.school_names(engine()),
         series=queries.series_of(engine(), network_id),
-        year=this_year(network_id, today) if network.status == "open" else None,
+        year=this_year(network, today) if network.status == "open" else None,
         organiser=organiser,
         posts=queries.network_posts_of(engine(), network_id),
         labels=LABELS,
