@@ -122,7 +122,12 @@ class Sender:
             mailer = await free.get()
             try:
                 for row in rows:
-                    await self.handle(row, mailer)
+                    try:
+                        await self.handle(row, mailer)
+                    except Exception:  # NATS or the database away: this person's next time
+                        log.exception("message %s: not handled; tried again", row.message_id)
+                        self._seen.pop(row.message_id, None)
+                        return  # their later messages wait, to keep the order
             finally:
                 free.put_nowait(mailer)
 
