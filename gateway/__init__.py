@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
-from gateway.csrf import check_csrf, csrf_token
+from gateway.csrf import SIGNED_LINKS, check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import database_unavailable, error, http_error
 from gateway.identities import HeaderSigner, IdentityCache
@@ -55,8 +55,9 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 """A year: a browser that has seen Staffroom over HTTPS never tries plain HTTP for it."""
-OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico")
-"""Reached without signing in: assets, calendar feeds (their URL holds a secret) and health."""
+OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico", *SIGNED_LINKS)
+"""Reached without signing in: assets, calendar feeds (their URL holds a secret), health,
+and one-click unsubscribe links (signed for one person and kind)."""
 
 
 def create_app(

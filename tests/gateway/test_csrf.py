@@ -48,3 +48,14 @@ def test_a_page_form_without_the_token_gets_a_page_that_says_why(client):
 
 def test_reading_needs_no_token(client):
     assert client.get("/api/echo/things").status_code == 200
+
+
+def test_a_signed_unsubscribe_link_needs_no_session_nor_token(make_gateway, echo):
+    """One-click unsubscribe (RFC 8058) is posted by a mail program: the gateway lets it
+    through to the frontend, which checks the link's signature (a forged one: 404)."""
+    anonymous = make_gateway(echo=echo[1]).test_client()
+    answer = anonymous.post(
+        "/notifications/unsubscribe/forged", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert answer.status_code == 404
+    assert anonymous.post("/register", data={"x": "1"}).status_code == 403
