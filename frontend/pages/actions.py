@@ -96,6 +96,8 @@ def overdue() -> str:
     shown = sorted(per_school.items(), key=lambda item: (item[0] == "", names.get(item[0], "")))
     context = {
         "per_school": shown,
+        "total": len({a.action_id for lines in per_school.values() for a in lines}),
+        "schools_late": sum(1 for school_id in per_school if school_id),
         "names": names,
         "choices": [(s, names[s]) for s in (mine or sorted(names, key=lambda s: names[s]))],
         "chosen": chosen,

@@ -92,7 +92,7 @@ def test_the_overdue_per_school_for_leads_and_a_head_for_their_school(trust, act
     lead = text(trust.client("sil").get("/actions/overdue").get_data(as_text=True))
     assert "Ash Grove Primary (1) Action late" in lead
     assert "Beech Hill Academy (1) Action bobs" in lead
-    assert "3 days late" in lead
+    assert "3 days late" in lead and "2 overdue actions at 2 schools." in lead
     head = text(trust.client("head").get("/actions/overdue").get_data(as_text=True))
     assert "Action late" in head and "Action bobs" not in head
     assert trust.client("head").get("/actions/overdue?school=school-b").status_code == 404
