@@ -9,6 +9,7 @@ from sqlalchemy import Engine, Row, func, select
 from readmodels.directory.tables import people
 from readmodels.networks.tables import (
     network_actions,
+    network_agenda,
     network_answers,
     network_invitees,
     network_meetings,
@@ -37,6 +38,17 @@ def meeting(engine: Engine, meeting_id: str) -> Row | None:
     )
     with engine.connect() as connection:
         return connection.execute(query).first()
+
+
+def agenda(engine: Engine, meeting_id: str) -> list[Row]:
+    """The meeting's agenda items in order (title, minutes)."""
+    query = (
+        select(network_agenda.c.title, network_agenda.c.minutes)
+        .where(network_agenda.c.meeting_id == meeting_id)
+        .order_by(network_agenda.c.position)
+    )
+    with engine.connect() as connection:
+        return list(connection.execute(query))
 
 
 def invited(engine: Engine, meeting_id: str, person_id: str) -> bool:

@@ -184,7 +184,13 @@ def reminder(engine: Engine, row: Any, base_url: str, person: Any, meeting: Any)
     if answer_of(engine, row.meeting_id, row.person_id) == "declined":
         return Skipped("declined")
     link = f"{base_url}meetings/{row.meeting_id}"
-    lines = (f"{meeting.title} is tomorrow.", when(meeting), "The agenda is on its page.")
+    items = reads.agenda(engine, row.meeting_id)
+    listed = "\n".join(f"{item.title} ({item.minutes} min)" for item in items)
+    lines = (
+        f"{meeting.title} is tomorrow.",
+        when(meeting),
+        f"The agenda:\n{listed}" if items else "The agenda is on its page.",
+    )
     return Letter(
         person.email,
         person.name,

@@ -29,6 +29,7 @@ from tests.support.network_mail import (
     a_network,
     action,
     action_done,
+    agenda,
     answered,
     cancelled,
     closed,
@@ -85,7 +86,7 @@ def at(running: Running, moment: datetime) -> None:
 
 
 def text_of(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def rows(running: Running, kind: str) -> list[Any]:
@@ -218,7 +219,7 @@ def test_a_meeting_reminder_the_day_before_follows_a_move(running: Running) -> N
     [old] = [r for r in rows(running, "meeting_reminder") if r.person_id == "amy"]
     assert old.due == meeting_reminder_due(first, "09:30")
     assert old.due == datetime.combine(days_ahead(19), time(9, 30), LONDON).astimezone(UTC)
-    meeting(nats, store, "m1", moved("m1", later, "16:00"))
+    meeting(nats, store, "m1", moved("m1", later, "16:00"), agenda("m1", "Welcome", "Data"))
     arrives(running.mailbox, AMY, 2)
     at(running, old.due)  # the old reminder's time
     assert wait_until(lambda: len(rows(running, "meeting_reminder")) == 6, timeout=30)
@@ -230,6 +231,7 @@ def test_a_meeting_reminder_the_day_before_follows_a_move(running: Running) -> N
     [*_, reminded] = arrives(running.mailbox, AMY, 3)
     assert reminded.message["Subject"] == "Tomorrow: Spring meeting, 16:00"
     assert "16:00 to 17:00" in text_of(reminded.message)
+    assert "The agenda:\nWelcome (5 min)\nData (40 min)" in text_of(reminded.message)
     assert len(arrives(running.mailbox, SIL, 1)) == 1  # the organiser is reminded too
     assert running.settled(sent=7, skipped=3)
 

@@ -110,3 +110,12 @@ def action_done(meeting_id: str, action_id: str) -> Event:
 
 def meeting(nats: NatsThread, store: EventStore, meeting_id: str, *events: Event) -> None:
     on_meeting(nats, store, meeting_id, *events)
+
+
+def agenda(meeting_id: str, *titles: str) -> Event:
+    items = [
+        {"item_id": f"i{n}", "title": t, "owner_id": None, "minutes": 5 if n == 0 else 40}
+        | {"action_id": None}
+        for n, t in enumerate(titles)
+    ]
+    return Event("AgendaSet", {"meeting_id": meeting_id, "items": items})
