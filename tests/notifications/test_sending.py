@@ -8,10 +8,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from events import Event
 from events.connection import NatsThread
 from events.store import EventStore
+from services.trustdays.events import day_subject, slot_subject
 from tests.support.mailbox import TestMailbox, invitation, smtp_server
-from tests.support.notifications import Running, a_day, notifications, people, place
+from tests.support.notifications import (
+    BREAKOUT,
+    Running,
+    a_day,
+    notifications,
+    people,
+    place,
+    session,
+)
+from tests.support.trustdays import append
 from tests.support.waiting import wait_until
 
 SOON = (datetime.now(UTC) + timedelta(days=20)).date()
@@ -82,3 +93,55 @@ def test_a_day_reminder_lists_what_was_booked_and_may_be_turned_off(running: Run
     assert reminder["List-Unsubscribe"].startswith("<https://staffroom.test/notifications/")
     assert reminder["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert running.settled(sent=2)
+
+
+def test_a_session_moved_to_another_room_is_a_change_with_a_higher_sequence(
+    running: Running,
+) -> None:
+    nats, store = running.nats, running.store
+    place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+    [booked] = arrives(running.mailbox, "amy@example.sch.uk", 1)
+    capacity_only = Event("SessionUpdated", session("s1", capacity=2))
+    append(store, nats, slot_subject("day-1", BREAKOUT), capacity_only)  # tells nobody
+    moved = Event("SessionUpdated", session("s1", capacity=2, room="Hall"))
+    append(store, nats, slot_subject("day-1", BREAKOUT), moved)
+    changed = arrives(running.mailbox, "amy@example.sch.uk", 2)[1]
+    assert changed.message["Subject"] == "Changed: Session s1"
+    first, then = invitation(booked.message), invitation(changed.message)
+    assert (then.method, then.uid) == ("REQUEST", first.uid) and then.sequence > first.sequence
+    assert "Hall, Calder Valley Academy" in changed.message.get_body(("plain",)).get_content()
+    assert running.settled(sent=2, queued=1)
+
+
+def test_a_move_cancels_the_old_session_and_confirms_the_new(running: Running) -> None:
+    nats, store = running.nats, running.store
+    place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+    arrives(running.mailbox, "amy@example.sch.uk", 1)
+    moved = (
+        Event("BookingCancelled", {"person_id": "amy", "session_id": "s1", "reason": "moved"}),
+        Event("SessionBooked", {"person_id": "amy", "session_id": "s2"}),
+    )
+    append(store, nats, slot_subject("day-1", BREAKOUT), *moved)
+    mails = arrives(running.mailbox, "amy@example.sch.uk", 3)[1:]
+    sent = sorted((invitation(m.message).method, invitation(m.message).uid) for m in mails)
+    assert sent == [("CANCEL", "s1.amy@staffroom"), ("REQUEST", "s2.amy@staffroom")]
+
+
+def test_a_cancelled_day_cancels_each_place_with_the_reason_and_no_reminder(
+    running: Running,
+) -> None:
+    nats, store = running.nats, running.store
+    place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+    arrives(running.mailbox, "amy@example.sch.uk", 1)
+    cancelled = Event("DayCancelled", {"day_id": "day-1", "reason": "Snow"})
+    append(store, nats, day_subject("day-1"), cancelled)
+    place(nats, store, "day-1", "BookingCancelled", "amy", "s1", reason="day_cancelled")
+    mail = arrives(running.mailbox, "amy@example.sch.uk", 2)[1].message
+    assert invitation(mail).method == "CANCEL"
+    assert (
+        mail.get_body(("plain",))
+        .get_content()
+        .startswith("Dear Grace Hopper,\n\nAutumn PD day was cancelled.")
+    )
+    running.clock.ahead = timedelta(days=19)
+    assert running.settled(sent=2, skipped=1)
