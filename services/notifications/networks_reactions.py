@@ -1,8 +1,9 @@
 """What the notifications do when something happens to a network meeting: queue messages in
 each recipient's outbox (in `reactions.REACTIONS`, run by notifications_reactions).
 
-- a poll opened: each invitee (but its organiser) is invited to answer, and reminded two
-  days before its deadline (sent only if they have not answered and the poll is open);
+- a poll opened: each invitee (but its organiser) is invited to answer; every invitee is
+  reminded two days before its deadline (sent only if they have not answered and the poll
+  is open);
 - invitees nudged by the organiser: each is reminded at once (if still not answered);
 - a meeting dated (confirmed from a poll, or booked): each invitee (but the organiser) is
   sent the invitation (iTIP REQUEST, a reply asked for), a series' meeting three weeks
@@ -112,15 +113,16 @@ def each(commands: dict[str, list[Queue]]) -> FollowUps:
 
 
 def poll_opened(event: RecordedEvent, view: MeetingView) -> FollowUps:
-    commands: dict[str, list[Queue]] = {}
+    """Each invitee but the organiser is invited; every invitee, the organiser too (a
+    required one holds the poll open until they answer), is reminded unless answered."""
     mid = view.meeting_id
+    commands: dict[str, list[Queue]] = {p: [] for p in view.invitees}
     for person in view.told():
-        told = queue(event.id, person, "poll_invitation", mid, event.occurred_at)
-        commands[person] = [told]
-        if view.deadline is not None:
-            due = poll_reminder_due(view.deadline)
-            if due > event.occurred_at:
-                commands[person].append(queue(f"poll:{mid}", person, "poll_reminder", mid, due))
+        commands[person].append(queue(event.id, person, "poll_invitation", mid, event.occurred_at))
+    due = poll_reminder_due(view.deadline) if view.deadline is not None else event.occurred_at
+    if due > event.occurred_at:
+        for person in view.invitees:
+            commands[person].append(queue(f"poll:{mid}", person, "poll_reminder", mid, due))
     return each(commands)
 
 

@@ -111,7 +111,7 @@ def test_a_poll_invites_each_invitee_but_its_organiser_with_a_link(running: Runn
         assert "https://staffroom.test/meetings/m1/poll" in text
         assert mail.message["List-Unsubscribe"]  # an invitation to a poll may be turned off
         assert not any(p.get_content_type() == "text/calendar" for p in mail.message.walk())
-    assert running.settled(sent=2, queued=2)  # the two reminders wait for their time
+    assert running.settled(sent=2, queued=3)  # the reminders wait for their time
     assert not running.mailbox.to(SIL)
     due = {r.due for r in rows(running, "poll_reminder")}
     two_days_before = deadline - timedelta(days=2)
@@ -130,7 +130,9 @@ def test_poll_reminders_go_to_those_who_have_not_answered(running: Running) -> N
     assert "Sita Lal asks you to answer" in text_of(nudge.message)
     running.clock.ahead = timedelta(days=9)  # past the automatic reminders' time
     assert len(arrives(running.mailbox, BOB, 3)) == 3  # Bob left a date unanswered
-    assert running.settled(sent=4, skipped=1)
+    assert running.settled(sent=5, skipped=1)
+    [sils] = arrives(running.mailbox, SIL, 1)  # the organiser, required and not answered
+    assert sils.message["Subject"] == "Reminder: when can you come? Spring meeting"
     [amys, _] = rows(running, "poll_reminder")[:2]
     assert (amys.person_id, amys.skip_reason) == ("amy", "answered")
     assert len(running.mailbox.to(AMY)) == 1
@@ -142,7 +144,7 @@ def test_no_poll_reminder_once_the_poll_has_closed(running: Running) -> None:
     arrives(running.mailbox, BOB, 1)
     meeting(running.nats, running.store, "m1", closed("m1"))
     running.clock.ahead = timedelta(days=9)
-    assert running.settled(sent=2, skipped=2)
+    assert running.settled(sent=2, skipped=3)
     assert {r.skip_reason for r in rows(running, "poll_reminder")} == {"poll_closed"}
 
 

@@ -106,11 +106,14 @@ def test_a_reminder_already_due_is_not_queued() -> None:
     assert found["amy"] == [("meeting_invitation", NOW)] and "sil" not in found
 
 
-def test_a_poll_invites_and_reminds_but_not_its_organiser() -> None:
+def test_a_poll_invites_all_but_its_organiser_and_reminds_every_invitee() -> None:
     deadline = datetime(2027, 3, 10, 17, 0)
     found = queued(reacted(facts.poll("m1", deadline, DAY)))
     due = poll_reminder_due(deadline)
-    assert found == {p: [("poll_invitation", NOW), ("poll_reminder", due)] for p in ("amy", "bob")}
+    invited = {p: [("poll_invitation", NOW), ("poll_reminder", due)] for p in ("amy", "bob")}
+    assert found == {**invited, "sil": [("poll_reminder", due)]}  # sil: required, organiser
+    late = queued(reacted(facts.poll("m1", datetime(2027, 3, 2, 17, 0), DAY)))
+    assert late == {p: [("poll_invitation", NOW)] for p in ("amy", "bob")}  # too late for one
 
 
 def test_a_nudge_reminds_those_nudged_at_once() -> None:
