@@ -29,6 +29,7 @@ from services.networks.domain import (
     TakeRegister,
     UpdateAction,
 )
+from services.networks.domain.common import minutes_of
 from services.networks.events import meeting_subject
 from services.networks.facts import Facts
 from services.networks.finder import Invitee as FinderInvitee
@@ -37,7 +38,6 @@ from services.networks.finder import (
     day_reasons,
     find_dates,
     hhmm,
-    minutes_of,
     spacing_for,
     suggest_window,
 )

@@ -174,14 +174,18 @@ class Facts:
             year=self.year_of(first) or (years[0] if years else None),
         )
 
+    def label_of(self, meeting: MeetingFact) -> str:
+        """What a clash calls the meeting: its network's short name ("ELG"), else its title."""
+        network = self.networks.get(meeting.network_id)
+        return short_label(network.name) if network else meeting.title
+
     def bookings(self) -> list[Booking]:
         """Every confirmed meeting, as another meeting the finder must not clash with."""
         found = []
         for meeting in self.meetings.values():
             if meeting.status != "confirmed" or meeting.date is None:
                 continue
-            network = self.networks.get(meeting.network_id)
-            label = short_label(network.name) if network else meeting.title
+            label = self.label_of(meeting)
             people = frozenset(p for p, _ in meeting.invitees)
             found.append(
                 Booking(

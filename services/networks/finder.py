@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from services.networks.calendar import Calendar, Year, days
+from services.networks.domain.common import minutes_of
 
 DEFAULT_TIMES = ("16:00",)
 """After school: when a network of teachers meets unless its lead says otherwise."""
@@ -75,11 +76,6 @@ class Excluded:
 class Proposal:
     options: tuple[Option, ...]
     excluded: tuple[Excluded, ...] = field(default=())
-
-
-def minutes_of(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 def hhmm(minutes: int) -> str:

@@ -36,7 +36,7 @@ from services.networks.domain import (
     wall_clock_at,
 )
 from services.networks.events import meeting_subject, series_subject
-from services.networks.facts import Facts, FactsReader, MeetingFact, short_label
+from services.networks.facts import Facts, FactsReader, MeetingFact
 from services.networks.finder import clash_reason, closure_reasons
 from services.networks.series_end import END_SERIES
 
@@ -151,8 +151,7 @@ def alert_meetings(dated: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     new = facts.meetings.get(dated.data["meeting_id"])  # as of this event: dated by it
     if new is None or new.date is None:
         return
-    network = facts.networks.get(new.network_id)
-    label = short_label(network.name) if network else new.title
+    label = facts.label_of(new)
     invited = {p for p, _ in new.invitees}
     for other in dated_from(facts, uk_now(dated).date()):
         if other.meeting_id == new.meeting_id or other.date != new.date:
