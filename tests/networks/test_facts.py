@@ -213,3 +213,25 @@ def test_a_reaction_sees_the_facts_as_of_its_event(
     assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]
     assert facts(nats, store, trust).member_ids("sen") == ["sal", "fay"]
     assert nats.run(trust(store, opened)).member_ids("sen") == ["sal", "sam", "fay"]
+
+
+def test_a_reaction_going_through_the_log_reads_each_message_once(
+    nats: NatsThread, store: EventStore, trust: FactsReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(20):
+        append(store, nats, meeting_subject(f"m{n}"), poll(f"m{n}"))
+    everything, _ = nats.run(store.load(store.subject("networks", "meeting", "*")))
+    read: list[int] = []
+    load = store.load
+
+    async def counted(subject: str, after: int = 0) -> tuple[list[Any], int]:
+        events, last = await load(subject, after)
+        read.extend({e.seq for e in events})  # the messages read
+        return events, last
+
+    monkeypatch.setattr(store, "load", counted)
+    for event in everything:  # as a reactor meets them, each as of itself
+        assert set(nats.run(trust(store, event)).meetings) == {
+            e.data["meeting_id"] for e in everything if e.seq <= event.seq
+        }
+    assert len(read) == len(set(read))
