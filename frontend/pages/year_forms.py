@@ -7,10 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from events import CommandRejected
 from frontend.commands import Refused
-from services.trustyear.domain import bounds
-from services.trustyear.events import CLOSURE_KINDS, YEAR_ID
+from services.trustyear.events import CLOSURE_KINDS, year_span
 
 Form = Mapping[str, str]
 Errors = dict[str, str]
@@ -35,13 +33,7 @@ CLOSURE_RULES = {
 
 
 def known_year(year_id: str) -> bool:
-    if not YEAR_ID.match(year_id):
-        return False
-    try:
-        bounds(year_id)
-    except CommandRejected:
-        return False
-    return True
+    return year_span(year_id) is not None
 
 
 def text(form: Form, name: str) -> str:

@@ -16,7 +16,7 @@ from dateutil.easter import easter
 from events.decider import CommandLoop
 from events.envelope import Metadata
 from events.store import EventStore
-from services.directory.demo import SCHOOLS, school_id_of
+from services.directory.events import TRUST_SUBJECT
 from services.trustyear.domain import (
     AddClosures,
     Closure,
@@ -99,33 +99,39 @@ def closure_id(*parts: str) -> str:
     return str(uuid.uuid5(DEMO_NAMESPACE, ":".join(parts)))
 
 
+async def schools_of_the_trust(store: EventStore) -> list[tuple[str, str]]:
+    """Each school's id and URN, from the directory's facts as the log holds them."""
+    events, _ = await store.load(store.subject(*TRUST_SUBJECT))
+    return [(e.data["school_id"], e.data["urn"]) for e in events if e.type == "SchoolAdded"]
+
+
 async def load(store: EventStore, today: date | None = None) -> str:
     """This academic year and the next, each school's INSET days, Foxwood's own terms."""
     today = today or date.today()
     first = int(year_of(today)[:4])
     years = CommandLoop(store, YearDecider())
     school_years = CommandLoop(store, SchoolYearDecider())
+    schools = await schools_of_the_trust(store)
     insets = 0
     for start in (first, first + 1):
         year = year_for(start)
         subject = store.subject(*year_subject(year.year_id))
         await years.execute(subject, SetYear(year), f"demo-year-{year.year_id}", AS_DEMO)
-        for index, school in enumerate(SCHOOLS):
-            school_id = school_id_of(school)
+        for index, (school_id, urn) in enumerate(schools):
             subject = store.subject(*school_subject(school_id, year.year_id))
             days = inset_days(year.terms, index)
             closures = tuple(
                 Closure(closure_id(school_id, day.isoformat()), "inset", day, day, "INSET day")
                 for day in days
             )
-            key = f"demo-year-{year.year_id}-{school.urn}"
+            key = f"demo-year-{year.year_id}-{urn}"
             command = AddClosures(school_id, year.year_id, closures)
             await school_years.execute(subject, command, f"{key}-inset", AS_DEMO)
             insets += len(closures)
-            if school.urn == OWN_HALF_TERM:
+            if urn == OWN_HALF_TERM:
                 own = SetSchoolTerms(school_id, year.year_id, terms_of(start, february_shift=1))
                 await school_years.execute(subject, own, f"{key}-terms", AS_DEMO)
     return (
         f"2 trust years of 6 terms ({first}-{(first + 1) % 100:02d} and the next),"
-        f" {insets} INSET days at {len(SCHOOLS)} schools, 1 school with its own half term"
+        f" {insets} INSET days at {len(schools)} schools, 1 school with its own half term"
     )

@@ -15,7 +15,7 @@ from datetime import date
 
 from events import CommandRejected, Decider, Event
 from events.decider import Fact
-from services.trustyear.events import CLOSURE_KINDS, TERM_COUNTS, YEAR_ID
+from services.trustyear.events import CLOSURE_KINDS, TERM_COUNTS, year_span
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,11 @@ class Closure:
 
 
 def bounds(year_id: str) -> tuple[date, date]:
-    """The widest a year can be: 1 August of its first year to 31 August of the next."""
-    found = YEAR_ID.match(year_id)
-    if found is None or (int(found[1]) + 1) % 100 != int(found[2]):
+    """The widest a year can be (`year_span`); a 422 for a string that is not a year."""
+    span = year_span(year_id)
+    if span is None:
         raise CommandRejected("unknown_year", f"{year_id!r} is not a year like 2026-27.", 422)
-    first = int(found[1])
-    return date(first, 8, 1), date(first + 1, 8, 31)
+    return span
 
 
 def check_terms(terms: Sequence[Term], first: date, last: date, allowed: Sequence[int]) -> None:

@@ -75,6 +75,16 @@ def year_of(day: date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def year_span(year_id: str) -> tuple[date, date] | None:
+    """The widest a year can be, 1 August of its first year to 31 August of the next; None
+    for a string that is not a year like "2026-27"."""
+    found = YEAR_ID.match(year_id)
+    if found is None or (int(found[1]) + 1) % 100 != int(found[2]):
+        return None
+    first = int(found[1])
+    return date(first, 8, 1), date(first + 1, 8, 31)
+
+
 def england_bank_holidays(first: date, last: date) -> dict[date, str]:
     """England's bank holidays from first to last (both included), by date -> name, from
     the maintained `holidays` package (substitute days included)."""

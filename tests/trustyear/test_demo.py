@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.directory import demo as directory_demo
 from services.directory.demo import SCHOOLS, school_id_of
 from services.trustyear import demo
 from services.trustyear.domain import SchoolYearDecider, YearDecider
@@ -14,6 +15,7 @@ TODAY = date(2026, 12, 1)
 
 
 def test_the_demo_year_follows_today_and_loading_it_again_appends_nothing(nats, store):
+    nats.run(directory_demo.load(store))
     said = nats.run(demo.load(store, TODAY))
     assert said.startswith("2 trust years of 6 terms (2026-27 and the next), 42 INSET days")
     for year_id in ("2026-27", "2027-28"):
