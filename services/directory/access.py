@@ -4,11 +4,11 @@ directory's contract, so any page may import it."""
 
 from __future__ import annotations
 
-from events.identity import SCHOOL_LEADERS, Identity
+from events.identity import SCHOOL_LEADERS, TRUST_LEADERS, Identity
 from services.directory.events import CENTRAL_POSTS
 
-SETS_ANY_POST = ("trust_admin", "ceo", "cpd_manager")
-"""The central team who set anyone's posts (the CPD manager: networks follow posts)."""
+SETS_ANY_POST = TRUST_LEADERS
+"""The central team set anyone's posts (the CPD manager too: networks follow posts)."""
 
 
 def may_set_post(who: Identity, post: str, school_id: str | None) -> bool:

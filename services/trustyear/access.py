@@ -8,10 +8,9 @@ dates are no secret. It imports only events.identity, so any page may import it.
 
 from __future__ import annotations
 
-from events.identity import Identity
+from events.identity import SCHOOL_LEADERS, Identity
 
 SETS_TERMS = ("trust_admin", "cpd_manager")
-SCHOOL_OFFICE = ("headteacher", "school_cpd_lead")
 
 
 def sets_terms(who: Identity) -> bool:
@@ -22,5 +21,5 @@ def sets_terms(who: Identity) -> bool:
 def keeps_dates_of(who: Identity, school_id: str) -> bool:
     """A school's own terms and closures."""
     return who.holds(*SETS_TERMS) or any(
-        who.holds_for_school(role, school_id) for role in SCHOOL_OFFICE
+        who.holds_for_school(role, school_id) for role in SCHOOL_LEADERS
     )
