@@ -127,7 +127,7 @@ def run_sender() -> None:
 @click.option("--port", type=PORT, default=None, help="SMTP port (default $MAILBOX_PORT or 8025).")
 def run_mailbox(port: int | None) -> None:
     """A local SMTP server keeping every message (shown at /operator/mail), until Ctrl-C."""
-    from services.notifications import mailbox
+    from events import mailbox
 
     mailbox.run(port or int(os.environ.get("MAILBOX_PORT", mailbox.DEFAULT_PORT)))
 

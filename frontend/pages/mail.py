@@ -9,7 +9,7 @@ from typing import Any
 import icalendar
 from flask import Blueprint, abort, g, render_template
 
-from services.notifications import mailbox
+from events import mailbox
 from services.notifications.access import runs_the_mail
 
 mail = Blueprint("mail", __name__)

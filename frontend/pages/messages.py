@@ -16,8 +16,7 @@ from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.notifications import queries
 from services.notifications.access import READS_ANYONES, reads_messages, runs_the_mail
-from services.notifications.domain import UNKNOWN_AFTER
-from services.notifications.events import VOCABULARIES
+from services.notifications.events import UNKNOWN_AFTER, VOCABULARIES
 
 messages = Blueprint("messages", __name__)
 

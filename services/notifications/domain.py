@@ -17,10 +17,8 @@ from typing import Any
 
 from events.decider import CommandRejected, Decider, Fact
 from events.envelope import Event
-from services.notifications.events import ALWAYS_SENT
+from services.notifications.events import ALWAYS_SENT, UNKNOWN_AFTER
 
-UNKNOWN_AFTER = timedelta(minutes=5)
-"""A claim this old without an answer is unknown: the operator may release it."""
 MAX_BACKOFF = timedelta(hours=1)
 SENDABLE = ("queued", "failed")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 from marshmallow import Schema, fields, validate
 
@@ -78,6 +79,8 @@ SKIP_REASONS = {
 }
 VOCABULARIES = {"kind": KINDS, "choice": CHOICES, "status": STATUSES, "reason": SKIP_REASONS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
+UNKNOWN_AFTER = timedelta(minutes=5)
+"""A claim this old without an answer is unknown: the operator may release it."""
 
 
 def message_id(cause_id: str, person_id: str, kind: str) -> str:

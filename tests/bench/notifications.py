@@ -19,14 +19,13 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from events import Event
+from events import Event, mailbox
 from events.connection import NatsThread
 from events.db import create_db_engine, migrate
 from events.envelope import Metadata
 from events.store import EventStore, StreamSettings
 from readmodels import PACKAGE_DIR
 from readmodels.notifications import queries
-from services.notifications import mailbox
 from services.notifications.reactions import REACTIONS
 from services.trustdays.events import slot_subject
 from tests.bench.report import heading

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from services.notifications import mailbox
+from events import mailbox
 from tests.support.browser import (
     MANAGER,
     accessible,
