@@ -238,11 +238,15 @@ def add_session(stack, day: dict, title: str, **changes) -> str:
 
 
 def a_day(stack, **changes) -> str:
-    """A published day of `day_fields` with `changes`, without sessions."""
+    """A published day of `day_fields` with `changes`, a session in each breakout slot."""
     with httpx.Client(base_url=stack.services["trustdays"]) as client:
         planned = client.post("/days", json=day_fields(**changes), headers=manager())
         assert planned.status_code == 201, planned.text
         day_id = planned.json()["id"]
+        for slot in client.get(f"/days/{day_id}", headers=manager()).json()["slots"]:
+            if slot["kind"] == "breakout":
+                path = f"/days/{day_id}/slots/{slot['slot_id']}/sessions"
+                client.post(path, json=session_fields(), headers=manager()).raise_for_status()
         assert client.post(f"/days/{day_id}/publish", headers=manager()).status_code == 200
     engine = stack.engine
 
@@ -406,7 +410,8 @@ def test_the_keynote_shows_its_title_and_speaker(trust):
         "starts": "09:00",
         "ends": "09:45",
     }
-    day_id = a_day(stack, slots=[keynote])
+    breakout = {"kind": "breakout", "title": "Breakout", "starts": "10:00", "ends": "11:00"}
+    day_id = a_day(stack, slots=[keynote, breakout])
     page = text(stack.client(people["amy"]).get(f"/days/{day_id}").get_data(as_text=True))
     assert "09:00\N{EN DASH}09:45 Keynote: Belonging in every classroom" in page
     assert "Dr Ada Okonkwo" in page

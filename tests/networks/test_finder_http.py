@@ -14,6 +14,7 @@ from events import Event
 from events.config import Settings
 from events.connection import NatsThread
 from events.embedded import EmbeddedNats
+from events.identity import Identity
 from events.service import create_service
 from events.store import EventStore, StreamSettings
 from services.directory.events import TRUST_SUBJECT
@@ -26,8 +27,10 @@ from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.networks_facts import network, person, two_sencos
 from tests.support.trustdays import append
 
-LEAD = signed(someone("network_lead", person_id="lee", school_id=None))
-TEACHER = signed(someone(person_id="sal"))
+LEAD = someone("network_lead", person_id="lee", school_id=None)
+TEACHER = someone(person_id="sal")
+"""Signed when a request is made: a header signed at import would expire before the module's
+turn comes in a parallel run (identities live 60 s)."""
 
 
 def finder_app(settings: Settings) -> Flask:
@@ -83,8 +86,8 @@ def service(nats: NatsThread, nats_server: EmbeddedNats, store: EventStore) -> I
         yield url
 
 
-def find(url: str, headers: dict[str, str] = LEAD, **params: str) -> httpx.Response:
-    return httpx.get(f"{url}/networks/sen/finder", params=params, headers=headers)
+def find(url: str, who: Identity = LEAD, **params: str) -> httpx.Response:
+    return httpx.get(f"{url}/networks/sen/finder", params=params, headers=signed(who))
 
 
 def test_the_finder_proposes_dates_and_says_why_others_are_out(service: str) -> None:
@@ -138,7 +141,7 @@ def test_without_a_window_the_cadence_suggests_one(service: str) -> None:
     ],
 )
 def test_bad_parameters_are_a_422(service: str, params: dict[str, str]) -> None:
-    answer = httpx.get(f"{service}/networks/sen/finder", params=params, headers=LEAD)
+    answer = httpx.get(f"{service}/networks/sen/finder", params=params, headers=signed(LEAD))
     assert answer.status_code == 422, answer.text
 
 
@@ -153,8 +156,8 @@ def test_days_already_gone_are_never_offered(service: str) -> None:
 
 
 def test_only_organisers_look_and_unknown_networks_are_404(service: str) -> None:
-    assert find(service, headers=TEACHER).status_code == 403
-    other = httpx.get(f"{service}/networks/nope/finder", headers=LEAD)
+    assert find(service, TEACHER).status_code == 403
+    other = httpx.get(f"{service}/networks/nope/finder", headers=signed(LEAD))
     assert other.status_code == 404
     assert httpx.get(f"{service}/networks/sen/finder").status_code == 401
 
