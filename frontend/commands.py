@@ -14,7 +14,7 @@ import httpx
 from flask import Response, after_this_request, current_app, request
 from werkzeug.exceptions import BadGateway, ServiceUnavailable
 
-from events.identity import IDENTITY_HEADER
+from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
@@ -82,13 +82,16 @@ def send(
     body: dict[str, Any] | None = None,
     key: str | None = None,
     read_in: str | None = None,
+    acting_for: Identity | None = None,
 ) -> dict[str, Any]:
     """Send a command; its answer once projection `read_in` has applied it. `key` is the
-    form's idempotency key: a double click or a resent form runs the command once."""
+    form's idempotency key: a double click or a resent form runs the command once. It goes
+    as the signed-in person, or as `acting_for` where a signed link is that person's say-so
+    (a meeting invitation's answer)."""
     url = current_app.extensions["services"].get(service)
     if url is None:
         raise ServiceUnavailable(f"The {service} service is not configured.")
-    headers = {IDENTITY_HEADER: request.headers.get(IDENTITY_HEADER, "")}
+    headers = {IDENTITY_HEADER: _identity_header(acting_for)}
     if key:
         headers["Idempotency-Key"] = key
     client: httpx.Client = current_app.extensions["service_client"]
@@ -129,6 +132,12 @@ def read_your_write(projection: str, seq: int) -> None:
     def timing(response: Response) -> Response:
         response.headers.add("Server-Timing", f"read-your-writes;dur={waited:.1f}")
         return response
+
+
+def _identity_header(acting_for: Identity | None) -> str:
+    if acting_for is None:
+        return request.headers.get(IDENTITY_HEADER, "")
+    return IdentitySigner(current_app.extensions["settings"].require_secret_key()).sign(acting_for)
 
 
 def _json(answer: httpx.Response) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from events.identity import Identity
 from frontend.commands import Refused, send
 from readmodels.networks.projection import network_projection as projection
 
@@ -24,8 +25,14 @@ def _path(*parts: str) -> str:
     return "".join(f"/{quote(part, safe='')}" for part in parts)
 
 
-def _send(method: str, path: str, body: dict[str, Any] | None, key: str | None) -> dict:
-    return send(SERVICE, method, path, body, key, read_in=READ_IN)
+def _send(
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    key: str | None,
+    acting_for: Identity | None = None,
+) -> dict:
+    return send(SERVICE, method, path, body, key, read_in=READ_IN, acting_for=acting_for)
 
 
 # Networks and series (D1)
@@ -163,3 +170,11 @@ def move(meeting_id: str, body: dict[str, Any], key: str | None) -> None:
 
 def cancel(meeting_id: str, reason: str, key: str | None) -> None:
     _send("POST", _meeting(meeting_id, "cancel"), {"reason": reason}, key)
+
+
+def answer_invitation(
+    meeting_id: str, answer: str, key: str | None, acting_for: Identity | None = None
+) -> None:
+    """Accept or decline a meeting's invitation: as the signed-in person, or as the person
+    whose signed link it is (`acting_for`)."""
+    _send("POST", _meeting(meeting_id, "invitation"), {"answer": answer}, key, acting_for)

@@ -11,19 +11,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
-from frontend.commands import Refused, read_your_write, send
+from events.identity import Identity
+from frontend.clients import networks
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.meeting_access import the_meeting
 from readmodels.networks import letters as reads
 from readmodels.networks.invitations import answer_of, invitation_answers
-from readmodels.networks.projection import network_projection
 from readmodels.notifications.queries import recipient
 from services.networks.events import INVITATION_ANSWERS
 from services.notifications import invitations as signed
 
 answers = Blueprint("invitation_answers", __name__)
-SERVICE = "networks"
 MESSAGES = {
     "meeting_cancelled": "That meeting has been cancelled: there is nothing to answer.",
     "already_held": "That meeting has already started.",
@@ -57,24 +56,10 @@ def signed_link(token: str) -> tuple[str, str]:
 
 
 def record(person_id: str, meeting_id: str, answer: str) -> None:
-    """As the person the link was signed for (the link is their say-so), through the
-    networks service; returns once the networks' read model has the answer."""
-    url = current_app.extensions["services"].get(SERVICE)
-    if url is None:
-        abort(503, "The networks service is not configured.")
-    secret = current_app.extensions["settings"].require_secret_key()
+    """As the person the link was signed for (the link is their say-so); returns once the
+    networks' read model has the answer."""
     them = Identity(person_id=person_id, name="", email="", school_id=None)
-    headers = {IDENTITY_HEADER: IdentitySigner(secret).sign(them)}
-    http = current_app.extensions["service_client"]
-    path = f"{url.rstrip('/')}/meetings/{meeting_id}/invitation"
-    sent = http.post(path, json={"answer": answer}, headers=headers)
-    if sent.status_code >= 500:
-        abort(503, "Your answer could not be recorded just now: try the link again.")
-    body = sent.json() if sent.content else {}
-    if sent.status_code >= 400:
-        rule = body.get("error", "refused")
-        raise Refused(sent.status_code, rule, MESSAGES.get(rule, body.get("message", "")), {})
-    read_your_write(network_projection.name, int(body.get("seq", 0)))
+    networks.answer_invitation(meeting_id, answer, None, acting_for=them)
 
 
 def page_of(token: str, chosen: str | None, status: int = 200, **said: Any) -> ResponseReturnValue:
@@ -110,7 +95,8 @@ def answer_by_link(token: str) -> ResponseReturnValue:
     try:
         record(person_id, meeting_id, answer)
     except Refused as refused:
-        return page_of(token, answer, refused.status, error=refused.message)
+        message = MESSAGES.get(refused.rule, refused.message)
+        return page_of(token, answer, refused.status, error=message)
     return page_of(token, answer, done=True)
 
 
@@ -121,10 +107,8 @@ def answer_on_the_page(meeting_id: str) -> ResponseReturnValue:
     answer = request.form.get("answer", "")
     if answer not in INVITATION_ANSWERS:
         abort(422, "Accept or decline.")
-    body = {"answer": answer}
-    path = f"/meetings/{meeting_id}/invitation"
     try:
-        send(SERVICE, "POST", path, body, request.form.get("key"), read_in=network_projection.name)
+        networks.answer_invitation(meeting_id, answer, request.form.get("key"))
     except Refused as refused:
         message = MESSAGES.get(refused.rule, refused.message)
         raise Refused(refused.status, refused.rule, message) from None
