@@ -18,7 +18,7 @@ from events.identity import (
     sees_staff,
     staff_visible_to,
 )
-from events.service import Commands, accepted, identity, problem, require
+from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.access import may_set_post, post_scope
 from services.directory.domain import (
@@ -33,7 +33,6 @@ from services.directory.events import TRUST_SUBJECT, feed_subject
 from services.directory.importing import check_file
 from services.directory.posts import LeavePost, TakePost
 from services.directory.schemas import (
-    Created,
     IdentityIn,
     ImportFile,
     ImportIn,
@@ -115,7 +114,7 @@ def list_schools() -> list[School]:
 
 @blp.post("/schools")
 @blp.arguments(SchoolIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def add_school(school: dict) -> Response:
     """Add a school (trust admins)."""
     require(identity().holds("trust_admin"))
@@ -126,7 +125,7 @@ def add_school(school: dict) -> Response:
 
 @blp.put("/schools/<school_id>")
 @blp.arguments(SchoolIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_school(school: dict, school_id: str) -> Response:
     """Change a school's record (trust admins)."""
     require(identity().holds("trust_admin"))
@@ -166,7 +165,7 @@ def me() -> dict:
 
 
 @blp.post("/me/feed-token")
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def new_feed_token() -> Response:
     """A new secret for my calendar feed's address (192 random bits); the old one stops
     working as soon as the frontend has read this."""
@@ -177,7 +176,7 @@ def new_feed_token() -> Response:
 
 @blp.post("/me/identity")
 @blp.arguments(IdentityIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def link_identity(link: dict) -> Response:
     """Link an OpenID Connect identity (issuer and subject) to me. Only the gateway does
     this, on my first sign-in with it, and proves it in the `X-Staffroom-Sign-In` header."""
@@ -191,7 +190,7 @@ def link_identity(link: dict) -> Response:
 
 @blp.post("/people")
 @blp.arguments(PersonIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def add_person(person: dict) -> Response:
     """Add a member of staff (trust admins; school leaders for their own school)."""
     require(may_keep_staff_of(person["school_id"]), "You add your own school's staff only.")
@@ -203,7 +202,7 @@ def add_person(person: dict) -> Response:
 
 @blp.put("/people/<person_id>")
 @blp.arguments(PersonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_person(person: dict, person_id: str) -> Response:
     """Change a person's record; moving them to another school is a trust admin's act."""
     current = _person(person_id)
@@ -216,7 +215,7 @@ def update_person(person: dict, person_id: str) -> Response:
 
 
 @blp.post("/people/<person_id>/leave")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def mark_left(person_id: str) -> Response:
     """Mark someone as having left (kept, with their CPD record)."""
     require(may_keep_staff_of(_person(person_id).school_id))
@@ -226,7 +225,7 @@ def mark_left(person_id: str) -> Response:
 
 @blp.post("/people/<person_id>/roles")
 @blp.arguments(RoleIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def grant_role(role: dict, person_id: str) -> Response:
     """Grant a role (trust admins and the CEO; headteachers: their school's CPD lead and
     session leaders, from their own school's staff)."""
@@ -237,7 +236,7 @@ def grant_role(role: dict, person_id: str) -> Response:
 
 @blp.delete("/people/<person_id>/roles/<role>")
 @blp.arguments(RoleQuery, location="query")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def revoke_role(query: dict, person_id: str, role: str) -> Response:
     """Revoke a role (`?school=` for a school's role); who may is as for granting."""
     require(may_grant(role, query["school"], _person(person_id)))
@@ -246,7 +245,7 @@ def revoke_role(query: dict, person_id: str, role: str) -> Response:
 
 
 @blp.put("/people/<person_id>/posts/<post>")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def take_post(person_id: str, post: str) -> Response:
     """The person holds this post, at their own school (a central post: the central team);
     who may: services/directory/access.py."""
@@ -257,7 +256,7 @@ def take_post(person_id: str, post: str) -> Response:
 
 
 @blp.delete("/people/<person_id>/posts/<post>")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def leave_post(person_id: str, post: str) -> Response:
     """The person no longer holds this post; who may is as for taking it."""
     allowed = may_set_post(identity(), post, _person(person_id).school_id)
@@ -270,7 +269,7 @@ def leave_post(person_id: str, post: str) -> Response:
 @blp.arguments(ImportIn, location="form")
 @blp.arguments(ImportFile, location="files")
 @blp.alt_response(422, description="The file has bad rows (the report lists them).")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def import_staff(options: dict, upload: dict) -> Response:
     """Import a school MIS staff export (CSV). Every row is checked first; `mode` says what
     to do with a file that has bad rows."""

@@ -69,9 +69,3 @@ class ImportIn(Schema):
 
 class ImportFile(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
-
-
-class Created(Schema):
-    seq = fields.Integer()
-    events = fields.List(fields.String())
-    id = fields.String()

@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
 from events.envelope import new_id
-from events.service import accepted, idempotency_key, identity, require
+from events.service import Accepted, accepted, idempotency_key, identity, require
 from services.trustdays import domain
 from services.trustdays.access import ORGANISERS, places_anyone, plans_days, takes_register
 from services.trustdays.copies import copy_of, id_maker
@@ -38,7 +38,6 @@ from services.trustdays.schemas import (
     AttendanceIn,
     Booked,
     CopyIn,
-    Created,
     DayIn,
     DayOut,
     ExemptionIn,
@@ -69,7 +68,7 @@ releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
 # The day
 @blp.post("/days")
 @blp.arguments(NewDayIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def plan_day(fields: dict) -> Response:
     """Plan a PD day, in draft, with its timetable (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager plans PD days.")
@@ -96,7 +95,7 @@ def get_day(day_id: str) -> dict:
 
 @blp.put("/days/<day_id>")
 @blp.arguments(DayIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_day(fields: dict, day_id: str) -> Response:
     """Change the day's details or booking window (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager changes PD days.")
@@ -107,7 +106,7 @@ def update_day(fields: dict, day_id: str) -> Response:
 
 @blp.post("/days/<day_id>/slots")
 @blp.arguments(SlotIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def add_slot(slot: dict, day_id: str) -> Response:
     """Add a slot to the timetable (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager changes the timetable.")
@@ -118,7 +117,7 @@ def add_slot(slot: dict, day_id: str) -> Response:
 
 @blp.put("/days/<day_id>/slots/<slot_id>")
 @blp.arguments(SlotIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def change_slot(slot: dict, day_id: str, slot_id: str) -> Response:
     """Retime or rename a slot, or change its speaker (CPD manager): the calendars of
     everyone with a seat in it follow."""
@@ -130,7 +129,7 @@ def change_slot(slot: dict, day_id: str, slot_id: str) -> Response:
 
 @blp.delete("/days/<day_id>/slots/<slot_id>")
 @blp.arguments(RemovalIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
     """Take a slot off the timetable, before the day (CPD manager): its sessions are
     cancelled, and its seats and waitlist places released by a reaction moments later."""
@@ -142,7 +141,7 @@ def remove_slot(body: dict, day_id: str, slot_id: str) -> Response:
 
 
 @blp.post("/days/<day_id>/publish")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def publish_day(day_id: str) -> Response:
     """Publish the day: staff see it and book once the window opens (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager publishes PD days.")
@@ -152,7 +151,7 @@ def publish_day(day_id: str) -> Response:
 
 @blp.post("/days/<day_id>/cancel")
 @blp.arguments(ReasonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def cancel_day(body: dict, day_id: str) -> Response:
     """Cancel the day (CPD manager). Its slots are closed, releasing every seat and
     waitlist place, by a reaction to DayCancelled moments later (services/trustdays/
@@ -164,7 +163,7 @@ def cancel_day(body: dict, day_id: str) -> Response:
 
 @blp.post("/days/<day_id>/copies")
 @blp.arguments(CopyIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def copy_day(fields: dict, day_id: str) -> Response:
     """Copy a whole day (CPD manager): a new draft day with this one's theme, venue,
     timetable and every session not cancelled, with no places. Send an Idempotency-Key:
@@ -184,7 +183,7 @@ def copy_day(fields: dict, day_id: str) -> Response:
 # Sessions
 @blp.post("/days/<day_id>/slots/<slot_id>/sessions")
 @blp.arguments(SessionIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def add_session(fields: dict, day_id: str, slot_id: str) -> Response:
     """Add a session to a slot (CPD manager; a network lead, a session they lead)."""
     require(identity().holds(*ORGANISERS), "Only the CPD manager and network leads add sessions.")
@@ -197,7 +196,7 @@ def add_session(fields: dict, day_id: str, slot_id: str) -> Response:
 
 @blp.put("/days/<day_id>/slots/<slot_id>/sessions/<session_id>")
 @blp.arguments(SessionIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def update_session(fields: dict, day_id: str, slot_id: str, session_id: str) -> Response:
     """Change a session, its capacity included (CPD manager; a network lead, one they lead)."""
     require(identity().holds(*ORGANISERS), "Only the CPD manager and network leads do this.")
@@ -212,7 +211,7 @@ def update_session(fields: dict, day_id: str, slot_id: str, session_id: str) -> 
 
 @blp.post("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/cancel")
 @blp.arguments(ReasonIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def cancel_session(body: dict, day_id: str, slot_id: str, session_id: str) -> Response:
     """Cancel a session, releasing its seats and waitlist (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager cancels sessions.")
@@ -313,7 +312,7 @@ def register(day_id: str, slot_id: str, session_id: str) -> list[dict]:
 
 @blp.put("/days/<day_id>/slots/<slot_id>/sessions/<session_id>/register/<person_id>")
 @blp.arguments(MarkIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def mark(body: dict, day_id: str, slot_id: str, session_id: str, person_id: str) -> Response:
     """Mark someone present, late, absent or excused (the session's leader or CPD manager)."""
     day = the_day(day_id)
@@ -338,7 +337,7 @@ def mark(body: dict, day_id: str, slot_id: str, session_id: str, person_id: str)
 # Attending the day
 @blp.put("/days/<day_id>/attendance")
 @blp.arguments(AttendanceIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def confirm_attendance(body: dict, day_id: str) -> Response:
     """Say whether I attend the day, and my dietary needs (for lunch numbers)."""
     me = identity()
@@ -354,7 +353,7 @@ def confirm_attendance(body: dict, day_id: str) -> Response:
 
 @blp.put("/days/<day_id>/exemptions/<person_id>")
 @blp.arguments(ExemptionIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def change_exemption(body: dict, day_id: str, person_id: str) -> Response:
     """Mark someone as not expected to book the day (part-time, not working that day...),
     or expected again (CPD manager)."""

@@ -185,12 +185,6 @@ class AttendanceIn(Schema):
     dietary = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class Created(Schema):
-    seq = fields.Integer()
-    events = fields.List(fields.String())
-    id = fields.String()
-
-
 class Booked(Schema):
     seq = fields.Integer()
     events = fields.List(fields.String())

@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound
 from events import CommandRejected
 from events.envelope import new_id
 from events.foreign import ForeignFacts
-from events.service import Commands, accepted, identity, problem, require
+from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory.events import TRUST_SUBJECT
 from services.trustyear import domain, events
 from services.trustyear.access import keeps_dates_of, sets_terms
@@ -22,7 +22,6 @@ from services.trustyear.domain import Closure, SchoolYearDecider, Term, YearDeci
 from services.trustyear.importing import Checked, against, read_csv, read_ics
 from services.trustyear.schemas import (
     ClosureIn,
-    Created,
     ImportFile,
     ImportIn,
     SchoolTermsIn,
@@ -71,7 +70,7 @@ def get_year(year_id: str) -> Response:
 
 @blp.put("/years/<year_id>")
 @blp.arguments(YearIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def set_year(body: dict, year_id: str) -> Response:
     """Set the year's dates and its 3 or 6 terms, whole (trust admin, CPD manager)."""
     require(sets_terms(identity()), "Only the trust admin and the CPD manager set the terms.")
@@ -90,7 +89,7 @@ def get_school_year(school_id: str, year_id: str) -> Response:
 
 @blp.put("/schools/<school_id>/years/<year_id>/terms")
 @blp.arguments(SchoolTermsIn)
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def set_school_terms(body: dict, school_id: str, year_id: str) -> Response:
     """The school's own terms, where they differ from the trust's; [] to follow the trust's."""
     require(keeps_dates_of(identity(), school_id), "You keep your own school's dates only.")
@@ -100,7 +99,7 @@ def set_school_terms(body: dict, school_id: str, year_id: str) -> Response:
 
 @blp.post("/schools/<school_id>/years/<year_id>/closures")
 @blp.arguments(ClosureIn)
-@blp.response(201, Created)
+@blp.response(201, Accepted)
 def add_closure(body: dict, school_id: str, year_id: str) -> Response:
     """A holiday, INSET day or closure of the school, from its first to its last day."""
     require(keeps_dates_of(identity(), school_id), "You keep your own school's dates only.")
@@ -114,7 +113,7 @@ def add_closure(body: dict, school_id: str, year_id: str) -> Response:
 
 
 @blp.delete("/schools/<school_id>/years/<year_id>/closures/<closure_id>")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def remove_closure(school_id: str, year_id: str, closure_id: str) -> Response:
     require(keeps_dates_of(identity(), school_id), "You keep your own school's dates only.")
     command = domain.RemoveClosure(school_id, year_id, closure_id)
@@ -125,7 +124,7 @@ def remove_closure(school_id: str, year_id: str, closure_id: str) -> Response:
 @blp.arguments(ImportIn, location="form")
 @blp.arguments(ImportFile, location="files")
 @blp.alt_response(422, description="The file has bad lines (the report lists them).")
-@blp.response(200, Created)
+@blp.response(200, Accepted)
 def import_dates(options: dict, upload: dict, school_id: str, year_id: str) -> Response:
     """The school's dates from its calendar (ICS) or a CSV (kind,starts,ends,label): `check`
     answers the preview; `save` adds the new dates of a file without bad lines."""
