@@ -7,6 +7,7 @@ colleague, the organiser's tallies with "not answered" apart, who is missing and
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
@@ -293,17 +294,27 @@ def test_the_finder_proposes_dates_in_term_the_best_three_ticked(served):
     ]
 
 
+def later_today() -> datetime:
+    """Now in UK time, with a few minutes of the day still to come (a meeting is booked
+    later today): in the day's last minutes, the next day's first."""
+    now = datetime.now(LONDON)
+    if now.hour == 23 and now.minute >= 55:
+        time.sleep((24 * 60 - now.hour * 60 - now.minute) * 60 + 5 - now.second)
+        now = datetime.now(LONDON)
+    return now
+
+
 def test_on_the_day_the_organiser_takes_the_register_one_tap_at_a_time(served):
     """A meeting booked for today without a poll: Amy present, Cat apologies, by school."""
     url = served["app"].extensions["services"]["networks"]
-    today = datetime.now(LONDON).date()
+    now = later_today()
     booked = httpx.post(
         f"{url}/networks/{served['network']}/meetings",
         json={
             "title": "Today",
-            "date": today.isoformat(),
-            "starts": "23:00",
-            "ends": "23:30",
+            "date": now.date().isoformat(),
+            "starts": (now + timedelta(minutes=2)).strftime("%H:%M"),
+            "ends": "23:59",
             "venue": "Trust office",
         },
         headers=signed(served["people"]["lead"]),
