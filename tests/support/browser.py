@@ -5,6 +5,7 @@ as an API client), and an axe-core scan that keeps a screenshot for the issue's 
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,10 +74,21 @@ def chromium() -> Iterator[Browser]:
 def api_client(base: str, email: str) -> httpx.Client:
     """An HTTP client signed in as `email`, with the session's CSRF token; close it after."""
     client = httpx.Client(base_url=base, timeout=30)
-    form = client.get("/sign-in").text
+    form = answered(client, "/sign-in")
     client.post("/sign-in/as", data={"csrf_token": csrf_token_in(form), "email": email})
-    client.headers["X-CSRF-Token"] = csrf_token_in(client.get("/").text)
+    client.headers["X-CSRF-Token"] = csrf_token_in(answered(client, "/"))
     return client
+
+
+def answered(client: httpx.Client, path: str) -> str:
+    """The page, once the stack answers it: a demo just started on a busy machine may
+    answer 504 (the gateway's honest "did not answer in time") for a while first."""
+    page = client.get(path)
+    deadline = time.monotonic() + 120
+    while page.status_code in (502, 503, 504) and time.monotonic() < deadline:
+        time.sleep(1)
+        page = client.get(path)
+    return page.text
 
 
 def planned_day(manager: httpx.Client, **changes: Any) -> tuple[str, list[dict]]:
