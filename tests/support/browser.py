@@ -28,6 +28,10 @@ MANAGER = "priya.shah@pennine-trust.org.uk"
 DEMO_STARTS = 2
 """How many of a run's xdist workers may start a demo trust at once (tests/support/slots.py);
 the bound of a start is a deadline against a hang, not a measure."""
+EXPECT_TIMEOUT_MS = 20_000
+"""How long an `expect` waits for the page to show what it must. Playwright's 5 s was too
+short on a CI machine running four workers and two demo trusts: a tap's answer came later.
+A deadline against a page that never shows it, not a measure of speed (that is `make bench`)."""
 WIDTHS: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 900},
