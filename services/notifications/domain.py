@@ -17,7 +17,7 @@ from typing import Any
 
 from events.decider import CommandRejected, Decider, Fact
 from events.envelope import Event
-from services.notifications.events import ALWAYS_SENT, UNKNOWN_AFTER
+from services.notifications.events import ALWAYS_SENT, DIGESTIBLE, UNKNOWN_AFTER, next_digest
 
 MAX_BACKOFF = timedelta(hours=1)
 SENDABLE = ("queued", "failed")
@@ -39,6 +39,8 @@ class Message:
     """The session it is about, if any: what a cancellation would take out of a calendar."""
     meeting_id: str | None = None
     """The network meeting it is about, if any (the same, for a meeting's invitation)."""
+    digest: bool = False
+    """Held for the person's daily digest (its `due` is then a 07:00 UK)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,9 @@ class Several:
     day's reminder), decided together: a reaction's commands on one subject share its
     idempotency key, so they must be one command."""
 
-    commands: tuple[Queue | Reschedule, ...]
+    commands: tuple[Any, ...]
+    """Any outbox commands but Several; one refused refuses them all (a digest's claims:
+    every message it carries, or none)."""
 
 
 OutboxCommand = (
@@ -150,23 +154,27 @@ def queue(command: Queue, state: Outbox) -> list[Event]:
     known = state.messages.get(command.message_id)
     if known is not None and not (command.again and known.status == "skipped"):
         return []  # a reaction delivered again: queued once
+    digest = command.digest or (
+        command.kind in DIGESTIBLE and state.preferences.get(command.kind) == "digest"
+    )
     data = {
         "message_id": command.message_id,
         "person_id": command.person_id,
         "kind": command.kind,
         "about": dict(command.about),
         "cause_id": command.cause_id,
-        "due": command.due,
-        "digest": command.digest,
+        "due": next_digest(command.due) if digest else command.due,
+        "digest": digest,
     }
     return [Event("MessageQueued", data)]
 
 
 def reschedule(command: Reschedule, state: Outbox) -> list[Event]:
     message = state.messages.get(command.message_id)
-    if message is None or message.status not in SENDABLE or message.due == command.due:
+    due = next_digest(command.due) if message is not None and message.digest else command.due
+    if message is None or message.status not in SENDABLE or message.due == due:
         return []
-    return [Event("MessageRescheduled", {"message_id": command.message_id, "due": command.due})]
+    return [Event("MessageRescheduled", {"message_id": command.message_id, "due": due})]
 
 
 def claim(command: Claim, state: Outbox) -> list[Event]:
@@ -241,11 +249,31 @@ def set_preferences(command: SetPreferences, state: Outbox) -> list[Event]:
         raise CommandRejected(
             "always_sent", f"These are always sent at once: {', '.join(fixed)}.", 422
         )
-    wanted = {**state.preferences, **command.kinds}
+    kinds = without_the_digest(command.kinds, state)
+    waiting = sorted(k for k, c in kinds.items() if c == "digest" and k not in DIGESTIBLE)
+    if waiting:
+        raise CommandRejected(
+            "not_digestible", f"These cannot wait for the digest: {', '.join(waiting)}.", 422
+        )
+    wanted = {**state.preferences, **kinds}
     if wanted == dict(state.preferences):
         return []
-    data = {"person_id": command.person_id, "kinds": dict(command.kinds)}
+    data = {"person_id": command.person_id, "kinds": kinds}
     return [Event("PreferencesSet", data)]
+
+
+def without_the_digest(kinds: Mapping[str, str], state: Outbox) -> dict[str, str]:
+    """`{"digest": "off"}` (the digest's one-click unsubscribe) turns off every kind the
+    person had put in the digest: no digest comes, and nothing in it comes another way."""
+    chosen = {k: c for k, c in kinds.items() if k != "digest"}
+    if "digest" not in kinds:
+        return chosen
+    if kinds["digest"] != "off":
+        raise CommandRejected(
+            "not_a_kind", "The digest is turned off, never chosen: choose for each kind.", 422
+        )
+    held = {k: "off" for k, c in state.preferences.items() if c == "digest"}
+    return {**held, **chosen}
 
 
 def several(command: Several, state: Outbox) -> list[Event]:
@@ -290,6 +318,7 @@ def evolve_message(state: Outbox, event: Fact) -> Outbox:
             data["due"],
             session_id=about.get("session_id"),
             meeting_id=about.get("meeting_id"),
+            digest=data["digest"],
         )
     elif event.type == "MessageRescheduled":
         messages[mid] = replace(messages[mid], due=data["due"])

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, fields, validate
 
@@ -53,6 +54,22 @@ ALWAYS_SENT = frozenset(
 )
 """What a person cannot turn off: what happened to their own booking or meeting."""
 CHOICES = {"now": "Straight away", "digest": "In the daily digest", "off": "Not at all"}
+DIGESTIBLE = frozenset(
+    {
+        "day_reminder",
+        "meeting_reminder",
+        "poll_invitation",
+        "poll_reminder",
+        "action_due",
+        "invitation_answered",
+    }
+)
+"""What may wait for the daily digest: nothing with a calendar to answer (a meeting's
+invitation), nothing always sent at once, and not the CPD manager's nudge to book (it is
+about a booking window that closes)."""
+UK = ZoneInfo("Europe/London")
+DIGEST_AT = time(7, 0)
+"""The daily digest goes at 07:00 UK time (Europe/London: GMT in winter, BST in summer)."""
 STATUSES = {
     "queued": "Queued",
     "sending": "Sending",
@@ -76,11 +93,28 @@ SKIP_REASONS = {
     "declined": "They declined the meeting",
     "done": "The action was done",
     "superseded": "A later answer replaced it",
+    "booked": "They had booked every slot",
+    "booking_closed": "Booking had closed",
 }
 VOCABULARIES = {"kind": KINDS, "choice": CHOICES, "status": STATUSES, "reason": SKIP_REASONS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
 UNKNOWN_AFTER = timedelta(minutes=5)
 """A claim this old without an answer is unknown: the operator may release it."""
+
+
+def next_digest(after: datetime) -> datetime:
+    """The first 07:00 UK time at or after `after`, as UTC: when a message held for the
+    digest goes (07:00 exists on every day: the clocks change at 01:00 and 02:00)."""
+    local = after.astimezone(UK)
+    at = datetime.combine(local.date(), DIGEST_AT, UK)
+    if at < local:
+        at = datetime.combine(local.date() + timedelta(days=1), DIGEST_AT, UK)
+    return at.astimezone(ZoneInfo("UTC"))
+
+
+def digest_id(message_ids: list[str]) -> str:
+    """The id of the one email carrying these messages (its Message-ID is made from it)."""
+    return str(uuid.uuid5(NAMESPACE, "digest:" + ",".join(sorted(message_ids))))
 
 
 def message_id(cause_id: str, person_id: str, kind: str) -> str:

@@ -87,8 +87,10 @@ def decide(
         return day_reminder(engine, row, now, base_url, person)
     if row.kind in (*BOOKING_KINDS, "booking_cancelled"):
         return booking(engine, row, now, base_url, person, told)
-    from services.notifications import networks_letters  # it builds on this module
+    from services.notifications import networks_letters, nudge_letters  # they build on this
 
+    if row.kind in nudge_letters.KINDS:
+        return nudge_letters.decide(engine, row, now, base_url, person)
     if row.kind in networks_letters.KINDS:
         return networks_letters.decide(engine, row, now, base_url, person, told, secret_key)
     return Skipped("cancelled")  # a kind this sender does not know yet: say so, never guess

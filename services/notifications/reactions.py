@@ -113,6 +113,13 @@ def on_a_day_change(event: RecordedEvent, facts: Seen) -> FollowUps:
     ]
 
 
+def on_a_nudge(event: RecordedEvent, facts: Seen) -> FollowUps:
+    """The CPD manager reminded those still to book: each is sent the nudge (which, when
+    it goes, says what they have still to book, or is skipped if they have booked)."""
+    people = event.data["person_ids"]
+    return [(person_subject(p), tell(event, p, "booking_nudge")) for p in people]
+
+
 def reaction(name: str, subject: tuple[str, ...], types: set[str], react) -> Reaction:  # type: ignore[no-untyped-def]
     return Reaction(
         name=name,
@@ -137,5 +144,6 @@ REACTIONS = [
     reaction("notifications_session_changes", SLOTS, {"SessionUpdated"}, on_a_session_change),
     reaction("notifications_slot_changes", DAYS, {"SlotChanged"}, on_a_slot_change),
     reaction("notifications_day_moves", DAYS, {"DayUpdated"}, on_a_day_change),
+    reaction("notifications_nudges", DAYS, {"NudgedToBook"}, on_a_nudge),
     *NETWORKS_REACTIONS,
 ]

@@ -26,7 +26,7 @@ from events.decider import CommandLoop, CommandRejected
 from events.envelope import Metadata, new_id, utcnow
 from events.store import EventStore
 from readmodels.notifications import queries
-from services.notifications import letters, mime, unsubscribe
+from services.notifications import digest, letters, mime, unsubscribe
 from services.notifications.domain import (
     Bounce,
     Claim,
@@ -35,6 +35,7 @@ from services.notifications.domain import (
     OutboxCommand,
     OutboxDecider,
     Reschedule,
+    Several,
     Skip,
     told_of,
 )
@@ -122,12 +123,22 @@ class Sender:
             mailer = await free.get()
             try:
                 for row in rows:
+                    if row.digest:
+                        continue  # after their own messages, in one email
                     try:
                         await self.handle(row, mailer)
                     except Exception:  # NATS or the database away: this person's next time
                         log.exception("message %s: not handled; tried again", row.message_id)
                         self._seen.pop(row.message_id, None)
                         return  # their later messages wait, to keep the order
+                held = [row for row in rows if row.digest]
+                if held:
+                    try:
+                        await digest.send(self, held, mailer)
+                    except Exception:
+                        log.exception("digest of %s: not handled; tried again", held[0].person_id)
+                        for row in held:
+                            self._seen.pop(row.message_id, None)
             finally:
                 free.put_nowait(mailer)
 
@@ -136,11 +147,14 @@ class Sender:
             self._seen.clear()
         return len(fresh)
 
-    async def handle(self, row, mailer: Mailer) -> None:  # type: ignore[no-untyped-def]
-        now = self.clock()
-        subject = self.store.subject(*person_subject(row.person_id))
-        told = told_of((await self.outboxes.load(subject)).state)
-        decision = await asyncio.to_thread(
+    async def told(self, person_id: str) -> frozenset[str]:
+        """What the person was told of, from their outbox at the head of the log."""
+        subject = self.store.subject(*person_subject(person_id))
+        return told_of((await self.outboxes.load(subject)).state)
+
+    async def judge(self, row, now: datetime, told: frozenset[str]) -> letters.Decision:  # type: ignore[no-untyped-def]
+        """What the message would say now, or why it is not sent (or not yet)."""
+        return await asyncio.to_thread(
             letters.decide,
             self.engine,
             row,
@@ -149,6 +163,10 @@ class Sender:
             told,
             self.config.secret_key,
         )
+
+    async def handle(self, row, mailer: Mailer) -> None:  # type: ignore[no-untyped-def]
+        now = self.clock()
+        decision = await self.judge(row, now, await self.told(row.person_id))
         mid = row.message_id
         if isinstance(decision, letters.Skipped):
             await self.command(row.person_id, Skip(mid, decision.reason))
@@ -157,27 +175,37 @@ class Sender:
         elif await self.command(row.person_id, Claim(mid, now)):
             if self.after_claim is not None:
                 await self.after_claim(mid)
-            await self.deliver(row, decision, mailer)
+            await self.deliver(row.person_id, [mid], row.kind, mid, decision, mailer)
 
-    async def deliver(self, row, letter: letters.Letter, mailer: Mailer) -> None:  # type: ignore[no-untyped-def]
+    async def deliver(
+        self,
+        person: str,
+        carried: list[str],
+        kind: str,
+        email_id: str,
+        letter: letters.Letter,
+        mailer: Mailer,
+    ) -> None:
+        """Send one email, `email_id`, carrying the claimed messages `carried` (one; or a
+        digest's), and record its outcome on every one of them, in one command."""
         now = self.clock()
-        link = unsubscribe.link(
-            self.config.base_url, self.config.secret_key, row.person_id, row.kind
-        )
-        message = mime.email(letter, row.message_id, self.config.sender, now, link)
+        link = unsubscribe.link(self.config.base_url, self.config.secret_key, person, kind)
+        message = mime.email(letter, email_id, self.config.sender, now, link)
         raw = message.as_bytes(policy=SMTP)
         delivery: Delivery = await asyncio.to_thread(mailer.send, letter.to, raw)
-        mid, person = row.message_id, row.person_id
+        outcome: list[OutboxCommand]
         if delivery.outcome is Outcome.SENT:
-            self.sent += 1
-            sent = MarkSent(mid, letter.to, letter.subject, message["Message-ID"], now)
-            await self.command(person, sent)
+            self.sent += len(carried)
+            smtp_id = message["Message-ID"]
+            outcome = [MarkSent(m, letter.to, letter.subject, smtp_id, now) for m in carried]
         elif delivery.outcome is Outcome.FAILED:
-            await self.command(person, Fail(mid, delivery.detail, self.clock()))
+            outcome = [Fail(m, delivery.detail, self.clock()) for m in carried]
         elif delivery.outcome is Outcome.BOUNCED:
-            await self.command(person, Bounce(mid, person, letter.to, delivery.detail))
+            outcome = [Bounce(m, person, letter.to, delivery.detail) for m in carried]
         else:
-            log.error("message %s to %s: outcome unknown (%s)", mid, letter.to, delivery.detail)
+            log.error("email %s to %s: outcome unknown (%s)", email_id, letter.to, delivery.detail)
+            return
+        await self.command(person, outcome[0] if len(outcome) == 1 else Several(tuple(outcome)))
 
     async def command(self, person_id: str, command: OutboxCommand) -> bool:
         """Run a command on the person's outbox; whether it decided anything."""

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
-from events.envelope import new_id
+from events.envelope import new_id, utcnow
 from events.service import Accepted, accepted, idempotency_key, identity, require
 from services.trustdays import domain
 from services.trustdays.access import ORGANISERS, places_anyone, plans_days, takes_register
@@ -21,6 +21,7 @@ from services.trustdays.lookups import (
     LONDON,
     attendee_subject,
     attendees,
+    booked_everywhere,
     day_subject,
     days,
     may_organise,
@@ -44,6 +45,7 @@ from services.trustdays.schemas import (
     MarkIn,
     MoveIn,
     NewDayIn,
+    NudgeIn,
     Placed,
     PlaceIn,
     PlacementIn,
@@ -159,6 +161,24 @@ def cancel_day(body: dict, day_id: str) -> Response:
     require(plans_days(identity()), "Only the CPD manager cancels PD days.")
     the_day(day_id)
     return accepted(days.execute(day_subject(day_id), domain.CancelDay(body["reason"])), id=day_id)
+
+
+@blp.post("/days/<day_id>/nudges")
+@blp.arguments(NudgeIn)
+@blp.response(200, Accepted)
+def nudge(body: dict, day_id: str) -> Response:
+    """Remind the staff the overview shows as not booked in every breakout slot (CPD
+    manager): each is checked to be staff, and who has booked since is left out. Not twice
+    within an hour (409 nudged_recently)."""
+    me = identity()
+    require(plans_days(me), "Only the CPD manager reminds staff to book.")
+    day = the_day(day_id)
+    chosen = tuple(
+        in_the_trust(person_id, "person_ids", str(n))
+        for n, person_id in enumerate(body["person_ids"])
+    )
+    command = domain.NudgeToBook(me.person_id, chosen, booked_everywhere(day, chosen), utcnow())
+    return accepted(days.execute(day_subject(day_id), command), id=day_id)
 
 
 @blp.post("/days/<day_id>/copies")

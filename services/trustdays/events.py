@@ -282,3 +282,14 @@ class ExemptionChanged(Schema):
     person_id = fields.String(required=True)
     exempt = fields.Boolean(required=True)
     reason = fields.String(required=True)
+
+
+@registry.event("NudgedToBook")
+class NudgedToBook(Schema):
+    """The CPD manager reminded the staff who had not booked every breakout slot of an open
+    day (the notifications email each, unless they have booked by then)."""
+
+    day_id = fields.String(required=True)
+    person_ids = fields.List(fields.String(), required=True)
+    by_id = fields.String(required=True)
+    at = fields.AwareDateTime(required=True)

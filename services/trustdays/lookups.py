@@ -68,6 +68,19 @@ def staffed_breakouts(day: Day) -> frozenset[str]:
     )
 
 
+def booked_everywhere(day: Day, person_ids: tuple[str, ...]) -> frozenset[str]:
+    """Of these people, who is taken in every breakout slot with an open session now (a
+    seat, or leading one of its sessions), read from each slot."""
+    assert day.record is not None
+    breakouts = [slot.slot_id for slot in day.slots.values() if slot.kind == "breakout"]
+    booked = frozenset(person_ids)
+    for slot_id in breakouts:
+        state = slots.state(slot_subject(day.record.day_id, slot_id))
+        if state.open_sessions():
+            booked &= frozenset(state.holder) | frozenset(state.leaders())
+    return booked
+
+
 def window(day: Day, slot_id: str) -> Window:
     assert day.record is not None
     return Window(

@@ -99,6 +99,15 @@ class RemovalIn(Schema):
     reason = fields.String(load_default="Taken off the timetable.", validate=TEXT)
 
 
+class NudgeIn(Schema):
+    person_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=5000, error="Name from 1 to 5000 people."),
+        metadata={"description": "whom to remind: those not booked in every breakout slot"},
+    )
+
+
 class ExemptionIn(Schema):
     exempt = fields.Boolean(
         required=True, metadata={"description": "true: not expected to book this day"}

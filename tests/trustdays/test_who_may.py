@@ -45,6 +45,8 @@ DELETE /days/<id>/slots/<slot>, today   D    D      D     D  D  D       D    R  
 POST /days/<id>/copies                  D    D      D     D  D  D       D    A    D   D
 POST /days/<draft>/copies               D    D      D     D  D  D       D    A    D   D
 POST /days/<id>/cancel                  D    D      D     D  D  D       D    A    D   D
+POST /days/<id>/nudges                  D    D      D     D  D  D       D    A    D   D
+POST /days/<draft>/nudges               D    D      D     D  D  D       D    R    D   D
 POST sessions, led by me                D    D      D     D  A  D       D    A    D   D
 POST sessions, led by someone else      D    D      D     D  D  D       D    A    D   D
 POST sessions, draft, led by me         D    D      D     D  N  D       D    A    D   D
@@ -206,6 +208,7 @@ COPY: dict[str, object] = {
     if k in ("date", "academic_year", "term", "opens", "closes")
 }
 EXEMPT: dict[str, object] = {"json": {"exempt": True, "reason": "Part-time"}}
+NUDGE: dict[str, object] = {"json": {"person_ids": [ATTENDEE]}}
 
 
 def _slot(day: Day) -> str:
@@ -243,6 +246,14 @@ REQUESTS: dict[str, tuple[str, Callable[[Trust, str], Request]]] = {
     "POST /days/<id>/cancel": (
         "POST /days/<day_id>/cancel",
         lambda t, who: ("POST", f"{t.day().path}/cancel", {"json": {"reason": "Snow"}}),
+    ),
+    "POST /days/<id>/nudges": (
+        "POST /days/<day_id>/nudges",
+        lambda t, who: ("POST", f"{t.day().path}/nudges", NUDGE),
+    ),
+    "POST /days/<draft>/nudges": (
+        "POST /days/<day_id>/nudges",
+        lambda t, who: ("POST", f"{t.day(draft=True).path}/nudges", NUDGE),
     ),
     "PUT /days/<draft>/slots/<slot>": (
         "PUT /days/<day_id>/slots/<slot_id>",

@@ -23,6 +23,7 @@ from services.trustdays.domain.day import (
     Slot,
     UpdateDay,
 )
+from services.trustdays.domain.nudge import NudgeToBook
 from services.trustdays.domain.slot import (
     AddSession,
     AddSessions,
@@ -58,6 +59,7 @@ __all__ = [
     "Leader",
     "MarkAttendance",
     "Move",
+    "NudgeToBook",
     "PlacePerson",
     "PlanDay",
     "PublishDay",

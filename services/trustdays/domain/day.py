@@ -11,6 +11,7 @@ from datetime import date, datetime
 from events import Decider, Event
 from events.decider import Fact
 from services.trustdays.domain.common import rejected
+from services.trustdays.domain.nudge import NudgeToBook, nudge
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Day:
     record: DayRecord | None = None
     slots: Mapping[str, Slot] = field(default_factory=dict)
     status: str = "draft"
+    last_nudged: datetime | None = None
+    """When the CPD manager last reminded the staff still to book (NudgedToBook)."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,9 @@ class DayDecider(Decider[Day, object]):
                 return [Event("DayPublished", {"day_id": record.day_id})]
             case CancelDay(reason):
                 return [Event("DayCancelled", {"day_id": record.day_id, "reason": reason})]
+            case NudgeToBook():
+                window = (record.opens, record.closes)
+                return nudge(record.day_id, state.status, window, state.last_nudged, command)
         raise TypeError(f"not a day command: {command!r}")
 
     def evolve(self, state: Day, event: Fact) -> Day:
@@ -153,6 +159,8 @@ class DayDecider(Decider[Day, object]):
                 return replace(state, status="published")
             case "DayCancelled":
                 return replace(state, status="cancelled")
+            case "NudgedToBook":
+                return replace(state, last_nudged=data["at"])
         return state
 
 
