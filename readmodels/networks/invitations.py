@@ -5,7 +5,7 @@ changed since is not told)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Connection, Engine, Row, String, Table, delete, select
+from sqlalchemy import Column, Connection, Engine, Row, String, Table, Text, delete, select
 
 from events.db import UtcDateTime
 from events.envelope import RecordedEvent
@@ -20,6 +20,7 @@ network_invitation_answers = Table(
     Column("person_id", String(36), primary_key=True),
     Column("answer", String(10), nullable=False),  # services.networks.events.INVITATION_ANSWERS
     Column("answered_at", UtcDateTime(), nullable=False),
+    Column("note", Text(), nullable=False, server_default=""),  # for the organiser (optional)
 )
 ANSWER = network_invitation_answers.c
 
@@ -27,7 +28,7 @@ ANSWER = network_invitation_answers.c
 def invitation_answered(connection: Connection, event: RecordedEvent) -> None:
     data = event.data
     key = {"meeting_id": data["meeting_id"], "person_id": data["person_id"]}
-    row = {"answer": data["answer"], "answered_at": event.occurred_at}
+    row = {"answer": data["answer"], "answered_at": event.occurred_at, "note": data.get("note", "")}
     replace_rows(connection, network_invitation_answers, key, [row])
 
 
@@ -41,13 +42,22 @@ def asked_again(connection: Connection, event: RecordedEvent) -> None:
 def invitation_answers(engine: Engine, meeting_id: str) -> list[Row]:
     """Each answer to the meeting's invitation, with who gave it, accepted first then by name."""
     query = (
-        select(ANSWER.person_id, ANSWER.answer, ANSWER.answered_at, people.c.name)
+        select(ANSWER.person_id, ANSWER.answer, ANSWER.answered_at, ANSWER.note, people.c.name)
         .outerjoin(people, people.c.person_id == ANSWER.person_id)
         .where(ANSWER.meeting_id == meeting_id)
         .order_by(ANSWER.answer, people.c.name, ANSWER.person_id)
     )
     with engine.connect() as connection:
         return list(connection.execute(query))
+
+
+def answer_and_note(engine: Engine, meeting_id: str, person_id: str) -> Row | None:
+    """The person's answer (answer, note, answered_at), or None."""
+    query = select(ANSWER.answer, ANSWER.note, ANSWER.answered_at).where(
+        ANSWER.meeting_id == meeting_id, ANSWER.person_id == person_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).first()
 
 
 def answer_of(engine: Engine, meeting_id: str, person_id: str) -> str | None:

@@ -68,6 +68,8 @@ label reads after its count: "3 times a year", "once a term". "reason" is a clos
 INVITATION_ANSWERS = {"accepted": "Accepted", "declined": "Declined"}
 """An invitee's answer to a dated meeting's invitation (InvitationAnswered.answer): not in
 VOCABULARIES, whose "answer" is a poll's."""
+INVITATION_NOTE_LENGTH = NOTE_LENGTH = 500
+"""An invitation's answer's note, for the organiser: a sentence or two."""
 EARNS_CPD = ("present",)
 """Register marks that earn the meeting's minutes as CPD."""
 
@@ -311,11 +313,14 @@ class MeetingCancelled(Schema):
 @registry.event("InvitationAnswered")
 class InvitationAnswered(Schema):
     """An invitee accepted or declined a dated meeting (its email's signed link, or the
-    page); a later answer replaces an earlier one, and a move asks everyone again."""
+    page); a later answer replaces an earlier one, and a move asks everyone again. `note`
+    (optional, for the organiser: "I will be 10 minutes late") came later: an older event
+    reads as without one."""
 
     meeting_id = fields.String(required=True)
     person_id = fields.String(required=True)
     answer = fields.String(required=True, validate=validate.OneOf(INVITATION_ANSWERS))
+    note = fields.String(load_default="", validate=validate.Length(max=NOTE_LENGTH))
 
 
 @registry.event("ClashFound")

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from events.service import Accepted, accepted, identity
 from services.networks.domain import AnswerInvitation
-from services.networks.events import INVITATION_ANSWERS
+from services.networks.events import INVITATION_ANSWERS, INVITATION_NOTE_LENGTH
 from services.networks.lookups import meeting_commands, meeting_subject, the_meeting, wall_clock
 
 blp = Blueprint("invitations", __name__, description="Answers to meeting invitations.")
@@ -18,16 +18,22 @@ blp = Blueprint("invitations", __name__, description="Answers to meeting invitat
 
 class InvitationIn(Schema):
     answer = fields.String(required=True, validate=validate.OneOf(INVITATION_ANSWERS))
+    note = fields.String(
+        load_default="",
+        validate=validate.Length(max=INVITATION_NOTE_LENGTH),
+        metadata={"description": "for the organiser (optional): I will be 10 minutes late"},
+    )
 
 
 @blp.post("/meetings/<meeting_id>/invitation")
 @blp.arguments(InvitationIn)
 @blp.response(200, Accepted)
 def answer(body: dict, meeting_id: str) -> Response:
-    """Accept or decline the meeting (an invitee, for themselves). 403 not_invited; 409
-    not_dated (answer the poll), already_held, meeting_cancelled; the same answer again
-    appends nothing."""
+    """Accept or decline the meeting (an invitee, for themselves), with a note for the
+    organiser if they like. 403 not_invited; 409 not_dated (answer the poll), already_held,
+    meeting_cancelled; the same answer and note again appends nothing."""
     the_meeting(meeting_id)
-    command = AnswerInvitation(identity().person_id, body["answer"], wall_clock())
+    note = body["note"].strip()
+    command = AnswerInvitation(identity().person_id, body["answer"], wall_clock(), note)
     outcome = meeting_commands.execute(meeting_subject(meeting_id), command)
     return accepted(outcome, id=meeting_id)

@@ -73,3 +73,14 @@ def test_a_move_asks_everyone_again():
     moved = dated.given(answered("amy", "accepted"), MOVED)
     assert moved.state().invitation_answers == {}
     moved.when(AnswerInvitation("amy", "accepted", NOW)).then(answered("amy", "accepted"))
+
+
+def test_an_answer_may_carry_a_note_for_the_organiser_and_a_new_note_is_a_new_fact():
+    late = {"meeting_id": "m1", "person_id": "amy", "answer": "accepted", "note": "10 min late"}
+    dated.when(AnswerInvitation("amy", "accepted", NOW, "10 min late")).then(
+        Event("InvitationAnswered", late)
+    )
+    given = dated.given(Event("InvitationAnswered", late))
+    given.when(AnswerInvitation("amy", "accepted", NOW, "10 min late")).then()
+    given.when(AnswerInvitation("amy", "accepted", NOW)).then(answered("amy", "accepted"))
+    assert given.state().invitation_notes == {"amy": "10 min late"}

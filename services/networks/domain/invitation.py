@@ -21,6 +21,8 @@ class AnswerInvitation:
     """accepted or declined (events.INVITATION_ANSWERS)."""
     now: datetime
     """The UK wall clock, naive."""
+    note: str = ""
+    """For the organiser (optional)."""
 
 
 def answer_invitation(command: AnswerInvitation, state: Meeting) -> list[Event]:
@@ -33,11 +35,16 @@ def answer_invitation(command: AnswerInvitation, state: Meeting) -> list[Event]:
         raise rejected("not_dated", "The meeting has no date yet: answer its poll.")
     if starts_at(when.date, when.starts) <= command.now:
         raise rejected("already_held", "That meeting has already started.")
-    if state.invitation_answers.get(command.person_id) == command.answer:
+    person = command.person_id
+    if state.invitation_answers.get(person) == command.answer and (
+        state.invitation_notes.get(person, "") == command.note
+    ):
         return []
     data = {
         "meeting_id": state.meeting_id,
         "person_id": command.person_id,
         "answer": command.answer,
     }
+    if command.note:
+        data["note"] = command.note
     return [Event("InvitationAnswered", data)]

@@ -101,6 +101,8 @@ class Meeting:
     """Clash alerts since the meeting was last dated."""
     invitation_answers: Mapping[str, str] = field(default_factory=dict)
     """person_id -> accepted or declined, since the meeting was last dated."""
+    invitation_notes: Mapping[str, str] = field(default_factory=dict)
+    """person_id -> the note their answer gave the organiser ("" for none)."""
 
     def answered(self, person_id: str) -> bool:
         """Whether the person has answered every option (leaving one out is not "no")."""
@@ -133,10 +135,13 @@ def evolve(state: Meeting, event: Fact) -> Meeting:
         case "MeetingScheduled":
             return _scheduled(data)
         case "MeetingMoved":  # a new date asks every invitee again
-            return replace(state, when=_when(data), clashes=(), invitation_answers={})
+            return replace(
+                state, when=_when(data), clashes=(), invitation_answers={}, invitation_notes={}
+            )
         case "InvitationAnswered":
             answers = {**state.invitation_answers, data["person_id"]: data["answer"]}
-            return replace(state, invitation_answers=answers)
+            notes = {**state.invitation_notes, data["person_id"]: data.get("note", "")}
+            return replace(state, invitation_answers=answers, invitation_notes=notes)
         case "MeetingCancelled":
             return replace(state, status="cancelled")
         case "ClashFound":
