@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date, datetime
 
 import httpx
@@ -20,9 +21,19 @@ from frontend.errors import answer_errors
 from frontend.pages import BLUEPRINTS
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
-OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust"}
+SIGNED_LINKS = {
+    "invitation_answers.invitation",
+    "invitation_answers.answer_by_link",
+    "poll_links.poll",
+    "poll_links.vote",
+}
+"""An email's links signed for one person (services/notifications/invitations.py): served
+without a signed-in person, and told who is signed in when someone is (the page says when
+that is someone else: the link answers for the person it names)."""
+OPEN_ENDPOINTS = {"static", "feeds.personal", "feeds.trust", *SIGNED_LINKS}
 OPEN_ENDPOINTS |= {"preferences.unsubscribe_page", "preferences.unsubscribe_now"}  # signed links
-"""Served without a signed-in person: assets, and calendar feeds (their URL holds a secret)."""
+"""Served without a signed-in person: assets, calendar feeds (their URL holds a secret), and
+the links of an email, signed for one person."""
 MAX_BODY = 1024 * 1024
 """Bytes of a request body: a page's forms send a few hundred."""
 
@@ -80,6 +91,9 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     def identify() -> None:
         # The gateway signs people in; a request that did not come through it is refused.
         if request.endpoint in OPEN_ENDPOINTS:
+            if request.endpoint in SIGNED_LINKS and request.headers.get(IDENTITY_HEADER):
+                with suppress(InvalidIdentity):  # the link is the credential, not the sign-in
+                    g.identity = signer.verify(request.headers.get(IDENTITY_HEADER))
             return
         try:
             g.identity = signer.verify(request.headers.get(IDENTITY_HEADER))

@@ -173,8 +173,21 @@ def cancel(meeting_id: str, reason: str, key: str | None) -> None:
 
 
 def answer_invitation(
-    meeting_id: str, answer: str, key: str | None, acting_for: Identity | None = None
+    meeting_id: str,
+    answer: str,
+    key: str | None,
+    acting_for: Identity | None = None,
+    note: str = "",
 ) -> None:
-    """Accept or decline a meeting's invitation: as the signed-in person, or as the person
-    whose signed link it is (`acting_for`)."""
-    _send("POST", _meeting(meeting_id, "invitation"), {"answer": answer}, key, acting_for)
+    """Accept or decline a meeting's invitation, with a note for the organiser if any: as
+    the signed-in person, or as the person whose signed link it is (`acting_for`)."""
+    body = {"answer": answer, "note": note}
+    _send("POST", _meeting(meeting_id, "invitation"), body, key, acting_for)
+
+
+def vote_by_link(
+    meeting_id: str, person: Identity, answers: dict, comment: str, key: str | None
+) -> None:
+    """The person's own whole vote, from their signed poll link (their say-so)."""
+    body = {"person_id": person.person_id, "answers": answers, "comment": comment}
+    _send("POST", _meeting(meeting_id, "votes"), body, key, person)

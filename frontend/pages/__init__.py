@@ -47,3 +47,6 @@ BLUEPRINTS += (people_posts,)
 from frontend.pages.invitations import answers as invitation_answers  # noqa: E402
 
 BLUEPRINTS += (invitation_answers,)
+from frontend.pages.poll_links import poll_links  # noqa: E402
+
+BLUEPRINTS += (poll_links,)

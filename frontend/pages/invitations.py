@@ -1,8 +1,10 @@
 """Answering a meeting's invitation: the email's signed accept and decline links open
-/invitations/<token> (the token names the person and the meeting; the page records the
-answer with one click, never on the GET, which mail scanners fetch), and an invitee answers
-on the meeting's page too. The organiser sees every answer on the meeting's page
-(`invitation_answers`, a template global) and is told by email (the notifications)."""
+/invitations/<token> without signing in (the token names the person and the meeting, and is
+their say-so: the gateway lets it through with no session and no CSRF token); the page
+records the answer, with an optional note for the organiser, with one click, never on the
+GET, which mail scanners fetch. An invitee answers on the meeting's page too. The organiser
+sees every answer on the meeting's page (`invitation_answers`, a template global) and is
+told by email (the notifications)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.meeting_access import the_meeting
 from readmodels.networks import letters as reads
-from readmodels.networks.invitations import answer_of, invitation_answers
+from readmodels.networks.invitations import answer_and_note, answer_of, invitation_answers
 from readmodels.notifications.queries import recipient
-from services.networks.events import INVITATION_ANSWERS
+from services.networks.events import INVITATION_ANSWERS, INVITATION_NOTE_LENGTH
 from services.notifications import invitations as signed
 
 answers = Blueprint("invitation_answers", __name__)
@@ -48,34 +50,44 @@ def invited_to(meeting_id: str) -> bool:
 
 
 def signed_link(token: str) -> tuple[str, str]:
+    """(person, meeting) the link names; 404 for a forged or damaged link, or a link of
+    another kind (a poll's, an unsubscribe: each has its own salt)."""
     secret = current_app.extensions["settings"].require_secret_key()
     found = signed.read(secret, token)
     if found is None:
-        abort(404, "This link is not one of ours, or it is damaged.")
+        abort(404, "This link is not one of ours, or it is damaged: open it from the email again.")
     return found
 
 
-def record(person_id: str, meeting_id: str, answer: str) -> None:
+def record(person_id: str, meeting_id: str, answer: str, note: str, key: str | None) -> None:
     """As the person the link was signed for (the link is their say-so); returns once the
     networks' read model has the answer."""
     them = Identity(person_id=person_id, name="", email="", school_id=None)
-    networks.answer_invitation(meeting_id, answer, None, acting_for=them)
+    networks.answer_invitation(meeting_id, answer, key, acting_for=them, note=note)
 
 
 def page_of(token: str, chosen: str | None, status: int = 200, **said: Any) -> ResponseReturnValue:
     person_id, meeting_id = signed_link(token)
     meeting = reads.meeting(engine(), meeting_id)
     if meeting is None:
-        abort(404, "There is no such meeting.")
+        abort(404, "There is no such meeting: it may have been taken out of Staffroom.")
+    viewer = g.get("identity")
+    given = answer_and_note(engine(), meeting_id, person_id)
     person = recipient(engine(), person_id)
+    someone_else = viewer is not None and viewer.person_id != person_id
     page = render_template(
         "invitation.html",
         token=token,
         meeting=meeting,
         person=person,
+        someone_else=someone_else,
+        who_has=f"{person.name if person else 'They'} has" if someone_else else "You have",
         chosen=chosen if chosen in INVITATION_ANSWERS else None,
-        answer=answer_of(engine(), meeting_id, person_id),
+        given=given,
         answer_labels=INVITATION_ANSWERS,
+        note_length=INVITATION_NOTE_LENGTH,
+        values=said.pop("values", {"note": given.note if given else ""}),
+        errors=said.pop("errors", {}),
         **said,
     )
     return page, status
@@ -83,20 +95,36 @@ def page_of(token: str, chosen: str | None, status: int = 200, **said: Any) -> R
 
 @answers.get("/invitations/<token>")
 def invitation(token: str) -> ResponseReturnValue:
+    """The meeting and the two buttons, the one the email's link named highlighted: a GET
+    records nothing (mail scanners open every link in a message)."""
     return page_of(token, request.args.get("answer"))
+
+
+def answer_form(form: Any) -> tuple[str, str, dict[str, str]]:
+    """The answer and the note, and what is wrong with them, at their fields."""
+    answer, note = form.get("answer", ""), form.get("note", "").strip()
+    errors = {}
+    if answer not in INVITATION_ANSWERS:
+        errors["answer"] = "Choose Accept or Decline."
+    if len(note) > INVITATION_NOTE_LENGTH:
+        errors["note"] = f"Keep the note to {INVITATION_NOTE_LENGTH} characters."
+    return answer, note, errors
 
 
 @answers.post("/invitations/<token>")
 def answer_by_link(token: str) -> ResponseReturnValue:
+    """One click records the answer as the person the link names, whoever is signed in."""
     person_id, meeting_id = signed_link(token)
-    answer = request.form.get("answer", "")
-    if answer not in INVITATION_ANSWERS:
-        return page_of(token, None, 422, error="Accept or decline.")
+    answer, note, errors = answer_form(request.form)
+    values = {"note": note}
+    if errors:
+        return page_of(token, answer, 422, errors=errors, values=values)
     try:
-        record(person_id, meeting_id, answer)
+        record(person_id, meeting_id, answer, note, request.form.get("key") or None)
     except Refused as refused:
         message = MESSAGES.get(refused.rule, refused.message)
-        return page_of(token, answer, refused.status, error=message)
+        fields = {name: " ".join(said) for name, said in refused.fields.items()}
+        return page_of(token, answer, refused.status, error=message, errors=fields, values=values)
     return page_of(token, answer, done=True)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from frontend.calendar import SCHOOL_TIME
 from frontend.pages.feeds import meeting_event
 from readmodels.networks import letters as reads
-from readmodels.networks.invitations import answer_of
+from readmodels.networks.invitations import answer_and_note, answer_of
 from readmodels.notifications import queries
 from services.networks.events import INVITATION_ANSWERS
 from services.notifications import invitations
@@ -61,7 +61,7 @@ def decide(
     if meeting is None:
         return Skipped("cancelled")
     if row.kind in ("poll_invitation", "poll_reminder"):
-        return poll(engine, row, now, base_url, person, meeting)
+        return poll(engine, row, now, base_url, person, meeting, secret_key)
     if row.kind == "invitation_answered":
         return answered(engine, row, base_url, person, meeting)
     if meeting.status == "cancelled" and row.kind != "meeting_cancelled":
@@ -89,7 +89,13 @@ def organiser(meeting: Any) -> str:
 
 
 def poll(
-    engine: Engine, row: Any, now: datetime, base_url: str, person: Any, meeting: Any
+    engine: Engine,
+    row: Any,
+    now: datetime,
+    base_url: str,
+    person: Any,
+    meeting: Any,
+    secret_key: str,
 ) -> Decision:
     if meeting.status != "polling" or meeting.deadline is None:
         return Skipped("poll_closed")
@@ -102,7 +108,7 @@ def poll(
         for o in reads.options(engine, row.meeting_id)
     )
     closes = f"{long_date(meeting.deadline.date())} at {meeting.deadline:%H:%M}"
-    link = f"{base_url}meetings/{row.meeting_id}/poll"
+    link = invitations.poll_link(base_url, secret_key, row.person_id, row.meeting_id)
     if row.kind == "poll_invitation":
         subject = f"When can you come? {meeting.title}"
         opening = (
@@ -205,12 +211,15 @@ def answered(engine: Engine, row: Any, base_url: str, person: Any, meeting: Any)
     answer, _, who = row.reason.partition(" ")
     if meeting.status == "cancelled":
         return Skipped("cancelled")
-    if answer_of(engine, row.meeting_id, who) != answer:
+    given = answer_and_note(engine, row.meeting_id, who)
+    if given is None or given.answer != answer:
         return Skipped("superseded")
     them = queries.recipient(engine, who)
     name = them.name if them is not None else "Someone"
+    note = (f"Their note: {given.note}",) if given.note else ()
     lines = (
         f"{name} has {INVITATION_ANSWERS[answer].lower()} {meeting.title}.",
+        *note,
         when(meeting),
         "The meeting's page shows everyone's answers.",
     )

@@ -170,10 +170,17 @@ POST /me/notifications                  D    A  A  A  A   A    A    A  A    A   
 GET an unsubscribe link                 A    A  A  A  A   A    A    A  A    A   A     A
 GET a forged unsubscribe link           N    N  N  N  N   N    N    N  N    N   N     N
 POST an unsubscribe link                A    A  A  A  A   A    A    A  A    A   A     A
-GET an invitation link                  D    A  A  A  A   A    A    A  A    A   A     D
-GET a forged invitation link            D    N  N  N  N   N    N    N  N    N   N     D
-POST an invitation link, no answer      D    I  I  I  I   I    I    I  I    I   I     D
+GET an invitation link                  A    A  A  A  A   A    A    A  A    A   A     A
+GET a forged invitation link            N    N  N  N  N   N    N    N  N    N   N     N
+GET a poll's link as an invitation's    N    N  N  N  N   N    N    N  N    N   N     N
+POST an invitation link, no answer      I    I  I  I  I   I    I    I  I    I   I     I
+POST an invitation link, note too long  I    I  I  I  I   I    I    I  I    I   I     I
 POST invitation, no such meeting        D    N  N  N  N   N    N    N  N    N   N     D
+GET a poll link                         A    A  A  A  A   A    A    A  A    A   A     A
+GET a forged poll link                  N    N  N  N  N   N    N    N  N    N   N     N
+GET an invitation's link as a poll's    N    N  N  N  N   N    N    N  N    N   N     N
+POST a poll link, comment too long      I    I  I  I  I   I    I    I  I    I   I     I
+POST a forged poll link                 N    N  N  N  N   N    N    N  N    N   N     N
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "R": (409,), "I": (422,)}
 
@@ -777,10 +784,29 @@ NOTIFICATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
 REQUESTS |= NOTIFICATIONS
 
 
-def invitation_link(method: str, forged: bool = False) -> Callable[[World, str], Request]:
+def invitation_link(
+    method: str, forged: bool = False, form: dict | None = None, poll_token: bool = False
+) -> Callable[[World, str], Request]:
+    """ta's signed link to the confirmed meeting (`poll_token`: their poll link's token, which
+    answers no invitation); ta is who it names, whoever is signed in, or nobody."""
+
     def request(w: World, who: str) -> Request:
-        token = invitations.token(SECRET_KEY, w.ids["ta"], meetings_world(w)["meeting"])
-        return method, f"/invitations/{token}{'x' if forged else ''}", {"data": {}}
+        make = invitations.poll_token if poll_token else invitations.token
+        token = make(SECRET_KEY, w.ids["ta"], meetings_world(w)["meeting"])
+        return method, f"/invitations/{token}{'x' if forged else ''}", {"data": form or {}}
+
+    return request
+
+
+def poll_link(
+    method: str, forged: bool = False, form: dict | None = None, invitation_token: bool = False
+) -> Callable[[World, str], Request]:
+    """ta's personal link to the open poll (`invitation_token`: an invitation's token)."""
+
+    def request(w: World, who: str) -> Request:
+        make = invitations.token if invitation_token else invitations.poll_token
+        token = make(SECRET_KEY, w.ids["ta"], meetings_world(w)["poll"])
+        return method, f"/polls/{token}{'x' if forged else ''}", {"data": form or {}}
 
     return request
 
@@ -791,10 +817,32 @@ INVITATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
         "GET /invitations/<token>",
         invitation_link("GET", forged=True),
     ),
+    "GET a poll's link as an invitation's": (
+        "GET /invitations/<token>",
+        invitation_link("GET", poll_token=True),
+    ),
     "POST an invitation link, no answer": ("POST /invitations/<token>", invitation_link("POST")),
+    "POST an invitation link, note too long": (
+        "POST /invitations/<token>",
+        invitation_link("POST", form={"answer": "accepted", "note": "x" * 501}),
+    ),
     "POST invitation, no such meeting": (
         "POST /meetings/<meeting_id>/invitation",
         on_meetings("POST", NO_MEETING + "/invitation", {"answer": "accepted"}),
+    ),
+    "GET a poll link": ("GET /polls/<token>", poll_link("GET")),
+    "GET a forged poll link": ("GET /polls/<token>", poll_link("GET", forged=True)),
+    "GET an invitation's link as a poll's": (
+        "GET /polls/<token>",
+        poll_link("GET", invitation_token=True),
+    ),
+    "POST a poll link, comment too long": (
+        "POST /polls/<token>",
+        poll_link("POST", form={"tap": "", "comment": "x" * 2001}),
+    ),
+    "POST a forged poll link": (
+        "POST /polls/<token>",
+        poll_link("POST", forged=True, form={"tap": ""}),
     ),
 }
 REQUESTS |= INVITATIONS

@@ -103,12 +103,16 @@ def event_of(message: EmailMessage) -> icalendar.Event:
 def test_a_poll_invites_each_invitee_but_its_organiser_with_a_link(running: Running) -> None:
     deadline = datetime.combine(days_ahead(10), datetime.min.time()).replace(hour=17)
     meeting(running.nats, running.store, "m1", poll("m1", deadline, days_ahead(20)))
-    for address in (AMY, BOB):
+    for person, address in (("amy", AMY), ("bob", BOB)):
         [mail] = arrives(running.mailbox, address, 1)
         assert mail.message["Subject"] == "When can you come? Spring meeting"
         text = text_of(mail.message)
         assert "Sita Lal is finding a date for Spring meeting (SENCO network)" in text
-        assert "https://staffroom.test/meetings/m1/poll" in text
+        personal = invitations.poll_link("https://staffroom.test/", SECRET_KEY, person, "m1")
+        assert personal in text  # their own link, to answer without signing in
+        token = personal.split("/polls/")[1]
+        assert invitations.read_poll(SECRET_KEY, token) == (person, "m1")
+        assert invitations.read(SECRET_KEY, token) is None  # it answers no invitation
         assert mail.message["List-Unsubscribe"]  # an invitation to a poll may be turned off
         assert not any(p.get_content_type() == "text/calendar" for p in mail.message.walk())
     assert running.settled(sent=2, queued=3)  # the reminders wait for their time
@@ -128,6 +132,8 @@ def test_poll_reminders_go_to_those_who_have_not_answered(running: Running) -> N
     [_, nudge] = arrives(running.mailbox, BOB, 2)
     assert nudge.message["Subject"] == "Reminder: when can you come? Spring meeting"
     assert "Sita Lal asks you to answer" in text_of(nudge.message)
+    personal = invitations.poll_link("https://staffroom.test/", SECRET_KEY, "bob", "m1")
+    assert personal in text_of(nudge.message)
     running.clock.ahead = timedelta(days=9)  # past the automatic reminders' time
     assert len(arrives(running.mailbox, BOB, 3)) == 3  # Bob left a date unanswered
     assert running.settled(sent=5, skipped=1)
