@@ -32,6 +32,7 @@ from gateway.identities import HeaderSigner, IdentityCache
 from gateway.limits import MAX_BODY, limit_body, too_large
 from gateway.proxy import TooSlow, Unreachable, Upstreams, relay
 from gateway.routes import Routes
+from gateway.signed_links import FORGED_LINKS_PER_ADDRESS, limit_forged_links
 from gateway.signin import (
     FAILED_SIGN_INS_PER_ACCOUNT,
     FAILED_SIGN_INS_PER_ADDRESS,
@@ -57,7 +58,8 @@ HSTS = "max-age=31536000"
 """A year: a browser that has seen Staffroom over HTTPS never tries plain HTTP for it."""
 OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico", *SIGNED_LINKS)
 """Reached without signing in: assets, calendar feeds (their URL holds a secret), health,
-and one-click unsubscribe links (signed for one person and kind)."""
+and the links of an email signed for one person (unsubscribe, an invitation's answer, a
+poll's personal link: gateway.csrf.SIGNED_LINKS)."""
 
 
 def create_app(
@@ -140,6 +142,11 @@ def create_app(
             return error(502, "bad_gateway", message)
         return relay(upstream)
 
+    limit_forged_links(
+        app,
+        limiter,
+        os.environ.get("STAFFROOM_SIGNED_LINK_RATE_LIMIT", FORGED_LINKS_PER_ADDRESS),
+    )
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(SQLAlchemyTimeoutError, database_unavailable)

@@ -59,3 +59,24 @@ def test_a_signed_unsubscribe_link_needs_no_session_nor_token(make_gateway, echo
     )
     assert answer.status_code == 404
     assert anonymous.post("/register", data={"x": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/invitations/", "/polls/"])
+def test_an_invitation_or_poll_link_needs_no_session_nor_token(make_gateway, echo, path):
+    """A meeting invitation's accept/decline and a poll's personal link are opened from a
+    phone's mail app, not signed in: the gateway lets them through to the frontend, which
+    checks the link's signature (a forged one: 404, never a sign-in page or a 403)."""
+    anonymous = make_gateway(echo=echo[1]).test_client()
+    opened = anonymous.get(f"{path}forged")
+    assert opened.status_code == 404
+    assert "not one of ours" in opened.get_data(as_text=True)
+    sent = anonymous.post(f"{path}forged", data={"answer": "accepted"})
+    assert sent.status_code == 404
+    assert "not one of ours" in sent.get_data(as_text=True)
+
+
+def test_only_the_email_links_are_let_through_without_a_token(make_gateway, echo):
+    """A path merely like a signed link's is still a page behind sign-in and CSRF."""
+    anonymous = make_gateway(echo=echo[1]).test_client()
+    assert anonymous.post("/invitationsforged", data={"answer": "accepted"}).status_code == 403
+    assert anonymous.get("/meetings/m1/poll").status_code == 302  # to sign in

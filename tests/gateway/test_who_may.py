@@ -44,8 +44,14 @@ POST /sign-out                          A         A         A      A            
 GET /api/docs                           A         A         A      A             A
 GET /api/docs/openapi.json              A         A         A      A             A
 GET /my-cpd, through the proxy          S         A         S      S             A
+GET /invitations/<forged>               F         F         F      F             F
+POST /invitations/<forged>, no CSRF     F         F         F      F             F
+GET /polls/<forged>                     F         F         F      F             F
+POST /polls/<forged>, no CSRF           F         F         F      F             F
 """
-EXPECTED = {"A": range(200, 400), "N": (404,), "B": range(400, 404)}
+EXPECTED = {"A": range(200, 400), "N": (404,), "B": range(400, 404), "F": (404,)}
+"""F: an email's signed link (gateway.csrf.SIGNED_LINKS) goes through to the frontend with
+no sign-in and no CSRF token, which finds a forged one no link of ours: 404."""
 CSRF = "the-token"
 
 
@@ -121,6 +127,16 @@ REQUESTS: dict[str, tuple[str, Callable[[Gateways], Request]]] = {
         lambda g: ("GET", "/api/docs/openapi.json", {}),
     ),
     "GET /my-cpd, through the proxy": ("proxy", lambda g: ("GET", "/my-cpd", {})),
+    "GET /invitations/<forged>": ("proxy", lambda g: ("GET", "/invitations/forged", {})),
+    "POST /invitations/<forged>, no CSRF": (
+        "proxy",
+        lambda g: ("POST", "/invitations/forged", {"data": {"answer": "accepted"}}),
+    ),
+    "GET /polls/<forged>": ("proxy", lambda g: ("GET", "/polls/forged", {})),
+    "POST /polls/<forged>, no CSRF": (
+        "proxy",
+        lambda g: ("POST", "/polls/forged", {"data": {"tap": "o1:yes"}}),
+    ),
 }
 
 
