@@ -79,6 +79,11 @@ def publish(day_id: str, key: str | None) -> None:
     _send("POST", _path("days", day_id, "publish"), None, key)
 
 
+def nudge(day_id: str, person_ids: list[str], key: str | None) -> None:
+    """Remind these people to book (the overview's "not booked yet"); not twice an hour."""
+    _send("POST", _path("days", day_id, "nudges"), {"person_ids": person_ids}, key)
+
+
 def cancel_day(day_id: str, reason: str, key: str | None) -> None:
     """Cancel the day: a reaction then closes its slots, releasing every place."""
     _send("POST", _path("days", day_id, "cancel"), {"reason": reason}, key)

@@ -5,7 +5,7 @@ unknown claim after checking the mail server's log."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -16,13 +16,31 @@ from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.notifications import queries
 from services.notifications.access import READS_ANYONES, reads_messages, runs_the_mail
-from services.notifications.events import UNKNOWN_AFTER, VOCABULARIES
+from services.notifications.events import UK, UNKNOWN_AFTER, VOCABULARIES
 
 messages = Blueprint("messages", __name__)
 
 
 def shown(template: str, **values: object) -> str:
-    return render_template(template, labels=VOCABULARIES, now=utcnow(), **values)
+    now = utcnow()
+    return render_template(
+        template,
+        labels=VOCABULARIES,
+        now=now,
+        digest_when=lambda due: digest_when(due, now),
+        **values,
+    )
+
+
+def digest_when(due: datetime, now: datetime) -> str:
+    """Which digest a held message waits for: "tomorrow's digest", "this morning's
+    digest" or "the digest of Friday 4 December" (07:00 UK time that day)."""
+    day, today = due.astimezone(UK).date(), now.astimezone(UK).date()
+    if day == today + timedelta(days=1):
+        return "tomorrow's digest"
+    if day == today:
+        return "this morning's digest"
+    return f"the digest of {day:%A} {day.day} {day:%B}"
 
 
 @messages.get("/me/messages")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
@@ -22,6 +22,8 @@ from sqlalchemy import Row
 from werkzeug.wrappers import Response
 
 from events.identity import sees_staff, staff_visible_to
+from frontend.clients import planning
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages import exports
 from frontend.pages.days import visible_day
@@ -29,7 +31,7 @@ from readmodels.directory.queries import CENTRAL, school_choices
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
 from readmodels.trustdays.reports import DayReport
-from services.trustdays.access import takes_register
+from services.trustdays.access import plans_days, takes_register
 from services.trustdays.events import COMMUNITIES
 
 overview = Blueprint("overview", __name__)
@@ -126,7 +128,16 @@ def context(day: Row, only: frozenset[str] | None) -> dict[str, Any]:
         "communities": COMMUNITIES,
         "clock": clock,
         "exports": exports.TABLES,
+        "may_nudge": may_nudge(day),
+        "nudge_said": "",
     }
+
+
+def may_nudge(day: Row) -> bool:
+    """The CPD manager reminds those not booked while the day is published and open."""
+    now = datetime.now(UTC)
+    open_now = day.status == "published" and day.opens <= now < day.closes
+    return open_now and plans_days(g.identity)
 
 
 def said(totals: reports.SchoolFigures) -> str:
@@ -140,7 +151,14 @@ def said(totals: reports.SchoolFigures) -> str:
 @overview.get("/days/<day_id>/overview")
 def page(day_id: str) -> str:
     only = visible_schools()
-    return render_template("overview.html", **context(visible_day(day_id), only))
+    page = context(visible_day(day_id), only)
+    nudged = request.args.get("nudged", type=int)
+    if nudged and page["may_nudge"]:
+        page["nudge_said"] = (
+            f"Reminded {nudged}: each is emailed what they have still to book, "
+            "unless they book first. You may remind them again in an hour."
+        )
+    return render_template("overview.html", **page)
 
 
 @overview.get("/days/<day_id>/overview/live")
@@ -159,6 +177,25 @@ def live(day_id: str) -> ResponseReturnValue:
     if not announce:  # kept for the next change after the quiet time
         now |= {"told": told, "last_said": last_said}
     return render_block("overview.html", "live", **now, announce=announce)
+
+
+@overview.post("/days/<day_id>/nudges")
+def nudge(day_id: str) -> ResponseReturnValue:
+    """Remind the staff not booked in every breakout slot (the CPD manager): the trust days
+    check each and leave out who has booked since; not twice within an hour (409)."""
+    if not plans_days(g.identity):
+        abort(403, "Only the CPD manager reminds staff to book.")
+    day = visible_day(day_id)
+    waiting_on = [p.person_id for p in reports.day_report(engine(), day_id, None).not_booked()]
+    try:
+        if not waiting_on:
+            raise Refused(409, "nobody_to_nudge", "Everyone has booked every slot.")
+        planning.nudge(day_id, waiting_on, request.form.get("key"))
+    except Refused as refused:
+        page = context(day, None) | {"nudge_said": refused.message}
+        return render_template("overview.html", **page), refused.status
+    done = url_for("overview.page", day_id=day_id, nudged=len(waiting_on))
+    return redirect(f"{done}#not-booked-title", 303)
 
 
 @overview.get("/days/<day_id>/exports/<name>.<fmt>")

@@ -1,6 +1,8 @@
-"""What a person chooses to be sent (/me/notifications), and the one-click unsubscribe of
-an email's List-Unsubscribe link (RFC 8058), which needs no sign-in: the link is signed
-for one person and one kind. Confirmations, changes and cancellations are always sent."""
+"""What a person chooses to be sent (/me/notifications): straight away, in the daily digest
+(07:00 UK time, for the kinds that may wait) or not at all; and the one-click unsubscribe
+of an email's List-Unsubscribe link (RFC 8058), which needs no sign-in: the link is signed
+for one person and one kind (the digest's turns off every kind the person had put in it).
+Confirmations, changes and cancellations are always sent at once."""
 
 from __future__ import annotations
 
@@ -14,21 +16,26 @@ from frontend.clients import notifications as client
 from frontend.database import engine
 from readmodels.notifications import queries
 from services.notifications import unsubscribe
-from services.notifications.events import ALWAYS_SENT, KINDS
+from services.notifications.events import ALWAYS_SENT, DIGESTIBLE, KINDS
 
 preferences = Blueprint("preferences", __name__)
 OPTIONAL = [kind for kind in KINDS if kind not in ALWAYS_SENT and kind != "digest"]
-CHOICES = {"now": "Send it", "off": "Do not send it"}
-"""The daily digest is not built yet: a kind is sent at once or not at all."""
+CHOICES = {"now": "Send it straight away", "digest": "In the daily digest", "off": "Do not send it"}
+
+
+def choices_for(kind: str) -> dict[str, str]:
+    """What may be chosen for a kind: the digest only for what may wait a day."""
+    return {c: label for c, label in CHOICES.items() if c != "digest" or kind in DIGESTIBLE}
 
 
 def page_of(person_id: str, saved: bool = False, errors: dict[str, str] | None = None) -> str:
     chosen = queries.preferences_of(engine(), person_id)
     return render_template(
         "preferences.html",
-        kinds=[(kind, KINDS[kind], chosen.get(kind, "now")) for kind in OPTIONAL],
+        kinds=[
+            (kind, KINDS[kind], chosen.get(kind, "now"), choices_for(kind)) for kind in OPTIONAL
+        ],
         always=[KINDS[kind] for kind in KINDS if kind in ALWAYS_SENT],
-        choices=CHOICES,
         saved=saved,
         errors=errors or {},
     )
@@ -42,7 +49,11 @@ def page() -> str:
 @preferences.post("/me/notifications")
 def save() -> ResponseReturnValue:
     kinds = {kind: request.form.get(kind, "now") for kind in OPTIONAL}
-    wrong = {kind: "Choose one of the options." for kind, c in kinds.items() if c not in CHOICES}
+    wrong = {
+        kind: "Choose one of the options."
+        for kind, c in kinds.items()
+        if c not in choices_for(kind)
+    }
     if wrong:
         return page_of(g.identity.person_id, errors=wrong), 422
     client.set_preferences(g.identity.person_id, kinds, request.form.get("key"))
@@ -60,15 +71,24 @@ def signed_link(token: str) -> tuple[str, str]:
 @preferences.get("/notifications/unsubscribe/<token>")
 def unsubscribe_page(token: str) -> str:
     _, kind = signed_link(token)
-    return render_template("unsubscribe.html", kind=KINDS[kind], token=token, done=False)
+    return unsubscribed(kind, token, done=False)
 
 
 @preferences.post("/notifications/unsubscribe/<token>")
 def unsubscribe_now(token: str) -> ResponseReturnValue:
-    """One click, from the mail client (List-Unsubscribe-Post) or the page's button."""
+    """One click, from the mail client (List-Unsubscribe-Post) or the page's button. The
+    digest's link turns off every kind the person had put in the digest (the service
+    expands `{"digest": "off"}`): no digest comes, and its kinds do not come one by one."""
     person_id, kind = signed_link(token)
     turn_off(person_id, kind)
-    return render_template("unsubscribe.html", kind=KINDS[kind], token=token, done=True)
+    return unsubscribed(kind, token, done=True)
+
+
+def unsubscribed(kind: str, token: str, done: bool) -> str:
+    label = KINDS[kind]
+    return render_template(
+        "unsubscribe.html", kind=label, digest=kind == "digest", token=token, done=done
+    )
 
 
 def turn_off(person_id: str, kind: str) -> None:

@@ -67,6 +67,8 @@ POST register all present               D    D  D  A  D   D    D    D  A    D   
 GET overview                            D    D  D  D  D   A    A    D  A    A   A     D
 GET overview, draft                     D    D  D  D  D   N    N    D  A    N   N     D
 GET not-booked.csv                      D    D  D  D  D   A    A    D  A    A   A     D
+POST nudge to book, no such day         D    D  D  D  D   D    D    D  N    D   D     D
+POST nudge to book, draft               D    D  D  D  D   D    D    D  R    D   D     D
 GET not-booked.csv, draft               D    D  D  D  D   N    N    D  A    N   N     D
 GET overview, another school            D    D  D  D  D   D    D    D  A    A   A     D
 GET overview live                       D    D  D  D  D   A    A    D  A    A   A     D
@@ -271,6 +273,18 @@ REQUESTS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
     "GET /my-cpd": ("GET /my-cpd", get("/my-cpd")),
     "POST attendance": ("POST /days/<day_id>/attendance", attendance(draft=False)),
     "POST attendance, draft": ("POST /days/<day_id>/attendance", attendance(draft=True)),
+    "POST nudge to book, no such day": (
+        "POST /days/<day_id>/nudges",
+        lambda w, who: ("POST", "/days/none/nudges", {"data": {"key": uuid.uuid4().hex}}),
+    ),
+    "POST nudge to book, draft": (
+        "POST /days/<day_id>/nudges",
+        lambda w, who: (
+            "POST",
+            f"/days/{w.draft.day_id}/nudges",
+            {"data": {"key": uuid.uuid4().hex}},
+        ),
+    ),
     "POST /my-cpd/feed-token": (
         "POST /my-cpd/feed-token",
         lambda w, who: ("POST", "/my-cpd/feed-token", {"data": {"key": uuid.uuid4().hex}}),
