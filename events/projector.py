@@ -47,6 +47,7 @@ class Projector:
         idle_wait: float = 1.0,
         retry_stopped: float = 300.0,
         checkpoint_every: float = 0.05,
+        validate: bool = False,
     ):
         self.store = store
         self.engine = engine
@@ -61,6 +62,9 @@ class Projector:
         self.checkpoint_every = checkpoint_every
         """Seconds a checkpoint may stay behind while only events its projection does not
         want go by (a page waiting for one of them waits about this long at most)."""
+        self.validate = validate
+        """Whether each event's data is validated again by its schema. The log holds only
+        what appends validated: by default it is read without (events.trusted)."""
 
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
@@ -117,7 +121,8 @@ class Projector:
                 msgs = await following.take(self.batch, wait)
                 if not msgs and unwritten is None:
                     continue
-                fetched = _consecutive(self.store.batch(msgs, wanted), len(msgs)) if msgs else None
+                read = self.store.batch(msgs, wanted, trusted=not self.validate) if msgs else None
+                fetched = _consecutive(read, len(msgs)) if read else None
                 batch = _after(unwritten, fetched)
                 if msgs and not batch.events and (unwritten is None or time.monotonic() < due):
                     # Nothing to apply: no transaction per message; the checkpoints move with

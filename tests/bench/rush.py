@@ -23,6 +23,7 @@ from events import EventStore, StreamSettings
 from events.connection import connect
 from events.embedded import free_port
 from services.trustdays.events import slot_subject
+from tests.bench import processes
 from tests.bench.report import heading, rate, timed
 from tests.support.identity import SECRET_KEY
 from tests.support.people import joined, record_facts
@@ -43,13 +44,15 @@ def start_service(nats_url: str, stream: StreamSettings, port: int) -> subproces
         "STAFFROOM_STREAM": stream.name,
         "STAFFROOM_SUBJECT_PREFIX": stream.prefix,
         "STAFFROOM_SECRET_KEY": SECRET_KEY,
+        # As `staffroom up` runs a service: no access log, not even one formatted for
+        # /dev/null (deploy/launcher.py access_log_once)
+        "STAFFROOM_NO_ACCESS_LOG": "1",
     }
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "--config", str(DEPLOY / "gunicorn.conf.py"),
         "--workers", "1",  # as deploy/Procfile runs the trust days
         "--bind", f"127.0.0.1:{port}",
-        "--access-logfile", "/dev/null",
         "services.trustdays:create_app()",
     ]  # fmt: skip
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
@@ -181,9 +184,10 @@ def run(nats_url: str) -> None:
     try:
         wait_for_service(url)
         day = plan_the_day(url)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), sum(processes.cpu_seconds(service.pid).values())
         latencies, errors = asyncio.run(book_everyone(url, day))
         seconds = time.perf_counter() - started
+        cpu = sum(processes.cpu_seconds(service.pid).values()) - cpu
     finally:
         service.terminate()
         service.wait(timeout=30)
@@ -191,5 +195,9 @@ def run(nats_url: str) -> None:
     rate("bookings through HTTP", len(latencies), seconds, raw)
     cuts = statistics.quantiles(latencies, n=100)
     print(f"  latency p50 {cuts[49] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms; errors {errors}")
+    print(
+        f"  the service's CPU: {cpu:.1f} s, {cpu / len(latencies) * 1000:.2f} ms a booking "
+        f"({len(latencies) / cpu:,.0f} bookings per CPU second: the rate on a quiet core)"
+    )
     broken = asyncio.run(broken_rules(nats_url, stream, day))
     print(f"  broken rules after replaying the log: {broken}")

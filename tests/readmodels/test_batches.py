@@ -30,9 +30,9 @@ from tests.support.trustdays import (
 PEOPLE = [f"person-{n:02d}" for n in range(30)]
 
 
-def whole_log(nats, store):
+def whole_log(nats, store, trusted: bool = False):
     async def read():
-        return [event async for batch in store.read(1) for event in batch.events]
+        return [event async for batch in store.read(1, trusted=trusted) for event in batch.events]
 
     return nats.run(read())
 
@@ -132,3 +132,29 @@ def test_a_batch_split_anywhere_applies_the_same(nats, nats_server, store, strea
         assert apply_all(engine, PROJECTIONS, Batch.of(batch)) == []
         start = end
     assert read_models(engine) == in_one
+
+
+def test_the_projector_s_trusted_read_folds_as_a_validated_one_at_a_time(
+    nats, nats_server, store, stream_settings, engine
+):
+    """The projector reads the log without validating each event again (events.trusted)
+    and folds a batch at a time: the read models end as the schemas' validated events
+    applied one message at a time by the handlers leave them."""
+    a_mixed_morning(nats, store, nats_server, stream_settings)
+    validated, trusted = whole_log(nats, store), whole_log(nats, store, trusted=True)
+    assert trusted == validated
+
+    for projection in PROJECTIONS:
+        reset(engine, projection)
+    for message in by_message(validated):
+        for projection in PROJECTIONS:
+            apply(engine, by_handlers(projection), Batch.of(message))
+    one_at_a_time = read_models(engine)
+
+    for projection in PROJECTIONS:
+        reset(engine, projection)
+    messages = by_message(trusted)
+    for start in range(0, len(messages), 25):
+        batch = [event for message in messages[start : start + 25] for event in message]
+        assert apply_all(engine, PROJECTIONS, Batch.of(batch)) == []
+    assert read_models(engine) == one_at_a_time
