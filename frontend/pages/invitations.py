@@ -59,11 +59,13 @@ def signed_link(token: str) -> tuple[str, str]:
     return found
 
 
-def record(person_id: str, meeting_id: str, answer: str, note: str, key: str | None) -> None:
+def record(person_id: str, meeting_id: str, answer: str, note: str) -> None:
     """As the person the link was signed for (the link is their say-so); returns once the
-    networks' read model has the answer."""
+    networks' read model has the answer. No idempotency key: the page's buttons share one
+    form, so a key would make Decline after Accept (the back button) the first answer's
+    replay; the decider already makes the same answer twice one fact."""
     them = Identity(person_id=person_id, name="", email="", school_id=None)
-    networks.answer_invitation(meeting_id, answer, key, acting_for=them, note=note)
+    networks.answer_invitation(meeting_id, answer, None, acting_for=them, note=note)
 
 
 def page_of(token: str, chosen: str | None, status: int = 200, **said: Any) -> ResponseReturnValue:
@@ -120,7 +122,7 @@ def answer_by_link(token: str) -> ResponseReturnValue:
     if errors:
         return page_of(token, answer, 422, errors=errors, values=values)
     try:
-        record(person_id, meeting_id, answer, note, request.form.get("key") or None)
+        record(person_id, meeting_id, answer, note)
     except Refused as refused:
         message = MESSAGES.get(refused.rule, refused.message)
         fields = {name: " ".join(said) for name, said in refused.fields.items()}
