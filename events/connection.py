@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import nats
 from nats.aio.client import Client as NATS
 
+from events import loop_http
 from events.nats_access import without_credentials
 from events.snapshots import written
 
@@ -94,7 +95,12 @@ class NatsThread:
     def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 30.0) -> T:
         """Run a coroutine on the connection's loop and wait for its result. After `timeout`
         seconds the coroutine is cancelled (it does not go on behind the caller's back) and
-        NotConfirmed is raised."""
+        NotConfirmed is raised.
+
+        From a request served on this loop itself (events.loop_http) nothing crosses a
+        thread: the loop awaits the coroutine while it serves other requests."""
+        if loop_http.awaiting() and threading.get_ident() == self._thread.ident:
+            return loop_http.wait(self._bounded(coroutine, timeout))
         future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
         try:
             return future.result(timeout)
@@ -102,6 +108,18 @@ class NatsThread:
             if not future.cancel():  # it had finished: its own result, or its own error
                 return future.result()
             raise NotConfirmed(f"NATS did not answer within {timeout} s") from None
+
+    @staticmethod
+    async def _bounded(coroutine: Coroutine[Any, Any, T], timeout: float | None) -> T:
+        """`run`'s deadline on the loop: cancelled after `timeout` s, NotConfirmed."""
+        deadline = asyncio.timeout(timeout)
+        try:
+            async with deadline:
+                return await coroutine
+        except TimeoutError:
+            if deadline.expired():
+                raise NotConfirmed(f"NATS did not answer within {timeout} s") from None
+            raise  # the coroutine's own (a NATS request's): as `run` raises it
 
     def close(self) -> None:
         if self.loop.is_closed():

@@ -35,6 +35,8 @@ CLIENTS = 50
 SLOTS = 3
 SESSIONS_PER_SLOT = 20
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+WORKER = os.environ.get("STAFFROOM_BENCH_WORKER", "deploy.loop_worker.LoopWorker")
+"""As deploy/Procfile runs the trust days (STAFFROOM_BENCH_WORKER=gthread: gunicorn's threads)."""
 
 
 def start_service(nats_url: str, stream: StreamSettings, port: int) -> subprocess.Popen:
@@ -52,6 +54,7 @@ def start_service(nats_url: str, stream: StreamSettings, port: int) -> subproces
         str(Path(sys.executable).parent / "gunicorn"),
         "--config", str(DEPLOY / "gunicorn.conf.py"),
         "--workers", "1",  # as deploy/Procfile runs the trust days
+        "--worker-class", WORKER,
         "--bind", f"127.0.0.1:{port}",
         "services.trustdays:create_app()",
     ]  # fmt: skip
