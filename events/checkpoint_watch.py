@@ -1,6 +1,8 @@
 """Read your writes: a page waits (bounded) until the projection it reads has applied the
 sequence its command was given. One watch per process and engine reads the checkpoints for
-every waiter (events.projection.wait_for)."""
+every waiter (events.projection.wait_for), when they change: on PostgreSQL it LISTENs for
+the NOTIFY a trigger on the checkpoints sends when the projector commits (migration
+events_0003); SQLite tells no other process, so there it looks at the database's files."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ import sqlalchemy.exc
 from sqlalchemy import Engine, Select
 
 log = logging.getLogger(__name__)
+CHANNEL = "staffroom_checkpoints"
+"""What the checkpoints' trigger notifies on PostgreSQL (events/migrations, events_0003).
+A notification only says "read again": channels are the database's, not a schema's, so
+another schema's projector (a parallel test's) may send one too."""
 
 
 class CheckpointWatches:
@@ -42,15 +48,28 @@ class CheckpointWatch:
     the database's files changed (a stat, not a query) and reads only then, or at least
     every `read_every`: polling with a query every 2 ms was about 6% of the frontend's CPU
     in the booking rush (make bench --only front); a page still wakes within about 2 ms of
-    the projector's commit."""
+    the projector's commit. On PostgreSQL it waits for a notification instead (no query
+    until the projector commits; polling with a query every 2 ms cost the frontend about as
+    much there), and reads anyway every `listening_read_every` in case one was lost."""
 
     def __init__(
-        self, engine: Engine, query: Select, interval: float = 0.002, read_every: float = 0.02
+        self,
+        engine: Engine,
+        query: Select,
+        interval: float = 0.002,
+        read_every: float = 0.02,
+        listening_read_every: float = 0.25,
     ):
         self._engine = weakref.ref(engine)  # the engine's own life decides when it goes
         self.query = query
         self.interval, self.read_every = interval, read_every
+        self.listening_read_every = listening_read_every
         self._files = _database_files(engine)
+        self._listens = engine.url.get_backend_name() == "postgresql"
+        self.linger = 10.0
+        """Seconds a listening watch stays after its last waiter: its connection is made
+        once for a burst of taps, not for each (nothing is read meanwhile but on a commit)."""
+        self._waited_at = 0.0
         self._reached: dict[str, int] = {}
         self._waiting = 0
         self._changed = threading.Condition()
@@ -77,22 +96,63 @@ class CheckpointWatch:
             threading.Thread(target=self._watch, name="checkpoint-watch", daemon=True).start()
 
     def _watch(self) -> None:
+        if self._listens:
+            try:
+                self._listen()
+            except Exception:  # any driver's error: poll instead
+                log.warning("could not listen for checkpoints; polling", exc_info=True)
+                self._listens = False
+            else:
+                return
+        self._poll()
+
+    def _still_waited_for(self, linger: float = 0.0) -> bool:
+        """Whether to go on watching: while anyone waits, and `linger` seconds after."""
+        with self._changed:
+            if self._waiting:
+                self._waited_at = time.monotonic()
+            elif time.monotonic() - self._waited_at >= linger:
+                # Stale values are only lower bounds while the thread runs; a rebuild
+                # may lower a checkpoint, so a new watch starts from nothing.
+                self._watching, self._reached = False, {}
+                return False
+            return True
+
+    def _tell(self, reached: dict[str, int]) -> None:
+        with self._changed:
+            self._reached.update(reached)
+            self._changed.notify_all()
+
+    def _poll(self) -> None:
         seen, read_at = None, 0.0
-        while True:
-            with self._changed:
-                if not self._waiting:
-                    # Stale values are only lower bounds while the thread runs; a rebuild
-                    # may lower a checkpoint, so a new watch starts from nothing.
-                    self._watching, self._reached = False, {}
-                    return
+        while self._still_waited_for():
             stamp, now = self._stamp(), time.monotonic()
             if stamp is None or stamp != seen or now - read_at >= self.read_every:
                 seen, read_at = stamp, now  # stamped before reading: a later change is seen
-                reached = self._read()
-                with self._changed:
-                    self._reached.update(reached)
-                    self._changed.notify_all()
+                self._tell(self._read())
             time.sleep(self.interval)
+
+    def _listen(self) -> None:
+        """PostgreSQL: LISTEN on a connection of the watch's own, read the checkpoints once
+        listening (a commit before is read, one after notifies), then again after each
+        notification, or every `listening_read_every` at the latest."""
+        engine = self._engine()
+        if engine is None:
+            return
+        args, options = engine.dialect.create_connect_args(engine.url)
+        options.setdefault("connect_timeout", 5)
+        connection = engine.dialect.loaded_dbapi.connect(*args, **options)
+        del engine  # the engine's own life decides when the watch goes
+        try:
+            connection.autocommit = True
+            connection.execute(f"LISTEN {CHANNEL}")
+            query = str(self.query.compile(compile_kwargs={"literal_binds": True}))
+            while self._engine() is not None and self._still_waited_for(self.linger):
+                self._tell({name: seq for name, seq in connection.execute(query)})
+                if list(connection.notifies(timeout=self.listening_read_every, stop_after=1)):
+                    list(connection.notifies(timeout=0))  # those come meanwhile: one read
+        finally:
+            connection.close()
 
     def _stamp(self) -> tuple[tuple[int, int], ...] | None:
         """When and how big the database's files are; None: not files to look at."""

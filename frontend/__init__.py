@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from contextlib import suppress
 from datetime import date, datetime
 
@@ -12,7 +13,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.config import Settings, service_urls
 from events.db import create_db_engine
-from events.envelope import new_id
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     )
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.globals["form_key"] = new_id  # each form's Idempotency-Key
+    app.jinja_env.globals["form_key"] = form_key
     app.jinja_env.globals["sees_staff"] = sees_staff
     app.jinja_env.globals["trustdays_labels"] = TRUSTDAYS_LABELS  # {field: {value: label}}
     for blueprint in BLUEPRINTS:
@@ -129,3 +129,10 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         return response
 
     return app
+
+
+def form_key() -> str:
+    """Each form's Idempotency-Key: random, not a UUIDv7 (making one per button was a fifth
+    of rendering a tap's answer, and more than one a millisecond moves uuid6's timestamps
+    ahead of the clock)."""
+    return secrets.token_hex(16)

@@ -40,7 +40,7 @@ POLL_SECONDS = 3
 
 def context(day: Any, shown: view.Shown) -> dict[str, Any]:
     me = g.identity.person_id
-    places = pd_queries.places_of(engine(), me, day.day_id)
+    places = places_now(day.day_id)
     views = pd_queries.timetable(engine(), day.day_id)
     led = view.led_in_slots(views, me)
     suited = suits(profile_of(engine(), me))
@@ -66,6 +66,21 @@ def context(day: Any, shown: view.Shown) -> dict[str, Any]:
         "poll_seconds": POLL_SECONDS,
         "places_anyone": places_anyone(g.identity),
     }
+
+
+def places_now(day_id: str) -> dict[str, pd_queries.Place]:
+    """The person's places on the day, read once a request (a tap's answer asked for them
+    three or four times: a quarter of its CPU) and again only after a command changed them
+    (`forget_places`)."""
+    read = g.get("places_read")
+    if read is None or read[0] != day_id:
+        places = pd_queries.places_of(engine(), g.identity.person_id, day_id)
+        read = g.places_read = (day_id, places)
+    return read[1]
+
+
+def forget_places() -> None:
+    g.pop("places_read", None)
 
 
 @programme.get("/days/<day_id>")
@@ -111,9 +126,11 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     if session is None:
         abort(404, "There is no such session on this PD day.")
     shown = view.Shown.of(request.form)
-    before = pd_queries.seats_held(pd_queries.places_of(engine(), g.identity.person_id, day_id))
+    before = places_now(day_id)
     key = request.form.get("key")
     message, status = attempt(lambda: send_action(action, session, key, before))
+    if status >= 500:  # sent, outcome unknown: show what is there now
+        forget_places()
     filters: dict[str, Any] = shown.query()
     back = url_for(".page", day_id=day_id, **filters, _anchor=f"session-{session_id}")
 
@@ -121,14 +138,14 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
         return render_template("programme.html", **context(day, shown), message=message)
 
     def the_card() -> str:
-        now = context(visible_day(day_id), shown)  # read after the command's write
+        now = context(day, shown)  # the places read again after the command's write
         slot = next(v for v in now["all_slots"] if v.slot.slot_id == session.slot_id)
         tapped = next(s for s in slot.sessions if s.session_id == session_id)
         after = now["held"].get(session.slot_id)
         if action == "place-someone":  # someone else's seat: any card may have changed
             changed = view.Changed([s for s in slot.sessions if s.session_id != session_id])
         else:
-            held = before.get(session.slot_id)
+            held = pd_queries.seats_held(before).get(session.slot_id)
             changed = view.changed_by_a_tap(slot, session_id, held, after, now["places"])
         on_page = {s.session_id for v in now["slots"] for s in v.sessions}
         return render_block(
@@ -146,23 +163,30 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
     return form_answer(status, back, page, the_card)
 
 
-def send_action(action: str, session: Any, key: str | None, held: dict[str, str]) -> str:
-    """Send the action to the trust days service; what to tell the person."""
+def send_action(
+    action: str, session: Any, key: str | None, before: dict[str, pd_queries.Place]
+) -> str:
+    """Send the action to the trust days service; what to tell the person. `before`: their
+    places on the day before it."""
     if action == "place-someone":
         return place_someone(session, request.form.get("email", ""), key)
     me = g.identity.person_id
     ids = (session.day_id, session.slot_id, session.session_id)
     if action == "book":
-        if trustdays.book(*ids, key) == "waitlist":
-            return on_the_waitlist(session, held.get(session.slot_id))
+        placed = trustdays.book(*ids, key)
+        forget_places()
+        if placed == "waitlist":
+            return on_the_waitlist(session, pd_queries.seats_held(before).get(session.slot_id))
         return f"You are booked on {session.title}."
     if action == "cancel":
-        had = pd_queries.places_of(engine(), me, session.day_id).get(session.session_id)
+        had = before.get(session.session_id)
         trustdays.cancel(*ids, me, key)
+        forget_places()
         if had and had.place == "waitlist":
             return f"You have left the waitlist for {session.title}."
         return f"You have given up your place in {session.title}."
     trustdays.move(*ids, key)
+    forget_places()
     return f"You have moved to {session.title}."
 
 
@@ -176,8 +200,7 @@ def on_the_waitlist(session: Any, held_session_id: str | None) -> str:
             f"{full}. While you keep your seat in {kept.title if kept else 'another session'}, "
             "a seat that comes free here goes to someone waiting without one."
         )
-    mine = pd_queries.places_of(engine(), g.identity.person_id, session.day_id)
-    place = mine.get(session.session_id)
+    place = places_now(session.day_id).get(session.session_id)
     if place and place.position == 1:
         return f"{full}, first in line. If a seat comes free, it is yours at once."
     number = f", number {place.position}" if place else ""
@@ -194,6 +217,7 @@ def place_someone(session: Any, email: str, key: str | None) -> str:
         raise Refused(422, "unknown_person", "Nobody in the trust has that work email.")
     ids = (session.day_id, session.slot_id, session.session_id)
     placed = trustdays.place(*ids, person.person_id, key)
+    forget_places()  # the CPD manager may have placed themselves
     if placed == "moved":
         return f"{person.name} has moved to {session.title}."
     if placed == "waitlist":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 
 from readmodels.directory.tables import people, schools
 
@@ -21,14 +21,17 @@ class Profile:
     """primary, secondary, all_through or special; None for the central team."""
 
 
+_PROFILE = (
+    select(people.c.category, people.c.job_title, people.c.subjects, schools.c.phase)
+    .select_from(people.outerjoin(schools, schools.c.school_id == people.c.school_id))
+    .where(people.c.person_id == bindparam("person_id"))
+)
+"""Built once: every programme page and tap asks it."""
+
+
 def profile_of(engine: Engine, person_id: str) -> Profile | None:
-    query = (
-        select(people.c.category, people.c.job_title, people.c.subjects, schools.c.phase)
-        .select_from(people.outerjoin(schools, schools.c.school_id == people.c.school_id))
-        .where(people.c.person_id == person_id)
-    )
     with engine.connect() as connection:
-        row = connection.execute(query).first()
+        row = connection.execute(_PROFILE, {"person_id": person_id}).first()
     if row is None:
         return None
     subjects = tuple(s.strip() for s in (row.subjects or "").split(";") if s.strip())

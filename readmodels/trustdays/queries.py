@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, Row, Select, bindparam, func, or_, select
 
 from readmodels.trustdays.tables import (
     pd_attendees,
@@ -57,17 +57,30 @@ def listed_days(engine: Engine, drafts: bool = False, since: date | None = None)
         return connection.execute(query).all()
 
 
+_DAY = select(pd_days).where(pd_days.c.day_id == bindparam("day_id"))
+_SESSION = select(pd_sessions).where(
+    pd_sessions.c.day_id == bindparam("day_id"),
+    pd_sessions.c.session_id == bindparam("session_id"),
+)
+_SLOTS = (
+    select(pd_slots).where(pd_slots.c.day_id == bindparam("day_id")).order_by(pd_slots.c.starts)
+)
+_SESSIONS = (
+    select(pd_sessions)
+    .where(pd_sessions.c.day_id == bindparam("day_id"))
+    .order_by(pd_sessions.c.title)
+)
+"""Statements every page of a day asks, built once: building one cost more than running it."""
+
+
 def find_day(engine: Engine, day_id: str) -> Row | None:
     with engine.connect() as connection:
-        return connection.execute(select(pd_days).where(pd_days.c.day_id == day_id)).first()
+        return connection.execute(_DAY, {"day_id": day_id}).first()
 
 
 def find_session(engine: Engine, day_id: str, session_id: str) -> Row | None:
-    query = select(pd_sessions).where(
-        pd_sessions.c.day_id == day_id, pd_sessions.c.session_id == session_id
-    )
     with engine.connect() as connection:
-        return connection.execute(query).first()
+        return connection.execute(_SESSION, {"day_id": day_id, "session_id": session_id}).first()
 
 
 def timetable(
@@ -82,8 +95,7 @@ def timetable(
     a keynote's `speaker`; a session row its leader's `leader_bio` (an external's) and
     an online session's `join_link`."""
     sessions = pd_sessions.c
-    slot_query = select(pd_slots).where(pd_slots.c.day_id == day_id).order_by(pd_slots.c.starts)
-    query = select(pd_sessions).where(sessions.day_id == day_id).order_by(sessions.title)
+    slot_query, query = _SLOTS, _SESSIONS
     if community:
         query = query.where(sessions.community == community)
     if audience:
@@ -98,8 +110,10 @@ def timetable(
         slot_query = slot_query.where(pd_slots.c.slot_id.in_(changed_slots))
         query = query.where(sessions.slot_id.in_(changed_slots))
     with engine.connect() as connection:
-        views = {row.slot_id: SlotView(row) for row in connection.execute(slot_query)}
-        for session in connection.execute(query):
+        views = {
+            row.slot_id: SlotView(row) for row in connection.execute(slot_query, {"day_id": day_id})
+        }
+        for session in connection.execute(query, {"day_id": day_id}):
             if session.slot_id in views:  # not in a slot taken off the timetable
                 views[session.slot_id].sessions.append(session)
     return list(views.values())
@@ -128,9 +142,10 @@ def leaders_by_slot(engine: Engine, day_id: str) -> dict[str, set[str]]:
     return leaders
 
 
-def places_of(engine: Engine, person_id: str, day_id: str | None = None) -> dict[str, Place]:
-    """A person's seats and waitlist places (on one day), by session, with their place in
-    each waitlist's queue."""
+def _places_query(on_a_day: bool) -> Select:
+    """A person's live places, with how many wait ahead of them in each waitlist: built
+    once (building it was most of what asking it cost a page, the aliases' columns and the
+    expanding IN), with the person and the day as parameters."""
     mine, others = pd_places.alias("mine"), pd_places.alias("others")
     ahead = (
         select(func.count())
@@ -141,13 +156,23 @@ def places_of(engine: Engine, person_id: str, day_id: str | None = None) -> dict
         )
         .scalar_subquery()
     )
+    live = or_(*(mine.c.place == place for place in LIVE_PLACES))
     query = select(mine.c.session_id, mine.c.slot_id, mine.c.place, ahead.label("ahead")).where(
-        mine.c.person_id == person_id, mine.c.place.in_(LIVE_PLACES)
+        mine.c.person_id == bindparam("person_id"), live
     )
-    if day_id:
-        query = query.where(mine.c.day_id == day_id)
+    return query.where(mine.c.day_id == bindparam("day_id")) if on_a_day else query
+
+
+_PLACES = _places_query(on_a_day=False)
+_PLACES_ON_A_DAY = _places_query(on_a_day=True)
+
+
+def places_of(engine: Engine, person_id: str, day_id: str | None = None) -> dict[str, Place]:
+    """A person's seats and waitlist places (on one day), by session, with their place in
+    each waitlist's queue."""
+    query, asked = (_PLACES_ON_A_DAY, {"day_id": day_id}) if day_id else (_PLACES, {})
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
+        rows = connection.execute(query, {"person_id": person_id, **asked}).all()
     return {
         row.session_id: Place(
             row.session_id, row.slot_id, row.place, row.ahead + 1 if row.place == "waitlist" else 0

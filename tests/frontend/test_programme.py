@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from events.db import create_db_engine, migrate
 from events.projection import checkpoint, rebuild
@@ -220,6 +220,28 @@ def test_a_double_tap_books_once(trust, nats, store):
         if e.type == "SessionBooked" and e.data["person_id"] == people["amy"].person_id
     ]
     assert len(booked) == 1
+
+
+def test_a_tap_reads_the_persons_places_once_before_its_command_and_once_after(trust):
+    stack, day, people = trust
+    first, second = day["sessions"]
+    amy, ben = stack.client(people["amy"]), stack.client(people["ben"])
+    asked: list[str] = []
+
+    def places_read(_connection, _cursor, statement: str, *_args) -> None:
+        if "pd_places AS mine" in statement:  # pd_queries.places_of
+            asked.append(statement)
+
+    engine = stack.app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", places_read)
+    try:
+        taps = ((amy, first, "book"), (ben, first, "book"), (amy, second, "move"))
+        for client, session_id, action in (*taps, (amy, second, "cancel")):
+            asked.clear()
+            assert act(client, day, session_id, action).status_code == 200, action
+            assert len(asked) == 2, action
+    finally:
+        event.remove(engine, "before_cursor_execute", places_read)
 
 
 def add_session(stack, day: dict, title: str, **changes) -> str:
