@@ -10,7 +10,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,6 +35,11 @@ NOT_SERVICES = {"gateway", "frontend", "projector", "mailbox"}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 NO_ACCESS_LOG = "STAFFROOM_NO_ACCESS_LOG"
 """Set to 1 for a process whose gunicorn keeps no access log (deploy/gunicorn.conf.py)."""
+GATEWAY_APP = '"gateway:create_app()"'
+FRONT_DOOR_APP = '"deploy.front_door:create_app()"'
+FRONTEND_PROCESS = "STAFFROOM_FRONTEND_PROCESS"
+"""Set to 1 to run the frontend as a process of its own behind the gateway's HTTP relay, as
+docker-compose does; by default `staffroom up` serves it inside the gateway's process."""
 
 
 class LaunchError(Exception):
@@ -111,8 +116,10 @@ def run_processes(
     """The processes under the supervisor, each with its own NATS user, until SIGINT or
     SIGTERM."""
     envs = {
-        name: access_log_once(name, {**env, "NATS_URL": nats_url_for(nats, name)})
-        for name in processes
+        name: access_log_once(
+            name, {**env, "NATS_URL": nats_url_for(nats, nats_user_of(name, command))}
+        )
+        for name, command in processes.items()
     }
     supervisor = Supervisor(nats, processes, envs)
     done = threading.Event()
@@ -143,6 +150,31 @@ def access_log_once(process: str, env: dict[str, str]) -> dict[str, str]:
     if "GUNICORN_CMD_ARGS" in env:
         return env
     return {**env, NO_ACCESS_LOG: "1"}
+
+
+def frontend_inside_gateway(
+    processes: dict[str, str], environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """The Procfile's processes as `staffroom up` runs them: the frontend served inside the
+    gateway's process (deploy/front_door.py), one process and one HTTP hop fewer for every
+    page (make bench --only front; docs/deploy.md). Not when STAFFROOM_FRONTEND_PROCESS=1,
+    nor when the Procfile's gateway line runs another app than the gateway's."""
+    gateway = processes.get("gateway", "")
+    if "frontend" not in processes or GATEWAY_APP not in gateway:
+        return processes
+    if environ.get(FRONTEND_PROCESS) == "1":
+        return processes
+    return {
+        name: command.replace(GATEWAY_APP, FRONT_DOOR_APP) if name == "gateway" else command
+        for name, command in processes.items()
+        if name != "frontend"
+    }
+
+
+def nats_user_of(process: str, command: str) -> str:
+    """Whose NATS user a process has: its own, but the gateway serving the frontend has the
+    frontend's (read only: its health page reads the stream's last sequence)."""
+    return "frontend" if process == "gateway" and FRONT_DOOR_APP in command else process
 
 
 def nats_url_for(nats: EmbeddedNats, process: str) -> str:
@@ -176,9 +208,10 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
         settings.require_secret_key()
     except MissingSetting as error:
         raise LaunchError(str(error)) from None
-    processes = dict(parse_procfile(PROCFILE.read_text()).processes)
+    procfile = dict(parse_procfile(PROCFILE.read_text()).processes)
+    processes = frontend_inside_gateway(procfile)
     nats = EmbeddedNats(
-        VAR_DIR / "nats", port=nats_port, users=nats_users(list(processes), settings)
+        VAR_DIR / "nats", port=nats_port, users=nats_users(list(procfile), settings)
     )
     try:
         nats.start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from authlib.integrations.flask_client import OAuth
@@ -29,6 +29,7 @@ from gateway.csrf import SIGNED_LINKS, check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import database_unavailable, error, http_error
 from gateway.identities import HeaderSigner, IdentityCache
+from gateway.in_process import serve
 from gateway.limits import MAX_BODY, limit_body, too_large
 from gateway.proxy import TooSlow, Unreachable, Upstreams, relay
 from gateway.routes import Routes
@@ -43,6 +44,9 @@ from gateway.signin import (
     safe_next,
     signin,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 SECURITY_HEADERS = {
@@ -68,7 +72,10 @@ def create_app(
     oidc: OidcSettings | None = None,
     timeout: float = 10.0,
     identities: IdentityCache | None = None,
+    frontend: WSGIApplication | None = None,
 ) -> Flask:
+    """The gateway; with `frontend`, that WSGI app serves the pages in this process instead
+    of the frontend at `routes.frontend` over HTTP (gateway/in_process.py)."""
     routes = routes or Routes.from_env()
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)  # /static/ is the frontend's
@@ -131,6 +138,8 @@ def create_app(
         if identity is None and not request.path.startswith(OPEN_PATHS):
             return sign_in_first()
         header = signer.sign(identity) if identity else None
+        if frontend is not None and target.is_frontend:
+            return serve(frontend, request, header)
         try:
             upstream = upstreams.send(request, target, header)
         except TooSlow as slow:

@@ -18,6 +18,11 @@ class Target:
     prefix: str
     """The part of the public path the target does not see (X-Forwarded-Prefix)."""
 
+    @property
+    def is_frontend(self) -> bool:
+        """Every service is below a prefix of its own (/api/<service>); the frontend is not."""
+        return not self.prefix
+
 
 @dataclass(frozen=True)
 class Routes:

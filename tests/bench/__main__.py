@@ -30,6 +30,21 @@ def main() -> None:
         ),
         help="run one benchmark only",
     )
+    parser.add_argument(
+        "--front-paths",
+        default="api,pages",
+        help="front: the doors to rush, comma-separated (api, pages)",
+    )
+    parser.add_argument(
+        "--front-clients", type=int, default=front.CLIENTS, help="front: clients at once"
+    )
+    parser.add_argument(
+        "--front-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="front: a setting of the stack (STAFFROOM_FRONTEND_PROCESS=1, WEB_CONCURRENCY=1)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, EmbeddedNats(Path(folder) / "nats") as nats:
         if args.only in (None, "log"):
@@ -44,7 +59,9 @@ def main() -> None:
         if args.only in (None, "pages"):
             pages.run(nats.url, Path(folder))
         if args.only in (None, "front"):
-            front.run(Path(folder))
+            settings = dict(each.split("=", 1) for each in args.front_set)
+            paths = tuple(args.front_paths.split(","))
+            front.run(Path(folder), paths, clients=args.front_clients, **settings)
         if args.only in (None, "networks"):
             networks.run(nats.url, Path(folder))
         if args.only in (None, "notifications"):

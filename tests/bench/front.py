@@ -288,7 +288,9 @@ class Door:
         return "POST", f"{slot}/moves", headers, {"json": {"session_id": session_id}}
 
 
-async def rush(url: str, path: Door, everyone: list[Person], seed: int) -> Results:
+async def rush(
+    url: str, path: Door, everyone: list[Person], seed: int, clients: int = CLIENTS
+) -> Results:
     rng = random.Random(seed)
     plans = [(person, morning(person, path.day, rng)) for person in everyone]
     rng.shuffle(plans)
@@ -318,7 +320,7 @@ async def rush(url: str, path: Door, everyone: list[Person], seed: int) -> Resul
                     timing = answer.headers.get("Server-Timing", "")
                     results.add(action, seconds, answer.status, timing)
 
-    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    await asyncio.gather(*(client() for _ in range(clients)))
     return results
 
 
@@ -414,14 +416,21 @@ async def raw_rates(urls: dict[str, str], count: int = 3_000) -> dict[str, float
     return {name: count // 3 * 3 / spent for name, spent in seconds.items()}
 
 
-def run_path(stack: Stack, name: str, everyone: list[Person], manager: Person, number: int) -> None:
+def run_path(
+    stack: Stack,
+    name: str,
+    everyone: list[Person],
+    manager: Person,
+    number: int,
+    clients: int = CLIENTS,
+) -> None:
     day = plan_day(stack.url, manager, number)
     asyncio.run(sign_everyone_in(stack.url, everyone, f"/days/{day['day_id']}"))
     first_seq = asyncio.run(last_seq(stack.nats_url))
     cpu_before = processes.cpu_seconds(stack.process.pid)
     started = time.perf_counter()
     with processes.sampled(stack.process.pid, os.environ.get("BENCH_PROFILE"), name):
-        results = asyncio.run(rush(stack.url, Door(name, day), everyone, seed=number))
+        results = asyncio.run(rush(stack.url, Door(name, day), everyone, number, clients))
     seconds = time.perf_counter() - started
     events, caught_up = projector_rate(stack, first_seq, started)
     cpu = processes.cpu_used(cpu_before, processes.cpu_seconds(stack.process.pid))
@@ -458,23 +467,31 @@ async def catch_up(nats_url: str, database: str) -> tuple[int, float, float]:
     return end, seconds, cpu
 
 
-def run(folder: Path, paths: tuple[str, ...] = ("api", "pages"), database_url: str = "") -> None:
-    """The whole stack, on SQLite unless `database_url` names another read-model database;
+def run(
+    folder: Path,
+    paths: tuple[str, ...] = ("api", "pages"),
+    database_url: str = "",
+    clients: int = CLIENTS,
+    **settings: str,
+) -> None:
+    """The whole stack, on SQLite unless `database_url` names another read-model database,
+    with `settings` in its environment (STAFFROOM_FRONTEND_PROCESS="1", WEB_CONCURRENCY…);
     its last lines are printed if the benchmark fails."""
-    settings = {"DATABASE_URL": database_url} if database_url else {}
+    if database_url:
+        settings["DATABASE_URL"] = database_url
     with Stack(folder / "front", **settings) as stack:
         try:
-            measure(stack, paths, folder)
+            measure(stack, paths, folder, clients)
         except Exception:
             print("".join(stack.lines))
             raise
 
 
-def measure(stack: Stack, paths: tuple[str, ...], folder: Path) -> None:
+def measure(stack: Stack, paths: tuple[str, ...], folder: Path, clients: int = CLIENTS) -> None:
     """Both paths, then the memory of the stack and the raw publish rates beside them."""
     staff, manager_id = staff_and_manager(stack.database)
     heading(
-        f"The front door: {len(staff)} demo staff signed in, {CLIENTS} clients, "
+        f"The front door: {len(staff)} demo staff signed in, {clients} clients, "
         f"{SLOTS} slots x {SESSIONS_PER_SLOT} sessions, cancels and moves "
         "(staffroom up --demo, sync always)"
     )
@@ -482,7 +499,7 @@ def measure(stack: Stack, paths: tuple[str, ...], folder: Path) -> None:
     asyncio.run(sign_in(stack.url, manager))
     everyone = [Person(p) for p in staff]
     for number, name in enumerate(paths):
-        run_path(stack, name, everyone, manager, number)
+        run_path(stack, name, everyone, manager, number, clients)
     report_memory(processes.memory(stack.process.pid))
     replay = f"sqlite:///{folder / 'front-catch-up.db'}"
     messages, seconds, cpu = asyncio.run(catch_up(stack.nats_url, replay))

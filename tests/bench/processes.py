@@ -18,6 +18,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 LABELS = (
     ("reactor", "reactors"),
     ("gateway:create_app", "gateway"),
+    ("front_door:create_app", "gateway+frontend"),
     ("frontend:create_app", "frontend"),
     ("services.trustdays", "trustdays"),
     ("services.directory", "directory"),

@@ -114,6 +114,8 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
     text = output.rest()
     assert text.rstrip().endswith("Staffroom stopped."), text
     assert "Traceback" not in text and "SIGKILL" not in text, text
+    assert "| gateway started" in text
+    assert "| frontend started" not in text  # served inside the gateway's process
     assert not port_in_use(port) and not port_in_use(nats_port)
 
 

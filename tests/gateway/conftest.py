@@ -110,11 +110,16 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         timeout: float = 5.0,
         dev: bool = False,
         oidc: OidcSettings | None = None,
+        in_process: Flask | None = None,
         **services: str,
     ) -> Flask:
+        """A gateway relaying pages to `frontend` over HTTP, or serving them with the app
+        `in_process` inside its own (as `staffroom up` does: deploy/front_door.py)."""
         routes = Routes(frontend, services)
         identities = IdentityCache(clock=clock)
-        app = create_gateway(routes, replace(settings, dev=dev), oidc, timeout, identities)
+        app = create_gateway(
+            routes, replace(settings, dev=dev), oidc, timeout, identities, in_process
+        )
         made.append(app)
         return app
 
