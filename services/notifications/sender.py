@@ -6,7 +6,8 @@ in the recipient's outbox (MessageSending, decided on the outbox's last sequence
 senders never both win), hands it to the SMTP server, and records what happened: sent;
 failed (certainly not delivered: tried again with backoff); bounced; or, if the
 conversation broke after the message was handed over, nothing: the claim stays, shown to
-the operator as unknown, never sent again blindly.
+the operator as unknown, never sent again blindly. A person's messages held for the daily
+digest go after their others, together, as one email (digest.py).
 """
 
 from __future__ import annotations
