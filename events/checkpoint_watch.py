@@ -11,8 +11,9 @@ import os
 import threading
 import time
 import weakref
+from contextlib import suppress
+from typing import Any
 
-import sqlalchemy.exc
 from sqlalchemy import Engine, Select
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,15 @@ class CheckpointWatches:
 
 class CheckpointWatch:
     """Read your writes for a whole process. While anyone waits, one thread reads every
-    checkpoint and wakes the waiters whose sequence has been applied: a hundred pages
-    waiting cost one small query, not one each. On SQLite it looks every `interval` whether
-    the database's files changed (a stat, not a query) and reads only then, or at least
-    every `read_every`: polling with a query every 2 ms was about 6% of the frontend's CPU
-    in the booking rush (make bench --only front); a page still wakes within about 2 ms of
-    the projector's commit. On PostgreSQL it waits for a notification instead (no query
-    until the projector commits; polling with a query every 2 ms cost the frontend about as
-    much there), and reads anyway every `listening_read_every` in case one was lost."""
+    checkpoint and wakes the waiters whose sequence has been applied, and only them: a
+    hundred pages waiting cost one small query, not one each. It reads on a connection of
+    its own, straight through the driver (through the engine's pool each read cost ten times
+    the query). On SQLite it looks every `interval` whether the database's files changed (a
+    stat, not a query) and reads only then, or at least every `read_every`: a page wakes
+    within about 2 ms of the projector's commit. On PostgreSQL it waits for the checkpoints'
+    notification instead (polling with a query every 2 ms cost the frontend about as much
+    there), reads anyway every `listening_read_every` in case one was lost, and stays
+    `linger` seconds after the last waiter, so a burst of taps connects once."""
 
     def __init__(
         self,
@@ -59,36 +61,35 @@ class CheckpointWatch:
         interval: float = 0.002,
         read_every: float = 0.02,
         listening_read_every: float = 0.25,
+        linger: float = 10.0,
     ):
         self._engine = weakref.ref(engine)  # the engine's own life decides when it goes
         self.query = query
+        self._sql = str(
+            query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        )
         self.interval, self.read_every = interval, read_every
-        self.listening_read_every = listening_read_every
+        self.listening_read_every, self.linger = listening_read_every, linger
         self._files = _database_files(engine)
         self._listens = engine.url.get_backend_name() == "postgresql"
-        self.linger = 10.0
-        """Seconds a listening watch stays after its last waiter: its connection is made
-        once for a burst of taps, not for each (nothing is read meanwhile but on a commit)."""
-        self._waited_at = 0.0
         self._reached: dict[str, int] = {}
-        self._waiting = 0
-        self._changed = threading.Condition()
+        self._waiters: list[_Waiter] = []
+        self._waited_at = 0.0
+        self._lock = threading.Lock()
         self._watching = False
 
     def wait_for(self, name: str, seq: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            self._waiting += 1
-            try:
-                self._start()
-                while self._reached.get(name, 0) < seq:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._changed.wait(left)
+        with self._lock:
+            if self._reached.get(name, 0) >= seq:  # lower bounds while the watch runs
                 return True
-            finally:
-                self._waiting -= 1
+            waiter = _Waiter(name, seq)
+            self._waiters.append(waiter)
+            self._start()
+        woke = waiter.woken.acquire(timeout=timeout)
+        with self._lock:
+            self._waiters.remove(waiter)
+            self._waited_at = time.monotonic()
+            return woke or self._reached.get(name, 0) >= seq
 
     def _start(self) -> None:
         if not self._watching:
@@ -108,51 +109,85 @@ class CheckpointWatch:
 
     def _still_waited_for(self, linger: float = 0.0) -> bool:
         """Whether to go on watching: while anyone waits, and `linger` seconds after."""
-        with self._changed:
-            if self._waiting:
-                self._waited_at = time.monotonic()
-            elif time.monotonic() - self._waited_at >= linger:
-                # Stale values are only lower bounds while the thread runs; a rebuild
-                # may lower a checkpoint, so a new watch starts from nothing.
-                self._watching, self._reached = False, {}
-                return False
-            return True
+        with self._lock:
+            if self._waiters:
+                return True
+            if time.monotonic() - self._waited_at < linger and self._engine() is not None:
+                return True
+            # Stale values are only lower bounds while the thread runs; a rebuild may lower
+            # a checkpoint, so a new watch starts from nothing.
+            self._watching, self._reached = False, {}
+            return False
 
     def _tell(self, reached: dict[str, int]) -> None:
-        with self._changed:
+        """The checkpoints as read: wake each waiter whose sequence they reach."""
+        with self._lock:
             self._reached.update(reached)
-            self._changed.notify_all()
+            for waiter in self._waiters:
+                if not waiter.told and self._reached.get(waiter.name, 0) >= waiter.seq:
+                    waiter.told = True
+                    waiter.woken.release()
 
-    def _poll(self) -> None:
-        seen, read_at = None, 0.0
-        while self._still_waited_for():
-            stamp, now = self._stamp(), time.monotonic()
-            if stamp is None or stamp != seen or now - read_at >= self.read_every:
-                seen, read_at = stamp, now  # stamped before reading: a later change is seen
-                self._tell(self._read())
-            time.sleep(self.interval)
-
-    def _listen(self) -> None:
-        """PostgreSQL: LISTEN on a connection of the watch's own, read the checkpoints once
-        listening (a commit before is read, one after notifies), then again after each
-        notification, or every `listening_read_every` at the latest."""
+    def _connect(self) -> Any:
+        """A connection of the watch's own, through the driver, each query its own
+        transaction (None if the engine is gone)."""
         engine = self._engine()
         if engine is None:
-            return
+            return None
         args, options = engine.dialect.create_connect_args(engine.url)
-        options.setdefault("connect_timeout", 5)
+        if self._listens:
+            options.setdefault("connect_timeout", 5)
         connection = engine.dialect.loaded_dbapi.connect(*args, **options)
-        del engine  # the engine's own life decides when the watch goes
-        try:
+        if engine.url.get_backend_name() == "sqlite":
+            connection.isolation_level = None
+        else:
             connection.autocommit = True
+        return connection
+
+    def _poll(self) -> None:
+        seen, read_at, connection = None, 0.0, None
+        try:
+            while self._still_waited_for():
+                stamp, now = self._stamp(), time.monotonic()
+                if stamp is None or stamp != seen or now - read_at >= self.read_every:
+                    seen, read_at = stamp, now  # stamped before reading: a later change is seen
+                    connection = connection or self._connect()
+                    try:
+                        self._tell(self._read(connection))
+                    except Exception:  # any driver's error: a new connection, a moment later
+                        log.warning("could not read the projections' checkpoints", exc_info=True)
+                        _close(connection)
+                        connection = None
+                        time.sleep(0.1)
+                time.sleep(self.interval)
+        finally:
+            _close(connection)
+
+    def _listen(self) -> None:
+        """PostgreSQL: LISTEN, read the checkpoints once listening (a commit before is read,
+        one after notifies), then again after each notification, or every
+        `listening_read_every` at the latest."""
+        connection = self._connect()
+        try:
+            if connection is None:
+                return
             connection.execute(f"LISTEN {CHANNEL}")
-            query = str(self.query.compile(compile_kwargs={"literal_binds": True}))
-            while self._engine() is not None and self._still_waited_for(self.linger):
-                self._tell({name: seq for name, seq in connection.execute(query)})
+            while self._still_waited_for(self.linger):
+                self._tell(self._read(connection))
                 if list(connection.notifies(timeout=self.listening_read_every, stop_after=1)):
                     list(connection.notifies(timeout=0))  # those come meanwhile: one read
         finally:
-            connection.close()
+            _close(connection)
+
+    def _read(self, connection: Any) -> dict[str, int]:
+        if connection is None:  # the engine is gone
+            return {}
+        cursor = connection.cursor()
+        try:
+            cursor.execute(self._sql)
+            return {name: seq for name, seq in cursor.fetchall()}
+        finally:
+            cursor.close()
 
     def _stamp(self) -> tuple[tuple[int, int], ...] | None:
         """When and how big the database's files are; None: not files to look at."""
@@ -168,17 +203,22 @@ class CheckpointWatch:
                 stamps.append((found.st_mtime_ns, found.st_size))
         return tuple(stamps)
 
-    def _read(self) -> dict[str, int]:
-        engine = self._engine()
-        if engine is None:
-            return {}
-        try:
-            with engine.connect() as connection:
-                return {name: seq for name, seq in connection.execute(self.query)}
-        except sqlalchemy.exc.SQLAlchemyError:
-            log.warning("could not read the projections' checkpoints", exc_info=True)
-            time.sleep(0.1)
-            return {}
+
+class _Waiter:
+    """A page waiting for `name` to reach `seq`: `woken` is held until it has."""
+
+    __slots__ = ("name", "seq", "told", "woken")
+
+    def __init__(self, name: str, seq: int):
+        self.name, self.seq, self.told = name, seq, False
+        self.woken = threading.Lock()
+        self.woken.acquire()
+
+
+def _close(connection: Any) -> None:
+    if connection is not None:
+        with suppress(Exception):
+            connection.close()
 
 
 def _database_files(engine: Engine) -> tuple[str, ...]:
