@@ -130,6 +130,7 @@ def context(day: Row, only: frozenset[str] | None) -> dict[str, Any]:
         "exports": exports.TABLES,
         "may_nudge": may_nudge(day),
         "nudge_said": "",
+        "nudge_refused": False,
     }
 
 
@@ -192,7 +193,7 @@ def nudge(day_id: str) -> ResponseReturnValue:
             raise Refused(409, "nobody_to_nudge", "Everyone has booked every slot.")
         planning.nudge(day_id, waiting_on, request.form.get("key"))
     except Refused as refused:
-        page = context(day, None) | {"nudge_said": refused.message}
+        page = context(day, None) | {"nudge_said": refused.message, "nudge_refused": True}
         return render_template("overview.html", **page), refused.status
     done = url_for("overview.page", day_id=day_id, nudged=len(waiting_on))
     return redirect(f"{done}#not-booked-title", 303)
