@@ -108,6 +108,8 @@ class Projector:
 
     async def _consume(self, group: list[Projection], stop: asyncio.Event) -> None:
         following = await self._following(group)
+        connection = self.writer.connect()
+        """The batches' connection, kept (a failure closes it: the next is a new one)."""
         unwritten: Batch | None = None
         """Messages with nothing for these projections, read but not yet checkpointed."""
         due = 0.0
@@ -132,11 +134,12 @@ class Projector:
                     continue
                 # In the loop itself: a hop to a thread and back cost more than the batch
                 # (make bench); meanwhile the next messages wait in the buffer.
-                stopped = apply_all(self.writer, group, batch)
+                stopped = apply_all(connection, group, batch)
                 unwritten = None
                 if stopped:
                     raise stopped[0]  # the rest of a batch's stops: caught up when regrouped
         finally:
+            connection.close()
             await following.stop()
 
     async def _following(self, group: list[Projection]) -> Following:

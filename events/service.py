@@ -305,11 +305,12 @@ class Commands(Generic[State, Command]):
 
     def _loop(self) -> tuple[NatsThread, CommandLoop[State, Command]]:
         # One loop per app and process: after a gunicorn fork the parent's is not ours.
+        key = f"commands.{id(self)}"
+        pid, connection, loop = current_app.extensions.get(key, (None, None, None))
+        if pid == os.getpid() and connection is not None and not connection.loop.is_closed():
+            return connection, loop  # (process_connection's lock, once per request, was 2%)
         settings: Settings = current_app.extensions["settings"]
         connection = process_connection(settings.nats_url, current_app.name)
-        key = f"commands.{id(self)}"
-        owner, loop = current_app.extensions.get(key, (None, None))
-        if owner != os.getpid() or loop is None:
-            loop = CommandLoop(EventStore(connection.nc, settings.stream), self.decider)
-            current_app.extensions[key] = (os.getpid(), loop)
+        loop = CommandLoop(EventStore(connection.nc, settings.stream), self.decider)
+        current_app.extensions[key] = (os.getpid(), connection, loop)
         return connection, loop
