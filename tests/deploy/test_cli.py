@@ -14,10 +14,12 @@ import uuid
 import httpx
 import pytest
 from click.testing import CliRunner
+from honcho.environ import parse_procfile
 from sqlalchemy import inspect, select
 
 from deploy import demo
 from deploy.cli import main
+from deploy.launcher import PROCFILE
 from events import Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
@@ -161,13 +163,20 @@ def test_a_process_that_cannot_start_stops_everything_in_one_sentence(tmp_path):
             launcher.kill()
     assert launcher.returncode == 1
     last = output.rstrip().splitlines()[-1]
-    # whichever web process read the bad setting first
-    assert re.match(
-        r"The (gateway|frontend|directory|trustdays) process stopped 5 times in a row", last
-    ), last
+    # whichever web process read the bad setting first (each gunicorn line of the Procfile)
+    stopped = re.match(r"The (\w+) process stopped 5 times in a row", last)
+    assert stopped and stopped[1] in WEB_PROCESSES, last
     assert "restarting in 8 s" in output
     assert last.endswith("so Staffroom stopped: its last lines above say why.")
     assert not port_in_use(port) and not port_in_use(nats_port)
+
+
+WEB_PROCESSES = {
+    name
+    for name, command in parse_procfile(PROCFILE.read_text()).processes.items()
+    if command.startswith("gunicorn")
+}
+"""The processes that read STAFFROOM_THREADS (deploy/gunicorn.conf.py)."""
 
 
 def pid_of(output: Output, name: str) -> int:
