@@ -26,9 +26,10 @@ class AnyTypeRegistry(EventRegistry):
         seq: int = 0,
         index: int = 0,
         service: str | None = None,
+        trusted: bool = False,
     ) -> RecordedEvent:
         if envelope["type"] in registry:
-            return registry.load(envelope, seq, index, service)
+            return registry.load(envelope, seq, index, service, trusted)
         return RecordedEvent.from_envelope(envelope, envelope["data"], seq, index)
 
 
