@@ -45,6 +45,12 @@ AMY = "amy@example.sch.uk"
 AT_SEVEN = next_digest(reminder_due(SOON))
 
 
+def body(message: EmailMessage, kind: str) -> str:
+    part = message.get_body((kind,))
+    assert part is not None, message
+    return part.get_content()
+
+
 @pytest.fixture
 def mailbox() -> Iterator[TestMailbox]:
     with smtp_server() as box:
@@ -118,11 +124,11 @@ def test_what_waits_for_the_digest_comes_as_one_email_at_07_00(
             "text/plain",
             "text/html",
         ]
-        text = digest.get_body(("plain",)).get_content()
+        text = body(digest, "plain")
         assert "Reminder: Autumn PD day" in text and "https://staffroom.test/days/day-1" in text
         assert "Audit a1" in text and "Audit a2" in text
         assert "https://staffroom.test/my-actions" in text
-        html = digest.get_body(("html",)).get_content()
+        html = body(digest, "html")
         assert 'href="https://staffroom.test/days/day-1"' in html
         link = digest["List-Unsubscribe"].strip("<>")
         assert unsubscribe.read(SECRET_KEY, link.rpartition("/")[2]) == ("amy", "digest")
@@ -148,7 +154,7 @@ def test_an_item_no_longer_true_drops_out_and_a_digest_of_nothing_is_not_sent(
         assert reasons == {("day_reminder", "no_longer_booked"), ("action_due", "done")}
         [digest] = digests(mailbox)
         assert digest["Subject"].startswith("Your Staffroom digest: 1 item,")
-        text = digest.get_body(("plain",)).get_content()
+        text = body(digest, "plain")
         assert "Audit a1" in text and "Audit a2" not in text and "day-1" not in text
         assert digests(mailbox, "bob@example.sch.uk") == []
 

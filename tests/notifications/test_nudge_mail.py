@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,6 +36,12 @@ NOW = datetime.now(UTC)
 SOON = (NOW + timedelta(days=20)).date()
 CLOSES = NOW + timedelta(days=10)
 AMY = "amy@example.sch.uk"
+
+
+def body(message: EmailMessage, kind: str) -> str:
+    part = message.get_body((kind,))
+    assert part is not None, message
+    return part.get_content()
 
 
 @pytest.fixture
@@ -85,7 +92,7 @@ def test_the_nudge_says_what_is_left_to_book_and_skips_who_booked_meanwhile(
         [message] = [a.message for a in mailbox.to(AMY)]
         assert message["Subject"].startswith("Book your sessions: Autumn PD day")
         assert [p.get_content_type() for p in message.walk()][1:] == ["text/plain", "text/html"]
-        text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        text = body(message, "plain").replace("\r\n", "\n")
         assert "Still to book:\nBreakout 1, 10:15 to 11:30" in text
         closes = CLOSES.astimezone(ZoneInfo("Europe/London"))
         assert f"Booking closes at {closes:%H:%M} on {closes:%A} {closes.day} " in text
