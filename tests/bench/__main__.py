@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from events.embedded import EmbeddedNats
-from tests.bench import front, log, networks, notifications, pages, restart, rush
+from tests.bench import front, log, networks, notifications, pages, projector, restart, rush
 from tests.bench.cluster import run as rush_on_a_cluster
 
 
@@ -21,6 +21,7 @@ def main() -> None:
             "log",
             "sync",
             "rush",
+            "projector",
             "restart",
             "pages",
             "front",
@@ -54,6 +55,8 @@ def main() -> None:
             log.sync_cost(Path(folder))
         if args.only in (None, "rush"):
             rush.run(nats.url)
+        if args.only in (None, "projector"):
+            projector.run(nats.url, Path(folder))
         if args.only in (None, "restart"):
             restart.run(nats.url)
         if args.only in (None, "pages"):
