@@ -57,6 +57,8 @@ POST no such action                     D    N  N  N  N   N    N    N  N    N   
 GET /my-cpd                             D    A  A  A  A   A    A    A  A    A   A     D
 POST attendance                         D    A  A  A  A   A    A    A  A    A   A     D
 POST attendance, draft                  D    N  N  N  N   N    N    N  R    N   N     D
+POST nudge to book, no such day         D    D  D  D  D   D    D    D  N    D   D     D
+POST nudge to book, draft               D    D  D  D  D   D    D    D  R    D   D     D
 POST /my-cpd/feed-token                 D    A  A  A  A   A    A    A  A    A   A     D
 GET register                            D    D  D  A  D   D    D    D  A    D   D     D
 GET register, draft                     D    N  N  N  N   N    N    N  A    N   N     D
@@ -67,8 +69,6 @@ POST register all present               D    D  D  A  D   D    D    D  A    D   
 GET overview                            D    D  D  D  D   A    A    D  A    A   A     D
 GET overview, draft                     D    D  D  D  D   N    N    D  A    N   N     D
 GET not-booked.csv                      D    D  D  D  D   A    A    D  A    A   A     D
-POST nudge to book, no such day         D    D  D  D  D   D    D    D  N    D   D     D
-POST nudge to book, draft               D    D  D  D  D   D    D    D  R    D   D     D
 GET not-booked.csv, draft               D    D  D  D  D   N    N    D  A    N   N     D
 GET overview, another school            D    D  D  D  D   D    D    D  A    A   A     D
 GET overview live                       D    D  D  D  D   A    A    D  A    A   A     D
