@@ -1,9 +1,16 @@
-"""What the browser tests share: `staffroom up --demo` on free ports, Debian's chromium
-through Playwright, a person signed in with the development "sign in as" (in the browser, or
-as an API client), and an axe-core scan that keeps a screenshot for the issue's note."""
+"""What the browser tests share: the demo trust (`staffroom up --demo`, loaded once per run
+and copied: see demo_trust) on free ports, Debian's chromium through Playwright, a person
+signed in with the development "sign in as" (in the browser, or as an API client), and an
+axe-core scan that keeps a screenshot for the issue's note."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime
+import fcntl
+import json
+import os
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,10 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from sqlalchemy import create_engine
 
 from events.embedded import free_port
+from events.nats_access import ADMIN, with_credentials
+from events.projection import status
+from events.store import StreamSettings
+from readmodels.registry import PROJECTIONS
 from tests.support.launch import ROOT, Output, csrf_token_in, start_up
 from tests.support.slots import one_of
 from tests.support.trustdays import day_fields
@@ -40,12 +53,18 @@ WIDTHS: dict[str, ViewportSize] = {
 
 @contextmanager
 def demo_trust(folder: Path) -> Iterator[str]:
-    """`staffroom up --demo` (development sign-in) until the block ends: its base URL. Started
-    while holding one of DEMO_STARTS slots."""
+    """The demo trust (development sign-in) running in `folder` (made by tmp_path_factory)
+    until the block ends: its base URL. Started while holding one of DEMO_STARTS slots.
+
+    Not `staffroom up --demo` each time: the run loads the demo once (demo_template) and
+    each module starts `staffroom up` on a copy of that var/ folder, which skips the demo's
+    load and the projector's catch-up (most of a start on a busy machine)."""
+    template = demo_template(shared_temp(folder))
+    shutil.copytree(template, folder / "var")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with one_of("demo-trust", DEMO_STARTS):
-        launcher = start_up(folder, port, free_port(), "--demo", STAFFROOM_DEV="1")
+        launcher = start_up(folder, port, free_port(), STAFFROOM_DEV="1")
         try:
             Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
             assert wait_until(lambda: "Priya Shah" in httpx.get(f"{base}/sign-in").text, every=0.5)
@@ -56,6 +75,70 @@ def demo_trust(folder: Path) -> Iterator[str]:
         yield base
     finally:
         stop(launcher)
+
+
+def shared_temp(folder: Path) -> Path:
+    """The temp folder all workers of this run share: the parent of each worker's base
+    temp (`popen-gw<N>`) under xdist, else this process's own base temp."""
+    basetemp = folder.parent
+    if os.environ.get("PYTEST_XDIST_WORKER") and basetemp.name.startswith("popen-"):
+        return basetemp.parent
+    return basetemp
+
+
+def demo_template(shared: Path) -> Path:
+    """The var/ folder of a demo trust loaded once per run (and per day: the demo's dates
+    follow today's), its projector caught up, then stopped: built by the first worker that
+    needs it, under a file lock, while the others wait. Nothing in it is tied to the ports
+    of that first start (nats-server's config is written at each start; the NATS passwords
+    and the SQLite database are the launcher's own, the secret key comes from the
+    environment), so a copy starts as a restarted trust does."""
+    folder = shared / f"demo-template-{datetime.date.today().isoformat()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    var, done = folder / "var", folder / "done"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(var, ignore_errors=True)
+                with one_of("demo-trust", DEMO_STARTS):
+                    load_demo(folder)
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return var
+
+
+def load_demo(folder: Path) -> None:
+    """`staffroom up --demo` in `folder` until its projections have applied the whole log."""
+    port, nats_port = free_port(), free_port()
+    launcher = start_up(folder, port, nats_port, "--demo", STAFFROOM_DEV="1")
+    try:
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
+        assert wait_until(lambda: caught_up(folder / "var", nats_port), timeout=240, every=0.5)
+    finally:
+        stop(launcher)
+
+
+def caught_up(var: Path, nats_port: int) -> bool:
+    """Every projection's checkpoint is at the stream's last sequence."""
+    password = json.loads((var / "nats_passwords.json").read_text())[ADMIN]
+    url = with_credentials(f"nats://127.0.0.1:{nats_port}", ADMIN, password)
+
+    async def last_seq() -> int:
+        nc = await nats.connect(url, connect_timeout=5, allow_reconnect=False)
+        try:
+            info = await nc.jetstream().stream_info(StreamSettings().name)
+            return info.state.last_seq
+        finally:
+            await nc.close()
+
+    end = asyncio.run(last_seq())
+    engine = create_engine(f"sqlite:///{var / 'staffroom.db'}")
+    try:
+        return all(status(engine, p.name).last_seq >= end for p in PROJECTIONS)
+    finally:
+        engine.dispose()
 
 
 def stop(launcher: subprocess.Popen[str]) -> None:
