@@ -9,9 +9,15 @@ addopts). A work unit goes to one worker whole, its tests in the order they were
 - GROUPS put several modules in one unit: the clusters' tests, each of which starts three
   nats-servers and kills them, run one after another rather than all at once.
 
-Units are handed out in the order of collection (the browser tests first, in turn with the
-others: each browser module starts its own `staffroom up --demo`, the longest set-up of the
-suite), each worker taking the next one as it finishes.
+- ALONE: a test that starts `staffroom up` and shares nothing with its module's others is
+  a unit of its own (tests/deploy/test_cli.py's), so the module's long tests may run on
+  several workers at once.
+
+Units are handed out browser and other in turn (each browser module starts its own demo
+trust, the longest set-up of the suite; only two start at once), and among the others the
+known long ones first (LONGEST, longest first: longest-processing-time-first), then the
+rest in the order of collection: a long unit started last would keep one worker busy while
+the others idle at the end of the run.
 
 Why a scheduler of our own and not `xdist_group` marks: pytest 9.2 keeps a test's id where
 xdist 3.8 no longer appends the mark's group to it, so the marks group nothing. The units
@@ -31,6 +37,29 @@ import pytest
 
 GROUPS = {"tests/deploy/test_cluster": "clusters"}
 """A path prefix (from the repository) whose modules form one unit, and the unit's name."""
+ALONE = tuple(
+    f"tests/deploy/test_cli.py::{name}"
+    for name in (
+        "test_killed_processes_and_nats_server_come_back_unattended",
+        "test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager",
+        "test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint",
+        "test_a_process_that_cannot_start_stops_everything_in_one_sentence",
+    )
+)
+"""Tests (node ids without their parameters) that are each a unit of their own: each starts
+`staffroom up` in its own tmp_path and uses no module-scoped fixture."""
+LONGEST = (
+    "tests/frontend/test_bad_input.py postgresql",
+    "tests/frontend/test_bad_input.py sqlite",
+    "clusters",
+    ALONE[0],
+    ALONE[1],
+    "tests/frontend/test_who_may.py postgresql",
+    "tests/frontend/test_who_may.py sqlite",
+)
+"""The longest units besides the browser modules, longest first (measured with
+`--junitxml` on CI's two cores: docs/testing.md), handed out before the others. An estimate:
+a unit missing here only starts later, in its order of collection."""
 BROWSER = "tests/browser/"
 """Its units are handed out in turn with the others': each starts a demo trust, and only two
 may start at once (tests/support/slots.py), so a worker waits less for its turn."""
@@ -50,6 +79,9 @@ def work_unit(nodeid: str) -> str:
     """The unit of the test `nodeid`: its GROUPS', else its module's (and its database's,
     when that is its first parameter)."""
     path, _, name = nodeid.partition("::")
+    alone = nodeid.partition("[")[0]
+    if alone in ALONE:
+        return alone
     group = next((unit for prefix, unit in GROUPS.items() if path.startswith(prefix)), None)
     if group:
         return group
@@ -73,10 +105,15 @@ class Scheduling:
                 return work_unit(nodeid)
 
             def _assign_work_unit(self, node: Any) -> None:
-                """Browser units and others in turn, first of each in collection order."""
+                """Browser units and others in turn: the next browser unit in collection
+                order, or the longest other (LONGEST), else the next in collection order."""
                 wanted = self.browser_next
                 self.browser_next = not wanted
-                unit = next((u for u in self.workqueue if u.startswith(BROWSER) == wanted), None)
+                unit = None if wanted else next((u for u in LONGEST if u in self.workqueue), None)
+                if unit is None:
+                    unit = next(
+                        (u for u in self.workqueue if u.startswith(BROWSER) == wanted), None
+                    )
                 if unit is not None:
                     self.workqueue.move_to_end(unit, last=False)
                 super()._assign_work_unit(node)
