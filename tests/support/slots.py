@@ -1,7 +1,7 @@
 """At most a few of the xdist workers of one run doing one costly thing at once.
 
 The browser modules are the first units of the run, so without this every worker starts
-`staffroom up --demo` (loading the whole demo trust) in the same minute, on two cores:
+a demo trust (`staffroom up`, twenty processes) in the same minute, on two cores:
 each start then takes four times as long, past its deadline. A slot is a file lock in the
 temp folder, named after the run (PYTEST_XDIST_TESTRUNUID, the same in every worker of
 one run); without xdist there is nobody to share with.
