@@ -9,9 +9,12 @@ addopts). A work unit goes to one worker whole, its tests in the order they were
 - GROUPS put several modules in one unit: the clusters' tests, each of which starts three
   nats-servers and kills them, run one after another rather than all at once.
 
-- ALONE: a test that starts `staffroom up` and shares nothing with its module's others is
-  a unit of its own (tests/deploy/test_cli.py's), so the module's long tests may run on
-  several workers at once.
+- ALONE: a long test whose module's other tests need nothing it leaves is a unit of its
+  own (one per database when parametrized first by one), so a module's long tests may run
+  on several workers at once: test_cli's tests that start `staffroom up` (each in its own
+  tmp_path, no module-scoped fixture), and test_bad_input's walk of every form with
+  hostile input (it then builds its own world, 4 s, beside a walk of two minutes or more;
+  the module's other tests, 15 s, run on another worker).
 
 Units are handed out browser and other in turn (each browser module starts its own demo
 trust, the longest set-up of the suite; only two start at once), and among the others the
@@ -37,29 +40,32 @@ import pytest
 
 GROUPS = {"tests/deploy/test_cluster": "clusters"}
 """A path prefix (from the repository) whose modules form one unit, and the unit's name."""
-ALONE = tuple(
-    f"tests/deploy/test_cli.py::{name}"
-    for name in (
-        "test_killed_processes_and_nats_server_come_back_unattended",
-        "test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager",
-        "test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint",
-        "test_a_process_that_cannot_start_stops_everything_in_one_sentence",
-    )
+CLI = "tests/deploy/test_cli.py::"
+BAD_INPUT = "tests/frontend/test_bad_input.py"
+HOSTILE = f"{BAD_INPUT}::test_hostile_fields_are_refused_clearly_and_change_nothing"
+KILLED = f"{CLI}test_killed_processes_and_nats_server_come_back_unattended"
+MAKE_RUN = f"{CLI}test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager"
+ALONE = (
+    HOSTILE,
+    KILLED,
+    MAKE_RUN,
+    f"{CLI}test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint",
+    f"{CLI}test_a_process_that_cannot_start_stops_everything_in_one_sentence",
 )
-"""Tests (node ids without their parameters) that are each a unit of their own: each starts
-`staffroom up` in its own tmp_path and uses no module-scoped fixture."""
+"""Tests (node ids without their parameters) that are each a unit of their own (and their
+database's)."""
 LONGEST = (
-    "tests/frontend/test_bad_input.py postgresql",
-    "tests/frontend/test_bad_input.py sqlite",
+    f"{HOSTILE} postgresql",
+    f"{HOSTILE} sqlite",
     "clusters",
-    ALONE[0],
-    ALONE[1],
+    KILLED,
+    MAKE_RUN,
     "tests/frontend/test_who_may.py postgresql",
     "tests/frontend/test_who_may.py sqlite",
 )
-"""The longest units besides the browser modules, longest first (measured with
-`--junitxml` on CI's two cores: docs/testing.md), handed out before the others. An estimate:
-a unit missing here only starts later, in its order of collection."""
+"""The longest units besides the browser modules, longest first (from CI's slowest tests:
+docs/testing.md), handed out before the others. An estimate, kept by hand: a unit missing
+here only starts later, in its order of collection."""
 BROWSER = "tests/browser/"
 """Its units are handed out in turn with the others': each starts a demo trust, and only two
 may start at once (tests/support/slots.py), so a worker waits less for its turn."""
@@ -79,14 +85,13 @@ def work_unit(nodeid: str) -> str:
     """The unit of the test `nodeid`: its GROUPS', else its module's (and its database's,
     when that is its first parameter)."""
     path, _, name = nodeid.partition("::")
+    first = name.partition("[")[2].split("-", 1)[0].rstrip("]")
+    database = f" {first}" if first in DATABASES else ""
     alone = nodeid.partition("[")[0]
     if alone in ALONE:
-        return alone
+        return alone + database
     group = next((unit for prefix, unit in GROUPS.items() if path.startswith(prefix)), None)
-    if group:
-        return group
-    first = name.partition("[")[2].split("-", 1)[0].rstrip("]")
-    return f"{path} {first}" if first in DATABASES else path
+    return group or path + database
 
 
 class Scheduling:
