@@ -10,11 +10,11 @@ addopts). A work unit goes to one worker whole, its tests in the order they were
   nats-servers and kills them, run one after another rather than all at once.
 
 - ALONE: a long test whose module's other tests need nothing it leaves is a unit of its
-  own (one per database when parametrized first by one), so a module's long tests may run
+  own (each of its parametrized cases: one per database, per half), so a module's long tests may run
   on several workers at once: test_cli's tests that start `staffroom up` (each in its own
-  tmp_path, no module-scoped fixture), and test_bad_input's walk of every form with
-  hostile input (it then builds its own world, 4 s, beside a walk of two minutes or more;
-  the module's other tests, 15 s, run on another worker).
+  tmp_path, no module-scoped fixture), and the two halves of test_bad_input's walk of every
+  form with hostile input on each database (each builds a world of its own, 4 s, beside a
+  walk of a minute or more; the module's other tests, 15 s, share theirs).
 
 Units are handed out browser and other in turn (each browser module starts its own demo
 trust, the longest set-up of the suite; only two start at once), and among the others the
@@ -52,11 +52,12 @@ ALONE = (
     f"{CLI}test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint",
     f"{CLI}test_a_process_that_cannot_start_stops_everything_in_one_sentence",
 )
-"""Tests (node ids without their parameters) that are each a unit of their own (and their
-database's)."""
+"""Tests (node ids without their parameters) whose every case is a unit of its own."""
 LONGEST = (
-    f"{HOSTILE} postgresql",
-    f"{HOSTILE} sqlite",
+    f"{HOSTILE}[postgresql-half0]",
+    f"{HOSTILE}[postgresql-half1]",
+    f"{HOSTILE}[sqlite-half0]",
+    f"{HOSTILE}[sqlite-half1]",
     "clusters",
     KILLED,
     MAKE_RUN,
@@ -87,9 +88,8 @@ def work_unit(nodeid: str) -> str:
     path, _, name = nodeid.partition("::")
     first = name.partition("[")[2].split("-", 1)[0].rstrip("]")
     database = f" {first}" if first in DATABASES else ""
-    alone = nodeid.partition("[")[0]
-    if alone in ALONE:
-        return alone + database
+    if nodeid.partition("[")[0] in ALONE:
+        return nodeid
     group = next((unit for prefix, unit in GROUPS.items() if path.startswith(prefix)), None)
     return group or path + database
 
