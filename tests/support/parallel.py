@@ -45,15 +45,18 @@ BAD_INPUT = "tests/frontend/test_bad_input.py"
 HOSTILE = f"{BAD_INPUT}::test_hostile_fields_are_refused_clearly_and_change_nothing"
 KILLED = f"{CLI}test_killed_processes_and_nats_server_come_back_unattended"
 MAKE_RUN = f"{CLI}test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager"
+DEMO_LOAD = f"{CLI}test_demo_load_creates_the_stream_and_loading_again_changes_nothing"
 ALONE = (
     HOSTILE,
     KILLED,
     MAKE_RUN,
+    DEMO_LOAD,
     f"{CLI}test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint",
     f"{CLI}test_a_process_that_cannot_start_stops_everything_in_one_sentence",
 )
 """Tests (node ids without their parameters) whose every case is a unit of its own."""
 LONGEST = (
+    DEMO_LOAD,
     f"{HOSTILE}[postgresql-half0]",
     f"{HOSTILE}[postgresql-half1]",
     f"{HOSTILE}[sqlite-half0]",
@@ -64,9 +67,9 @@ LONGEST = (
     "tests/frontend/test_who_may.py postgresql",
     "tests/frontend/test_who_may.py sqlite",
 )
-"""The longest units besides the browser modules, longest first (from CI's slowest tests:
-docs/testing.md), handed out before the others. An estimate, kept by hand: a unit missing
-here only starts later, in its order of collection."""
+"""The longest units besides the browser modules, longest first (from CI's per-test times,
+`--junitxml`, summed per work_unit: docs/testing.md), handed out before the others. An
+estimate, kept by hand: a unit missing here only starts later, in its order of collection."""
 BROWSER = "tests/browser/"
 """Its units are handed out in turn with the others': each starts a demo trust, and only two
 may start at once (tests/support/slots.py), so a worker waits less for its turn."""
