@@ -6,6 +6,7 @@ Used by `staffroom up` and by the test suite; production runs a real cluster (de
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,22 @@ class EmbeddedNatsError(RuntimeError):
     pass
 
 
+LISTENING_PORTS = range(20_000, 32_768)
+"""Where free_port looks: below Linux's ephemeral range (32768-60999), which the kernel hands
+to every outgoing connection. A port chosen there (by binding to 0) could be taken by some
+process's outgoing connection before our server binds it; under load, with many stacks on one
+machine, that happened ("Port 44011 is already in use")."""
+
+
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now, outside the ephemeral range where it can."""
+    for port in random.sample(LISTENING_PORTS, 50):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])

@@ -94,7 +94,7 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
     launcher = start_up(tmp_path, port, nats_port)
     try:
         output = Output(launcher)
-        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10, follow_redirects=True)
         assert page.status_code == 200
         assert page.url.path == "/sign-in" and "Sign in to Staffroom" in page.text
@@ -126,7 +126,7 @@ def test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager(tmp_path):
     port, nats_port = free_port(), free_port()
     launcher = start_up(tmp_path, port, nats_port, "--demo", STAFFROOM_DEV="1")
     try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
             home = sign_in_as_the_demo_cpd_manager(browser)
             assert "Development copy" in home.text  # the banner on every page
@@ -210,7 +210,7 @@ def test_killed_processes_and_nats_server_come_back_unattended(tmp_path):
     launcher = start_up(tmp_path, port, nats_port, "--demo", STAFFROOM_DEV="1")
     try:
         output = Output(launcher)
-        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=120)
+        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
             sign_in_as_the_demo_cpd_manager(browser)
             assert wait_until(lambda: a_new_feed_token_shows(browser), timeout=60, every=1)

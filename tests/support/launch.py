@@ -41,7 +41,9 @@ class Output:
         for line in process.stdout:
             self._queue.put(line)
 
-    def wait_for(self, wanted: Callable[[str], bool], timeout: float = 60) -> str:
+    def wait_for(self, wanted: Callable[[str], bool], timeout: float = 180) -> str:
+        """The first line `wanted` accepts. `timeout` is a deadline against a hang, not a
+        measure: on a CI machine with four workers a process may start slowly."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
