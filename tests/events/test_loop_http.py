@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, jsonify, request
 
 from events.connection import NatsThread, NotConfirmed
-from events.loop_http import LoopHttp
+from events.loop_http import MAX_BODY, LoopHttp
 
 
 def an_app(nats: NatsThread) -> Flask:
@@ -51,6 +51,19 @@ def an_app(nats: NatsThread) -> Flask:
 
         nats.run(refuses(), timeout=5)
         return "never"
+
+    @app.get("/hello")
+    def hello():
+        return "hello"
+
+    @app.get("/headers")
+    def headers():
+        return jsonify(
+            headers={
+                key: value for key, value in request.environ.items() if key.startswith("HTTP_")
+            },
+            port=request.environ["REMOTE_PORT"],
+        )
 
     @app.errorhandler(NotConfirmed)
     def not_confirmed(error):
@@ -124,16 +137,86 @@ def raw(url: str, data: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def test_a_chunked_body_is_refused_with_411(served):
-    request_ = b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-    assert raw(served, request_).startswith(b"HTTP/1.1 411 ")
+def test_a_chunked_body_is_decoded_for_the_app(served):
+    request_ = (
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        b"5\r\n[1, 2\r\n2\r\n]\n\r\n0\r\n\r\n"
+    )
+    answer = raw(served, request_)
+    assert answer.startswith(b"HTTP/1.1 200 ") and b'"body":[1,2]' in answer
 
 
 def test_a_request_line_that_is_not_http_is_refused_with_400(served):
     assert raw(served, b"nonsense\r\n\r\n").startswith(b"HTTP/1.1 400 ")
 
 
+@pytest.mark.parametrize(
+    "length",
+    [b"Content-Length: abc", b"Content-Length: -5", b"Content-Length: 2\r\nContent-Length: 3"],
+)
+def test_a_bad_content_length_is_refused_with_400_and_the_next_one_served(served, length):
+    request_ = b"POST /echo HTTP/1.1\r\nHost: x\r\n" + length + b"\r\n\r\n[]"
+    assert raw(served, request_).startswith(b"HTTP/1.1 400 ")
+    assert httpx.post(f"{served}/echo", json=[1]).json()["body"] == [1]
+
+
+def test_two_framings_at_once_are_refused_with_400(served):
+    request_ = (
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n"
+    )
+    assert raw(served, request_).startswith(b"HTTP/1.1 400 ")
+
+
+def test_a_malformed_header_line_is_refused_with_400(served):
+    request_ = b"GET /headers HTTP/1.1\r\nHost: x\r\nX Staffroom: 1\r\n\r\n"
+    assert raw(served, request_).startswith(b"HTTP/1.1 400 ")
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_it_is_read(served):
+    # 1 GB declared, a few bytes sent: an answer before the rest means nothing waited for it
+    request_ = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n[1"
+    assert raw(served, request_).startswith(b"HTTP/1.1 413 ")
+    assert httpx.post(f"{served}/echo", json=[1]).json()["body"] == [1]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_once_past_it(served):
+    chunk = b"a" * 65536
+    chunks = (b"10000\r\n" + chunk + b"\r\n") * (MAX_BODY // len(chunk) + 1)
+    request_ = b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
+    assert raw(served, request_).startswith(b"HTTP/1.1 413 ")  # never ended: not waited for
+
+
+def test_a_header_named_with_underscores_never_reaches_the_app(served):
+    answer = httpx.get(
+        f"{served}/headers",
+        headers=[("X_Staffroom_Identity", "someone-else"), ("X-Seen", "a"), ("X-Seen", "b")],
+    )
+    headers = answer.json()["headers"]
+    assert "HTTP_X_STAFFROOM_IDENTITY" not in headers
+    assert headers["HTTP_X_SEEN"] == "a,b"  # repeated headers joined, as gunicorn does
+
+
+def test_a_kept_alive_connection_serves_requests_in_turn(served):
+    with httpx.Client(base_url=served) as http:
+        first, second = http.get("/headers"), http.get("/headers")
+        third = http.post("/echo", json="third")
+    assert first.headers["connection"] == second.headers["connection"] == "keep-alive"
+    assert first.json()["port"] == second.json()["port"]  # the same connection
+    assert third.json()["body"] == "third"
+
+
 def test_head_answers_headers_only(served):
     answer = raw(served, b"HEAD /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 404 ") and body == b""
+
+
+def test_head_keeps_the_connection_for_the_next_request(served):
+    request_ = b"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+    request_ += b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    head, _, rest = raw(served, request_).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and b"content-length: 5" in head.lower()
+    # The GET's answer right after the HEAD's headers: the HEAD's had no body
+    assert rest.startswith(b"HTTP/1.1 200 ") and rest.endswith(b"\r\n\r\nhello")
