@@ -14,6 +14,7 @@ from events.identity import Identity
 from frontend.database import engine
 from readmodels.networks import polls_view as view
 from services.networks import access
+from services.notifications.access import READS_ANYONES
 
 
 def members(network_id: str) -> set[str]:
@@ -41,6 +42,12 @@ def organises_meeting(who: Identity, meeting: Any) -> bool:
         meeting.private,
         members(meeting.network_id) if meeting.private else (),
     )
+
+
+def reads_meeting_messages(who: Identity, meeting: Any) -> bool:
+    """What the meeting's people were told (/meetings/<id>/messages): whoever runs it (the
+    rule above), the CPD manager and the trust admin (who read anyone's messages)."""
+    return who.holds(*READS_ANYONES) or organises_meeting(who, meeting)
 
 
 def reads(who: Identity, meeting: Any) -> bool:

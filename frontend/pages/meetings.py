@@ -24,7 +24,12 @@ from frontend.clients import networks as service
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages import meeting_forms as forms
-from frontend.pages.meeting_access import organised_meeting, organises_meeting, the_meeting
+from frontend.pages.meeting_access import (
+    organised_meeting,
+    organises_meeting,
+    reads_meeting_messages,
+    the_meeting,
+)
 from frontend.pages.polls import now
 from readmodels.networks import polls_view as view
 from services.networks import access
@@ -53,6 +58,7 @@ def context(meeting: Any, **extra: Any) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "organiser": organiser,
+        "reads_messages": reads_meeting_messages(g.identity, meeting),
         "agenda": view.agenda(engine(), meeting.meeting_id),
         "pulled": view.open_actions_before(engine(), meeting) if organiser else [],
         "actions": actions,

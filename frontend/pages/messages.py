@@ -1,5 +1,6 @@
 """What we told whom, when, free from the log: a person's messages (for them, the CPD
-manager and the trust admin), a PD day's, and the operator's queue (waiting, failed and
+manager and the trust admin), a PD day's, a network meeting's (for those who run it, the
+CPD manager and the trust admin), and the operator's queue (waiting, failed and
 retrying, sending, an old claim unknown; bounced addresses) with the release of an
 unknown claim after checking the mail server's log."""
 
@@ -14,6 +15,8 @@ from events.envelope import utcnow
 from frontend.clients import notifications as client
 from frontend.database import engine
 from frontend.pages.days import visible_day
+from frontend.pages.meeting_access import reads_meeting_messages
+from readmodels.networks import polls_view
 from readmodels.notifications import queries
 from services.notifications.access import READS_ANYONES, reads_messages, runs_the_mail
 from services.notifications.events import UK, UNKNOWN_AFTER, VOCABULARIES
@@ -70,6 +73,17 @@ def of_day(day_id: str) -> str:
         abort(403, "What a PD day's people were told is for the CPD manager.")
     day = visible_day(day_id)
     return shown("day_messages.html", day=day, rows=queries.told_about_day(engine(), day_id))
+
+
+@messages.get("/meetings/<meeting_id>/messages")
+def of_meeting(meeting_id: str) -> str:
+    meeting = polls_view.find_meeting(engine(), meeting_id)
+    if meeting is None:
+        abort(404, "There is no such meeting.")
+    if not reads_meeting_messages(g.identity, meeting):
+        abort(403, "What a meeting's people were told is for its organisers and the CPD manager.")
+    rows = queries.told_about_meeting(engine(), meeting_id)
+    return shown("meeting_messages.html", meeting=meeting, rows=rows)
 
 
 @messages.get("/operator/messages")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import ColumnElement, Engine, Row, func, select
 
 from readmodels.directory.tables import people
 from readmodels.notifications.tables import (
@@ -61,10 +61,20 @@ def told(engine: Engine, person_id: str, limit: int = 200) -> list[Row]:
 
 def told_about_day(engine: Engine, day_id: str) -> list[Row]:
     """Every message about a PD day, with its recipient's name, newest first."""
+    return told_about(engine, messages.c.day_id == day_id)
+
+
+def told_about_meeting(engine: Engine, meeting_id: str) -> list[Row]:
+    """Every message about a network meeting (its poll's too), with its recipient's name,
+    newest first."""
+    return told_about(engine, messages.c.meeting_id == meeting_id)
+
+
+def told_about(engine: Engine, about: ColumnElement[bool]) -> list[Row]:
     query = (
         select(messages, people.c.name.label("person_name"))
         .outerjoin(people, people.c.person_id == messages.c.person_id)
-        .where(messages.c.day_id == day_id)
+        .where(about)
         .order_by(messages.c.queued_at.desc(), messages.c.message_id)
     )
     with engine.connect() as connection:

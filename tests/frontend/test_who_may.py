@@ -163,6 +163,9 @@ POST take away a post, not held         D    D  D  D  D   N    N    D  N    D   
 GET /me/messages                        D    A  A  A  A   A    A    A  A    A   A     D
 GET a teacher's messages                D    A  D  D  D   D    D    D  A    D   A     D
 GET a day's messages                    D    D  D  D  D   D    D    D  A    D   A     D
+GET a meeting's messages                D    D  D  D  D   D    D    A  A    A   A     D
+GET a meeting's messages, one-to-one    D    D  D  D  D   D    D    D  A    A   A     D
+GET a meeting's messages, no such one   D    N  N  N  N   N    N    N  N    N   N     D
 GET /operator/messages                  D    D  D  D  D   D    D    D  D    D   A     D
 POST release, no such message           D    D  D  D  D   D    D    D  D    D   N     D
 GET /operator/mail                      D    D  D  D  D   D    D    D  D    D   A     D
@@ -773,6 +776,18 @@ NOTIFICATIONS: dict[str, tuple[str, Callable[[World, str], Request]]] = {
         lambda w, who: ("GET", f"/people/{w.ids['ta']}/messages", {}),
     ),
     "GET a day's messages": ("GET /days/<day_id>/messages", get("/days/{day.day_id}/messages")),
+    "GET a meeting's messages": (
+        "GET /meetings/<meeting_id>/messages",
+        on_meetings("GET", "/meetings/{meeting}/messages"),
+    ),
+    "GET a meeting's messages, one-to-one": (
+        "GET /meetings/<meeting_id>/messages",
+        on_meetings("GET", "/meetings/{one_to_one}/messages"),
+    ),
+    "GET a meeting's messages, no such one": (
+        "GET /meetings/<meeting_id>/messages",
+        on_meetings("GET", NO_MEETING + "/messages"),
+    ),
     "GET /operator/messages": ("GET /operator/messages", get("/operator/messages")),
     "POST release, no such message": (
         "POST /operator/messages/<message_id>/release",
