@@ -7,12 +7,9 @@ and the mail server sends nothing again; the digest's unsubscribe link names the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from events.connection import NatsThread
 from events.decider import CommandLoop
@@ -26,7 +23,7 @@ from services.notifications.reactions import reminder_due
 from services.notifications.sender import Sender, SenderConfig
 from services.notifications.smtp import Mailer, SmtpSettings
 from tests.support.identity import SECRET_KEY
-from tests.support.mailbox import TestMailbox, smtp_server
+from tests.support.mailbox import TestMailbox
 from tests.support.network_mail import (
     a_network,
     action,
@@ -49,12 +46,6 @@ def body(message: EmailMessage, kind: str) -> str:
     part = message.get_body((kind,))
     assert part is not None, message
     return part.get_content()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 def choose(nats: NatsThread, store: EventStore, person: str, **kinds: str) -> None:

@@ -20,17 +20,10 @@ from services.notifications import unsubscribe
 from services.trustdays.events import day_subject
 from tests.notifications.test_nudge_mail import SOON, an_open_day
 from tests.support.identity import SECRET_KEY, someone
-from tests.support.mailbox import TestMailbox, smtp_server
 from tests.support.notifications import Running, notifications, people, place
 from tests.support.stack import Stack, pd_stack
 from tests.support.trustdays import RECORD, append
 from tests.support.waiting import wait_until
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

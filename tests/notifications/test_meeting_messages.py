@@ -13,7 +13,6 @@ from events.connection import NatsThread
 from events.store import EventStore
 from readmodels.networks import polls_view
 from tests.support.identity import someone
-from tests.support.mailbox import TestMailbox, smtp_server
 from tests.support.network_mail import (
     a_network,
     days_ahead,
@@ -27,12 +26,6 @@ from tests.support.stack import Stack, networks_stack
 from tests.support.waiting import wait_until
 
 PAGE = "/meetings/m1/messages"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from readmodels.notifications.tables import notification_messages
 from services.notifications import invitations
 from services.notifications.networks_reactions import meeting_reminder_due
 from tests.support.identity import SECRET_KEY
-from tests.support.mailbox import TestMailbox, invitation, smtp_server
+from tests.support.mailbox import TestMailbox, invitation
 from tests.support.network_mail import (
     a_network,
     action,
@@ -48,12 +48,6 @@ from tests.support.waiting import wait_until
 
 LONDON = ZoneInfo("Europe/London")
 AMY, BOB, SIL = "amy@example.sch.uk", "bob@example.sch.uk", "sil@example.sch.uk"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

@@ -5,10 +5,7 @@ that no longer holds when it is due is skipped; a refused address is recorded.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from events import Event
 from events.connection import NatsThread
@@ -24,7 +21,7 @@ from services.notifications.sender import Sender, SenderConfig
 from services.notifications.smtp import Mailer, SmtpSettings
 from services.trustdays.events import day_subject
 from tests.support.identity import SECRET_KEY
-from tests.support.mailbox import TestMailbox, smtp_server
+from tests.support.mailbox import TestMailbox
 from tests.support.notifications import (
     SENDER,
     Running,
@@ -39,12 +36,6 @@ from tests.support.waiting import wait_until
 
 SOON = (datetime.now(UTC) + timedelta(days=20)).date()
 AMY = "amy@example.sch.uk"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 def status_of(running: Running, person: str, kind: str) -> str | None:

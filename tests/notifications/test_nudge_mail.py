@@ -5,12 +5,9 @@ everyone once the day is cancelled or booking has closed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from events import Event
 from events.connection import NatsThread
@@ -19,7 +16,7 @@ from readmodels.notifications import queries
 from services.notifications import unsubscribe
 from services.trustdays.events import day_subject, slot_subject
 from tests.support.identity import SECRET_KEY
-from tests.support.mailbox import TestMailbox, smtp_server
+from tests.support.mailbox import TestMailbox
 from tests.support.notifications import (
     BREAKOUT,
     Running,
@@ -42,12 +39,6 @@ def body(message: EmailMessage, kind: str) -> str:
     part = message.get_body((kind,))
     assert part is not None, message
     return part.get_content()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 def an_open_day(nats: NatsThread, store: EventStore) -> None:

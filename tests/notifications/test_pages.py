@@ -13,18 +13,11 @@ from events.identity import Identity
 from events.store import EventStore
 from readmodels.notifications import queries
 from tests.support.identity import someone
-from tests.support.mailbox import TestMailbox, smtp_server
 from tests.support.notifications import Running, a_day, notifications, people, place
 from tests.support.stack import Stack, pd_stack
 from tests.support.waiting import wait_until
 
 SOON = (datetime.now(UTC) + timedelta(days=20)).date()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from events import Event
 from events.connection import NatsThread
 from events.store import EventStore
 from services.trustdays.events import day_subject, slot_subject
-from tests.support.mailbox import TestMailbox, invitation, smtp_server
+from tests.support.mailbox import TestMailbox, invitation
 from tests.support.notifications import (
     BREAKOUT,
     Running,
@@ -26,12 +26,6 @@ from tests.support.trustdays import append
 from tests.support.waiting import wait_until
 
 SOON = (datetime.now(UTC) + timedelta(days=20)).date()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[TestMailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture
