@@ -26,6 +26,13 @@ REMINDER_AT = time(16, 0)
 """A PD day's reminder: two days before, at 16:00 UK time (after school)."""
 CHANGES_WORTH_TELLING = ("title", "room", "mode", "join_link", "leader")
 """A session's changes that its booked people hear of (not its capacity or description)."""
+CONFIRMATION_SETTLES = timedelta(minutes=1)
+"""A booked place is confirmed a minute later, as it then is: on the
+morning bookings open people book, change their mind and move within seconds, and each
+kept choice then brings one email instead of a "Booked", a "Cancelled" and a "Booked"
+again (a confirmation for a place given up meanwhile is skipped, and so is the
+cancellation of a place they were never told of). It also leaves the rush's CPU to the
+bookings (make bench --only front). A waitlist promotion is told at once."""
 FollowUps = Iterable[tuple[tuple[str, ...], Queue | Reschedule | Several]]
 
 
@@ -52,9 +59,17 @@ def about(event: RecordedEvent, reason: str = "") -> dict[str, str | None]:
     }
 
 
-def tell(event: RecordedEvent, person_id: str, kind: str, reason: str = "") -> Queue:
+def tell(
+    event: RecordedEvent,
+    person_id: str,
+    kind: str,
+    reason: str = "",
+    after: timedelta = timedelta(0),
+) -> Queue:
+    """Queue the message `kind` about `event` for the person, due `after` the event."""
     mid = message_id(event.id, person_id, kind)
-    return Queue(mid, person_id, kind, about(event, reason), event.id, event.occurred_at)
+    due = event.occurred_at + after
+    return Queue(mid, person_id, kind, about(event, reason), event.id, due)
 
 
 def remind(event: RecordedEvent, person_id: str, day: DayView) -> list[Queue]:
@@ -71,15 +86,19 @@ def remind(event: RecordedEvent, person_id: str, day: DayView) -> list[Queue]:
 
 
 def on_a_place(event: RecordedEvent, facts: Seen) -> FollowUps:
-    """Booked or promoted: told at once, and reminded before the day (one command: the
-    reaction's commands on one outbox share its key). A cancelled place: told, with the
+    """Promoted from the waitlist: told at once; booked: told once the choice has settled
+    (CONFIRMATION_SETTLES); both reminded before the day (one command: the reaction's
+    commands on one outbox share its key). A cancelled place: told, with the
     reason (its calendar event is cancelled)."""
     person = event.data["person_id"]
     subject = person_subject(person)
     if event.type == "BookingCancelled":
         return [(subject, tell(event, person, "booking_cancelled", event.data["reason"]))]
-    kind = "waitlist_promoted" if event.type == "PromotedFromWaitlist" else "booking_confirmed"
-    return [(subject, Several((tell(event, person, kind), *remind(event, person, facts.day))))]
+    if event.type == "PromotedFromWaitlist":
+        told = tell(event, person, "waitlist_promoted")
+    else:
+        told = tell(event, person, "booking_confirmed", after=CONFIRMATION_SETTLES)
+    return [(subject, Several((told, *remind(event, person, facts.day))))]
 
 
 def on_a_session_change(event: RecordedEvent, facts: Seen) -> FollowUps:

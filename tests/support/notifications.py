@@ -19,7 +19,7 @@ from events.db import migrate
 from events.store import EventStore
 from readmodels import PACKAGE_DIR
 from readmodels.notifications import queries
-from services.notifications.reactions import REACTIONS
+from services.notifications.reactions import CONFIRMATION_SETTLES, REACTIONS
 from services.notifications.sender import Sender, SenderConfig
 from services.notifications.smtp import Mailer, SmtpSettings
 from services.trustdays.events import day_subject, slot_subject
@@ -37,9 +37,10 @@ BREAKOUT = "breakout"
 
 @dataclass
 class Clock:
-    """The sender's now: real time, moved ahead by `ahead`."""
+    """The sender's now: real time, moved ahead by `ahead`: by default a booking's settling
+    minute (a confirmation goes at once; tests/notifications/test_settling.py sets 0)."""
 
-    ahead: timedelta = timedelta(0)
+    ahead: timedelta = CONFIRMATION_SETTLES
 
     def __call__(self) -> datetime:
         return datetime.now(UTC) + self.ahead
