@@ -271,11 +271,13 @@ class EventStore:
         seq: int,
         wanted: Wanted | None = None,
         subject: str | None = None,
-        trusted: bool = False,
+        trusted: bool = True,
     ) -> list[RecordedEvent]:
         """The events of one message. With `wanted`, only the types it accepts that this
-        process knows are decoded (and validated); the rest are skipped unread. `trusted`:
-        their data is not validated again, only read (EventRegistry.load).
+        process knows are decoded; the rest are skipped unread. Every reader trusts what an
+        append validated (only a type's own service may publish it): the data is read, not
+        validated again (EventRegistry.load, events.trusted: a service's history, a
+        reactor's events, the projector's batches); `trusted=False` validates it again.
 
         A message that is not a list of valid envelopes (garbage published on a subject, a
         version this process does not know) is skipped whole, logged and counted: it must
@@ -299,7 +301,7 @@ class EventStore:
         return subject.removeprefix(self.settings.prefix + ".").split(".")[0]
 
     def batch(
-        self, msgs: Sequence[Msg], wanted: Wanted | None = None, trusted: bool = False
+        self, msgs: Sequence[Msg], wanted: Wanted | None = None, trusted: bool = True
     ) -> Batch:
         """Consecutive messages of a consumer, decoded as a Batch."""
         seqs = [stream_seq(msg) for msg in msgs]
@@ -322,7 +324,7 @@ class EventStore:
         follow: bool = False,
         stall: float = 30.0,
         wanted: Wanted | None = None,
-        trusted: bool = False,
+        trusted: bool = True,
     ) -> AsyncIterator[Batch]:
         """The whole log from `from_seq`, a batch of messages at a time.
 
