@@ -7,7 +7,6 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.envelope import new_id
@@ -18,6 +17,7 @@ from events.identity import (
     sees_staff,
     staff_visible_to,
 )
+from events.openapi import Blueprint
 from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory import domain
 from services.directory.access import may_set_post, post_scope

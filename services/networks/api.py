@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
+from events.openapi import Blueprint
 from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import runs_networks, sets_priorities

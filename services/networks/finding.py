@@ -13,10 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import NotFound
 
+from events.openapi import Blueprint
 from events.service import identity, require
 from services.networks.access import organises
 from services.networks.domain import wall_clock_at

@@ -5,9 +5,9 @@ for; anyone may call it for themselves (only an invitee is heard, as the decider
 from __future__ import annotations
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from events.openapi import Blueprint
 from events.service import Accepted, accepted, identity
 from services.networks.domain import AnswerInvitation
 from services.networks.events import INVITATION_ANSWERS, INVITATION_NOTE_LENGTH

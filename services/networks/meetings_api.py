@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from werkzeug.exceptions import NotFound
 
 from events import CommandRejected
 from events.decider import Outcome
+from events.openapi import Blueprint
 from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import answers_for, changes_action

@@ -4,9 +4,9 @@ whose outcome is unknown. Enforces access.py's rules."""
 from __future__ import annotations
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from events.envelope import utcnow
+from events.openapi import Blueprint
 from events.service import Commands, accepted, identity, require
 from services.notifications.access import runs_the_mail, sets_preferences
 from services.notifications.domain import OutboxDecider, Release, SetPreferences

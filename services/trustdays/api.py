@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
 from events.envelope import new_id, utcnow
+from events.openapi import Blueprint
 from events.service import Accepted, accepted, idempotency_key, identity, require
 from services.trustdays import domain
 from services.trustdays.access import ORGANISERS, places_anyone, plans_days, takes_register

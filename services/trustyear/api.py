@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from flask import Response, jsonify
-from flask_smorest import Blueprint
 from werkzeug.exceptions import NotFound
 
 from events import CommandRejected
 from events.envelope import new_id
 from events.foreign import ForeignFacts
+from events.openapi import Blueprint
 from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory.events import TRUST_SUBJECT
 from services.trustyear import domain, events
