@@ -3,9 +3,10 @@ outbox; bounced addresses; preferences."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, update
 
 from events.envelope import RecordedEvent
 from events.projection import Projection
@@ -19,40 +20,73 @@ from services.notifications.events import SERVICE  # noqa: F401  (registers the 
 ABOUT = ("service", "day_id", "slot_id", "session_id", "meeting_id", "reason")
 
 
+# Built once (events.projection.Projection's note): a message's row found by its id
+UPDATE_MESSAGE = update(notification_messages).where(
+    notification_messages.c.message_id == bindparam("the_message")
+)
+DELETE_MESSAGE = delete(notification_messages).where(
+    notification_messages.c.message_id == bindparam("the_message")
+)
+INSERT_MESSAGE = insert(notification_messages)
+
+
 def change(connection: Connection, event: RecordedEvent, **values: Any) -> None:
-    where = notification_messages.c.message_id == event.data["message_id"]
     stamp = {"changed_at": event.occurred_at, "version": event.seq}
-    connection.execute(update(notification_messages).where(where).values(**values, **stamp))
+    connection.execute(UPDATE_MESSAGE, {"the_message": event.data["message_id"], **values, **stamp})
 
 
 def queued(connection: Connection, event: RecordedEvent) -> None:
+    write_queued(connection, {event.data["message_id"]: queued_row(event)})
+
+
+def queued_row(event: RecordedEvent) -> dict[str, Any]:
     data = event.data
-    connection.execute(
-        delete(notification_messages).where(
-            notification_messages.c.message_id == data["message_id"]
-        )
-    )
-    row = {
+    about = {name: data["about"].get(name) for name in ABOUT}
+    return {
         "message_id": data["message_id"],
         "person_id": data["person_id"],
         "kind": data["kind"],
-        **{name: data["about"].get(name) for name in ABOUT},
+        **about,
+        "reason": about["reason"] or "",
         "cause_id": data["cause_id"],
         "status": "queued",
         "due": data["due"],
         "digest": data["digest"],
         "attempt": 0,
+        "claimed_at": None,
         "error": "",
         "skip_reason": "",
         "to_address": "",
         "subject": "",
         "smtp_id": "",
         "queued_at": event.occurred_at,
+        "sent_at": None,
         "changed_at": event.occurred_at,
         "version": event.seq,
     }
-    row["reason"] = row["reason"] or ""
-    connection.execute(insert(notification_messages), row)
+
+
+def write_queued(connection: Connection, rows: dict[str, dict[str, Any]]) -> None:
+    """Queued messages' rows, each in place of the message's row if it had one (queued
+    again), and `rows` emptied."""
+    if rows:
+        connection.execute(DELETE_MESSAGE, [{"the_message": mid} for mid in rows])
+        connection.execute(INSERT_MESSAGE, list(rows.values()))
+        rows.clear()
+
+
+def fold(connection: Connection, events: Sequence[RecordedEvent]) -> None:
+    """A batch in one go: a run of queued messages written together (in a rush each
+    booking queues its confirmation: two statements a batch instead of two an event),
+    every other event by its handler, in the log's order."""
+    rows: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.type == "MessageQueued":
+            rows[event.data["message_id"]] = queued_row(event)  # queued again: the last
+        else:
+            write_queued(connection, rows)
+            notifications.handlers[event.type](connection, event)
+    write_queued(connection, rows)
 
 
 def rescheduled(connection: Connection, event: RecordedEvent) -> None:
@@ -124,4 +158,5 @@ notifications = Projection(
         "AddressBounced": bounced,
         "PreferencesSet": preferences_set,
     },
+    fold=fold,
 )

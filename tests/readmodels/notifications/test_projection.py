@@ -3,6 +3,7 @@ bounce, preferences; a rebuild from sequence 1 gives the same rows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -86,3 +87,34 @@ def test_messages_move_through_their_steps_and_rebuild_the_same(nats, store, eng
     nats.run(rebuild(store, engine, notifications))
     with engine.connect() as connection:
         assert sorted(map(tuple, connection.execute(select(notification_messages)))) == before
+
+
+def test_a_batch_folds_to_the_rows_one_event_at_a_time_makes(nats, store, engine) -> None:
+    """A rush's queued messages are written together (the projection's fold); a message
+    queued again, steps between them and a batch split anywhere give the same rows."""
+    first, second = (message_id("e", "amy", k) for k in ("booking_confirmed", "booking_changed"))
+    reminder = message_id("day:d", "amy", "day_reminder")
+    sending = {"message_id": first, "attempt": 1, "claimed_at": NOW}
+    append(
+        store,
+        nats,
+        person_subject("amy"),
+        queued(first, "booking_confirmed"),
+        queued(reminder, "day_reminder"),
+        Event("MessageSending", sending),
+        queued(second, "booking_changed"),
+        Event("MessageSkipped", {"message_id": reminder, "reason": "no_longer_booked"}),
+        queued(reminder, "day_reminder", NOW + timedelta(days=1)),  # booked anew: again
+        queued(second, "booking_changed", NOW + timedelta(hours=1)),
+    )
+
+    def rows(projection, batch: int) -> list[tuple]:
+        nats.run(rebuild(store, engine, projection, batch=batch))
+        with engine.connect() as connection:
+            return sorted(map(tuple, connection.execute(select(notification_messages))))
+
+    one_at_a_time = rows(replace(notifications, fold=None), 1000)
+    statuses = {row.message_id: row.status for row in queries.told(engine, "amy")}
+    assert statuses == {first: "sending", second: "queued", reminder: "queued"}
+    assert rows(notifications, 1000) == one_at_a_time
+    assert rows(notifications, 3) == one_at_a_time
