@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shlex
 import signal
 import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +25,14 @@ from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
 from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
-from events.nats_access import ADMIN, WORKERS, NatsUser, local_passwords, users
+from events.nats_access import (
+    ADMIN,
+    WORKERS,
+    NatsUser,
+    local_passwords,
+    nats_url_variable,
+    users,
+)
 from events.store import EventStore
 from readmodels import PACKAGE_DIR as READMODELS_DIR
 
@@ -40,6 +49,16 @@ FRONT_DOOR_APP = '"deploy.front_door:create_app()"'
 FRONTEND_PROCESS = "STAFFROOM_FRONTEND_PROCESS"
 """Set to 1 to run the frontend as a process of its own behind the gateway's HTTP relay, as
 docker-compose does; by default `staffroom up` serves it inside the gateway's process."""
+
+SERVICES = "services"
+"""The process of `staffroom up` serving the quiet services together (TOGETHER)."""
+SERVICES_APART = "STAFFROOM_SERVICES_APART"
+"""Set to 1 to run each service of the Procfile as a process of its own, as docker-compose
+does; by default `staffroom up` serves the quiet ones (TOGETHER) in one process."""
+TOGETHER = ("directory", "trustyear", "networks", "notifications")
+"""The services `staffroom up` serves in one process: a few commands a minute each, even on
+booking morning. The trust days (the hot one, on its loop worker) keep a process of their own."""
+TOGETHER_APP = "deploy.services_together:create_app"
 
 
 class LaunchError(Exception):
@@ -73,9 +92,12 @@ async def ensure_stream(settings: Settings, nats_url: str) -> None:
         await disconnect(nc)
 
 
-def process_env(names: list[str], settings: Settings, nats_url: str, port: int) -> dict[str, str]:
+def process_env(
+    names: list[str], settings: Settings, nats_url: str, port: int, together: Sequence[str] = ()
+) -> dict[str, str]:
     """The environment of every process: where NATS and the database are, and a port for
-    each process (the gateway's is the public one) with the URLs the gateway routes to."""
+    each process (the gateway's is the public one) with the URLs the gateway routes to;
+    the services `together` are each below /<name> of the SERVICES process's port."""
     env = {
         **os.environ,
         # The venv's own commands (gunicorn, staffroom) even when the venv is not activated
@@ -93,6 +115,9 @@ def process_env(names: list[str], settings: Settings, nats_url: str, port: int) 
         url = f"http://127.0.0.1:{own_port}"
         if name == "frontend":
             env["STAFFROOM_FRONTEND_URL"] = url
+        elif name == SERVICES:
+            for service in together:
+                env[f"STAFFROOM_SERVICE_{service.upper()}_URL"] = f"{url}/{service}"
         elif name not in NOT_SERVICES and not name.endswith(WORKERS):
             env[f"STAFFROOM_SERVICE_{name.upper()}_URL"] = url
     if "mailbox" in names and not env.get("STAFFROOM_SMTP_URL"):  # the embedded mailbox
@@ -117,7 +142,12 @@ def run_processes(
     SIGTERM."""
     envs = {
         name: access_log_once(
-            name, {**env, "NATS_URL": nats_url_for(nats, nats_user_of(name, command))}
+            name,
+            {
+                **env,
+                "NATS_URL": nats_url_for(nats, nats_user_of(name, command)),
+                **nats_urls_inside(nats, command),
+            },
         )
         for name, command in processes.items()
     }
@@ -171,6 +201,62 @@ def frontend_inside_gateway(
     }
 
 
+def services_in_one_process(
+    processes: dict[str, str], environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """The Procfile's processes as `staffroom up` runs them: the quiet services (TOGETHER)
+    served by one gunicorn, an arbiter and one gthread worker, each below /<name> of its
+    port and with its own NATS user (deploy/services_together.py), instead of a gunicorn each
+    (about 100 MB each: docs/performance.md, Memory). Only a line running the service's own
+    app on one gunicorn worker of the default class is folded (one given more workers or
+    another worker class stays apart), and only two or more. Not when
+    STAFFROOM_SERVICES_APART=1."""
+    inside = [name for name in TOGETHER if _one_plain_worker(name, processes.get(name, ""))]
+    if len(inside) < 2 or SERVICES in processes or environ.get(SERVICES_APART) == "1":
+        return processes
+    app = f"{TOGETHER_APP}('{','.join(inside)}')"
+    command = (
+        f'gunicorn --config "$STAFFROOM_DEPLOY/gunicorn.conf.py" --workers 1 '
+        f'--bind 127.0.0.1:${SERVICES.upper()}_PORT "{app}"'
+    )
+    folded = {}
+    for name, line in processes.items():
+        if name == inside[0]:  # where the first of them was: the same order of starting
+            folded[SERVICES] = command
+        if name not in inside:
+            folded[name] = line
+    return folded
+
+
+def _one_plain_worker(service: str, command: str) -> bool:
+    try:
+        words = shlex.split(command)
+    except ValueError:  # not a command line shlex can read: not ours to fold
+        return False
+    return (
+        words[:1] == ["gunicorn"]
+        and words[-1:] == [f"services.{service}:create_app()"]
+        and "--workers 1" in command
+        and "--worker-class" not in command
+    )
+
+
+def services_inside(command: str) -> list[str]:
+    """The services a command serves together (none for another command)."""
+    found = re.search(re.escape(TOGETHER_APP) + r"\('([\w,]+)'\)", command)
+    return found[1].split(",") if found else []
+
+
+def nats_urls_inside(nats: EmbeddedNats, command: str) -> dict[str, str]:
+    """For the services served together: each one's own NATS user in <NAME>_NATS_URL, and
+    the first one's as the process's NATS_URL (its /readyz asks NATS with it)."""
+    inside = [service for service in services_inside(command) if service in nats.users]
+    if not inside:
+        return {}
+    own = {nats_url_variable(service): nats.url_for(service) for service in inside}
+    return {"NATS_URL": nats.url_for(inside[0]), **own}
+
+
 def nats_user_of(process: str, command: str) -> str:
     """Whose NATS user a process has: its own, but the gateway serving the frontend has the
     frontend's (read only: its health page reads the stream's last sequence)."""
@@ -210,6 +296,7 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
         raise LaunchError(str(error)) from None
     procfile = dict(parse_procfile(PROCFILE.read_text()).processes)
     processes = frontend_inside_gateway(procfile)
+    processes = services_in_one_process(processes)
     nats = EmbeddedNats(
         VAR_DIR / "nats", port=nats_port, users=nats_users(list(procfile), settings)
     )
@@ -223,7 +310,13 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
             for loaded in asyncio.run(demo.load(replace(settings, nats_url=nats.url))):
                 print(f"Demo trust: {loaded}.", flush=True)
         print(f"Starting Staffroom on http://127.0.0.1:{port} ...", flush=True)
-        env = process_env(list(processes), settings, nats.address, port)
+        env = process_env(
+            list(processes),
+            settings,
+            nats.address,
+            port,
+            services_inside(processes.get(SERVICES, "")),
+        )
         run_processes(nats, env, processes, f"http://127.0.0.1:{port}")
     finally:
         nats.stop()

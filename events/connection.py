@@ -1,7 +1,8 @@
-"""One NATS connection per process, on an event loop in a background thread.
+"""One NATS connection per process and NATS user, on an event loop in a background thread.
 
 Flask views are synchronous; nats-py is asyncio. Each process (each gunicorn worker: the
-connection is made on first use, so after the fork) runs one loop thread and views hand it
+connection is made on first use, so after the fork) runs a loop thread per connection (one,
+unless it serves several services: deploy/services_together.py) and views hand it
 coroutines with `run()`.
 """
 
@@ -131,25 +132,36 @@ class NatsThread:
         self.loop.close()
 
 
-_process_connection: tuple[int, NatsThread] | None = None
+_connections: dict[str, NatsThread] = {}
+"""This process's connections, by URL (each URL names its NATS user)."""
+_owner: int | None = None
+"""The process `_connections` belong to: after a fork they are the parent's, not ours."""
 _lock = threading.Lock()
 
 
 def process_connection(url: str, name: str = "staffroom") -> NatsThread:
-    """This process's connection, made on first use (so after a gunicorn fork)."""
-    global _process_connection
+    """This process's connection to `url`, made on first use (so after a gunicorn fork).
+
+    One per URL, not one per process: services served in one process (deploy/
+    services_together.py) each connect as their own NATS user, with their own rights."""
+    global _owner
     with _lock:
-        if _process_connection is None or _process_connection[0] != os.getpid():
-            connection = NatsThread(url, name)
+        if _owner != os.getpid():
+            _connections.clear()
+            _owner = os.getpid()
+        connection = _connections.get(url)
+        if connection is None:
+            connection = _connections[url] = NatsThread(url, name)
             atexit.register(connection.close)
-            _process_connection = (os.getpid(), connection)
-        return _process_connection[1]
+        return connection
 
 
 def close_process_connection() -> None:
-    """Close this process's connection now (at exit it closes itself)."""
-    global _process_connection
+    """Close this process's connections now (at exit they close themselves)."""
+    global _owner
     with _lock:
-        if _process_connection is not None and _process_connection[0] == os.getpid():
-            _process_connection[1].close()
-        _process_connection = None
+        if _owner == os.getpid():
+            for connection in _connections.values():
+                connection.close()
+        _connections.clear()
+        _owner = os.getpid()

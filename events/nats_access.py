@@ -41,6 +41,12 @@ def service_of(process: str) -> str:
     return process
 
 
+def nats_url_variable(process: str) -> str:
+    """Where a process running several Procfile lines' work finds one line's own NATS URL
+    (with that line's user): DIRECTORY_NATS_URL, as DIRECTORY_PORT is its port."""
+    return f"{process.upper()}_NATS_URL"
+
+
 @dataclass(frozen=True)
 class NatsUser:
     name: str

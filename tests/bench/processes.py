@@ -20,6 +20,7 @@ LABELS = (
     ("gateway:create_app", "gateway"),
     ("front_door:create_app", "gateway+frontend"),
     ("frontend:create_app", "frontend"),
+    ("services_together", "directory+trustyear+networks+notifications"),
     ("services.trustdays", "trustdays"),
     ("services.directory", "directory"),
     ("services.trustyear", "trustyear"),

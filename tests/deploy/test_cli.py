@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select
 
 from deploy import demo
 from deploy.cli import main
-from deploy.launcher import PROCFILE
+from deploy.launcher import PROCFILE, SERVICES
 from events import Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
@@ -118,6 +118,10 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
     assert "Traceback" not in text and "SIGKILL" not in text, text
     assert "| gateway started" in text
     assert "| frontend started" not in text  # served inside the gateway's process
+    assert "| workers started" in text  # the reactors, the sender and the mailbox
+    assert "| mailbox started" not in text and "| notifications_sender started" not in text
+    assert f"| {SERVICES} started" in text  # the directory, trust year, networks, notifications
+    assert "| directory started" not in text
     assert not port_in_use(port) and not port_in_use(nats_port)
 
 
@@ -172,9 +176,12 @@ def test_a_process_that_cannot_start_stops_everything_in_one_sentence(tmp_path):
 
 
 WEB_PROCESSES = {
-    name
-    for name, command in parse_procfile(PROCFILE.read_text()).processes.items()
-    if command.startswith("gunicorn")
+    SERVICES,  # the quiet services' process of `staffroom up` (deploy/services_together.py)
+    *(
+        name
+        for name, command in parse_procfile(PROCFILE.read_text()).processes.items()
+        if command.startswith("gunicorn")
+    ),
 }
 """The processes that read STAFFROOM_THREADS (deploy/gunicorn.conf.py)."""
 
@@ -214,7 +221,8 @@ def test_killed_processes_and_nats_server_come_back_unattended(tmp_path):
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
             sign_in_as_the_demo_cpd_manager(browser)
             assert wait_until(lambda: a_new_feed_token_shows(browser), timeout=60, every=1)
-            for victim in ("projector", "directory", "nats-server"):
+            # the feed token is the directory's: SERVICES serves it (with three others)
+            for victim in ("projector", SERVICES, "nats-server"):
                 os.kill(pid_of(output, victim), signal.SIGKILL)
                 output.wait_for(
                     lambda line, victim=victim: line.endswith(
