@@ -132,6 +132,29 @@ def run_mailbox(port: int | None) -> None:
     mailbox.run(port or int(os.environ.get("MAILBOX_PORT", mailbox.DEFAULT_PORT)))
 
 
+@main.command("workers")
+@click.argument("names", nargs=-1, required=True)
+def run_workers(names: tuple[str, ...]) -> None:
+    """Run the Procfile's reactors, sender and mailbox NAMES together in one process (as
+    `staffroom up` does), each with its own NATS user from NAME_NATS_URL (else NATS_URL),
+    until SIGTERM or Ctrl-C; exits 1 when one of them fails (deploy/workers.py)."""
+    from honcho.environ import parse_procfile
+
+    from deploy import launcher, workers
+
+    procfile = dict(parse_procfile(launcher.PROCFILE.read_text()).processes)
+    try:
+        chosen = workers.parts(names, procfile, Settings.from_env())
+    except workers.NotAWorker as error:
+        fail(str(error))
+    except (ImportError, AttributeError, TypeError) as error:
+        fail(f"There are no such reactions: {error}.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    failed = asyncio.run(workers.run(chosen))
+    if failed:
+        fail(f"{', '.join(failed)} failed (the lines above say why), so the workers stopped.")
+
+
 @main.group()
 def log() -> None:
     """The event log."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from honcho.environ import parse_procfile
 from sqlalchemy.exc import OperationalError
 
-from deploy import demo
+from deploy import demo, workers
 from deploy.supervisor import GIVE_UP, GaveUp, Supervisor
 from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
@@ -49,6 +49,11 @@ FRONT_DOOR_APP = '"deploy.front_door:create_app()"'
 FRONTEND_PROCESS = "STAFFROOM_FRONTEND_PROCESS"
 """Set to 1 to run the frontend as a process of its own behind the gateway's HTTP relay, as
 docker-compose does; by default `staffroom up` serves it inside the gateway's process."""
+WORKERS_PROCESS = "workers"
+"""The process of `staffroom up` running the reactors, the sender and the mailbox."""
+WORKERS_APART = "STAFFROOM_WORKERS_APART"
+"""Set to 1 to run the reactors, the sender and the mailbox each as a process of its own, as
+docker-compose does; by default `staffroom up` runs them in one (`staffroom workers`)."""
 
 SERVICES = "services"
 """The process of `staffroom up` serving the quiet services together (TOGETHER)."""
@@ -147,6 +152,7 @@ def run_processes(
                 **env,
                 "NATS_URL": nats_url_for(nats, nats_user_of(name, command)),
                 **nats_urls_inside(nats, command),
+                **nats_urls_of_parts(nats, command),
             },
         )
         for name, command in processes.items()
@@ -257,6 +263,30 @@ def nats_urls_inside(nats: EmbeddedNats, command: str) -> dict[str, str]:
     return {"NATS_URL": nats.url_for(inside[0]), **own}
 
 
+def workers_together(
+    processes: dict[str, str], environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """The Procfile's processes as `staffroom up` runs them: its reactors, the notifications'
+    sender and the mailbox run as one process, `staffroom workers NAME...` (deploy/workers.py:
+    tasks on one asyncio loop, each with its own NATS user), instead of a Python of 85 to
+    106 MB each (make bench --only front; docs/performance.md). Not when
+    STAFFROOM_WORKERS_APART=1, nor for fewer than two such lines."""
+    parts = [name for name, command in processes.items() if workers.is_worker(command)]
+    if len(parts) < 2 or WORKERS_PROCESS in processes or environ.get(WORKERS_APART) == "1":
+        return processes
+    together = {name: command for name, command in processes.items() if name not in parts}
+    return {**together, WORKERS_PROCESS: f"{workers.COMMAND} {' '.join(parts)}"}
+
+
+def nats_urls_of_parts(nats: EmbeddedNats, command: str) -> dict[str, str]:
+    """For `staffroom workers`: each part's own NATS user, in NAME_NATS_URL."""
+    return {
+        workers.nats_url_variable(part): nats.url_for(part)
+        for part in workers.parts_of(command)
+        if part in nats.users
+    }
+
+
 def nats_user_of(process: str, command: str) -> str:
     """Whose NATS user a process has: its own, but the gateway serving the frontend has the
     frontend's (read only: its health page reads the stream's last sequence)."""
@@ -317,6 +347,6 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
             port,
             services_inside(processes.get(SERVICES, "")),
         )
-        run_processes(nats, env, processes, f"http://127.0.0.1:{port}")
+        run_processes(nats, env, workers_together(processes), f"http://127.0.0.1:{port}")
     finally:
         nats.stop()

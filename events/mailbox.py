@@ -9,8 +9,11 @@ the web page is Staffroom's own, so all it needs is the SMTP side.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import mailbox
 import os
+import socket
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
@@ -69,6 +72,26 @@ def run(port: int) -> None:
     finally:
         controller.stop()
         loop.close()
+
+
+async def serve_until(stop: asyncio.Event, port: int, host: str = "127.0.0.1") -> None:
+    """Serve on the running loop until `stop` is set: `staffroom workers` runs the mailbox
+    so, beside the sender, where `run` gives it a thread and a loop of its own."""
+    # aiosmtpd logs every line of every conversation at INFO: as quiet as `run` leaves it
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    keeper = Keeper(folder())
+    name = await asyncio.to_thread(socket.getfqdn)  # once, not on the loop for each client
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(keeper, hostname=name, enable_SMTPUTF8=True), host, port
+    )
+    print(f"Mailbox: SMTP on {host}:{port}, keeping messages in {folder()}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        server.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(server.wait_closed(), 5)
 
 
 @dataclass(frozen=True)

@@ -163,9 +163,12 @@ class Reactor:
         return self._loops[name]
 
 
-async def run(settings: Settings, reactions: Sequence[Reaction]) -> None:
-    """Run the reactions until SIGINT or SIGTERM."""
-    stop = stop_on_signals()
+async def run(
+    settings: Settings, reactions: Sequence[Reaction], stop: asyncio.Event | None = None
+) -> None:
+    """Run the reactions until SIGINT or SIGTERM (or `stop`, shared with the other parts of
+    `staffroom workers`)."""
+    stop = stop_on_signals() if stop is None else stop
     async with reading_log(settings, "reactor") as store:
         await Reactor(store, reactions).run(stop)
 

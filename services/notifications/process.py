@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from events.config import Settings
 from events.consumers import reading_log, stop_on_signals
 from events.db import create_db_engine
@@ -9,9 +11,10 @@ from services.notifications.sender import Sender, SenderConfig
 from services.notifications.smtp import Mailer, SmtpSettings
 
 
-async def run(settings: Settings) -> None:
-    """Send what is due until SIGINT or SIGTERM."""
-    stop = stop_on_signals()
+async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Send what is due until SIGINT or SIGTERM (or `stop`, shared with the other parts of
+    `staffroom workers`)."""
+    stop = stop_on_signals() if stop is None else stop
     smtp = SmtpSettings.from_env()
     config = SenderConfig.from_env(settings.require_secret_key(), smtp.sender)
     engine = create_db_engine(settings.database_url)

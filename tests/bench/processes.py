@@ -16,6 +16,7 @@ from pathlib import Path
 PROC = Path("/proc")
 TICKS = os.sysconf("SC_CLK_TCK")
 LABELS = (
+    ("staffroom workers", "workers"),  # the reactors, the sender and the mailbox together
     ("reactor", "reactors"),
     ("gateway:create_app", "gateway"),
     ("front_door:create_app", "gateway+frontend"),
