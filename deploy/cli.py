@@ -9,26 +9,26 @@ import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 import nats.errors
 from nats.js.errors import NotFoundError
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from deploy import backup, demo, launcher, logview, nats_cluster
-from deploy.follower_probe import projector_probe, reactor_probe
-from deploy.lease import Lease, exclusive
-from deploy.probe import probe_port
-from events import projector, reactor
 from events.config import Settings
-from events.connection import NatsThread, connect, disconnect
-from events.db import create_db_engine
 from events.nats_access import without_credentials
-from events.projection import Projection, ProjectionStopped, rebuild, status
-from events.store import EventStore
-from readmodels.registry import PROJECTIONS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from events.connection import NatsThread
+    from events.projection import Projection
+    from events.store import EventStore
+
+# Each command imports what it runs inside its function: `staffroom projector`, each
+# reactor, the sender and the mailbox are long-lived processes of `staffroom up`, and a
+# module imported is memory held by every one of them (docs/performance.md, Memory).
+# tests/deploy/test_imports.py keeps it so.
 
 T = TypeVar("T")
 
@@ -76,6 +76,8 @@ def main() -> None:
 @click.option("--demo", "demo_trust", is_flag=True, help="Load the demo trust (again is harmless).")
 def up(port: int, nats_port: int, demo_trust: bool) -> None:
     """Run everything on this machine until Ctrl-C."""
+    from deploy import launcher
+
     try:
         launcher.up(port, nats_port, demo_trust)
     except launcher.LaunchError as error:
@@ -88,11 +90,18 @@ def up(port: int, nats_port: int, demo_trust: bool) -> None:
 @main.command("projector")
 def run_projector() -> None:
     """Keep the read models up to date (until SIGTERM or Ctrl-C)."""
+    from deploy.lease import Lease, exclusive
+    from deploy.probe import probe_port
+    from events import projector
+    from readmodels.registry import PROJECTIONS
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env()
     # One projector at a time (a standby waits for the lease); probes if deployed so.
     lease = Lease()
     if port := probe_port():
+        from deploy.follower_probe import projector_probe
+
         projector_probe(settings, PROJECTIONS, lease, port)
     with exclusive(settings.database_url, f"projector {settings.stream.name}", lease):
         asyncio.run(projector.run(settings, PROJECTIONS))
@@ -104,12 +113,17 @@ def run_reactor(reactions: tuple[str, ...]) -> None:
     """Turn events into follow-up commands (until SIGTERM or Ctrl-C): REACTIONS are each
     `module:name` of a reaction or a list of them, e.g.
     services.trustdays.reactions:REACTIONS."""
+    from deploy.probe import probe_port
+    from events import reactor
+
     try:
         chosen = [each for path in reactions for each in reactor.load_reactions(path)]
     except (ImportError, AttributeError, TypeError) as error:
         fail(f"There are no such reactions: {error}.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if port := probe_port():
+        from deploy.follower_probe import reactor_probe
+
         reactor_probe(Settings.from_env(), chosen, port)
     asyncio.run(reactor.run(Settings.from_env(), chosen))
 
@@ -168,6 +182,8 @@ def log() -> None:
 )
 def tail(from_seq: int | None) -> None:
     """Print events as they arrive, one line each."""
+    from deploy import logview
+
     asyncio.run(logview.until_interrupted(logview.tail(Settings.from_env(), from_seq, click.echo)))
 
 
@@ -175,6 +191,8 @@ def tail(from_seq: int | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def log_backup(file: Path) -> None:
     """Write every message of the log to FILE (gzipped JSON lines; deploy/backup.py)."""
+    from deploy import backup
+
     count = asyncio.run(with_store(lambda store: backup.backup(store, file)))
     click.echo(f"Backed up {count} messages of the log to {file}.")
 
@@ -184,6 +202,8 @@ def log_backup(file: Path) -> None:
 def log_restore(file: Path) -> None:
     """Restore FILE into the stream, which must be new and empty (as the NATS admin);
     then rebuild the read models (`staffroom projections rebuild`)."""
+    from deploy import backup
+
     try:
         count = asyncio.run(with_store(lambda store: backup.restore(store, file)))
     except backup.RestoreRefused as refused:
@@ -192,6 +212,9 @@ def log_restore(file: Path) -> None:
 
 
 async def with_store(work: Callable[[EventStore], Awaitable[T]]) -> T:
+    from events.connection import connect, disconnect
+    from events.store import EventStore
+
     settings = Settings.from_env()
     nc = await connect(settings.nats_url, name="staffroom")
     try:
@@ -209,6 +232,11 @@ def projections() -> None:
 @click.argument("name", required=False)
 def rebuild_command(name: str | None) -> None:
     """Empty read models and fold the whole log into them again (NAME, or all)."""
+    from events.connection import NatsThread
+    from events.db import create_db_engine
+    from events.store import EventStore
+    from readmodels.registry import PROJECTIONS
+
     chosen = [p for p in PROJECTIONS if name in (None, p.name)]
     if not chosen:
         names = ", ".join(p.name for p in PROJECTIONS)
@@ -229,6 +257,8 @@ def rebuild_command(name: str | None) -> None:
 def rebuild_one(
     nats: NatsThread, store: EventStore, engine: Engine, projection: Projection
 ) -> bool:
+    from events.projection import ProjectionStopped, rebuild
+
     end = nats.run(store.last_seq())
     try:
         with click.progressbar(length=end, label=projection.name, show_pos=True) as bar:
@@ -247,6 +277,12 @@ def rebuild_one(
 @projections.command("status")
 def status_command() -> None:
     """Where each projection is, and which stopped at an event it cannot apply, and why."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from events.db import create_db_engine
+    from events.projection import status
+    from readmodels.registry import PROJECTIONS
+
     engine = create_db_engine(Settings.from_env().database_url)
     try:
         now = [status(engine, projection.name) for projection in PROJECTIONS]
@@ -271,6 +307,8 @@ def demo_commands() -> None:
 @demo_commands.command("load")
 def demo_load() -> None:
     """Load the demo trust into the log (each service adds its part)."""
+    from deploy import demo
+
     for what in asyncio.run(demo.load(Settings.from_env())):
         click.echo(f"Loaded {what}.")
 
@@ -284,6 +322,8 @@ def stream_commands() -> None:
 def stream_ensure() -> None:
     """Create the stream, or bring its configuration up to date (as the NATS admin: the
     projector and the services may not; `staffroom up` does it itself)."""
+    from deploy import launcher
+
     settings = Settings.from_env()
     asyncio.run(launcher.ensure_stream(settings, settings.nats_url))
     click.echo(f"The stream {settings.stream.name} is ready.")
@@ -301,6 +341,8 @@ def nats_node(
 ) -> None:
     """Run node NAME of the three-node JetStream cluster on a host without Docker
     (deploy/nats-cluster.conf), its passwords from the environment."""
+    from deploy import nats_cluster
+
     given = ("NATS_SERVER_NAME", "NATS_STORE_DIR")
     missing = [v for v in nats_cluster.needed_variables() if v not in given]
     missing = [v for v in missing if not os.environ.get(v)]
@@ -324,5 +366,17 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Bring the schema up to date (Alembic migrations)."""
-    launcher.upgrade_database(Settings.from_env().database_url)
+    from sqlalchemy.exc import OperationalError
+
+    from deploy import launcher
+
+    try:
+        launcher.upgrade_database(Settings.from_env().database_url)
+    except OperationalError as error:  # `staffroom up` runs this command and says the same
+        reason = str(error.orig or error).strip().splitlines()[0]
+        fail(f"The database cannot be reached ({reason}): check DATABASE_URL.")
     click.echo("The database schema is up to date.")
+
+
+if __name__ == "__main__":  # `python -m deploy.cli`: how `staffroom up` runs its steps
+    main(prog_name="staffroom")

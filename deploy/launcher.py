@@ -8,22 +8,20 @@ import os
 import re
 import shlex
 import signal
+import subprocess
 import sys
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from honcho.environ import parse_procfile
-from sqlalchemy.exc import OperationalError
 
-from deploy import demo, workers
+from deploy import workers
 from deploy.supervisor import GIVE_UP, GaveUp, Supervisor
 from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
 from events.connection import connect, disconnect
-from events.db import create_db_engine, migrate
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
 from events.nats_access import (
     ADMIN,
@@ -34,7 +32,6 @@ from events.nats_access import (
     users,
 )
 from events.store import EventStore
-from readmodels import PACKAGE_DIR as READMODELS_DIR
 
 DEPLOY_DIR = Path(__file__).parent
 PROCFILE = DEPLOY_DIR / "Procfile"
@@ -82,6 +79,10 @@ def check_ports(port: int, nats_port: int) -> None:
 
 
 def upgrade_database(database_url: str) -> None:
+    """`staffroom db upgrade`: `staffroom up` runs it as a child process (`prepare`)."""
+    from events.db import create_db_engine, migrate
+    from readmodels import PACKAGE_DIR as READMODELS_DIR
+
     engine = create_db_engine(database_url)
     try:
         migrate(engine, [READMODELS_DIR])
@@ -307,14 +308,45 @@ def nats_users(processes: list[str], settings: Settings) -> list[NatsUser]:
 
 
 def prepare(settings: Settings, nats_url: str) -> None:
-    """The stream and the schema, before any process needs them."""
+    """The stream and the schema, before any process needs them. The schema is brought up to
+    date by `staffroom db upgrade` in a child process: the launcher lives as long as the
+    stack, and SQLAlchemy, Alembic and every read model's tables imported once would stay in
+    its memory all along (docs/performance.md, Memory)."""
     asyncio.run(ensure_stream(settings, nats_url))
-    try:
-        upgrade_database(settings.database_url)
-    except OperationalError as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        message = f"The database cannot be reached ({reason}): check DATABASE_URL."
-        raise LaunchError(message) from None
+    upgraded = step(["db", "upgrade"], {"DATABASE_URL": settings.database_url}, stderr=True)
+    if upgraded.returncode != 0:
+        said = upgraded.stderr.strip().splitlines()
+        if len(said) > 1:  # not one sentence: the whole of it, then what failed
+            print(upgraded.stderr, file=sys.stderr, end="", flush=True)
+        raise LaunchError(said[-1] if said else "`staffroom db upgrade` failed.")
+
+
+def load_demo(settings: Settings, nats_url: str) -> None:
+    """`staffroom demo load` as the NATS admin, in a child process: every service's demo
+    data (and their deciders) imported once would stay in the launcher's memory."""
+    loaded = step(["demo", "load"], {"NATS_URL": nats_url, "DATABASE_URL": settings.database_url})
+    for line in loaded.stdout.splitlines():
+        print(f"Demo trust: {line.removeprefix('Loaded ')}", flush=True)
+    if loaded.returncode != 0:
+        raise LaunchError(
+            "The demo trust could not be loaded (`staffroom demo load`): "
+            "its last lines above say why."
+        )
+
+
+def step(
+    command: list[str], env: Mapping[str, str], stderr: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """A `staffroom` command run to its end in a child process; its output kept (and its
+    errors too, with `stderr`), else its errors go where the launcher's go."""
+    return subprocess.run(
+        [sys.executable, "-m", "deploy.cli", *command],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if stderr else None,
+        text=True,
+        check=False,
+    )
 
 
 def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
@@ -337,8 +369,7 @@ def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
     try:
         prepare(settings, nats.url)
         if demo_trust:
-            for loaded in asyncio.run(demo.load(replace(settings, nats_url=nats.url))):
-                print(f"Demo trust: {loaded}.", flush=True)
+            load_demo(settings, nats.url)
         print(f"Starting Staffroom on http://127.0.0.1:{port} ...", flush=True)
         env = process_env(
             list(processes),

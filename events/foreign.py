@@ -19,12 +19,9 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Generic, TypeVar
 
-from flask import current_app
-
 from events.config import Settings
 from events.connection import NatsThread, process_connection
 from events.envelope import RecordedEvent
-from events.service import time_left_for_nats
 from events.store import EventStore
 
 View = TypeVar("View")
@@ -112,6 +109,8 @@ class ForeignFacts(Generic[View]):
 
     def view(self, max_age: float | None = None) -> View:
         """The view, caught up unless it was the head of the log at most `max_age` ago."""
+        from events.service import time_left_for_nats
+
         connection, folded = self._folded()
         recent = folded.recent(self.max_age if max_age is None else max_age)
         if recent is not None:
@@ -119,6 +118,9 @@ class ForeignFacts(Generic[View]):
         return connection.run(folded.catch_up(), timeout=time_left_for_nats())
 
     def _folded(self) -> tuple[NatsThread, FoldedSubject[View]]:
+        # Flask's imported here: a reactor imports a service's facts and never asks them.
+        from flask import current_app
+
         # One view per app and process: after a gunicorn fork the parent's is not ours.
         settings: Settings = current_app.extensions["settings"]
         connection = process_connection(settings.nats_url, current_app.name)

@@ -20,10 +20,10 @@ import nats.errors
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
 from itsdangerous.encoding import base64_decode, bytes_to_int
-from marshmallow import Schema, fields
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from events.answers import Accepted as Accepted  # services' apis import it from here
 from events.config import Settings
 from events.connection import NatsThread, NotConfirmed, process_connection
 from events.decider import (
@@ -247,15 +247,6 @@ def idempotency_key() -> str | None:
             "Idempotency-Key must be 1 to 200 printable characters without spaces."
         )
     return key
-
-
-class Accepted(Schema):
-    """What `accepted` answers, for a route's OpenAPI: the command's last stream sequence,
-    its events' types, and the id of what it made (when it made one)."""
-
-    seq = fields.Integer()
-    events = fields.List(fields.String())
-    id = fields.String()
 
 
 def accepted(outcome: Outcome, status: int = 200, **body: Any) -> Response:

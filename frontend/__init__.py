@@ -18,7 +18,6 @@ from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields
 from frontend.calendar import SCHOOL_TIME
 from frontend.errors import answer_errors
-from frontend.pages import BLUEPRINTS
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
 SIGNED_LINKS = {
@@ -64,7 +63,11 @@ def long_date(day: date) -> str:
 
 
 def create_app(settings: Settings | None = None, services: dict[str, str] | None = None) -> Flask:
-    """The frontend; `services` are the URLs of the services its pages send commands to."""
+    """The frontend; `services` are the URLs of the services its pages send commands to.
+    Its pages are imported here: the notifications' sender imports frontend.calendar (the
+    events its letters attach) and none of them."""
+    from frontend.pages import BLUEPRINTS
+
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -138,3 +139,76 @@ def status(event: CalendarEvent) -> str:
     if event.cancelled:
         return "CANCELLED"
     return "TENTATIVE" if event.tentative else "CONFIRMED"
+
+
+# The events of a booking and of a network meeting: the feeds show them and the notifications'
+# letters attach them, so they live here and not in frontend/pages/feeds.py (a letter's
+# sender would import every page with it).
+DOMAIN = "staffroom"
+
+
+def booking_uid(session_id: str, person_id: str) -> str:
+    """One person's place in one session: the same UID for as long as it exists."""
+    return f"{session_id}.{person_id}@{DOMAIN}"
+
+
+def session_event(row: Any, person_id: str, link: str) -> CalendarEvent:
+    """A session row joined with its slot and day, as a person's event."""
+    cancelled = row.place != "seat" or row.status == "cancelled" or row.day_status == "cancelled"
+    where = "Online" if row.mode == "online" else f"{row.room}, {row.venue}"
+    return CalendarEvent(
+        uid=booking_uid(row.session_id, person_id),
+        summary=row.title,
+        day=row.date,
+        starts=row.starts,
+        ends=row.ends,
+        location=where,
+        description=f"{row.description}\n\nLed by {row.leader_name}. {row.day_title}.".strip(),
+        url=link,
+        cancelled=cancelled,
+        sequence=row.place_sequence + row.sequence + row.day_sequence,
+        changed_at=max(row.place_changed, row.changed_at, row.day_changed),
+        reason=why_cancelled(row) if cancelled else "",
+    )
+
+
+def why_cancelled(row: Any) -> str:
+    """The reason first in the description: Outlook shows a cancelled event like any other."""
+    if row.day_status == "cancelled":
+        return f"{row.day_title} was cancelled."
+    if row.status == "cancelled":
+        return "This session was cancelled."
+    if row.reason == "moved":
+        return "You moved to another session."
+    return "Your place in this session was cancelled."
+
+
+def meeting_uid(meeting_id: str) -> str:
+    """A network meeting: the same UID from its first date to its cancellation (the
+    notifications' invitations use it too)."""
+    return f"meeting.{meeting_id}@{DOMAIN}"
+
+
+def meeting_event(row: Any, base_url: str) -> CalendarEvent:
+    """A dated meeting row (network_meetings with its network's name) as an event at its
+    wall-clock UK times, SEQUENCE rising with each move and with a cancellation."""
+    return CalendarEvent(
+        uid=meeting_uid(row.meeting_id),
+        summary=row.title,
+        day=row.date,
+        starts=row.starts,
+        ends=row.ends,
+        location=row.venue or ("Online" if row.join_link else ""),
+        description=meeting_description(row),
+        url=f"{base_url}meetings/{row.meeting_id}",
+        cancelled=row.status == "cancelled",
+        reason=f"This meeting was cancelled: {row.reason}" if row.status == "cancelled" else "",
+        sequence=row.sequence,
+        changed_at=row.changed_at,
+    )
+
+
+def meeting_description(row: Any) -> str:
+    online = f"Join online: {row.join_link}" if row.join_link else ""
+    moved = f"Moved: {row.reason}" if row.reason and row.status != "cancelled" else ""
+    return "\n".join(part for part in (f"{row.network_name} meeting.", online, moved) if part)

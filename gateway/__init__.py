@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -96,8 +95,7 @@ def create_app(
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
     oidc = oidc or OidcSettings.from_env()
-    oauth = OAuth(app)
-    init_oidc(oauth, oidc)
+    oauth = init_oidc(app, oidc)
     app.extensions.update(
         {
             "settings": settings,

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Engine, Row
 from werkzeug.wrappers import Response
-from xlsxwriter import Workbook
 
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
@@ -53,7 +52,10 @@ def as_csv(sheet: Sheet) -> bytes:
 def as_xlsx(sheet: Sheet) -> bytes:
     """One worksheet. No string is ever taken for a formula, a number or a link, and a
     text that starts like a formula is marked as typed with a leading quote (Excel's own
-    quote prefix), so '=cmd' is shown as written and stays text even after an edit."""
+    quote prefix), so '=cmd' is shown as written and stays text even after an edit.
+    XlsxWriter is imported here, by the worker that makes a file: not in every page's process."""
+    from xlsxwriter import Workbook
+
     out = io.BytesIO()
     book = Workbook(out, XLSX_OPTIONS)
     worksheet = book.add_worksheet(sheet.title[:31])

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from events.service import Accepted
+from events.answers import Accepted
 from services.networks import events
 from services.networks.events import ACTION_STATUSES, ANSWERS, MARKS, TIME
 

@@ -17,12 +17,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
-
-from icalendar import Calendar
-from icalendar import Event as IcsEvent
+from typing import TYPE_CHECKING, Any
 
 from services.trustyear.domain import Closure, bounds
+
+if TYPE_CHECKING:
+    from icalendar import Event as IcsEvent
 
 CLOSURE_NAMESPACE = uuid.UUID("8a0e2a7c-5d1b-4f7e-9a34-2c6b1d0f4e55")
 MAX_ROWS = 500
@@ -152,7 +152,11 @@ def add_row(
 
 
 def read_ics(content: bytes, school_id: str, year_id: str) -> Checked:
-    """Each VEVENT of the calendar, by the line its BEGIN:VEVENT is on."""
+    """Each VEVENT of the calendar, by the line its BEGIN:VEVENT is on. icalendar is
+    imported here: the service reads a school's calendar a few times a year, and its 80
+    modules would stay in the process all along."""
+    from icalendar import Calendar
+
     checked = Checked()
     text = content.decode("utf-8-sig", errors="replace")
     begins = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "BEGIN:VEVENT"]

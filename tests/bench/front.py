@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 import httpx
 from sqlalchemy import create_engine, select
 
@@ -45,6 +44,7 @@ from readmodels import PACKAGE_DIR as READMODELS_DIR
 from readmodels.directory.tables import people, role_grants
 from readmodels.registry import PROJECTIONS
 from tests.bench import processes
+from tests.bench.http import ClientError, Connection
 from tests.bench.log import AppendRace
 from tests.bench.report import heading
 from tests.bench.rush import broken_rules
@@ -186,19 +186,17 @@ def _staff_and_manager(database: str) -> tuple[list[str], str]:
 async def sign_in(url: str, person: Person, then: str = "/") -> None:
     """As a person does: the sign-in page, "sign in as", then a page whose forms hold the
     session's CSRF token."""
-    jar = aiohttp.CookieJar(unsafe=True)  # cookies from 127.0.0.1
-    async with aiohttp.ClientSession(url, cookie_jar=jar) as http:
-        async with http.get("/sign-in") as page:
-            token = CSRF.search(await page.text())
+    async with httpx.AsyncClient(base_url=url, follow_redirects=True, timeout=30) as http:
+        page = await http.get("/sign-in")
+        token = CSRF.search(page.text)
         assert token, "the sign-in page carries a CSRF token"
         form = {"person_id": person.person_id, "csrf_token": token.group(1), "next": then}
-        async with http.post("/sign-in/as", data=form) as landed:
-            html = await landed.text()
-            assert landed.status == 200, f"sign-in answered {landed.status}"
-        found = CSRF.search(html)
+        landed = await http.post("/sign-in/as", data=form)
+        assert landed.status_code == 200, f"sign-in answered {landed.status_code}"
+        found = CSRF.search(landed.text)
         assert found, "the page after signing in carries a CSRF token"
         person.csrf = found.group(1)
-        person.cookie = "; ".join(f"{c.key}={c.value}" for c in jar)
+        person.cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies.jar)
 
 
 async def sign_everyone_in(url: str, everyone: list[Person], then: str) -> None:
@@ -277,15 +275,15 @@ class Door:
         if self.name == "pages":
             headers["HX-Request"] = "true"
             form = {"csrf_token": person.csrf, "key": key}
-            return "POST", f"/days/{day_id}/sessions/{session_id}/{action}", headers, {"data": form}
+            return "POST", f"/days/{day_id}/sessions/{session_id}/{action}", headers, {"form": form}
         headers |= {"X-CSRF-Token": person.csrf, "Idempotency-Key": key}
         slot = f"/api/trustdays/days/{day_id}/slots/{slot_id}"
         places = f"{slot}/sessions/{session_id}/places"
         if action == "book":
-            return "POST", places, headers, {"json": {}}
+            return "POST", places, headers, {"json_body": {}}
         if action == "cancel":
             return "DELETE", f"{places}/{person.person_id}", headers, {}
-        return "POST", f"{slot}/moves", headers, {"json": {"session_id": session_id}}
+        return "POST", f"{slot}/moves", headers, {"json_body": {"session_id": session_id}}
 
 
 async def rush(
@@ -300,9 +298,7 @@ async def rush(
     results = Results()
 
     async def client() -> None:
-        connector = aiohttp.TCPConnector(limit=1)
-        jar = aiohttp.DummyCookieJar()  # each person's cookie goes in by hand
-        async with aiohttp.ClientSession(url, connector=connector, cookie_jar=jar) as http:
+        async with Connection(url) as http:  # each person's cookie goes in by hand
             while not queue.empty():
                 person, steps = queue.get_nowait()
                 for action, slot_id, session_id in steps:
@@ -311,13 +307,12 @@ async def rush(
                     )
                     start = time.perf_counter()
                     try:
-                        async with http.request(method, target, headers=headers, **body) as answer:
-                            await answer.read()
-                    except aiohttp.ClientError:  # counted as answer 0
+                        answer = await http.request(method, target, headers, **body)
+                    except ClientError:  # counted as answer 0
                         results.add(action, time.perf_counter() - start, 0, "")
                         continue
                     seconds = time.perf_counter() - start
-                    timing = answer.headers.get("Server-Timing", "")
+                    timing = answer.headers.get("server-timing", "")
                     results.add(action, seconds, answer.status, timing)
 
     await asyncio.gather(*(client() for _ in range(clients)))

@@ -16,7 +16,6 @@ import time
 import uuid
 from pathlib import Path
 
-import aiohttp
 import httpx
 
 from events import EventStore, StreamSettings
@@ -25,6 +24,7 @@ from events.embedded import free_port
 from events.identity import MAX_AGE_SECONDS
 from services.trustdays.events import slot_subject
 from tests.bench import processes
+from tests.bench.http import Connection
 from tests.bench.report import heading, rate, timed
 from tests.support.identity import SECRET_KEY
 from tests.support.people import joined, record_facts
@@ -128,15 +128,13 @@ async def book_everyone(url: str, day: dict) -> tuple[list[float], int]:
 
     async def client() -> None:
         nonlocal errors
-        connector = aiohttp.TCPConnector(limit=1)
-        async with aiohttp.ClientSession(url, connector=connector) as http:
+        async with Connection(url) as http:
             while not queue.empty():
                 person, slot_id, session_id = queue.get_nowait()
                 path = f"/days/{day['day_id']}/slots/{slot_id}/sessions/{session_id}/places"
                 headers = {**header_of(person), "Idempotency-Key": uuid.uuid4().hex}
                 start = time.perf_counter()
-                async with http.post(path, json={}, headers=headers) as answer:
-                    await answer.read()
+                answer = await http.request("POST", path, headers, json_body={})
                 latencies.append(time.perf_counter() - start)
                 errors += answer.status not in (200, 201)
 

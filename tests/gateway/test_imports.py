@@ -3,6 +3,7 @@ sign-ins, and none of the frontend, the other read sides or any service."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -23,3 +24,22 @@ def test_the_gateway_loads_only_the_directorys_read_side():
         "readmodels.directory.tables",
         "readmodels.signins",
     }
+
+
+def test_the_gateway_loads_authlib_only_for_a_school_sign_in(tmp_path):
+    """Authlib (with requests, cryptography, joserfc: about 14 MB a worker) only when
+    STAFFROOM_OIDC_ISSUER configures a school sign-in."""
+    probe = (
+        "import sys, gateway; gateway.create_app(); "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    env = {
+        **os.environ,
+        "STAFFROOM_SECRET_KEY": "x" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'gateway.db'}",
+    }
+    env.pop("STAFFROOM_OIDC_ISSUER", None)
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
+    assert not {"authlib", "requests", "joserfc"} & set(loaded)

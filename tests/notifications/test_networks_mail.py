@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from events.connection import NatsThread
 from events.store import EventStore
-from frontend.pages.feeds import meeting_uid
+from frontend.calendar import meeting_uid
 from readmodels.notifications.tables import notification_messages
 from services.notifications import invitations
 from services.notifications.networks_reactions import meeting_reminder_due

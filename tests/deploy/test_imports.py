@@ -1,0 +1,21 @@
+"""`staffroom up` lives as long as the stack, and every `staffroom` process (the projector,
+the reactors, the sender, the mailbox) starts from deploy/cli.py: neither loads a service,
+a read side, the frontend or SQL until a command needs it (docs/performance.md, Memory)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.events.test_imports import MIGRATING, WEB, loaded, packages
+
+APPS = {"services", "readmodels", "frontend", "gateway", "sqlalchemy", "icalendar", "holidays"}
+
+
+@pytest.mark.parametrize("module", ["deploy.cli", "deploy.launcher"])
+def test_the_command_and_the_launcher_load_no_app_read_side_nor_sql(module):
+    assert not packages(loaded(module)) & (APPS | WEB | MIGRATING)
+
+
+def test_the_projector_loads_the_read_sides_and_no_web_app():
+    modules = loaded("deploy.cli", "deploy.lease", "events.projector", "readmodels.registry")
+    assert not packages(modules) & (WEB | MIGRATING | {"frontend", "gateway"})
