@@ -15,13 +15,15 @@ from typing import Any
 
 from gunicorn.workers.base import Worker
 
-from events.config import Settings
-from events.connection import process_connection
-from events.loop_http import LoopHttp
-
 
 class LoopWorker(Worker):
     def run(self) -> None:
+        # Imported by the worker, not at the top: gunicorn's arbiter imports this class,
+        # and it would hold NATS, h11 and greenlet for nothing (about 8 MB RSS)
+        from events.config import Settings
+        from events.connection import process_connection
+        from events.loop_http import LoopHttp
+
         app: Any = self.wsgi
         connection = process_connection(Settings.from_env().nats_url, _name_of(app))
         host, _, port = str(self.cfg.bind[0]).rpartition(":") if self.cfg.bind else ("", "", "")

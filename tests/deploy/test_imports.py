@@ -19,3 +19,10 @@ def test_the_command_and_the_launcher_load_no_app_read_side_nor_sql(module):
 def test_the_projector_loads_the_read_sides_and_no_web_app():
     modules = loaded("deploy.cli", "deploy.lease", "events.projector", "readmodels.registry")
     assert not packages(modules) & (WEB | MIGRATING | {"frontend", "gateway"})
+
+
+def test_gunicorn_s_arbiter_loads_the_loop_worker_class_without_nats_nor_the_app():
+    """The trust days' arbiter imports deploy.loop_worker for its worker class; only the
+    worker it starts needs NATS, h11 and greenlet."""
+    modules = loaded("deploy.loop_worker")
+    assert not packages(modules) & (APPS | WEB | {"nats", "h11", "greenlet", "events"})
