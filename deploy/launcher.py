@@ -264,8 +264,7 @@ def nats_urls_inside(nats: EmbeddedNats, command: str) -> dict[str, str]:
     inside = [service for service in services_inside(command) if service in nats.users]
     if not inside:
         return {}
-    own = {nats_url_variable(service): nats.url_for(service) for service in inside}
-    return {"NATS_URL": nats.url_for(inside[0]), **own}
+    return {"NATS_URL": nats.url_for(inside[0]), **own_nats_users(nats, inside)}
 
 
 def workers_together(
@@ -285,11 +284,13 @@ def workers_together(
 
 def nats_urls_of_parts(nats: EmbeddedNats, command: str) -> dict[str, str]:
     """For `staffroom workers`: each part's own NATS user, in NAME_NATS_URL."""
-    return {
-        workers.nats_url_variable(part): nats.url_for(part)
-        for part in workers.parts_of(command)
-        if part in nats.users
-    }
+    return own_nats_users(nats, workers.parts_of(command))
+
+
+def own_nats_users(nats: EmbeddedNats, names: list[str]) -> dict[str, str]:
+    """Each of the Procfile lines `names`, run in one process, its own NATS user's URL in
+    NAME_NATS_URL (events.nats_access.own_nats_url reads it)."""
+    return {nats_url_variable(name): nats.url_for(name) for name in names if name in nats.users}
 
 
 def nats_user_of(process: str, command: str) -> str:

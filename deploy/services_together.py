@@ -36,14 +36,14 @@ from typing import Any
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from events.config import Settings
-from events.nats_access import nats_url_variable
+from events.nats_access import own_nats_url
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def settings_of(service: str, base: Settings, environ: Mapping[str, str] = os.environ) -> Settings:
     """The environment's Settings with the service's own NATS URL."""
-    return replace(base, nats_url=environ.get(nats_url_variable(service)) or base.nats_url)
+    return replace(base, nats_url=own_nats_url(service, base.nats_url, environ))
 
 
 def create_app(names: str) -> DispatcherMiddleware:

@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from events.nats_access import own_nats_url
+
 if TYPE_CHECKING:
     from events.config import Settings
 
@@ -45,11 +47,6 @@ def is_worker(command: str) -> bool:
     return words in (["staffroom", "sender"], ["staffroom", "mailbox"]) or (
         words[:2] == ["staffroom", "reactor"] and len(words) > 2
     )
-
-
-def nats_url_variable(name: str) -> str:
-    """Where a part finds its own NATS user's URL: NAME_NATS_URL."""
-    return f"{name.upper()}_NATS_URL"
 
 
 def parts_of(command: str) -> list[str]:
@@ -79,7 +76,7 @@ def parts(
                 f"{name} runs `{command}`: only a reactor, the sender and the mailbox "
                 "run as workers."
             )
-        own = replace(settings, nats_url=environ.get(nats_url_variable(name)) or settings.nats_url)
+        own = replace(settings, nats_url=own_nats_url(name, settings.nats_url, environ))
         chosen[name] = work(shlex.split(command)[1:], own, environ)
     return chosen
 

@@ -47,6 +47,12 @@ def nats_url_variable(process: str) -> str:
     return f"{process.upper()}_NATS_URL"
 
 
+def own_nats_url(process: str, fallback: str, environ: Mapping[str, str]) -> str:
+    """The NATS URL of one Procfile line's work in a process running several (`staffroom
+    workers`, deploy/services_together.py): its own user's, or `fallback`."""
+    return environ.get(nats_url_variable(process)) or fallback
+
+
 @dataclass(frozen=True)
 class NatsUser:
     name: str
