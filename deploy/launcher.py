@@ -205,11 +205,23 @@ def frontend_inside_gateway(
         return processes
     if environ.get(FRONTEND_PROCESS) == "1":
         return processes
+    front_door = gateway.replace(GATEWAY_APP, f"{front_door_size(environ)} {FRONT_DOOR_APP}")
     return {
-        name: command.replace(GATEWAY_APP, FRONT_DOOR_APP) if name == "gateway" else command
+        name: front_door if name == "gateway" else command
         for name, command in processes.items()
         if name != "frontend"
     }
+
+
+def front_door_size(environ: Mapping[str, str]) -> str:
+    """The front door's gunicorn: one worker of 16 threads, unless WEB_CONCURRENCY or
+    STAFFROOM_THREADS say otherwise. On booking morning every process of the stack shares
+    the machine's cores, and a second worker booked no faster (make bench --only front:
+    API 158/s and pages 84/s with one, 166-186 and 71-95 with two) for about 80 MB more RSS
+    (docs/performance.md)."""
+    workers = "" if "WEB_CONCURRENCY" in environ else "--workers 1"
+    threads = "" if "STAFFROOM_THREADS" in environ else "--threads 16"
+    return f"{workers} {threads}".strip()
 
 
 def services_in_one_process(

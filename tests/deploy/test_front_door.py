@@ -33,6 +33,15 @@ def test_staffroom_up_runs_the_frontend_inside_the_gateway():
     assert nats_user_of("trustdays", run["trustdays"]) == "trustdays"
 
 
+def test_the_front_door_is_one_worker_of_sixteen_threads_unless_told_otherwise():
+    written = procfile()
+    assert "--workers 1 --threads 16 " in frontend_inside_gateway(written, {})["gateway"]
+    chosen = frontend_inside_gateway(written, {"WEB_CONCURRENCY": "3"})["gateway"]
+    assert "--workers" not in chosen and "--threads 16 " in chosen
+    chosen = frontend_inside_gateway(written, {"STAFFROOM_THREADS": "4"})["gateway"]
+    assert "--workers 1 " in chosen and "--threads" not in chosen
+
+
 def test_the_frontend_can_still_be_a_process_of_its_own():
     written = procfile()
     assert frontend_inside_gateway(written, {"STAFFROOM_FRONTEND_PROCESS": "1"}) == written
