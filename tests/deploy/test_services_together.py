@@ -28,7 +28,7 @@ from deploy.launcher import (
 from deploy.services_together import create_app
 from events import Event, EventStore, StreamSettings
 from events.config import Settings
-from events.connection import NatsThread, close_process_connection, process_connection
+from events.connection import close_process_connection, process_connection
 from events.db import migrate
 from events.embedded import EmbeddedNats
 from events.nats_access import ADMIN, local_passwords, users
@@ -38,6 +38,7 @@ from readmodels import PACKAGE_DIR
 from tests.support.gateway import signed_in
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.nats_users import nats_with_users
 from tests.support.people import enrol
 
 STREAM = StreamSettings(name="TOGETHER", subjects=("events.>",))
@@ -119,12 +120,7 @@ def test_each_process_is_told_where_the_services_are_and_each_its_own_nats_user(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
-    passwords = local_passwords([ADMIN, *TOGETHER], tmp_path_factory.mktemp("var") / "pw.json")
-    accounts = users(passwords, STREAM.name, STREAM.prefix)
-    with EmbeddedNats(tmp_path_factory.mktemp("nats"), users=accounts) as running:
-        admin = NatsThread(running.url, name="admin")
-        admin.run(EventStore(admin.nc, STREAM).ensure_stream())
-        admin.close()
+    with nats_with_users(tmp_path_factory.mktemp("nats"), TOGETHER, STREAM) as running:
         yield running
 
 

@@ -18,13 +18,14 @@ from deploy.nats_config import deploy_config, password_variable
 from events import CommandLoop, Event, EventStore, StreamSettings
 from events.connection import NatsThread
 from events.embedded import EmbeddedNats, nats_server_binary
-from events.nats_access import ADMIN, READERS, local_passwords, users
+from events.nats_access import ADMIN, READERS
 from events.projection import checkpoint, reset
 from events.projector import Projector
 from events.reactor import Reactor
 from services.directory import events as directory_events  # noqa: F401  (RoleGranted)
 from services.trustdays.reactions import REACTIONS
 from tests.support.counter import CounterDecider, Increment, projection
+from tests.support.nats_users import nats_with_users
 from tests.support.waiting import wait_until
 
 STREAM = StreamSettings(name="AUTH", subjects=("events.>",))
@@ -33,12 +34,7 @@ PROCESSES = ["directory", "trustdays", "trustdays_reactions", *READERS]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNats]:
-    passwords = local_passwords([ADMIN, *PROCESSES], tmp_path_factory.mktemp("var") / "pw.json")
-    accounts = users(passwords, STREAM.name, STREAM.prefix)
-    with EmbeddedNats(tmp_path_factory.mktemp("nats"), users=accounts) as running:
-        admin = NatsThread(running.url, name="admin")
-        admin.run(EventStore(admin.nc, STREAM).ensure_stream())
-        admin.close()
+    with nats_with_users(tmp_path_factory.mktemp("nats"), PROCESSES, STREAM) as running:
         yield running
 
 
