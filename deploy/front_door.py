@@ -1,4 +1,4 @@
-"""The gateway with the frontend inside its process: `staffroom up`'s door (deploy/launcher.py
+"""The gateway with the frontend inside its process: `staffroom up`'s door (deploy/together.py
 runs this in place of the Procfile's gateway and frontend lines).
 
 On one machine the HTTP hop between them was most of the gateway's CPU on booking morning,

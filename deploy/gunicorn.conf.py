@@ -4,7 +4,7 @@ import os
 
 # Threads, not more processes: the work waits on NATS, SQL and the next hop, and each
 # process keeps one NATS connection. Two processes for two cores (`staffroom up` runs its
-# front door as one: deploy/launcher.py front_door_size).
+# front door as one: deploy/together.py front_door_size).
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("STAFFROOM_THREADS", "8"))

@@ -1,5 +1,5 @@
 """Several services in one process: `staffroom up` serves its quiet ones this way
-(deploy/launcher.py `services_in_one_process`: the directory, the trust year, the networks
+(deploy/together.py `services_in_one_process`: the directory, the trust year, the networks
 and the notifications), one gunicorn (an arbiter and one gthread worker) instead of one
 each: about 100 MB of memory a service (docs/performance.md, "Memory").
 

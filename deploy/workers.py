@@ -1,7 +1,7 @@
 """`staffroom workers NAME...`: lines of deploy/Procfile that follow the log or serve mail
 (`staffroom reactor …`, `staffroom sender`, `staffroom mailbox`) run together, as tasks on
 one asyncio loop in one process. `staffroom up` runs its reactors, the notifications'
-sender and the mailbox so (deploy/launcher.py, `workers_together`): each such line was a
+sender and the mailbox so (deploy/together.py, `workers_together`): each such line was a
 Python process of 85 to 106 MB with the whole library loaded for little work.
 
 Each part keeps its own NATS user: it connects with `<NAME>_NATS_URL` (for example
@@ -35,6 +35,10 @@ Work = Callable[[asyncio.Event], Awaitable[None]]
 COMMAND = "staffroom workers"
 GRACE = 10.0
 """Seconds the other parts have to stop once one has ended or a signal came."""
+NICENESS = 5
+"""The workers' work can wait a moment (a reaction, an email), a person's click cannot: on
+a machine whose cores are all busy, the kernel gives the gateway, the services and the
+projector their CPU first (docs/performance.md)."""
 
 
 class NotAWorker(Exception):
@@ -138,4 +142,5 @@ async def run(chosen: Mapping[str, Work]) -> list[str]:
     """Run the parts until SIGINT or SIGTERM, or until one fails: the names that failed."""
     from events.consumers import stop_on_signals
 
+    os.nice(NICENESS)
     return await run_together(chosen, stop_on_signals())

@@ -19,7 +19,8 @@ from sqlalchemy import inspect, select
 
 from deploy import demo
 from deploy.cli import main
-from deploy.launcher import PROCFILE, SERVICES
+from deploy.launcher import PROCFILE
+from deploy.together import SERVICES
 from events import Event
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use

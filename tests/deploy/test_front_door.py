@@ -6,12 +6,8 @@ from __future__ import annotations
 
 from honcho.environ import parse_procfile
 
-from deploy.launcher import (
-    FRONT_DOOR_APP,
-    PROCFILE,
-    frontend_inside_gateway,
-    nats_user_of,
-)
+from deploy.launcher import PROCFILE
+from deploy.together import FRONT_DOOR_APP, frontend_inside_gateway, nats_user_of
 from tests.support.identity import SECRET_KEY
 
 

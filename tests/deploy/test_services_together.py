@@ -14,18 +14,17 @@ import pytest
 from flask import Flask, url_for
 from honcho.environ import parse_procfile
 
-from deploy.launcher import (
-    PROCFILE,
+from deploy.launcher import PROCFILE, process_env
+from deploy.services_together import create_app
+from deploy.together import (
     SERVICES,
     TOGETHER,
     TOGETHER_APP,
     frontend_inside_gateway,
     nats_urls_inside,
-    process_env,
     services_in_one_process,
     services_inside,
 )
-from deploy.services_together import create_app
 from events import Event, EventStore, StreamSettings
 from events.config import Settings
 from events.connection import close_process_connection, process_connection

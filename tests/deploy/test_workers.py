@@ -8,6 +8,7 @@ has its own rights, a part that fails stops the process with exit code 1."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import urllib.request
@@ -20,12 +21,9 @@ from click.testing import CliRunner
 from honcho.environ import parse_procfile
 
 from deploy.cli import main
-from deploy.launcher import (
-    PROCFILE,
-    frontend_inside_gateway,
-    nats_urls_of_parts,
-    workers_together,
-)
+from deploy.launcher import PROCFILE
+from deploy.together import frontend_inside_gateway, nats_urls_of_parts, workers_together
+from deploy.workers import NICENESS
 from events import Event, mailbox
 from events.connection import NatsThread
 from events.db import migrate
@@ -223,6 +221,9 @@ def test_the_workers_react_send_to_the_mailbox_beside_them_each_as_its_own_user(
         )
         assert "notifications_sender" in connected
         assert connected <= {*PARTS, ADMIN}
+        # on a busy machine their work waits for the request path's
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(19, ours + NICENESS)
         # and has only its service's rights: a reactor of the networks publishes no trust
         # days events, the notifications' parts none of the networks'
         parts = nats_urls_of_parts(server, WORKERS)
