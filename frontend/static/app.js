@@ -85,6 +85,44 @@
     if (target && target.id === "messages") target.classList.remove("shown");
   });
 
+  // Another person's booking swaps whole cards and slots in (the live poll, a tap's answer):
+  // what the person had open there (a cancel to confirm, "Book someone here" with an
+  // address half typed) stays open, and what they typed stays, instead of closing under
+  // their finger. Kept by id, put back once the new content is in; not the one whose own
+  // form was just sent (its answer says what happened).
+  var kept = { open: [], typed: {}, sentFrom: null };
+
+  function keepWhatIsOpen(event) {
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    target.querySelectorAll("details[open][id]").forEach(function (details) {
+      if (kept.sentFrom && details.contains(kept.sentFrom)) return;
+      kept.open.push(details.id);
+      details.querySelectorAll("input[id]:not([type=hidden])").forEach(function (input) {
+        if (input.value) kept.typed[input.id] = input.value;
+      });
+    });
+  }
+
+  function putBackWhatWasOpen() {
+    kept.open.forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") details.open = true;
+    });
+    Object.keys(kept.typed).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && !input.value) input.value = kept.typed[id];
+    });
+    kept = { open: [], typed: {}, sentFrom: null };
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!fromPoller(event)) kept.sentFrom = event.detail.elt;
+  });
+  document.addEventListener("htmx:beforeSwap", keepWhatIsOpen);
+  document.addEventListener("htmx:oobBeforeSwap", keepWhatIsOpen);
+  document.addEventListener("htmx:afterSettle", putBackWhatWasOpen);
+
   // A calendar address copied with one tap (the button is there only with this script).
   function copied(button) {
     var field = document.getElementById(button.getAttribute("data-copy"));

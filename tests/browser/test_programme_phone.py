@@ -205,6 +205,25 @@ def test_a_refusal_shows_at_the_card_and_a_freed_seat_is_announced(trust, browse
     ben.close()
 
 
+def test_a_cancel_being_confirmed_stays_open_when_another_booking_redraws_its_slot(trust, browser):
+    day, teachers = trust["day"], trust["teachers"]
+    amy = person(browser, trust, teachers[0]["email"])
+    amy.goto(f"/days/{day['day_id']}")
+    mine = card(trust, "1.4")
+    amy.locator(f"{mine} button:has-text('Book')").click()
+    expect(amy.locator(f"{mine} .said")).to_contain_text("You are booked")
+    amy.locator(f"{mine} summary:has-text('Cancel my place')").click()
+    amy.evaluate(f"window.before = document.querySelector('{mine}')")
+
+    ben = api(trust, teachers[1])
+    assert ben.post(places(trust, 1, "1.5"), json={}).status_code == 201  # the same slot
+    ben.close()
+    amy.wait_for_function("() => !window.before.isConnected", timeout=10_000)  # redrawn
+    expect(amy.locator(f"{mine} details.confirm")).to_have_attribute("open", "")
+    amy.locator(f"{mine} button:has-text('Yes, give up my seat')").click()
+    expect(amy.locator(f"{mine} .said")).to_contain_text("You have given up your place")
+
+
 def test_a_leader_is_not_offered_book_in_their_slot_and_the_desktop_is_accessible(trust, browser):
     day, teachers = trust["day"], trust["teachers"]
     lee = person(browser, trust, teachers[2]["email"], "desktop")
