@@ -217,4 +217,6 @@ class Supervisor:
             while process.exit_code() is None and time.monotonic() < deadline:
                 time.sleep(0.05)
         for process in self.processes:
+            if process.exit_code() is None:
+                self.output.line("system", f"{process.name} did not stop in {timeout:g} s: killed")
             process.stop(signal.SIGKILL)

@@ -109,12 +109,11 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
         assert (tmp_path / "var" / "staffroom.db").exists()
         assert (tmp_path / "var" / "nats" / "jetstream").is_dir()
 
-        launcher.send_signal(signal.SIGINT)
-        assert launcher.wait(timeout=60) == 0
+        text = stopped_by_ctrl_c(launcher, output)
+        assert launcher.returncode == 0, text
     finally:
         if launcher.poll() is None:
             launcher.kill()
-    text = output.rest()
     assert text.rstrip().endswith("Staffroom stopped."), text
     assert "Traceback" not in text and "SIGKILL" not in text, text
     assert "| gateway started" in text
@@ -130,16 +129,29 @@ def test_up_serves_the_pages_through_the_gateway_and_stops_on_sigint(tmp_path):
 def test_make_run_lets_a_newcomer_sign_in_as_the_demo_cpd_manager(tmp_path):
     port, nats_port = free_port(), free_port()
     launcher = start_up(tmp_path, port, nats_port, "--demo", STAFFROOM_DEV="1")
+    output = Output(launcher)
     try:
-        Output(launcher).wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
+        output.wait_for(lambda line: line.startswith("Staffroom is up"), timeout=240)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
             home = sign_in_as_the_demo_cpd_manager(browser)
             assert "Development copy" in home.text  # the banner on every page
             staff = browser.get("/staff", params={"school": "central"})
             assert staff.status_code == 200 and "Helen Marsh" in staff.text
     finally:
-        launcher.send_signal(signal.SIGINT)
-        launcher.wait(timeout=60)
+        stopped_by_ctrl_c(launcher, output)
+
+
+def stopped_by_ctrl_c(launcher: subprocess.Popen[str], output: Output, timeout: float = 120) -> str:
+    """SIGINT, as Ctrl-C: `staffroom up` stops every process and then itself. Its output;
+    if it has not stopped within `timeout` (a deadline, not a measure), what it last said."""
+    launcher.send_signal(signal.SIGINT)
+    try:
+        launcher.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        launcher.kill()
+        launcher.wait()
+        raise AssertionError(f"not stopped in {timeout:g} s:\n{output.rest()[-6000:]}") from None
+    return output.rest()
 
 
 def sign_in_as_the_demo_cpd_manager(browser: httpx.Client) -> httpx.Response:
@@ -233,8 +245,8 @@ def test_killed_processes_and_nats_server_come_back_unattended(tmp_path):
                 output.wait_for(lambda line, victim=victim: f"| {victim} started" in line)
                 back = wait_until(lambda: a_new_feed_token_shows(browser), timeout=90, every=1)
                 assert back, f"a command works again after {victim} was killed"
-        launcher.send_signal(signal.SIGINT)
-        assert launcher.wait(timeout=60) == 0
+        text = stopped_by_ctrl_c(launcher, output)
+        assert launcher.returncode == 0, text
     finally:
         if launcher.poll() is None:
             launcher.kill()
