@@ -159,6 +159,13 @@ def users_connected(server: EmbeddedNats) -> set[str]:
     return {each.get("authorized_user", "") for each in found}
 
 
+def killed_if_running(process: subprocess.Popen[str]) -> None:
+    """A test that failed before its process ended leaves none behind."""
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
 def stopped(process: subprocess.Popen[str]) -> str:
     """What a process said, once stopped (for a failed assertion)."""
     if process.poll() is None:
@@ -238,9 +245,7 @@ def test_the_workers_react_send_to_the_mailbox_beside_them_each_as_its_own_user(
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        killed_if_running(process)
     assert process.returncode == 0, output
     assert f"Mailbox: SMTP on 127.0.0.1:{smtp_port}" in output
     assert " mail.log " not in output  # aiosmtpd's every line, quiet as `staffroom mailbox`
@@ -261,9 +266,7 @@ def test_a_part_that_fails_stops_the_workers_with_exit_code_1(
     try:
         output, _ = process.communicate(timeout=90)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        killed_if_running(process)
     assert process.returncode == 1, output
     assert "notifications_sender failed; the other parts stop too" in output
     last = output.rstrip().splitlines()[-1]
