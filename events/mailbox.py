@@ -106,8 +106,8 @@ class Kept:
 
 def kept(path: Path, limit: int = 200) -> list[Kept]:
     """The newest `limit` kept messages, newest first (headers only: a demo keeps many)."""
-    if not path.exists():
-        return []
+    if not all((path / part).is_dir() for part in ("new", "cur", "tmp")):
+        return []  # none yet, or the mailbox still being made (its folders come one by one)
     box = mailbox.Maildir(path, create=False)
     newest = sorted(box.keys(), key=arrived, reverse=True)[:limit]
     headers = BytesHeaderParser(policy=policy.default)
