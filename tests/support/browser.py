@@ -110,7 +110,8 @@ def demo_template(shared: Path) -> Path:
 
 
 def load_demo(folder: Path) -> None:
-    """`staffroom up --demo` in `folder` until its projections have applied the whole log."""
+    """`staffroom up --demo` in `folder` until its reactors and projections have taken the whole
+    log (caught_up)."""
     port, nats_port = free_port(), free_port()
     launcher = start_up(folder, port, nats_port, "--demo", STAFFROOM_DEV="1")
     try:
@@ -121,19 +122,27 @@ def load_demo(folder: Path) -> None:
 
 
 def caught_up(var: Path, nats_port: int) -> bool:
-    """Every projection's checkpoint is at the stream's last sequence."""
+    """Every reactor (a durable consumer) has taken and acknowledged the whole log, and every
+    projection's checkpoint is at the stream's last sequence. A copy of the template then
+    starts with nothing to catch up on: its reactors' backlog, on a busy CI machine at the
+    workers' lower priority, had held a test's email back past its minute."""
     password = json.loads((var / "nats_passwords.json").read_text())[ADMIN]
     url = with_credentials(f"nats://127.0.0.1:{nats_port}", ADMIN, password)
 
-    async def last_seq() -> int:
+    async def last_seq_if_reactors_idle() -> int | None:
         nc = await nats.connect(url, connect_timeout=5, allow_reconnect=False)
         try:
-            info = await nc.jetstream().stream_info(StreamSettings().name)
-            return info.state.last_seq
+            js, stream = nc.jetstream(), StreamSettings().name
+            consumers = await js.consumers_info(stream)
+            if any(c.num_pending or c.num_ack_pending for c in consumers):
+                return None
+            return (await js.stream_info(stream)).state.last_seq
         finally:
             await nc.close()
 
-    end = asyncio.run(last_seq())
+    end = asyncio.run(last_seq_if_reactors_idle())
+    if end is None:
+        return False
     engine = create_engine(f"sqlite:///{var / 'staffroom.db'}")
     try:
         return all(status(engine, p.name).last_seq >= end for p in PROJECTIONS)
