@@ -11,12 +11,12 @@ from flask import Flask, Response, abort, g, request
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from events.calendar import SCHOOL_TIME
 from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields
-from frontend.calendar import SCHOOL_TIME
 from frontend.errors import answer_errors
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
@@ -64,8 +64,8 @@ def long_date(day: date) -> str:
 
 def create_app(settings: Settings | None = None, services: dict[str, str] | None = None) -> Flask:
     """The frontend; `services` are the URLs of the services its pages send commands to.
-    Its pages are imported here: the notifications' sender imports frontend.calendar (the
-    events its letters attach) and none of them."""
+    Its pages are imported here, so a process that needs one frontend module loads none
+    of the pages."""
     from frontend.pages import BLUEPRINTS
 
     settings = settings or Settings.from_env()

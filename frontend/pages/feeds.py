@@ -24,8 +24,7 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from events.projection import checkpoints
-from frontend.calendar import (
+from events.calendar import (
     DOMAIN,
     SCHOOL_TIME,
     CalendarEvent,
@@ -34,6 +33,7 @@ from frontend.calendar import (
     meeting_event,
     session_event,
 )
+from events.projection import checkpoints
 from frontend.database import engine
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import feed_token_holder, feed_token_of

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, g, render_template
 from sqlalchemy import Row
 
-from frontend.calendar import SCHOOL_TIME
+from events.calendar import SCHOOL_TIME
 from frontend.database import engine
 from readmodels.trustdays import queries
 from readmodels.trustdays.queries import Place

@@ -19,8 +19,8 @@ from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import ServiceUnavailable
 
+from events.calendar import SCHOOL_TIME
 from frontend.answers import form_answer
-from frontend.calendar import SCHOOL_TIME
 from frontend.clients import networks as service
 from frontend.commands import NotAnswering
 from frontend.database import engine

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort
 
-from frontend.calendar import SCHOOL_TIME
+from events.calendar import SCHOOL_TIME
 from frontend.for_me import Suits
 from readmodels.trustdays.queries import Place, SlotView
 from services.trustdays.events import AUDIENCES, COMMUNITIES

@@ -15,8 +15,8 @@ from flask.typing import ResponseReturnValue
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
+from events.calendar import SCHOOL_TIME
 from frontend.answers import form_answer
-from frontend.calendar import SCHOOL_TIME
 from frontend.clients import trustdays
 from frontend.database import engine
 from frontend.errors import attempt

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from frontend.calendar import SCHOOL_TIME, CalendarEvent, session_event
+from events.calendar import SCHOOL_TIME, CalendarEvent, session_event
 from readmodels.notifications import queries
 from readmodels.trustdays import calendars
 from services.notifications.reactions import reminder_due

@@ -13,7 +13,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 import icalendar
 
-from frontend.calendar import PRODID, london, vevent
+from events.calendar import PRODID, london, vevent
 from services.notifications.letters import Letter
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from frontend.calendar import SCHOOL_TIME, meeting_event
+from events.calendar import SCHOOL_TIME, meeting_event
 from readmodels.networks import letters as reads
 from readmodels.networks.invitations import answer_and_note, answer_of
 from readmodels.notifications import queries

@@ -63,7 +63,7 @@ def test_nats_loads_no_websocket_client():
     assert "aiohttp" not in packages(loaded("events", "nats.aio.client"))
 
 
-def test_the_sender_loads_the_calendars_not_the_pages():
+def test_the_sender_loads_the_calendars_and_nothing_of_the_frontend():
     modules = loaded("deploy.cli", "services.notifications.process")
-    assert "frontend.calendar" in modules  # the events its letters attach
-    assert not {m for m in modules if m.startswith("frontend.pages")}
+    assert "events.calendar" in modules  # the events its letters attach
+    assert not packages(modules) & {"frontend", "gateway"}

@@ -17,9 +17,9 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from events.calendar import meeting_uid
 from events.connection import NatsThread
 from events.store import EventStore
-from frontend.calendar import meeting_uid
 from readmodels.notifications.tables import notification_messages
 from services.notifications import invitations
 from services.notifications.networks_reactions import meeting_reminder_due

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import vobject
 
-from frontend.calendar import CANCELLED_KEPT_FOR, CalendarEvent, calendar
+from events.calendar import CANCELLED_KEPT_FOR, CalendarEvent, calendar
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 BOOKED = CalendarEvent(
