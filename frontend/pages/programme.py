@@ -38,10 +38,16 @@ POLL_SECONDS = 3
 """Another person's booking shows on an open page within this (and well inside 5 s)."""
 
 
-def context(day: Any, shown: view.Shown) -> dict[str, Any]:
+def context(day: Any, shown: view.Shown, around_slot: str = "") -> dict[str, Any]:
+    """What the programme shows; `around_slot`: only what a tapped card's answer shows
+    (that slot whole, the person's sessions in the others: pd_queries.timetable_around_a_card),
+    whose counts and titles cover no more."""
     me = g.identity.person_id
     places = places_now(day.day_id)
-    views = pd_queries.timetable(engine(), day.day_id)
+    if around_slot:
+        views = pd_queries.timetable_around_a_card(engine(), day.day_id, around_slot, me, places)
+    else:
+        views = pd_queries.timetable(engine(), day.day_id)
     led = view.led_in_slots(views, me)
     suited = suits(profile_of(engine(), me))
     shown_slots = view.arrange(views, shown, places, suited)
@@ -138,7 +144,7 @@ def act(day_id: str, session_id: str, action: str) -> ResponseReturnValue:
         return render_template("programme.html", **context(day, shown), message=message)
 
     def the_card() -> str:
-        now = context(day, shown)  # the places read again after the command's write
+        now = context(day, shown, session.slot_id)  # places read again after the write
         slot = next(v for v in now["all_slots"] if v.slot.slot_id == session.slot_id)
         tapped = next(s for s in slot.sessions if s.session_id == session_id)
         after = now["held"].get(session.slot_id)

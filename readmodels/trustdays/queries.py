@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -109,11 +109,33 @@ def timetable(
         )
         slot_query = slot_query.where(pd_slots.c.slot_id.in_(changed_slots))
         query = query.where(sessions.slot_id.in_(changed_slots))
+    return _views(engine, slot_query, query, {"day_id": day_id})
+
+
+_AROUND_A_CARD = _SESSIONS.where(
+    or_(
+        pd_sessions.c.slot_id == bindparam("slot_id"),
+        pd_sessions.c.session_id.in_(bindparam("session_ids", expanding=True)),
+        pd_sessions.c.leader_id == bindparam("person_id"),
+    )
+)
+
+
+def timetable_around_a_card(
+    engine: Engine, day_id: str, slot_id: str, person_id: str, session_ids: Collection[str]
+) -> list[SlotView]:
+    """What the answer to a tap on a card shows: every slot of the day, the card's own with
+    all its sessions, the others with only the person's (`session_ids`: held or waited for;
+    and those they lead). A third of the rows of the whole timetable on a day of three
+    breakout slots."""
+    asked = {"day_id": day_id, "slot_id": slot_id, "person_id": person_id}
+    return _views(engine, _SLOTS, _AROUND_A_CARD, asked | {"session_ids": list(session_ids)})
+
+
+def _views(engine: Engine, slot_query: Select, query: Select, asked: dict) -> list[SlotView]:
     with engine.connect() as connection:
-        views = {
-            row.slot_id: SlotView(row) for row in connection.execute(slot_query, {"day_id": day_id})
-        }
-        for session in connection.execute(query, {"day_id": day_id}):
+        views = {row.slot_id: SlotView(row) for row in connection.execute(slot_query, asked)}
+        for session in connection.execute(query, asked):
             if session.slot_id in views:  # not in a slot taken off the timetable
                 views[session.slot_id].sessions.append(session)
     return list(views.values())

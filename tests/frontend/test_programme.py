@@ -341,6 +341,44 @@ def test_a_tap_answers_with_its_card_and_what_else_it_changed_out_of_band(trust)
     assert 'class="said said-warning"' in card and "Session 1 is full" in text(card)
 
 
+def test_a_taps_answer_reads_its_own_slot_yet_sums_up_every_slot(trust):
+    """The answer reads the tapped slot whole and only the person's sessions in the others
+    (pd_queries.timetable_around_a_card): their choices at the top still cover the day."""
+    stack, _, people = trust
+    amy = people["amy"]
+    breakouts = [
+        {"kind": "breakout", "title": f"Breakout {n}", "starts": f"1{n}:00", "ends": f"1{n}:45"}
+        for n in (1, 2, 3)
+    ]
+    day_id = a_day(stack, slots=breakouts)
+    slots = [s["slot_id"] for s in day_of(stack, day_id)["slots"]]
+    kept = add_session(stack, {"day_id": day_id, "slot_id": slots[0]}, "Kept from before")
+    leader = {"person_id": amy.person_id, "name": "Amy"}
+    add_session(stack, {"day_id": day_id, "slot_id": slots[1]}, "Led by Amy", leader=leader)
+    tapped = add_session(stack, {"day_id": day_id, "slot_id": slots[2]}, "Tapped now")
+    day = {"day_id": day_id}
+    client = stack.client(amy)
+    assert act(client, day, kept, "book").status_code == 200
+
+    answer = act(client, day, tapped, "book").get_data(as_text=True)
+    summary = choices_in(answer)
+    assert "Kept from before" in summary and "You lead Led by Amy" in summary
+    assert "Tapped now" in summary
+    assert f'id="session-{tapped}"' in answer and f'id="session-{kept}"' not in answer
+    page = stack.client(amy).get(f"/days/{day_id}").get_data(as_text=True)
+    assert choices_in(page) == summary
+
+
+def choices_in(html: str) -> str:
+    start = html.index('<h2 id="my-choices-title"')
+    return text(html[start : html.index("</section>", start)])
+
+
+def day_of(stack, day_id: str) -> dict:
+    with httpx.Client(base_url=stack.services["trustdays"]) as client:
+        return client.get(f"/days/{day_id}", headers=manager()).json()
+
+
 def test_a_waitlist_place_that_became_a_seat_is_announced_on_the_open_page(trust):
     stack, day, people = trust
     first, _ = day["sessions"]
