@@ -13,11 +13,10 @@ from typing import Any
 from sqlalchemy import Engine, Row, and_, func, or_, select
 
 from readmodels.directory.tables import people, schools
-from readmodels.networks.queries import CENTRAL
+from readmodels.networks.queries import CENTRAL, ActionLine, action_query, with_schools
 from readmodels.networks.queries import find_network as find_network  # the pages ask it here
 from readmodels.networks.queries import member_ids as member_ids
 from readmodels.networks.tables import (
-    network_action_schools,
     network_actions,
     network_agenda,
     network_answers,
@@ -220,28 +219,9 @@ def agenda(engine: Engine, meeting_id: str) -> list[Row]:
         return list(connection.execute(query))
 
 
-def _actions(where: Any) -> Any:
-    owner = people.alias("owner")
-    return (
-        select(
-            network_actions,
-            func.coalesce(owner.c.name, "").label("owner_name"),
-            network_meetings.c.title.label("meeting_title"),
-            network_meetings.c.date.label("meeting_date"),
-        )
-        .select_from(
-            network_actions.outerjoin(owner, owner.c.person_id == network_actions.c.owner_id).join(
-                network_meetings, network_meetings.c.meeting_id == network_actions.c.meeting_id
-            )
-        )
-        .where(where)
-        .order_by(network_actions.c.due, network_actions.c.raised_at)
-    )
-
-
 def meeting_actions(engine: Engine, meeting_id: str) -> list[ActionLine]:
     """The meeting's actions, with `schools` (names) and `priority` (title) of each."""
-    return _with_schools(engine, _actions(network_actions.c.meeting_id == meeting_id))
+    return with_schools(engine, action_query().where(network_actions.c.meeting_id == meeting_id))
 
 
 def open_actions_before(engine: Engine, meeting: Row) -> list[ActionLine]:
@@ -256,48 +236,7 @@ def open_actions_before(engine: Engine, meeting: Row) -> list[ActionLine]:
         network_actions.c.status == "open",
         earlier,
     )
-    return _with_schools(engine, _actions(where))
-
-
-def _with_schools(engine: Engine, query: Any) -> list[ActionLine]:
-    with engine.connect() as connection:
-        rows = list(connection.execute(query))
-        ids = [row.action_id for row in rows]
-        by_action: dict[str, list[str]] = {}
-        linked = select(
-            network_action_schools.c.action_id, _school_name().label("school")
-        ).select_from(
-            network_action_schools.outerjoin(
-                schools, schools.c.school_id == network_action_schools.c.school_id
-            )
-        )
-        for link in connection.execute(linked.where(network_action_schools.c.action_id.in_(ids))):
-            by_action.setdefault(link.action_id, []).append(link.school)
-        titles = (
-            dict(
-                connection.execute(
-                    select(school_priorities.c.priority_id, school_priorities.c.title)
-                )
-                .tuples()
-                .all()
-            )
-            if any(row.priority_id for row in rows)
-            else {}
-        )
-    return [
-        ActionLine(row, sorted(by_action.get(row.action_id, [])), titles.get(row.priority_id or ""))
-        for row in rows
-    ]
-
-
-@dataclass
-class ActionLine:
-    row: Row
-    schools: list[str]
-    priority: str | None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, name)
+    return with_schools(engine, action_query().where(where))
 
 
 def register_marks(engine: Engine, meeting_id: str) -> dict[str, Row]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, Row, Select, func, literal, or_, select, union_all
+from sqlalchemy import Engine, Row, Select, bindparam, func, literal, or_, select, union_all
 
 from readmodels.directory.tables import directory_posts, people, schools
 from readmodels.networks.tables import (
@@ -28,6 +28,7 @@ from readmodels.networks.tables import (
     network_posts,
     network_series,
     networks,
+    school_priorities,
 )
 
 NETWORK = networks.c
@@ -262,10 +263,14 @@ def find_series(engine: Engine, series_id: str) -> tuple[Row, list[Row]] | None:
 
 @dataclass
 class ActionLine:
-    """An action with where it came from: its network and meeting, owner and schools."""
+    """An action with where it came from (its network and meeting, its owner), the schools
+    it concerns (their ids, and names to show) and the title of the plan priority it
+    serves."""
 
     action: Row
     school_ids: list[str] = field(default_factory=list)
+    schools: list[str] = field(default_factory=list)
+    priority: str | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.action, name)
@@ -288,17 +293,36 @@ def action_query() -> Select[Any]:
     )
 
 
+PRIORITY_TITLES = select(school_priorities.c.priority_id, school_priorities.c.title).where(
+    school_priorities.c.priority_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def with_schools(engine: Engine, query: Select[Any]) -> list[ActionLine]:
+    """The actions `query` finds, each with its schools and its priority's title."""
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-        ids = [row.action_id for row in rows]
         links = connection.execute(
-            select(network_action_schools).where(network_action_schools.c.action_id.in_(ids))
+            select(network_action_schools, func.coalesce(schools.c.name, CENTRAL).label("name"))
+            .outerjoin(schools, schools.c.school_id == network_action_schools.c.school_id)
+            .where(network_action_schools.c.action_id.in_([row.action_id for row in rows]))
         ).all()
-    schools_of: dict[str, list[str]] = {}
+        priority_ids = {row.priority_id for row in rows if row.priority_id}
+        titles = dict(
+            connection.execute(PRIORITY_TITLES, {"ids": list(priority_ids)}).tuples().all()
+        )
+    linked: dict[str, list[Row]] = {}
     for link in links:
-        schools_of.setdefault(link.action_id, []).append(link.school_id)
-    return [ActionLine(row, sorted(schools_of.get(row.action_id, []))) for row in rows]
+        linked.setdefault(link.action_id, []).append(link)
+    return [
+        ActionLine(
+            row,
+            sorted(link.school_id for link in linked.get(row.action_id, [])),
+            sorted(link.name for link in linked.get(row.action_id, [])),
+            titles.get(row.priority_id or ""),
+        )
+        for row in rows
+    ]
 
 
 def actions_of(engine: Engine, person_id: str, open_only: bool = True) -> list[ActionLine]:
