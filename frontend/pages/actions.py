@@ -40,7 +40,6 @@ def mine_context(**extra: Any) -> dict[str, Any]:
         "overdue": [a for a in mine if a.due < today],
         "later": [a for a in mine if a.due >= today],
         "today": today,
-        "schools": queries.school_names(engine()),
         "statuses": ACTION_STATUSES,
         "sees_overdue": sees_overdue(g.identity),
         **extra,

@@ -147,7 +147,6 @@ def page(network_id: str) -> str:
             for a in queries.actions_of_network(engine(), network_id, g.identity.person_id)
             if a.status == "open"
         ],
-        schools=queries.school_names(engine()),
         series=queries.series_of(engine(), network_id),
         year=this_year(network, today) if network.status == "open" else None,
         organiser=organiser,
