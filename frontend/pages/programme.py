@@ -45,7 +45,9 @@ def context(day: Any, shown: view.Shown, around_slot: str = "") -> dict[str, Any
     me = g.identity.person_id
     places = places_now(day.day_id)
     if around_slot:
-        views = pd_queries.timetable_around_a_card(engine(), day.day_id, around_slot, me, places)
+        views = pd_queries.timetable_around_a_card(
+            engine(), day.day_id, around_slot, me, places.keys()
+        )
     else:
         views = pd_queries.timetable(engine(), day.day_id)
     led = view.led_in_slots(views, me)

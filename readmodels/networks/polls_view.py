@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, and_, func, or_, select
 
 from readmodels.directory.tables import people, schools
-from readmodels.networks.queries import CENTRAL, ActionLine, action_query, with_schools
+from readmodels.networks.queries import ActionLine, action_query, school_name, with_schools
 from readmodels.networks.queries import find_network as find_network  # the pages ask it here
 from readmodels.networks.queries import member_ids as member_ids
 from readmodels.networks.tables import (
@@ -31,10 +31,6 @@ from readmodels.networks.tables import (
     networks,
     school_priorities,
 )
-
-
-def _school_name() -> Any:
-    return func.coalesce(schools.c.name, CENTRAL)
 
 
 def find_meeting(engine: Engine, meeting_id: str) -> Row | None:
@@ -77,11 +73,11 @@ def people_named(engine: Engine, person_ids: Sequence[str] | set[str]) -> list[R
             people.c.name,
             people.c.school_id,
             people.c.job_title,
-            _school_name().label("school"),
+            school_name().label("school"),
         )
         .select_from(people.outerjoin(schools, schools.c.school_id == people.c.school_id))
         .where(people.c.person_id.in_(list(person_ids)), people.c.status == "active")
-        .order_by(_school_name(), people.c.name)
+        .order_by(school_name(), people.c.name)
     )
     with engine.connect() as connection:
         return list(connection.execute(query))
@@ -135,7 +131,7 @@ def invited(engine: Engine, meeting_id: str) -> list[Invited]:
             network_invitees.c.required,
             func.coalesce(people.c.name, "Someone who has left").label("name"),
             people.c.school_id,
-            _school_name().label("school"),
+            school_name().label("school"),
             network_votes.c.comment,
             network_votes.c.recorded_by,
             func.coalesce(recorder.c.name, "").label("recorded_by_name"),
@@ -149,7 +145,7 @@ def invited(engine: Engine, meeting_id: str) -> list[Invited]:
             .outerjoin(network_nudges, _same_person(network_nudges))
         )
         .where(network_invitees.c.meeting_id == meeting_id)
-        .order_by(network_invitees.c.required.desc(), _school_name(), people.c.name)
+        .order_by(network_invitees.c.required.desc(), school_name(), people.c.name)
     )
     answers_query = select(network_answers).where(network_answers.c.meeting_id == meeting_id)
     with engine.connect() as connection:
@@ -263,14 +259,14 @@ def priorities_of(engine: Engine, school_ids: Sequence[str] | set[str]) -> list[
     """The plan priorities of these schools (every year's, the latest first): school,
     priority_id, title."""
     query = (
-        select(school_priorities, _school_name().label("school"))
+        select(school_priorities, school_name().label("school"))
         .select_from(
             school_priorities.outerjoin(
                 schools, schools.c.school_id == school_priorities.c.school_id
             )
         )
         .where(school_priorities.c.school_id.in_(list(school_ids)))
-        .order_by(_school_name(), school_priorities.c.year_id.desc(), school_priorities.c.position)
+        .order_by(school_name(), school_priorities.c.year_id.desc(), school_priorities.c.position)
     )
     with engine.connect() as connection:
         return list(connection.execute(query))

@@ -293,6 +293,11 @@ def action_query() -> Select[Any]:
     )
 
 
+def school_name() -> Any:
+    """A school's name, or the central team's for a school id with no school."""
+    return func.coalesce(schools.c.name, CENTRAL)
+
+
 PRIORITY_TITLES = select(school_priorities.c.priority_id, school_priorities.c.title).where(
     school_priorities.c.priority_id.in_(bindparam("ids", expanding=True))
 )
@@ -303,7 +308,7 @@ def with_schools(engine: Engine, query: Select[Any]) -> list[ActionLine]:
     with engine.connect() as connection:
         rows = connection.execute(query).all()
         links = connection.execute(
-            select(network_action_schools, func.coalesce(schools.c.name, CENTRAL).label("name"))
+            select(network_action_schools, school_name().label("name"))
             .outerjoin(schools, schools.c.school_id == network_action_schools.c.school_id)
             .where(network_action_schools.c.action_id.in_([row.action_id for row in rows]))
         ).all()
