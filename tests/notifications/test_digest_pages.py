@@ -21,7 +21,7 @@ from services.trustdays.events import day_subject
 from tests.notifications.test_nudge_mail import SOON, an_open_day
 from tests.support.identity import SECRET_KEY, someone
 from tests.support.notifications import Running, notifications, people, place
-from tests.support.stack import Stack, pd_stack
+from tests.support.stack import Stack, pd_stack, projected_all
 from tests.support.trustdays import RECORD, append
 from tests.support.waiting import wait_until
 
@@ -36,6 +36,7 @@ def world(
     ):
         people(nats, store, "amy", "bob")
         an_open_day(nats, store)
+        assert wait_until(lambda: projected_all(nats, store, engine))
         yield stack, running
 
 

@@ -17,6 +17,7 @@ from events.config import Settings
 from events.connection import NatsThread
 from events.db import migrate
 from events.identity import IDENTITY_HEADER, Identity
+from events.projection import status
 from events.projector import Projector
 from events.store import EventStore
 from frontend import create_app
@@ -112,3 +113,10 @@ def projected(engine: Engine, day: dict) -> bool:
         and shown
         and len(shown[0].sessions) == len(day["sessions"])
     )
+
+
+def projected_all(nats: NatsThread, store: EventStore, engine: Engine) -> bool:
+    """Whether every projection has applied the log as it stands (a fixture that appends
+    its world waits for this before a test reads a page)."""
+    end = nats.run(store.last_seq())
+    return all(status(engine, projection.name).last_seq >= end for projection in PROJECTIONS)
