@@ -26,11 +26,10 @@ from sqlalchemy import create_engine
 
 from events.embedded import free_port
 from events.nats_access import ADMIN, with_credentials
-from events.projection import status
 from events.store import StreamSettings
-from readmodels.registry import PROJECTIONS
 from tests.support.launch import ROOT, Output, csrf_token_in, start_up
 from tests.support.slots import one_of
+from tests.support.stack import projections_reached
 from tests.support.trustdays import day_fields
 from tests.support.waiting import wait_until
 
@@ -145,7 +144,7 @@ def caught_up(var: Path, nats_port: int) -> bool:
         return False
     engine = create_engine(f"sqlite:///{var / 'staffroom.db'}")
     try:
-        return all(status(engine, p.name).last_seq >= end for p in PROJECTIONS)
+        return projections_reached(engine, end)
     finally:
         engine.dispose()
 

@@ -118,5 +118,9 @@ def projected(engine: Engine, day: dict) -> bool:
 def projected_all(nats: NatsThread, store: EventStore, engine: Engine) -> bool:
     """Whether every projection has applied the log as it stands (a fixture that appends
     its world waits for this before a test reads a page)."""
-    end = nats.run(store.last_seq())
-    return all(status(engine, projection.name).last_seq >= end for projection in PROJECTIONS)
+    return projections_reached(engine, nats.run(store.last_seq()))
+
+
+def projections_reached(engine: Engine, seq: int) -> bool:
+    """Whether every projection's checkpoint is at `seq` or beyond."""
+    return all(status(engine, projection.name).last_seq >= seq for projection in PROJECTIONS)
