@@ -1,13 +1,13 @@
 """Read your writes: a page waits (bounded) until the projection it reads has applied the
-sequence its command was given. One watch per process and engine reads the checkpoints for
-every waiter (events.projection.wait_for), when they change: on PostgreSQL it LISTENs for
-the NOTIFY a trigger on the checkpoints sends when the projector commits (migration
-events_0003); SQLite tells no other process, so there it looks at the database's files."""
+sequence its command was given (events.projection.wait_for). On PostgreSQL one thread per
+process and engine LISTENs for the NOTIFY a trigger on the checkpoints sends when the
+projector commits (migration events_0003) and wakes the waiters; SQLite tells no other
+process, so there each waiting thread reads the checkpoints itself, every millisecond, on a
+connection of its own."""
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import weakref
@@ -43,23 +43,28 @@ class CheckpointWatches:
 
 
 class CheckpointWatch:
-    """Read your writes for a whole process. While anyone waits, one thread reads every
-    checkpoint and wakes the waiters whose sequence has been applied, and only them: a
-    hundred pages waiting cost one small query, not one each. It reads on a connection of
-    its own, straight through the driver (through the engine's pool each read cost ten times
-    the query). On SQLite it looks every `interval` whether the database's files changed (a
-    stat, not a query) and reads only then, or at least every `read_every`: a page wakes
-    within about 2 ms of the projector's commit. On PostgreSQL it waits for the checkpoints'
-    notification instead (polling with a query every 2 ms cost the frontend about as much
-    there), reads anyway every `listening_read_every` in case one was lost, and stays
-    `linger` seconds after the last waiter, so a burst of taps connects once."""
+    """Read your writes for a whole process.
+
+    On PostgreSQL, while anyone waits, one thread LISTENs for the checkpoints'
+    notification, reads every checkpoint and wakes the waiters whose sequence has been
+    applied, and only them: a hundred pages waiting cost one small query, not one each.
+    It reads anyway every `listening_read_every` in case a notification was lost, and stays
+    `linger` seconds after the last waiter, so a burst of taps connects once.
+
+    On SQLite (or if listening fails) each waiting thread reads the checkpoints itself,
+    every `interval`, on a connection of the thread's own, straight through the driver
+    (through the engine's pool each read cost ten times the query). In the rush most pages
+    find their write applied at the first read: the projector commits while the answer
+    comes back. A watch thread looking at the database's files every 2 ms and waking the
+    waiters cost a page a GIL hand-over or more per step, on two busy cores about 5 ms each
+    (make bench --only front: the wait's p50 12-18 ms, against 1-3 ms now;
+    docs/performance.md)."""
 
     def __init__(
         self,
         engine: Engine,
         query: Select,
-        interval: float = 0.002,
-        read_every: float = 0.02,
+        interval: float = 0.001,
         listening_read_every: float = 0.25,
         linger: float = 10.0,
     ):
@@ -68,28 +73,60 @@ class CheckpointWatch:
         self._sql = str(
             query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
         )
-        self.interval, self.read_every = interval, read_every
+        self.interval = interval
         self.listening_read_every, self.linger = listening_read_every, linger
-        self._files = _database_files(engine)
         self._listens = engine.url.get_backend_name() == "postgresql"
         self._reached: dict[str, int] = {}
         self._waiters: list[_Waiter] = []
         self._waited_at = 0.0
         self._lock = threading.Lock()
         self._watching = False
+        self._here = threading.local()
+        """Each waiting thread's own connection, where it reads for itself."""
 
     def wait_for(self, name: str, seq: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if self._listens:
+            notified = self._notified(name, seq, timeout)
+            if notified or self._listens:  # still listening: it has read what there is
+                return notified
+        return self._read_until(name, seq, deadline)
+
+    def _notified(self, name: str, seq: int, timeout: float) -> bool:
+        """Whether the listening thread saw `seq` applied within `timeout`."""
         with self._lock:
             if self._reached.get(name, 0) >= seq:  # lower bounds while the watch runs
                 return True
             waiter = _Waiter(name, seq)
             self._waiters.append(waiter)
             self._start()
-        woke = waiter.woken.acquire(timeout=timeout)
+        waiter.woken.acquire(timeout=timeout)
         with self._lock:
             self._waiters.remove(waiter)
             self._waited_at = time.monotonic()
-            return woke or self._reached.get(name, 0) >= seq
+            return self._reached.get(name, 0) >= seq
+
+    def _read_until(self, name: str, seq: int, deadline: float) -> bool:
+        """Read the checkpoints here until `seq` is applied, or once more at `deadline`."""
+        while True:
+            reached = self._read_here()
+            if reached is not None and reached.get(name, 0) >= seq:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(self.interval if reached is not None else 0.1)
+
+    def _read_here(self) -> dict[str, int] | None:
+        """The checkpoints, read by this thread on its own connection (None: not read)."""
+        connection = getattr(self._here, "connection", None)
+        try:
+            connection = self._here.connection = connection or self._connect()
+            return self._read(connection)
+        except Exception:  # any driver's error: a new connection next time
+            log.warning("could not read the projections' checkpoints", exc_info=True)
+            _close(connection)
+            self._here.connection = None
+            return None
 
     def _start(self) -> None:
         if not self._watching:
@@ -97,15 +134,16 @@ class CheckpointWatch:
             threading.Thread(target=self._watch, name="checkpoint-watch", daemon=True).start()
 
     def _watch(self) -> None:
-        if self._listens:
-            try:
-                self._listen()
-            except Exception:  # any driver's error: poll instead
-                log.warning("could not listen for checkpoints; polling", exc_info=True)
-                self._listens = False
-            else:
-                return
-        self._poll()
+        try:
+            self._listen()
+        except Exception:  # any driver's error: each waiter reads for itself from now on
+            log.warning("could not listen for checkpoints; polling", exc_info=True)
+            with self._lock:
+                self._listens, self._watching, self._reached = False, False, {}
+                for waiter in self._waiters:
+                    if not waiter.told:
+                        waiter.told = True
+                        waiter.woken.release()
 
     def _still_waited_for(self, linger: float = 0.0) -> bool:
         """Whether to go on watching: while anyone waits, and `linger` seconds after."""
@@ -129,39 +167,21 @@ class CheckpointWatch:
                     waiter.woken.release()
 
     def _connect(self) -> Any:
-        """A connection of the watch's own, through the driver, each query its own
-        transaction (None if the engine is gone)."""
+        """A connection of the listening thread's own, or a waiting thread's, through the
+        driver, each query its own transaction (None if the engine is gone)."""
         engine = self._engine()
         if engine is None:
             return None
         args, options = engine.dialect.create_connect_args(engine.url)
-        if self._listens:
+        sqlite = engine.url.get_backend_name() == "sqlite"
+        if not sqlite:
             options.setdefault("connect_timeout", 5)
         connection = engine.dialect.loaded_dbapi.connect(*args, **options)
-        if engine.url.get_backend_name() == "sqlite":
+        if sqlite:
             connection.isolation_level = None
         else:
             connection.autocommit = True
         return connection
-
-    def _poll(self) -> None:
-        seen, read_at, connection = None, 0.0, None
-        try:
-            while self._still_waited_for():
-                stamp, now = self._stamp(), time.monotonic()
-                if stamp is None or stamp != seen or now - read_at >= self.read_every:
-                    seen, read_at = stamp, now  # stamped before reading: a later change is seen
-                    connection = connection or self._connect()
-                    try:
-                        self._tell(self._read(connection))
-                    except Exception:  # any driver's error: a new connection, a moment later
-                        log.warning("could not read the projections' checkpoints", exc_info=True)
-                        _close(connection)
-                        connection = None
-                        time.sleep(0.1)
-                time.sleep(self.interval)
-        finally:
-            _close(connection)
 
     def _listen(self) -> None:
         """PostgreSQL: LISTEN, read the checkpoints once listening (a commit before is read,
@@ -189,20 +209,6 @@ class CheckpointWatch:
         finally:
             cursor.close()
 
-    def _stamp(self) -> tuple[tuple[int, int], ...] | None:
-        """When and how big the database's files are; None: not files to look at."""
-        if not self._files:
-            return None
-        stamps = []
-        for path in self._files:
-            try:
-                found = os.stat(path)
-            except OSError:  # no -wal file yet
-                stamps.append((0, 0))
-            else:
-                stamps.append((found.st_mtime_ns, found.st_size))
-        return tuple(stamps)
-
 
 class _Waiter:
     """A page waiting for `name` to reach `seq`: `woken` is held until it has."""
@@ -219,12 +225,3 @@ def _close(connection: Any) -> None:
     if connection is not None:
         with suppress(Exception):
             connection.close()
-
-
-def _database_files(engine: Engine) -> tuple[str, ...]:
-    """A SQLite database's file and its write-ahead log, where a commit writes: () for any
-    other database (or one in memory)."""
-    database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return ()
-    return (database, f"{database}-wal")

@@ -313,9 +313,10 @@ def with_schools(engine: Engine, query: Select[Any]) -> list[ActionLine]:
             .where(network_action_schools.c.action_id.in_([row.action_id for row in rows]))
         ).all()
         priority_ids = {row.priority_id for row in rows if row.priority_id}
-        titles = dict(
-            connection.execute(PRIORITY_TITLES, {"ids": list(priority_ids)}).tuples().all()
-        )
+        titles = {
+            row.priority_id: row.title
+            for row in connection.execute(PRIORITY_TITLES, {"ids": list(priority_ids)})
+        }
     linked: dict[str, list[Row]] = {}
     for link in links:
         linked.setdefault(link.action_id, []).append(link)

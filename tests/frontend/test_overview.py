@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from readmodels.trustdays import queries as pd_queries
 from tests.support.identity import someone
-from tests.support.pages import HTMX, text
+from tests.support.pages import HTMX, details_without_an_id, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack
 from tests.support.trustdays import day_fields, manager, session_fields, staff
@@ -274,6 +274,7 @@ def test_the_live_poll_answers_204_until_something_changes_and_then_announces_po
         'id="figures"' in changed and 'id="sessions"' in changed and "overview-said" not in changed
     )
     assert 'hx-swap-oob="true"' in changed and "Session 2" in changed
+    assert details_without_an_id(changed) == []
 
     newer = re.search(r'id="overview-live" hx-get="([^"]+)"', changed)
     assert newer

@@ -22,7 +22,7 @@ from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.projection import trustdays
 from services.trustdays.events import slot_subject
 from tests.support.identity import someone
-from tests.support.pages import HTMX, act, text
+from tests.support.pages import HTMX, act, details_without_an_id, text
 from tests.support.people import add_school, enrol
 from tests.support.stack import pd_stack, projected
 from tests.support.trustdays import day_fields, manager, open_day, session_fields
@@ -65,6 +65,8 @@ def test_booking_shows_at_once_and_the_full_session_offers_its_waitlist(trust):
     booked = act(amy, day, first, "book")
     fragment = text(booked.get_data(as_text=True))
     assert booked.status_code == 200
+    assert "<details" in booked.get_data(as_text=True)
+    assert details_without_an_id(booked.get_data(as_text=True)) == []
     assert "You are booked on Session 1." in fragment and "Your choice: you are booked." in fragment
     assert "Move here" in fragment  # the other session of the slot, as Amy now has a seat
 
@@ -119,6 +121,7 @@ def test_the_live_poll_answers_204_until_someone_else_books(trust):
     html = changed.get_data(as_text=True)
     assert changed.status_code == 200
     assert 'hx-swap-oob="true"' in html and "Full" in text(html)
+    assert "<details" in html and details_without_an_id(html) == []
     newer = re.search(r"after=(\d+)", html)
     assert newer and int(newer[1]) > version
     assert amy.get(f"/days/{day['day_id']}/live?after={newer[1]}").status_code == 204

@@ -22,6 +22,13 @@ def text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def details_without_an_id(html: str) -> list[str]:
+    """The `<details>` of a page's part that have no id: a live redraw or a tap's answer
+    would close them under the reader's finger (frontend/static/app.js opens again, after a
+    swap, only those it finds by id)."""
+    return re.findall(r"<details\b(?![^>]*\bid=)[^>]*>", html)
+
+
 @contextmanager
 def frontend(settings: Settings) -> Iterator[Flask]:
     """The frontend app on `settings`, its database engine closed after."""
