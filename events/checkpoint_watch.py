@@ -57,7 +57,7 @@ class CheckpointWatch:
     find their write applied at the first read: the projector commits while the answer
     comes back. A watch thread looking at the database's files every 2 ms and waking the
     waiters cost a page a GIL hand-over or more per step, on two busy cores about 5 ms each
-    (make bench --only front: the wait's p50 12-18 ms, against 1-3 ms now;
+    (make bench --only front: the wait's p50 9-18 ms, against 0.1-5 ms now;
     docs/performance.md)."""
 
     def __init__(

@@ -156,8 +156,22 @@ class EventStore:
         try:
             await self.js.stream_info(self.stream)
         except NotFoundError:
-            return await self.js.add_stream(config)
+            return await self._add_stream(config)
         return await self.js.update_stream(config)
+
+    async def _add_stream(self, config: api.StreamConfig, attempts: int = 3) -> api.StreamInfo:
+        """Create the stream; a server's error creating its store is tried again a moment
+        later. nats-server has answered "error creating store for stream" when its account's
+        folder was gone for a moment (its log: "mkdir .../$G/streams: no such file or
+        directory") after other streams had come and gone. Creating a stream that exists
+        with the same configuration is no error."""
+        for attempt in range(1, attempts):
+            try:
+                return await self.js.add_stream(config)
+            except nats.js.errors.ServerError:
+                log.warning("nats-server could not create the stream's store; trying again")
+                await asyncio.sleep(0.2 * attempt)
+        return await self.js.add_stream(config)
 
     async def append(
         self,

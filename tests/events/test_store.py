@@ -1,6 +1,7 @@
 """The event store against a real nats-server."""
 
 import json
+import threading
 from dataclasses import replace
 
 import pytest
@@ -196,3 +197,19 @@ def test_loading_across_batches_keeps_to_the_subject(nats, store, monkeypatch):
     after, _ = nats.run(store.load(a, after=everything[12].seq))
     assert after == everything[13:]
     assert nats.run(store.load(a, after=last)) == ([], last)
+
+
+def test_a_stream_whose_store_cannot_be_made_for_a_moment_is_made_again(
+    nats, nats_server, stream_settings
+):
+    # nats-server answers "error creating store for stream" while the stream's folder
+    # cannot be made (as when its account's folder is gone for a moment): tried again.
+    blocking = nats_server.data_dir / "jetstream" / "$G" / "streams" / stream_settings.name
+    blocking.parent.mkdir(parents=True, exist_ok=True)
+    blocking.write_text("not a folder")
+    threading.Timer(0.1, lambda: blocking.unlink(missing_ok=True)).start()
+    store = EventStore(nats.nc, stream_settings)
+    try:
+        assert nats.run(store.ensure_stream()).config.name == stream_settings.name
+    finally:
+        nats.run(store.js.delete_stream(stream_settings.name))
