@@ -121,8 +121,8 @@ def test_a_waiting_page_wakes_when_the_projector_commits(nats, store, engine, co
     seq = counters.increment("a", 1)
     reset(engine, projection)
     batch = Batch.of(whole_log(store, nats))
-    # Only a change it sees wakes it: no read "at least every" within the test's time (on
-    # PostgreSQL: only the checkpoints' NOTIFY).
+    # On SQLite the waiter's own reads find the commit; on PostgreSQL only the checkpoints'
+    # NOTIFY wakes it (no read "at least every" within the test's time).
     query = select(checkpoints.c.name, checkpoints.c.last_seq)
     watch = CheckpointWatch(engine, query, listening_read_every=600)
     woke: list[bool] = []
