@@ -23,6 +23,7 @@ from tests.support.browser import (
     no_wider_than_the_screen,
     planned_day,
     signed_in_page,
+    typed,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -87,7 +88,7 @@ def test_the_cpd_manager_finds_someone_and_books_moves_cancels_and_exempts(trust
     priya = person(browser, trust, MANAGER, "desktop")
     priya.goto("/people")
     expect(priya.locator("h1")).to_have_text("People")
-    priya.locator("#people-q").press_sequentially(teacher["name"], delay=20)  # as you type
+    typed(priya, "#people-q", teacher["name"])  # as you type
     expect(priya.locator("#people-count")).to_contain_text("match", timeout=ANSWERED_WITHIN)
     link = priya.locator("#people-results a", has_text=teacher["name"])
     expect(link.first).to_be_visible()

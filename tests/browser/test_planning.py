@@ -19,6 +19,7 @@ from tests.support.browser import (
     demo_trust,
     settled,
     signed_in_page,
+    typed,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -60,7 +61,7 @@ def add_session(page: Page, slot: str, title: str, leader: str = "", external: s
     page.fill("#session-description", f"{title}: practical strategies for the classroom.")
     page.select_option("#session-community", "primary_english")
     if leader:
-        page.locator("#session-leader_q").press_sequentially(leader, delay=30)
+        typed(page, "#session-leader_q", leader, delay=30)
         match = page.locator("#leader-matches label", has_text=leader).first
         match.locator("input").check()
     else:

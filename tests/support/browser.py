@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import nats
@@ -224,6 +225,20 @@ def no_wider_than_the_screen(page: Page) -> None:
     """The page itself never scrolls sideways (a wide table scrolls in its own box)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+
+
+def typed(page: Page, field: str, text: str, delay: int = 20) -> None:
+    """Type `text` into `field` key by key, as a person does, and wait until the search it
+    runs as they type has answered the whole of it and settled: a result clicked sooner can
+    be redrawn under the pointer by that last answer, and the click lost."""
+    with page.expect_response(lambda answer: asked_for(answer.url, text)):
+        page.locator(field).press_sequentially(text, delay=delay)
+    settled(page)
+
+
+def asked_for(url: str, text: str) -> bool:
+    """Whether a request's address carries `text` whole as one of its values."""
+    return any(text in values for values in parse_qs(urlsplit(url).query).values())
 
 
 def settled(page: Page) -> None:
