@@ -10,17 +10,21 @@ from apispec import BasePlugin
 from flask_smorest import Api
 from marshmallow import INCLUDE, Schema, fields
 
+from events.check_only import checked_before
+
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's, with each arguments schema made once: given a Schema class, webargs
     makes an instance for every request (about 9% of a booking's CPU in the trust days
-    service, make bench --only front). The OpenAPI document is the same."""
+    service, make bench --only front). The OpenAPI document is the same. A view with
+    arguments answers a check once they have passed (`events.check_only`)."""
 
     def arguments(self, schema: type[Schema] | Schema, *args: Any, **kwargs: Any) -> Any:
         made = schema() if isinstance(schema, type) else schema
-        return super().arguments(made, *args, **kwargs)
+        parsed = super().arguments(made, *args, **kwargs)
+        return lambda view: parsed(checked_before(view))
 
 
 class ProblemSchema(Schema):

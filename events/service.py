@@ -4,6 +4,7 @@
 - one JSON shape for every error: `{"error": code, "message": sentence, "fields": {...}}`,
   a domain rule's refusal named by its rule;
 - OpenAPI from the marshmallow schemas (flask-smorest), at /openapi.json;
+- a command checked against its schemas and not run, when asked (`events.check_only`);
 - `Commands`: a decider's command loop on this process's NATS connection, for sync code.
 """
 
@@ -24,6 +25,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, NotFound, Unprocessabl
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from events.answers import Accepted as Accepted  # services' apis import it from here
+from events.check_only import answer_checks_without_arguments
 from events.config import Settings
 from events.connection import NatsThread, NotConfirmed, process_connection
 from events.decider import (
@@ -46,7 +48,7 @@ from events.identity import (
 from events.openapi import ServiceApi
 from events.registry import InvalidEvent
 from events.store import EventStore
-from events.text import MAX_DEPTH, NestedTooDeep, text_errors
+from events.text import ID_LENGTH, MAX_DEPTH, NestedTooDeep, overlong_ids, text_errors
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 """Printable ASCII without spaces: a UUID, a ULID or any client's own scheme."""
@@ -90,6 +92,7 @@ def create_service(
         return None
 
     app.before_request(refuse_unstorable_input)
+    app.before_request(answer_checks_without_arguments)
 
     @app.get("/healthz", endpoint="health")
     def health() -> Response:
@@ -138,21 +141,33 @@ def _signed_at(token: str) -> int:
 
 
 def refuse_unstorable_input() -> Response | None:
-    """Before any schema reads it: JSON nested too deep is 400, and text that no read model
-    could store (NUL, control characters, lone surrogates) is 422 naming its field, in the
-    body, the query string or a form, for every command of every service."""
+    """Before any schema reads it: JSON nested too deep is 400; text that no read model
+    could store (NUL, control characters, lone surrogates) and an id longer than any is
+    (`events.text.ID_LENGTH`) are 422 naming their field, in the body, the query string or
+    a form, for every command of every service; such an id in the path is 404."""
+    if any(_overlong_id(name, value) for name, value in (request.view_args or {}).items()):
+        return problem(404, "not_found", "There is no such thing here.")
     try:
-        fields = {
-            **text_errors({key: "\n".join(values) for key, values in request.args.lists()}),
-            **text_errors({key: "\n".join(values) for key, values in request.form.lists()}),
-            **text_errors(_json_body()),
-        }
+        places = (_joined(request.args), _joined(request.form), _json_body())
+        fields: dict[Any, Any] = {}
+        for place in places:
+            fields.update(overlong_ids(place))
+            fields.update(text_errors(place))
     except NestedTooDeep:
         message = f"The request body nests deeper than {MAX_DEPTH} levels."
         return problem(400, "bad_request", message)
     if fields:
         return problem(422, "invalid", "Some fields are not valid.", fields)
     return None
+
+
+def _overlong_id(name: str, value: object) -> bool:
+    return name.endswith("_id") and isinstance(value, str) and len(value) > ID_LENGTH
+
+
+def _joined(fields: Any) -> dict[str, str]:
+    """A query string's or form's fields, a repeated one's values a line each."""
+    return {key: "\n".join(values) for key, values in fields.lists()}
 
 
 def _json_body() -> Any:

@@ -16,6 +16,11 @@ UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 MESSAGE = "Contains a character that cannot be stored (a control character or a lone surrogate)."
 MAX_DEPTH = 32
 """How deep JSON may nest: far more than any command needs, far less than Python's stack."""
+ID_LENGTH = 36
+"""The longest id a read model keeps (a UUID's 36 characters). A field named `*_id`, or an
+item of one named `*_ids`, that is longer names nothing, and an event carrying it could not
+be stored (PostgreSQL refuses it, and the projection would stop there)."""
+ID_MESSAGE = f"Longer than any id ({ID_LENGTH} characters): it names nothing here."
 
 
 class NestedTooDeep(ValueError):
@@ -49,6 +54,30 @@ def text_errors(value: Any, depth: int = 0) -> dict[Any, Any]:
             if UNSTORABLE.search(item):
                 errors[key] = [MESSAGE]
         elif inner := text_errors(item, depth + 1):
+            errors[key] = inner
+    return errors
+
+
+def overlong_ids(value: Any, in_a_list_of_ids: bool = False, depth: int = 0) -> dict[Any, Any]:
+    """Field errors shaped as `text_errors`' for each id in `value` longer than ID_LENGTH:
+    a string named `*_id`, or an item of a list named `*_ids`."""
+    if depth > MAX_DEPTH:
+        raise NestedTooDeep(f"Nested deeper than {MAX_DEPTH} levels.")
+    items: Any
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return {}
+    errors: dict[Any, Any] = {}
+    for key, item in items:
+        named = str(key)
+        if isinstance(item, str):
+            an_id = named.endswith("_id") or (in_a_list_of_ids and isinstance(key, int))
+            if an_id and len(item) > ID_LENGTH:
+                errors[key] = [ID_MESSAGE]
+        elif inner := overlong_ids(item, named.endswith("_ids"), depth + 1):
             errors[key] = inner
     return errors
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import httpx
 import urllib3
 from flask import Response, after_this_request, current_app, request
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
-from werkzeug.exceptions import BadGateway, ServiceUnavailable
+from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
 
+from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
 
@@ -27,6 +30,8 @@ never saw the command."""
 COMMAND_POOL = "command_pool"
 BUSY = "busy"
 """The one 5xx that still says for sure that nothing was done."""
+_CHECKING: ContextVar[bool] = ContextVar("checking", default=False)
+"""Set while a page asks the service to check a command, not run it."""
 
 
 class NotConfirmed(ServiceUnavailable):
@@ -99,6 +104,8 @@ def send(
     headers = {IDENTITY_HEADER: _identity_header(acting_for)}
     if key:
         headers["Idempotency-Key"] = key
+    if _CHECKING.get():
+        headers[CHECK_HEADER] = CHECK_ONLY
     try:
         answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
     except MaxRetryError as error:  # the connection failed twice: never sent
@@ -123,10 +130,46 @@ def send(
             " ".join((message, *field_sentences(fields))),
             fields,
         )
+    if _CHECKING.get():
+        raise _Passed
     outcome = _json(answer)
     if read_in:
         read_your_write(read_in, int(outcome.get("seq", 0)))
     return outcome
+
+
+class _Passed(Exception):
+    """The service's schemas found nothing wrong with a command it was asked to check."""
+
+
+def what_the_service_says(command: Callable[[], object]) -> Refused | None:
+    """What the service's schemas say of the command `command` sends, asked without running
+    it (events.check_only); None when they find nothing, or the service cannot say."""
+    checking = _CHECKING.set(True)
+    try:
+        command()
+    except Refused as refused:
+        return refused
+    except (_Passed, HTTPException):
+        return None
+    finally:
+        _CHECKING.reset(checking)
+    return None
+
+
+def with_the_services(
+    errors: Mapping[str, str],
+    command: Callable[[], object],
+    at_the_fields: Callable[[Refused], Mapping[str, str]],
+) -> dict[str, str]:
+    """A form's own errors and the service's for the fields they leave out: a form with
+    errors is not sent, and its person should hear every field's at once, not the service's
+    rules (a name's length) only on the next try. `at_the_fields` puts the service's field
+    errors at the form's fields."""
+    said = what_the_service_says(command)
+    if said is None or not said.fields:
+        return dict(errors)
+    return {**at_the_fields(said), **errors}
 
 
 def read_your_write(projection: str, seq: int) -> None:

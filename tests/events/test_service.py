@@ -13,7 +13,9 @@ from events.config import Settings
 from events.identity import MAX_AGE_SECONDS, IdentitySigner, InvalidIdentity
 from events.openapi import PROBLEM
 from events.service import MAX_BODY, VerifiedHeaders
+from events.text import ID_LENGTH, ID_MESSAGE
 from tests.support import counter_service
+from tests.support.every_service import every_service, path_of, routes
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
 
@@ -68,6 +70,30 @@ def test_bad_input_is_422_with_field_errors_and_changes_nothing(service):
     assert not_json.status_code == 400
     assert not_json.json()["message"] == "The request body is not valid JSON."
     assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_an_id_longer_than_any_read_model_keeps_is_422_and_changes_nothing(service):
+    too_long = "x" * (ID_LENGTH + 1)
+    body = {"owner_id": too_long, "school_ids": ["a", too_long], "note": too_long}
+    answer = increment(service, by=1, **body)
+    assert answer.status_code == 422
+    assert answer.json()["fields"] == {"owner_id": [ID_MESSAGE], "school_ids": {"1": [ID_MESSAGE]}}
+    long_enough = increment(service, by=1, owner_id="x" * ID_LENGTH)
+    assert long_enough.json()["fields"] == {"owner_id": ["Unknown field."]}  # the schema's say
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_an_id_longer_than_any_in_a_path_names_nothing_on_every_route(stream_settings):
+    too_long, refused = "x" * (ID_LENGTH + 1), {}
+    for app in every_service(stream_settings):
+        client = app.test_client()
+        for rule, method in routes(app):
+            ids = {name: too_long for name in rule.arguments if name.endswith("_id")}
+            if ids:
+                answer = client.open(path_of(rule, **ids), method=method, json={}, headers=admin())
+                refused[f"{method} {rule.rule}"] = answer.status_code
+    assert len(refused) > 40
+    assert {route: status for route, status in refused.items() if status != 404} == {}
 
 
 def test_a_broken_rule_is_named_with_its_status(service):

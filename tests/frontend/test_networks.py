@@ -107,6 +107,18 @@ def test_a_form_with_mistakes_says_what_at_each_field_and_forms_nothing(trust):
     assert len(queries.networks_for(trust.stack.engine, trust.ids["sil"])) == before
 
 
+def test_a_form_with_mistakes_also_says_what_the_service_would_refuse(trust):
+    """The name's length and the venue's are the service's rules, not the page's."""
+    before = len(queries.networks_for(trust.stack.engine, trust.ids["sil"]))
+    form = network_form(name="N" * 5000, venue="V" * 300, kind="", key="long")
+    answer = trust.client("sil").post("/networks", data=form, headers=HTMX)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="network-kind-error">Choose what kind of network it is.' in html
+    assert 'id="network-name-error">' in html and 'id="network-venue-error">' in html
+    assert len(queries.networks_for(trust.stack.engine, trust.ids["sil"])) == before
+
+
 def test_changing_a_network_changes_its_page(trust):
     sil = trust.client("sil")
     edit = sil.get(f"/networks/{trust.network_id}/edit").get_data(as_text=True)

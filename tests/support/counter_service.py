@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from events.config import Settings
+from events.openapi import Blueprint
 from events.service import Commands, accepted, create_service, identity, require
 from tests.support.counter import CounterDecider, Increment
 
