@@ -2,7 +2,7 @@
 # reactors) runs from it with its own command (docker-compose.yml). Base images are pinned
 # to a version; pin them to a digest too once your registry mirror has them.
 
-# htmx, served by the frontend itself (no CDN), from the npm lockfile.
+# htmx and its morph swap (idiomorph), served by the frontend itself (no CDN), from the npm lockfile.
 FROM node:20.20.2-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -25,6 +25,7 @@ COPY gateway gateway
 COPY frontend frontend
 COPY deploy deploy
 COPY --from=assets /build/node_modules/htmx.org/dist/htmx.min.js frontend/static/vendor/htmx.min.js
+COPY --from=assets /build/node_modules/idiomorph/dist/idiomorph.min.js frontend/static/vendor/idiomorph.min.js
 RUN pip install --no-deps . \
     && useradd --system --uid 10001 --home-dir /app staffroom
 # Nothing is written inside the image: the log lives in NATS, read models in PostgreSQL.

@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
-HTMX := frontend/static/vendor/htmx.min.js
+VENDOR := frontend/static/vendor
+ASSETS := $(VENDOR)/htmx.min.js $(VENDOR)/idiomorph.min.js
 
 .PHONY: install run test chromium bench lint format clean
 
-install: $(INSTALLED) $(HTMX)
+install: $(INSTALLED) $(ASSETS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Staffroom needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 (or newer).")'
@@ -23,9 +24,15 @@ $(NODE_INSTALLED): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(HTMX): $(NODE_INSTALLED)
+$(VENDOR)/htmx.min.js: $(NODE_INSTALLED)
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# htmx's morph swap: a list redrawn as you type keeps the elements that stay (a result
+# being clicked is not replaced under the pointer).
+$(VENDOR)/idiomorph.min.js: $(NODE_INSTALLED)
+	mkdir -p $(dir $@)
+	cp node_modules/idiomorph/dist/idiomorph.min.js $@
 
 run: install
 	STAFFROOM_DEV=1 $(BIN)/staffroom up --demo

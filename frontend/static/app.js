@@ -153,4 +153,22 @@
   });
   document.addEventListener("DOMContentLoaded", function () { offerCopying(document); });
   document.addEventListener("htmx:load", function (event) { offerCopying(event.detail.elt); });
+
+  // hx-swap="morph:innerHTML" or "morph:outerHTML" (with hx-ext="morph"): the lists redrawn
+  // as a person types keep each element whose id stays (idiomorph), so a result pressed as
+  // the answer comes is not replaced under the pointer and the click lost. Every other swap,
+  // out of band ones included, stays htmx's own (idiomorph's own htmx extension takes an
+  // out-of-band innerHTML swap for an outerHTML one: idiomorph issue 148).
+  function morphStyle(swap) {
+    return { "morph:innerHTML": "innerHTML", "morph:outerHTML": "outerHTML" }[swap] || null;
+  }
+  if (window.htmx && window.Idiomorph) {
+    htmx.defineExtension("morph", {
+      isInlineSwap: function (swap) { return morphStyle(swap) === "outerHTML"; },
+      handleSwap: function (swap, target, fragment) {
+        var style = morphStyle(swap);
+        return style ? Idiomorph.morph(target, fragment.children, { morphStyle: style }) : false;
+      },
+    });
+  }
 })();

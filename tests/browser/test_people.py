@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -22,6 +23,7 @@ from tests.support.browser import (
     demo_trust,
     no_wider_than_the_screen,
     planned_day,
+    settled,
     signed_in_page,
     typed,
 )
@@ -132,6 +134,25 @@ def test_the_cpd_manager_finds_someone_and_books_moves_cancels_and_exempts(trust
     expect(priya.locator(f"{exemption} .said")).to_contain_text(
         "is not expected to book", timeout=ANSWERED_WITHIN
     )
+
+
+def test_a_result_pressed_as_the_search_answers_again_still_opens(trust, browser):
+    """The answer to the last thing typed redraws the list while a person presses a result:
+    the morph swap keeps the element they pressed, so their click opens it (a plain swap
+    replaced it under the pointer, and the click was lost)."""
+    teacher = trust["teacher"]
+    priya = person(browser, trust, MANAGER, "desktop")
+    priya.goto(f"/people?{urlencode({'q': teacher['name']})}")
+    box = priya.locator(f"#found-{teacher['person_id']} a").bounding_box()
+    assert box is not None
+    priya.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    priya.mouse.down()
+    with priya.expect_response(lambda answer: "/people?" in answer.url):
+        priya.evaluate("() => htmx.trigger('form.people-search', 'change')")
+    settled(priya)
+    expect(priya.locator("#people-count > *")).to_have_count(0)  # out of band: its text only
+    priya.mouse.up()
+    expect(priya.locator("h1")).to_have_text(teacher["name"], timeout=ANSWERED_WITHIN)
 
 
 def test_on_a_phone_the_person_page_and_a_headteachers_search_fit_and_pass_axe(trust, browser):

@@ -50,8 +50,11 @@ def test_pages_keep_to_a_strict_csp_and_serve_their_own_assets(client):
     scripts = re.findall(r"<script[^>]*>", page)
     assert scripts == [  # no inline script
         '<script src="/static/vendor/htmx.min.js" defer>',
+        '<script src="/static/vendor/idiomorph.min.js" defer>',
         '<script src="/static/app.js" defer>',
     ]
+    for script in scripts:
+        assert client.get(re.findall(r'src="([^"]+)"', script)[0]).status_code == 200
     links = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert not [link for link in links if link.startswith(("http", "//"))]  # no CDN
     assert client.get("/static/app.css").status_code == 200
