@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -155,21 +155,6 @@ def what_the_service_says(command: Callable[[], object]) -> Refused | None:
     finally:
         _CHECKING.reset(checking)
     return None
-
-
-def with_the_services(
-    errors: Mapping[str, str],
-    command: Callable[[], object],
-    at_the_fields: Callable[[Refused], Mapping[str, str]],
-) -> dict[str, str]:
-    """A form's own errors and the service's for the fields they leave out: a form with
-    errors is not sent, and its person should hear every field's at once, not the service's
-    rules (a name's length) only on the next try. `at_the_fields` puts the service's field
-    errors at the form's fields."""
-    said = what_the_service_says(command)
-    if said is None or not said.fields:
-        return dict(errors)
-    return {**at_the_fields(said), **errors}
 
 
 def read_your_write(projection: str, seq: int) -> None:

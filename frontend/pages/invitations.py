@@ -8,6 +8,7 @@ told by email (the notifications)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from frontend.clients import networks
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.meeting_access import the_meeting
+from frontend.pages.service_rules import at_the_same_names, with_the_services
 from readmodels.networks import letters as reads
 from readmodels.networks.invitations import answer_and_note, answer_of, invitation_answers
 from readmodels.notifications.queries import recipient
@@ -119,13 +121,15 @@ def answer_by_link(token: str) -> ResponseReturnValue:
     person_id, meeting_id = signed_link(token)
     answer, note, errors = answer_form(request.form)
     values = {"note": note}
+    command = partial(record, person_id, meeting_id, answer, note)
     if errors:
+        errors = with_the_services(errors, command, at_the_same_names)
         return page_of(token, answer, 422, errors=errors, values=values)
     try:
-        record(person_id, meeting_id, answer, note)
+        command()
     except Refused as refused:
         message = MESSAGES.get(refused.rule, refused.message)
-        fields = {name: " ".join(said) for name, said in refused.fields.items()}
+        fields = at_the_same_names(refused)
         return page_of(token, answer, refused.status, error=message, errors=fields, values=values)
     return page_of(token, answer, done=True)
 

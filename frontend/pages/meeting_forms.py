@@ -1,6 +1,7 @@
 """The meeting page's forms: the whole agenda (items kept, changed, removed, added, and open
 actions of earlier meetings pulled onto it), an action, the register after one tap, a move.
-Pure: a form in, the networks service's body and field errors out."""
+Pure: a form in, the networks service's body and field errors out; the service's field
+errors back at the form's fields."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from frontend.commands import Refused
+from frontend.pages.plan_forms import flat
 from frontend.pages.poll_forms import Errors, Form, parse_date, text
 
 NEW_ITEMS = 3
@@ -23,12 +26,14 @@ def _minutes(value: str) -> int | None:
 
 def agenda_items(
     form: Form, kept: Iterable[str], pulled: Iterable[Any], new_id: Callable[[], str]
-) -> tuple[list[dict[str, Any]], Errors]:
+) -> tuple[list[dict[str, Any]], Errors, list[str]]:
     """Rows `item-<id>-title|owner|minutes|remove` for the items there (`kept`), rows
     `new-<n>-…` for new ones (left out when blank), and `pull` checkboxes naming open
-    actions (`pulled`: their rows) that become review items owned by the action's owner."""
+    actions (`pulled`: their rows) that become review items owned by the action's owner.
+    With the items, their rows (`""` for an action pulled onto the agenda)."""
     items: list[dict[str, Any]] = []
     errors: Errors = {}
+    item_rows: list[str] = []
     rows: list[tuple[str, str | None]] = [(f"item-{item_id}", item_id) for item_id in kept]
     rows += [(f"new-{n}", None) for n in range(NEW_ITEMS)]
     for prefix, item_id in rows:
@@ -42,6 +47,7 @@ def agenda_items(
             errors[f"{prefix}-title"] = "Give the item a title (or tick Remove)."
         if minutes is None:
             errors[f"{prefix}-minutes"] = "Give its minutes, 1 to 600."
+        item_rows.append(prefix)
         items.append(
             {
                 "item_id": item_id or new_id(),
@@ -55,6 +61,7 @@ def agenda_items(
     already = {item["action_id"] for item in items}
     for action in pulled:
         if action.action_id in chosen and action.action_id not in already:
+            item_rows.append("")
             items.append(
                 {
                     "item_id": new_id(),
@@ -64,7 +71,18 @@ def agenda_items(
                     "action_id": action.action_id,
                 }
             )
-    return items, errors
+    return items, errors, item_rows
+
+
+def agenda_errors(refused: Refused, rows: list[str]) -> Errors:
+    """The service's field errors at the agenda form's rows (`items.1.owner_id` at
+    `new-0-owner`); the rest (an action pulled on, the whole list's) at `items`."""
+    errors: Errors = {}
+    for name, said in flat(refused.fields).items():
+        _, index, field = [*name.split("."), "", ""][:3]
+        row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else ""
+        errors[f"{row}-{field.removesuffix('_id')}" if row and field else "items"] = said
+    return errors
 
 
 def action_body(

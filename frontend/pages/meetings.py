@@ -10,7 +10,9 @@ same page without the forms; an action's owner updates its status."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
@@ -21,6 +23,7 @@ from jinja2_fragments.flask import render_block
 from events.envelope import new_id
 from frontend.answers import form_answer
 from frontend.clients import networks as service
+from frontend.commands import Refused
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages import meeting_forms as forms
@@ -31,6 +34,7 @@ from frontend.pages.meeting_access import (
     the_meeting,
 )
 from frontend.pages.polls import now
+from frontend.pages.service_rules import at_the_same_names, with_the_services
 from readmodels.networks import polls_view as view
 from services.networks import access
 from services.networks.events import VOCABULARIES
@@ -106,6 +110,19 @@ def answer(
     )
 
 
+def with_mistakes(
+    meeting_id: str,
+    block: str,
+    errors: forms.Errors,
+    command: Callable[[], object],
+    at_the_fields: Callable[[Refused], Mapping[str, str]] = at_the_same_names,
+) -> ResponseReturnValue:
+    """A section's form with mistakes, not sent: the section again with them and what the
+    service says of its other fields."""
+    errors = with_the_services(errors, command, at_the_fields)
+    return answer(meeting_id, block, 422, None, errors=errors, values=request.form)
+
+
 @meetings.get("/meetings/<meeting_id>")
 def page(meeting_id: str) -> str:
     return render_template("meeting.html", **context(the_meeting(meeting_id)))
@@ -116,11 +133,12 @@ def set_agenda(meeting_id: str) -> ResponseReturnValue:
     meeting = organised_meeting(meeting_id)
     kept = [item.item_id for item in view.agenda(engine(), meeting_id)]
     pulled = view.open_actions_before(engine(), meeting)
-    items, errors = forms.agenda_items(request.form, kept, pulled, new_id)
+    items, errors, rows = forms.agenda_items(request.form, kept, pulled, new_id)
+    command = partial(service.set_agenda, meeting_id, items, request.form.get("key"))
     if errors:
-        return answer(meeting_id, "agenda", 422, None, errors=errors, values=request.form)
-    key = request.form.get("key")
-    message, status = attempt(lambda: service.set_agenda(meeting_id, items, key), "Agenda saved.")
+        at_the_rows = partial(forms.agenda_errors, rows=rows)
+        return with_mistakes(meeting_id, "agenda", errors, command, at_the_rows)
+    message, status = attempt(command, "Agenda saved.")
     return answer(meeting_id, "agenda", status, message)
 
 
@@ -143,10 +161,10 @@ def raise_action(meeting_id: str) -> ResponseReturnValue:
     body, errors = forms.action_body(
         request.form, set(shown["owners"]), set(shown["schools"]), priorities, today()
     )
+    command = partial(service.raise_action, meeting_id, body, request.form.get("key"))
     if errors:
-        return answer(meeting_id, "actions", 422, None, errors=errors, values=request.form)
-    key = request.form.get("key")
-    message, status = attempt(lambda: service.raise_action(meeting_id, body, key), "Action added.")
+        return with_mistakes(meeting_id, "actions", errors, command)
+    message, status = attempt(command, "Action added.")
     extra = {"values": request.form} if status != 200 else {}
     return answer(meeting_id, "actions", status, message, **extra)
 
@@ -200,13 +218,10 @@ def mark(meeting_id: str, person_id: str) -> ResponseReturnValue:
 def move(meeting_id: str) -> ResponseReturnValue:
     organised_meeting(meeting_id)
     body, errors = forms.move_body(request.form, today())
+    command = partial(service.move, meeting_id, body, request.form.get("key"))
     if errors:
-        return answer(meeting_id, "when", 422, None, errors=errors, values=request.form)
-    key = request.form.get("key")
-    message, status = attempt(
-        lambda: service.move(meeting_id, body, key),
-        "Moved: everyone's calendar shows the new time.",
-    )
+        return with_mistakes(meeting_id, "when", errors, command)
+    message, status = attempt(command, "Moved: everyone's calendar shows the new time.")
     extra = {"values": request.form} if status != 200 else {}
     return answer(meeting_id, "when", status, message, **extra)
 

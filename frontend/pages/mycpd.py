@@ -4,6 +4,7 @@ calendar feed."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, g, render_template, url_for
@@ -17,6 +18,7 @@ from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages.feeds import feed_addresses
 from frontend.pages.programme_view import today_at_school
+from frontend.pages.service_rules import at_the_same_names, with_the_services
 from readmodels.networks.calendars import attended_meetings
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.events import COMMUNITIES
@@ -67,13 +69,13 @@ def confirm_attendance(day_id: str) -> ResponseReturnValue:
         errors["attending"] = "Say whether you are coming."
     if len(dietary) > DIETARY_MAX:
         errors["dietary"] = f"Keep it to {DIETARY_MAX} characters."
+    command = partial(trustdays.attendance, day_id, choice == "yes", dietary)
     message: str | None = "Please check the form."
     status = 422
-    if not errors:
-        attending = choice == "yes"
-        message, status = attempt(
-            lambda: trustdays.attendance(day_id, attending, dietary), done="Saved: thank you."
-        )
+    if errors:
+        errors = with_the_services(errors, command, at_the_same_names)
+    else:
+        message, status = attempt(command, done="Saved: thank you.")
 
     def page() -> str:
         return render_template("mycpd.html", **context(errors={day_id: errors}, message=message))

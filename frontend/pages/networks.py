@@ -28,7 +28,7 @@ from frontend.errors import ANSWERED_IN_PLACE
 from frontend.pages import network_forms as forms
 from frontend.pages import network_text
 from frontend.pages.programme_view import today_at_school
-from frontend.pages.service_rules import and_the_services
+from frontend.pages.service_rules import with_the_services
 from readmodels.networks import queries
 from readmodels.networks.compliance import compliance
 from readmodels.networks.forming import facilitator_choices
@@ -183,7 +183,7 @@ def sent(command: Callable[[dict[str, Any]], object]) -> tuple[forms.Errors, int
     posts = request.form.getlist("posts")
     body, errors = forms.network_body(request.form, posts, engine())
     if errors:
-        return and_the_services(errors, lambda: command(body), forms.refused_errors), 422
+        return with_the_services(errors, lambda: command(body), forms.refused_errors), 422
     try:
         command(body)
     except Refused as refused:

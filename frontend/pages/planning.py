@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
@@ -26,6 +27,7 @@ from frontend.database import engine
 from frontend.errors import ANSWERED_IN_PLACE
 from frontend.pages import plan_forms as forms
 from frontend.pages.plan_checks import checklist
+from frontend.pages.service_rules import with_the_services
 from readmodels.trustdays import queries as pd_queries
 from services.trustdays.access import plans_days
 from services.trustdays.events import VOCABULARIES
@@ -51,9 +53,14 @@ def run(command: Callable[[], object], rows: list[str] | None = None) -> tuple[E
     return {}, 200
 
 
-def checked(errors: Errors, command: Callable[[], object], rows: list[str] | None = None):
-    """The form's own errors (422, nothing sent), else the command's outcome."""
-    return (errors, 422) if errors else run(command, rows)
+def checked(
+    errors: Errors, command: Callable[[], object], rows: list[str] | None = None
+) -> tuple[Errors, int]:
+    """The form's own errors and the service's at its other fields (422, nothing sent),
+    else the command's outcome."""
+    if errors:
+        return with_the_services(errors, command, partial(forms.refused_errors, rows=rows)), 422
+    return run(command, rows)
 
 
 # The days

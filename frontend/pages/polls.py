@@ -11,6 +11,7 @@ swaps the part a form changed."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, url_for
@@ -34,6 +35,7 @@ from frontend.pages.meeting_access import (
     organises_meeting,
     the_meeting,
 )
+from frontend.pages.service_rules import at_the_same_names, with_the_services
 from readmodels.networks import polls_view as view
 from services.networks.events import ANSWERS, VOCABULARIES
 
@@ -80,7 +82,7 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
             else:
                 proposal = service.find_dates(network.network_id)
         except service.Refused as refused:
-            errors |= {name: " ".join(said) for name, said in refused.fields.items()}
+            errors |= at_the_same_names(refused)
             errors.setdefault("first", refused.message)
         except (NotAnswering, ServiceUnavailable):
             finder_down = True
@@ -129,16 +131,17 @@ def open_poll(network_id: str) -> ResponseReturnValue:
     ]
     chosen = request.form.getlist("option")
     body, errors = forms.poll_body(request.form, chosen, members, now())
-    meeting_id = ""
-    status = 422 if errors else 200
-    if not errors:
+    command = partial(service.open_poll, network_id, body, request.form.get("key"))
+    meeting_id, status = "", 422
+    if errors:
+        errors = with_the_services(errors, command, at_the_same_names)
+    else:
         try:
-            meeting_id = service.open_poll(network_id, body, request.form.get("key"))
+            meeting_id, status = command(), 200
         except service.Refused as refused:
             if refused.status not in (409, 422):
                 raise
-            errors = {name: " ".join(said) for name, said in refused.fields.items()}
-            errors[""] = refused.message
+            errors = {**at_the_same_names(refused), "": refused.message}
             status = refused.status
     values: dict[str, Any] = dict(request.form.items())
     values["chosen_options"] = chosen
@@ -319,11 +322,12 @@ def confirm(meeting_id: str) -> ResponseReturnValue:
         errors["venue"] = "Give a venue, an online link, or both."
     if link and not link.startswith(("https://", "http://")):
         errors["join_link"] = "Give the whole link, starting https://"
-    status = 422 if errors else 200
-    if not errors:
-        message, status = attempt(
-            lambda: service.confirm(meeting_id, option_id, venue, link, request.form.get("key"))
-        )
+    command = partial(service.confirm, meeting_id, option_id, venue, link, request.form.get("key"))
+    status = 422
+    if errors:
+        errors = with_the_services(errors, command, at_the_same_names)
+    else:
+        message, status = attempt(command)
         if message:
             errors[""] = message
     values = {"venue": venue, "join_link": link}

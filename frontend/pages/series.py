@@ -28,6 +28,7 @@ from frontend.pages import series_forms as forms
 from frontend.pages.network_text import short_date
 from frontend.pages.networks import LABELS, organised_by_me, the_network
 from frontend.pages.programme_view import today_at_school
+from frontend.pages.service_rules import with_the_services
 from readmodels.networks import queries
 
 series = Blueprint("series", __name__)
@@ -77,16 +78,14 @@ def plan(network_id: str) -> ResponseReturnValue:
     body, errors = forms.series_body(request.form)
     checking = request.form.get("do") == "check"
     planned: list[str] = []
-    dates, status = None, 422 if errors else 200
-    if not errors and checking:
+    key = request.form.get("key")
+    dates = None
+    if checking and not errors:
         dates, errors, status = preview(network_id, body)
-    elif not errors:
-        try:
-            planned.append(service.plan_series(network_id, body, request.form.get("key")))
-        except Refused as refused:
-            if refused.status not in ANSWERED_IN_PLACE:
-                raise
-            errors, status = forms.refused_errors(refused), refused.status
+    else:
+        errors, status = checked(
+            errors, lambda: planned.append(service.plan_series(network_id, body, key))
+        )
 
     def again() -> str:
         shown = plan_context(network, dict(request.form), errors, dates=dates, checked=checking)
@@ -215,8 +214,11 @@ def sent_or_refused(command: Any) -> tuple[forms.Errors, int]:
 
 
 def checked(errors: forms.Errors, command: Any) -> tuple[forms.Errors, int]:
-    """The form's own errors (422, nothing sent), else the command's outcome."""
-    return (errors, 422) if errors else sent_or_refused(command)
+    """The form's own errors and the service's at its other fields (422, nothing sent),
+    else the command's outcome."""
+    if errors:
+        return with_the_services(errors, command, forms.refused_errors), 422
+    return sent_or_refused(command)
 
 
 def reason_given(missing: str) -> tuple[str, forms.Errors]:

@@ -8,6 +8,7 @@ form is a plain POST that comes back to the page."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request, url_for
@@ -18,6 +19,7 @@ from frontend.clients import trustyear as service
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages import year_forms as forms
+from frontend.pages.service_rules import with_the_services
 from readmodels.directory.queries import CENTRAL, school_choices
 from readmodels.trustyear import queries
 from services.trustyear.access import sets_terms
@@ -130,15 +132,18 @@ def set_terms(year_id: str) -> ResponseReturnValue:
     terms = forms.term_rows(request.form, errors)
     if not errors and len(terms) not in (3, 6):
         errors["terms"] = f"Give 3 or 6 terms: these rows give {len(terms)}."
-    status = 422
-    if not errors:
+    command = partial(service.set_year, year_id, starts, ends, terms, request.form.get("key"))
+    at_the_fields, status = forms.terms_refused(request.form), 422
+    if errors:
+        errors = with_the_services(errors, command, at_the_fields)
+    else:
         try:
-            service.set_year(year_id, starts, ends, terms, request.form.get("key"))
+            command()
             status = 200
         except Refused as refused:
             if refused.status not in (409, 422):
                 raise
-            errors = forms.refused_errors(refused, forms.TERM_RULES)
+            errors = at_the_fields(refused)
     values = {name: request.form.get(name, "") for name in request.form}
 
     def again() -> str:

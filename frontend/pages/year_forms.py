@@ -3,11 +3,13 @@ the third are not terms), a date to close, and what the service said wrong, by f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from frontend.commands import Refused
+from frontend.pages.plan_forms import flat
 from services.trustyear.events import CLOSURE_KINDS, year_span
 
 Form = Mapping[str, str]
@@ -49,13 +51,19 @@ def a_date(form: Form, name: str, errors: Errors, said: str = "Give a date.") ->
         return value
 
 
+def filled_rows(form: Form) -> list[int]:
+    """The rows that give a term, in order: a row with no dates at all is not one."""
+    return [
+        n
+        for n in range(1, ROWS + 1)
+        if text(form, f"term{n}_starts") or text(form, f"term{n}_ends")
+    ]
+
+
 def term_rows(form: Form, errors: Errors) -> list[dict[str, Any]]:
-    """The terms the rows give, in order: a row with no dates at all is not a term."""
+    """The terms the rows give, in order."""
     terms: list[dict[str, Any]] = []
-    for n in range(1, ROWS + 1):
-        starts, ends = text(form, f"term{n}_starts"), text(form, f"term{n}_ends")
-        if not starts and not ends:
-            continue
+    for n in filled_rows(form):
         name = text(form, f"term{n}_name") or f"Term {n}"
         if len(name) > 100:
             errors[f"term{n}_name"] = "Keep the name to 100 characters."
@@ -100,15 +108,31 @@ def closure_body(form: Form) -> tuple[dict[str, Any], Errors]:
     return {"kind": kind, "starts": starts, "ends": ends or None, "label": label}, errors
 
 
-def refused_errors(refused: Refused, rules: Mapping[str, str]) -> Errors:
-    """The service's refusal at the field it is about (else the form's own error)."""
+def refused_errors(refused: Refused, rules: Mapping[str, str], rows: Sequence[int] = ()) -> Errors:
+    """The service's refusal at the field it is about (else the form's own error); a term's
+    at its row of the form (`rows`: `filled_rows`), else at the terms."""
     fields = refused.fields.get("json", refused.fields) if refused.fields else {}
     errors: Errors = {}
     for name, said in (fields or {}).items():
         if isinstance(said, list) and said and isinstance(said[0], str):
             errors[name] = said[0]
         elif isinstance(said, dict):  # terms: {index: {field: [...]}}
-            errors["terms"] = refused.message
+            errors |= at_the_rows(said, rows) or {"terms": refused.message}
     if not errors:
         errors[rules.get(refused.rule, "")] = refused.message
     return errors
+
+
+def at_the_rows(terms: Mapping[str, Any], rows: Sequence[int]) -> Errors:
+    """`{"1": {"ends": [...]}}` at `term3_ends` when the second term is the third row."""
+    errors: Errors = {}
+    for key, said in flat(terms).items():
+        index, _, name = key.partition(".")
+        known = index.isdigit() and int(index) < len(rows) and name in ("name", "starts", "ends")
+        errors[f"term{rows[int(index)]}_{name}" if known else "terms"] = said
+    return errors
+
+
+def terms_refused(form: Form) -> Callable[[Refused], Errors]:
+    """What the service says of the form's terms, at their rows."""
+    return partial(refused_errors, rules=TERM_RULES, rows=filled_rows(form))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request, url_for
@@ -20,6 +21,7 @@ from frontend.clients import trustyear as service
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages import year_forms as forms
+from frontend.pages.service_rules import with_the_services
 from frontend.pages.year import the_year
 from readmodels.directory.queries import school_choices
 from readmodels.trustyear import queries
@@ -93,15 +95,19 @@ def add_closure(year_id: str, school_id: str) -> ResponseReturnValue:
     the_school(school_id)
     may_keep(school_id)
     body, errors = forms.closure_body(request.form)
+    command = partial(service.add_closure, school_id, year_id, body, request.form.get("key"))
+    at_the_fields = partial(forms.refused_errors, rules=forms.CLOSURE_RULES)
     status, said, done = 422, None, ""
-    if not errors:
+    if errors:
+        errors = with_the_services(errors, command, at_the_fields)
+    else:
         try:
-            done = service.add_closure(school_id, year_id, body, request.form.get("key"))
+            done = command()
             status, said = 200, f"{body['label'] or CLOSURE_KINDS[body['kind']]} is added."
         except Refused as refused:
             if refused.status not in (409, 422):
                 raise
-            errors = forms.refused_errors(refused, forms.CLOSURE_RULES)
+            errors = at_the_fields(refused)
     values = {"closure": dict(request.form) if errors else dict(NEW_DATE)}
 
     def shown() -> str:
@@ -209,15 +215,18 @@ def set_terms(year_id: str, school_id: str) -> ResponseReturnValue:
     terms = [] if follow else forms.term_rows(request.form, errors)
     if not follow and not errors and len(terms) not in (3, 6):
         errors["terms"] = f"Give 3 or 6 terms: these rows give {len(terms)}."
-    status = 422
-    if not errors:
+    command = partial(service.set_school_terms, school_id, year_id, terms, request.form.get("key"))
+    at_the_fields, status = forms.terms_refused(request.form), 422
+    if errors:
+        errors = with_the_services(errors, command, at_the_fields)
+    else:
         try:
-            service.set_school_terms(school_id, year_id, terms, request.form.get("key"))
+            command()
             status = 200
         except Refused as refused:
             if refused.status not in (409, 422):
                 raise
-            errors = forms.refused_errors(refused, forms.TERM_RULES)
+            errors = at_the_fields(refused)
 
     def again() -> str:
         values = {"terms": dict(request.form)}

@@ -6,7 +6,7 @@ organiser's; a bad form is a 422 at its fields and sends nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -15,10 +15,14 @@ from sqlalchemy import insert
 from werkzeug.datastructures import MultiDict
 
 from frontend import create_app
+from frontend.commands import Refused
 from frontend.pages import meeting_forms as forms
+from readmodels.networks import polls_view as queries
 from readmodels.networks.tables import network_clashes
+from tests.support.databases import DATABASES
 from tests.support.identity import someone
 from tests.support.meetings import a_network, a_poll
+from tests.support.network_pages import LONDON, Trust, a_trust, inset_day
 from tests.support.pages import signed_in, text
 from tests.support.people import add_school, enrol
 
@@ -106,6 +110,43 @@ def test_a_bad_move_is_a_422_with_each_error_at_its_field(world):
     assert cancel.status_code == 422 and 'id="cancel-reason-error"' in cancel.get_data(as_text=True)
 
 
+@pytest.fixture(scope="module")
+def trust(nats, nats_server, tmp_path_factory) -> Iterator[Trust]:
+    """The networks service and its read model: a meeting's forms reach the service."""
+    folder = tmp_path_factory.mktemp("meetings")
+    with a_trust(nats, nats_server.url, DATABASES[0], folder) as made:
+        yield made
+
+
+def test_a_move_with_mistakes_also_says_what_the_service_would_refuse(trust):
+    """The reason's length is the service's rule, not the page's."""
+    sil = trust.client("sil")
+    day = inset_day(datetime.now(LONDON).date()) + timedelta(days=21)
+    booking = {"title": "Moderation", "date": day.isoformat(), "starts": "16:00", "ends": "17:00"}
+    booked = sil.post(f"/networks/{trust.network_id}/meetings", data=booking | {"key": "b"})
+    assert booked.status_code == 303, text(booked.get_data(as_text=True))[:2000]
+    meeting_id = booked.headers["Location"].rsplit("/", 1)[1]
+    move = {"date": "", "starts": "15:00", "ends": "16:00", "venue": "Trust office"}
+    answer = sil.post(f"/meetings/{meeting_id}/move", data=move | {"reason": "R" * 600})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="move-date-error">Give the new date.' in html
+    assert 'id="move-reason-error">Length must be between 1 and 500.' in html
+    meeting = queries.find_meeting(trust.stack.engine, meeting_id)
+    assert meeting is not None and (meeting.date, meeting.starts) == (day, "16:00")
+
+
+def test_the_services_errors_of_an_agenda_are_shown_at_their_rows():
+    fields = {"items": {"0": {"title": ["Too long."]}, "1": {"owner_id": ["Unknown."]}}}
+    fields["items"]["2"] = {"minutes": ["Too many."]}
+    refused = Refused(422, "invalid", "Some fields are not valid.", fields)
+    assert forms.agenda_errors(refused, ["item-i1", "new-1", ""]) == {
+        "item-i1-title": "Too long.",
+        "new-1-owner": "Unknown.",
+        "items": "Too many.",
+    }
+
+
 def test_a_bad_action_is_a_422_and_no_such_meeting_a_404(world):
     answer = client(world, "lead").post(
         f"/meetings/{world['meeting']}/actions",
@@ -133,8 +174,9 @@ def test_the_agenda_keeps_changes_removes_adds_and_pulls_open_actions():
     )
     pulled = [SimpleNamespace(action_id="a1", text="Share the scheme", owner_id="p2")]
     ids = iter(("n1", "n2"))
-    items, errors = forms.agenda_items(form, ["i1", "i2"], pulled, lambda: next(ids))
+    items, errors, rows = forms.agenda_items(form, ["i1", "i2"], pulled, lambda: next(ids))
     assert errors == {}
+    assert rows == ["item-i1", "new-0", ""]
     assert [(i["item_id"], i["title"], i["minutes"], i["action_id"]) for i in items] == [
         ("i1", "Welcome", 5, None),
         ("n1", "Phonics", 20, None),

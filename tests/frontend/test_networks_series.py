@@ -74,6 +74,19 @@ def test_a_series_form_with_mistakes_is_answered_in_place(trust):
     assert 'id="series-title-error">Give the meetings a title.' in html
 
 
+def test_a_series_form_with_mistakes_also_says_what_the_service_would_refuse(trust):
+    """The venue's length and the link's scheme are the service's rules, not the page's."""
+    before = len(queries.series_of(trust.stack.engine, trust.network_id))
+    form = series_form("plan", title="", venue="V" * 300, join_link="http://meet.example.org/m")
+    answer = trust.client("sil").post(f"/networks/{trust.network_id}/series", data=form)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="series-title-error">Give the meetings a title.' in html
+    assert 'id="series-venue-error">Longer than maximum length 200.' in html
+    assert 'id="series-join_link-error">Give the link as https://...' in html
+    assert len(queries.series_of(trust.stack.engine, trust.network_id)) == before
+
+
 def test_only_organisers_plan_a_series(trust):
     amy = trust.client("amy")
     assert amy.get(f"/networks/{trust.network_id}/series/new").status_code == 403

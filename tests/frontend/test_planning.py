@@ -359,6 +359,36 @@ def test_bad_input_is_shown_at_its_field_and_changes_nothing(trust):
     assert count(stack, pd_sessions) == sessions_before
 
 
+def test_a_form_with_mistakes_also_says_what_the_service_would_refuse(trust):
+    """A venue's length and a title's are the service's rules, not the page's. What the
+    page could not make (a day's booking window without its date, a leader nobody matches)
+    is not the person's to hear of as missing."""
+    stack, boss, _, _ = trust
+    days_before = count(stack, pd_days)
+    undated = boss.post("/plan", data=new_day(date="someday", venue="V" * 300))
+    said = shown_errors(undated)
+    assert said["new-day-date"] == "Give the day&#39;s date."
+    assert said["new-day-venue"] == "Length must be between 1 and 200."
+    assert count(stack, pd_days) == days_before
+
+    day_id = plan(boss)
+    slot_id = slots_of(stack, day_id)["Breakout 1"].slot.slot_id
+    sessions_before = count(stack, pd_sessions)
+    form = session_form("T" * 300, leader_kind="staff", leader_q="nobody at all")
+    said = shown_errors(add_session(boss, day_id, slot_id, form))
+    assert said["session-leader_q"].startswith("Nobody in the trust matches")
+    assert said["session-title"] == "Length must be between 1 and 200."
+    assert count(stack, pd_sessions) == sessions_before
+
+
+def shown_errors(answer) -> dict[str, str]:
+    """A 422's field errors by field id, none of them a field the form left out."""
+    assert answer.status_code == 422
+    said = dict(re.findall(r'id="([^"]+)-error">([^<]*)', answer.get_data(as_text=True)))
+    assert "Missing data for required field." not in said.values(), said
+    return said
+
+
 def test_the_directory_is_searched_as_you_type(trust):
     _, boss, _, _ = trust
     found = boss.get("/plan/leaders", query_string={"leader_q": "brown"}, headers=HTMX)

@@ -24,6 +24,7 @@ from frontend import create_app
 from frontend.pages import poll_forms as forms
 from readmodels import PACKAGE_DIR
 from readmodels.networks import polls_view as view
+from readmodels.networks.queries import meetings_of
 from services.networks import create_app as networks_app
 from services.networks.events import ANSWERS
 from services.trustyear.events import year_of, year_subject
@@ -292,6 +293,22 @@ def test_the_finder_proposes_dates_in_term_the_best_three_ticked(served):
     assert re.findall(r'name="option" value="([^"]+)"', narrower.get_data(as_text=True)) == [
         f"{offered[0][:10]}@16:00-16:45"
     ]
+
+
+def test_a_poll_with_mistakes_also_says_what_the_service_would_refuse(served):
+    """The venue's length and the link's scheme are the service's rules, not the page's."""
+    lead = signed_in(served["app"], served["people"]["lead"])
+    deadline = datetime.now(LONDON).replace(tzinfo=None) + timedelta(days=7)
+    form = {"title": "Spring meeting", "minutes": "60", "deadline": forms.deadline_field(deadline)}
+    form |= {"venue": "V" * 300, "join_link": "http://meet.example.org/m", "key": "long"}
+    answer = lead.post(f"/networks/{served['network']}/polls", data=form)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="options-error">Tick at least one date to offer.' in html
+    assert 'id="poll-venue-error">Longer than maximum length 200.' in html
+    assert 'id="poll-join_link-error">Give the link as https://...' in html
+    engine = served["app"].extensions["engine"]
+    assert meetings_of(engine, served["network"]) == []
 
 
 def later_today() -> datetime:

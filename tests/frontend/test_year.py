@@ -81,6 +81,20 @@ def test_the_cpd_manager_sets_six_terms_and_bad_rows_are_named(trust):
     assert 'value="2027-06-07"' in form
 
 
+def test_terms_with_mistakes_also_say_what_the_service_would_refuse_at_their_rows(trust):
+    """A term that ends before it starts is the service's rule; the second term given is
+    the form's third row (the second left empty)."""
+    stack, boss, _, _ = trust
+    before = queries.find_year(stack.engine, "2026-27")
+    rows = [SIX[0], ("", "", ""), ("Spring", "2027-03-01", "2027-01-05"), SIX[5]]
+    answer = boss.post(f"{YEAR}/terms", data=terms_form(rows=rows, starts="soon"))
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="terms-starts-error">Give the year&#39;s first day.' in html
+    assert 'id="terms-term3_ends-error">A term ends on or after the day it starts.' in html
+    assert queries.find_year(stack.engine, "2026-27") == before
+
+
 def test_a_headteacher_keeps_the_schools_dates_and_a_teacher_reads_them(trust):
     stack, _, head, teacher = trust
     inset = {"key": "", "kind": "inset", "starts": "2026-11-02", "label": "INSET: reading"}
