@@ -8,7 +8,10 @@ calendar feed secret has its own, `directory.feed.<person>`.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from events import registry
 from events.identity import ROLES
@@ -60,6 +63,28 @@ VOCABULARIES = {"phase": PHASES, "category": CATEGORIES, "role": ROLES, "post": 
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
 
 
+NAME = validate.Length(min=1, max=200)
+"""A school's or a person's name: the read models keep 200 characters."""
+TOWN = validate.Length(min=1, max=100)
+JOB_TITLE = validate.Length(max=200)
+SUBJECT = validate.Length(max=100)
+"""One of the subjects a person teaches."""
+URN = validate.Regexp(r"^[0-9]{6}\Z", error="Six digits.")
+"""A school's unique reference number: six characters, as the read models keep it (`\\Z`:
+`$` would let "143201\\n" through)."""
+EMAIL_LENGTH = 320
+
+
+def lowercased_fits(email: str) -> None:
+    """The read models keep an email lowercased too (its key, unique in any case), and a
+    few letters grow when lowercased ("İ" is two characters then)."""
+    if len(email) <= EMAIL_LENGTH < len(email.lower()):
+        raise ValidationError(f"Longer than maximum length {EMAIL_LENGTH} once lowercased.")
+
+
+EMAIL: list[Callable[[str], Any]] = [validate.Length(max=EMAIL_LENGTH), lowercased_fits]
+
+
 def feed_subject(person_id: str) -> tuple[str, ...]:
     """The tokens of a person's calendar feed secret's subject."""
     return (SERVICE, "feed", person_id)
@@ -67,20 +92,20 @@ def feed_subject(person_id: str) -> tuple[str, ...]:
 
 class SchoolRecord(Schema):
     school_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=NAME)
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
-    urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$"))
-    town = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    urn = fields.String(required=True, validate=URN)
+    town = fields.String(required=True, validate=TOWN)
 
 
 class PersonRecord(Schema):
     person_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=EMAIL)
     school_id = fields.String(required=True, allow_none=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    job_title = fields.String(required=True, validate=validate.Length(max=200))
-    subjects = fields.List(fields.String(validate=validate.Length(max=100)), required=True)
+    job_title = fields.String(required=True, validate=JOB_TITLE)
+    subjects = fields.List(fields.String(validate=SUBJECT), required=True)
 
 
 @registry.event("SchoolAdded")

@@ -5,14 +5,23 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from events.identity import ROLES
-from services.directory.events import CATEGORIES, PHASES
+from services.directory.events import (
+    CATEGORIES,
+    EMAIL,
+    JOB_TITLE,
+    NAME,
+    PHASES,
+    SUBJECT,
+    TOWN,
+    URN,
+)
 
 
 class SchoolIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=NAME)
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))
-    urn = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Six digits."))
-    town = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    urn = fields.String(required=True, validate=URN)
+    town = fields.String(required=True, validate=TOWN)
 
 
 class SchoolOut(SchoolIn):
@@ -20,15 +29,15 @@ class SchoolOut(SchoolIn):
 
 
 class PersonIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    name = fields.String(required=True, validate=NAME)
+    email = fields.Email(required=True, validate=EMAIL)
     school_id = fields.String(
         required=True, allow_none=True, metadata={"description": "None: the central team"}
     )
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    job_title = fields.String(load_default="", validate=validate.Length(max=200))
+    job_title = fields.String(load_default="", validate=JOB_TITLE)
     subjects = fields.List(
-        fields.String(validate=validate.Length(min=1, max=100)), load_default=list
+        fields.String(validate=[validate.Length(min=1), SUBJECT]), load_default=list
     )
 
 

@@ -118,9 +118,17 @@ def parse_subject(subject: str) -> SubjectRef:
     return SubjectRef(found.group(1), found.group(2))
 
 
-TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Give a time as HH:MM.")
+TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", error="Give a time as HH:MM.")
+"""Five characters, as the read models keep them (`\\Z`: `$` would let "17:00\\n" through)."""
 MINUTES = validate.Range(min=1, max=24 * 60)
 TEXT = validate.Length(max=20_000)
+TITLE = validate.Length(min=1, max=200)
+"""A meeting's, a series' or an agenda item's title (the read models keep 200 characters)."""
+VENUE = validate.Length(max=200)
+JOIN_LINK = validate.Length(max=1000)
+YEAR = validate.Regexp(r"^[0-9]{4}-[0-9]{2}\Z", error="Give a year like 2026-27.")
+"""An academic year, as the trust year names it (services.trustyear.events.YEAR_ID): seven
+characters, as the read models keep it."""
 
 
 class Cadence(Schema):
@@ -133,7 +141,7 @@ class Cadence(Schema):
 class TemplateItem(Schema):
     """An item every meeting's agenda starts from."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=TITLE)
     minutes = fields.Integer(required=True, strict=True, validate=MINUTES)
 
 
@@ -154,7 +162,7 @@ class Invitee(Schema):
 
 class AgendaItem(Schema):
     item_id = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=TITLE)
     owner_id = fields.String(load_default=None, allow_none=True)
     minutes = fields.Integer(required=True, strict=True, validate=MINUTES)
     action_id = fields.String(load_default=None, allow_none=True)
@@ -203,7 +211,7 @@ class NetworkRecord(Schema):
     agenda_template = fields.List(fields.Nested(TemplateItem), load_default=list)
     minutes = fields.Integer(required=True, strict=True, validate=MINUTES)
     """The usual length of its meetings."""
-    venue = fields.String(load_default="")
+    venue = fields.String(load_default="", validate=VENUE)
 
 
 @registry.event("NetworkFormed")
@@ -225,15 +233,15 @@ class NetworkClosed(Schema):
 class Placed(Schema):
     """Where a meeting is: a venue, an online link, or both."""
 
-    venue = fields.String(load_default="")
-    join_link = fields.String(load_default="")
+    venue = fields.String(load_default="", validate=VENUE)
+    join_link = fields.String(load_default="", validate=JOIN_LINK)
 
 
 @registry.event("PollOpened")
 class PollOpened(Placed):
     meeting_id = fields.String(required=True)
     network_id = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=TITLE)
     organiser_id = fields.String(required=True)
     minutes = fields.Integer(required=True, strict=True, validate=MINUTES)
     options = fields.List(fields.Nested(Option), required=True, validate=validate.Length(min=1))
@@ -293,7 +301,7 @@ class MeetingScheduled(Timed):
     """A meeting booked without a poll: a series occurrence or a direct booking."""
 
     network_id = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=TITLE)
     organiser_id = fields.String(required=True)
     invitees = fields.List(fields.Nested(Invitee), required=True)
     series_id = fields.String(load_default=None, allow_none=True)
@@ -381,7 +389,7 @@ class SeriesPlanned(Placed):
 
     series_id = fields.String(required=True)
     network_id = fields.String(required=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=TITLE)
     organiser_id = fields.String(required=True)
     every_weeks = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=52))
     weekday = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=6))
@@ -405,5 +413,6 @@ class PrioritiesSet(Schema):
     """A school's improvement plan priorities for a year, the whole list as it now is."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True)
+    year_id = fields.String(required=True, validate=YEAR)
+    """The academic year, like "2026-27" (from the request's path)."""
     priorities = fields.List(fields.Nested(Priority), required=True)

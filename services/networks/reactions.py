@@ -88,7 +88,8 @@ def seed_agenda(dated: RecordedEvent, facts: Facts) -> Iterator[FollowUp]:
     for earlier in earlier_meetings(facts, meeting):
         for action_id, text, owner_id in earlier.open_actions():
             title = f"Action: {text}"[:200]
-            items.append(AgendaItem(f"action-{action_id}", title, 5, owner_id, action_id))
+            # the action's own id: a prefix would pass the 36 characters an id may have
+            items.append(AgendaItem(action_id, title, 5, owner_id, action_id))
     if items:
         yield meeting_subject(meeting.meeting_id), SeedAgenda(tuple(items))
 

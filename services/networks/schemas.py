@@ -8,10 +8,11 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from events.answers import Accepted
+from events.school_dates import within_school_years
 from services.networks import events
 from services.networks.events import ACTION_STATUSES, ANSWERS, MARKS, TIME
 
-TEXT = validate.Length(min=1, max=200)
+TEXT = events.TITLE
 REASON = validate.Length(min=1, max=500)
 WALL_CLOCK = "HH:MM, UK wall-clock time on the day (never UTC: a clock change never moves it)"
 HTTPS = validate.URL(schemes={"https"}, error="Give the link as https://...")
@@ -31,10 +32,10 @@ def _time(description: str, required: bool = True) -> fields.String:
 
 
 class Placed(Schema):
-    venue = fields.String(load_default="", validate=validate.Length(max=200))
+    venue = fields.String(load_default="", validate=events.VENUE)
     join_link = fields.String(
         load_default="",
-        validate=[validate.Length(max=1000), https_or_empty],
+        validate=[events.JOIN_LINK, https_or_empty],
         metadata={"description": "an online meeting's https:// link; '' in person"},
     )
 
@@ -51,7 +52,7 @@ class ReasonIn(Schema):
 
 
 class OptionIn(Schema):
-    date = fields.Date(required=True)
+    date = fields.Date(validate=within_school_years, required=True)
     starts = _time(f"starts at {WALL_CLOCK}")
     ends = _time(f"ends at {WALL_CLOCK}")
 
@@ -75,7 +76,9 @@ class PollIn(Placed):
         metadata={"description": "omitted: the network's members, all required"},
     )
     deadline = fields.NaiveDateTime(
-        required=True, metadata={"description": "UK wall clock, no offset: 2026-10-08T17:00"}
+        required=True,
+        validate=within_school_years,
+        metadata={"description": "UK wall clock, no offset: 2026-10-08T17:00"},
     )
 
 
@@ -83,7 +86,7 @@ class MeetingIn(Placed):
     """A meeting booked without a poll."""
 
     title = fields.String(required=True, validate=TEXT)
-    date = fields.Date(required=True)
+    date = fields.Date(validate=within_school_years, required=True)
     starts = _time(f"starts at {WALL_CLOCK}")
     ends = _time(f"ends at {WALL_CLOCK}")
     invitees = fields.List(
@@ -101,8 +104,8 @@ class SeriesDatesIn(Schema):
     weekday = fields.Integer(
         required=True, validate=validate.Range(0, 6), metadata={"description": "0 Monday"}
     )
-    first = fields.Date(required=True)
-    last = fields.Date(required=True)
+    first = fields.Date(validate=within_school_years, required=True)
+    last = fields.Date(validate=within_school_years, required=True)
 
     @validates_schema
     def a_year_at_most(self, data: dict, **_: Any) -> None:
@@ -123,8 +126,8 @@ class SeriesIn(Placed):
     )
     starts = _time(f"starts at {WALL_CLOCK}")
     ends = _time(f"ends at {WALL_CLOCK}")
-    first = fields.Date(required=True)
-    last = fields.Date(required=True)
+    first = fields.Date(validate=within_school_years, required=True)
+    last = fields.Date(validate=within_school_years, required=True)
 
     a_year_at_most = SeriesDatesIn.a_year_at_most
 
@@ -156,13 +159,11 @@ class ConfirmIn(Schema):
     """One of the poll's options, or a date and times of the organiser's own."""
 
     option_id = fields.String(load_default=None)
-    date = fields.Date(load_default=None)
+    date = fields.Date(validate=within_school_years, load_default=None)
     starts = _time(f"starts at {WALL_CLOCK}", required=False)
     ends = _time(f"ends at {WALL_CLOCK}", required=False)
-    venue = fields.String(load_default=None, validate=validate.Length(max=200))
-    join_link = fields.String(
-        load_default=None, validate=[validate.Length(max=1000), https_or_empty]
-    )
+    venue = fields.String(load_default=None, validate=events.VENUE)
+    join_link = fields.String(load_default=None, validate=[events.JOIN_LINK, https_or_empty])
 
     @validates_schema
     def an_option_or_a_date(self, data: dict, **_: Any) -> None:
@@ -176,7 +177,7 @@ class ConfirmIn(Schema):
 
 
 class MoveIn(Placed):
-    date = fields.Date(required=True)
+    date = fields.Date(validate=within_school_years, required=True)
     starts = _time(f"starts at {WALL_CLOCK}")
     ends = _time(f"ends at {WALL_CLOCK}")
     reason = fields.String(required=True, validate=REASON)
@@ -204,7 +205,7 @@ class ActionIn(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     owner_id = fields.String(required=True)
     school_ids = fields.List(fields.String(), load_default=list, validate=validate.Length(max=50))
-    due = fields.Date(required=True)
+    due = fields.Date(validate=within_school_years, required=True)
     priority_id = fields.String(load_default=None, allow_none=True)
 
 

@@ -98,6 +98,9 @@ SKIP_REASONS = {
 }
 VOCABULARIES = {"kind": KINDS, "choice": CHOICES, "status": STATUSES, "reason": SKIP_REASONS}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
+CAUSE_ID = validate.Length(min=1, max=80)
+"""A message's cause: an event's id, or a name such as `day:<day_id>` or
+`meeting:<meeting_id>:<date>T<HH:MM>` (61 characters); the read model keeps 80."""
 UNKNOWN_AFTER = timedelta(minutes=5)
 """A claim this old without an answer is unknown: the operator may release it."""
 
@@ -160,7 +163,7 @@ class MessageQueued(MessageRef):
     person_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     about = fields.Nested(About, required=True)
-    cause_id = fields.String(required=True)
+    cause_id = fields.String(required=True, validate=CAUSE_ID)
     due = fields.AwareDateTime(required=True)
     digest = fields.Boolean(required=True)
 

@@ -103,7 +103,15 @@ def parse_subject(subject: str) -> SubjectRef:
     return SubjectRef(day_id)
 
 
-TIME = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Give a time as HH:MM.")
+TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", error="Give a time as HH:MM.")
+"""Five characters, as the read models keep them (`\\Z`: `$` would let "10:00\\n" through)."""
+ACADEMIC_YEAR = validate.Regexp(r"^[0-9]{4}-[0-9]{2}\Z", error="Like 2026-27.")
+"""Seven characters, as the read models keep them."""
+TEXT = validate.Length(min=1, max=200)
+"""A day's title, theme and venue, a slot's or session's title, a room, a leader's name, as a
+command takes them; a fact carries them with KEPT (the read models keep 200 characters)."""
+KEPT = validate.Length(max=200)
+"""At most what a read model keeps of a TEXT (and of a keynote's speaker, who may be none)."""
 
 
 class SlotRecord(Schema):
@@ -111,9 +119,9 @@ class SlotRecord(Schema):
 
     slot_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(SLOT_KINDS))
-    title = fields.String(required=True)
+    title = fields.String(required=True, validate=KEPT)
     """A keynote's own title (a breakout's: "Breakout 1"...)."""
-    speaker = fields.String(load_default="")
+    speaker = fields.String(load_default="", validate=KEPT)
     """A keynote's speaker; "" for a breakout (and in events written before speakers)."""
     starts = fields.String(required=True, validate=TIME)
     ends = fields.String(required=True, validate=TIME)
@@ -122,11 +130,11 @@ class SlotRecord(Schema):
 class DayRecord(Schema):
     day_id = fields.String(required=True)
     date = fields.Date(required=True)
-    academic_year = fields.String(required=True)
+    academic_year = fields.String(required=True, validate=ACADEMIC_YEAR)
     term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
-    title = fields.String(required=True)
-    theme = fields.String(required=True)
-    venue = fields.String(required=True)
+    title = fields.String(required=True, validate=KEPT)
+    theme = fields.String(required=True, validate=KEPT)
+    venue = fields.String(required=True, validate=KEPT)
     opens = fields.AwareDateTime(required=True)
     closes = fields.AwareDateTime(required=True)
 
@@ -180,18 +188,18 @@ class DayCancelled(Schema):
 class Leader(Schema):
     person_id = fields.String(required=True, allow_none=True)
     """None for an external facilitator."""
-    name = fields.String(required=True)
+    name = fields.String(required=True, validate=KEPT)
     bio = fields.String(load_default="")
     """An external facilitator's short bio; "" for the trust's own staff."""
 
 
 class SessionRecord(Schema):
     session_id = fields.String(required=True)
-    title = fields.String(required=True)
+    title = fields.String(required=True, validate=KEPT)
     description = fields.String(required=True)
     community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
     leader = fields.Nested(Leader, required=True)
-    room = fields.String(required=True)
+    room = fields.String(required=True, validate=KEPT)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
     phase = fields.String(required=True, validate=validate.OneOf(PHASES))

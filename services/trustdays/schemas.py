@@ -8,21 +8,23 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from events.school_dates import within_school_years
 from services.trustdays.domain import DayRecord, Leader, Session, SlotState
 from services.trustdays.events import (
+    ACADEMIC_YEAR,
     AUDIENCES,
     COMMUNITIES,
+    KEPT,
     MARKS,
     MODES,
     PHASES,
     SLOT_KINDS,
     TERMS,
+    TEXT,
     TIME,
 )
 
-TEXT = validate.Length(min=1, max=200)
 WALL_CLOCK = "HH:MM, the wall-clock time in Europe/London on the day (no seconds, no offset)"
-ACADEMIC_YEAR = validate.Regexp(r"^\d{4}-\d{2}$", error="Like 2026-27.")
 HTTPS = validate.URL(schemes={"https"}, error="Give the link as https://...")
 
 
@@ -42,7 +44,7 @@ class SlotIn(Schema):
     )
     speaker = fields.String(
         load_default="",
-        validate=validate.Length(max=200),
+        validate=KEPT,
         metadata={"description": "a keynote's speaker"},
     )
     starts = fields.String(
@@ -58,14 +60,18 @@ class SlotIn(Schema):
 
 
 class DayIn(Schema):
-    date = fields.Date(required=True)
+    date = fields.Date(validate=within_school_years, required=True)
     academic_year = fields.String(required=True, validate=ACADEMIC_YEAR)
     term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
     title = fields.String(required=True, validate=TEXT)
     theme = fields.String(required=True, validate=TEXT)
     venue = fields.String(required=True, validate=TEXT)
-    opens = fields.AwareDateTime(required=True, metadata={"description": "booking opens"})
-    closes = fields.AwareDateTime(required=True, metadata={"description": "booking closes"})
+    opens = fields.AwareDateTime(
+        validate=within_school_years, required=True, metadata={"description": "booking opens"}
+    )
+    closes = fields.AwareDateTime(
+        validate=within_school_years, required=True, metadata={"description": "booking closes"}
+    )
 
 
 class NewDayIn(DayIn):
@@ -83,11 +89,15 @@ class NewDayIn(DayIn):
 class CopyIn(Schema):
     """The copy's own date, year, term and booking window; its title, if not the source's."""
 
-    date = fields.Date(required=True)
+    date = fields.Date(validate=within_school_years, required=True)
     academic_year = fields.String(required=True, validate=ACADEMIC_YEAR)
     term = fields.Integer(required=True, strict=True, validate=validate.OneOf(TERMS))
-    opens = fields.AwareDateTime(required=True, metadata={"description": "booking opens"})
-    closes = fields.AwareDateTime(required=True, metadata={"description": "booking closes"})
+    opens = fields.AwareDateTime(
+        validate=within_school_years, required=True, metadata={"description": "booking opens"}
+    )
+    closes = fields.AwareDateTime(
+        validate=within_school_years, required=True, metadata={"description": "booking closes"}
+    )
     title = fields.String(load_default=None, validate=TEXT)
 
 

@@ -21,6 +21,7 @@ import holidays
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from events import registry
+from events.school_dates import FIRST_YEAR, LAST_YEAR, within_school_years
 
 SERVICE = "trustyear"
 CLOSURE_KINDS = {"holiday": "Holiday", "inset": "INSET day", "closure": "Closure"}
@@ -33,8 +34,10 @@ TERM_COUNTS = (3, 6)
 """A trust sets three terms or six (half terms)."""
 VOCABULARIES = {"kind": CLOSURE_KINDS, "source": SOURCES}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
-YEAR_ID = re.compile(r"^(\d{4})-(\d{2})$")
-"""An academic year: "2026-27"."""
+YEAR_ID = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
+"""An academic year: "2026-27" (`\\Z`, not `$`, which lets a trailing line break through: a
+year_id the read models' seven characters could not store)."""
+YEAR = validate.Regexp(YEAR_ID, error="Give a year like 2026-27.")
 
 
 def year_subject(year_id: str) -> tuple[str, ...]:
@@ -81,6 +84,8 @@ def year_span(year_id: str) -> tuple[date, date] | None:
     found = YEAR_ID.match(year_id)
     if found is None or (int(found[1]) + 1) % 100 != int(found[2]):
         return None
+    if not FIRST_YEAR <= int(found[1]) < LAST_YEAR:  # "9999-00" would end in the year 10000
+        return None
     first = int(found[1])
     return date(first, 8, 1), date(first + 1, 8, 31)
 
@@ -97,8 +102,8 @@ def england_bank_holidays(first: date, last: date) -> dict[date, str]:
 class TermRecord(Schema):
     term = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=6))
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    starts = fields.Date(required=True)
-    ends = fields.Date(required=True)
+    starts = fields.Date(required=True, validate=within_school_years)
+    ends = fields.Date(required=True, validate=within_school_years)
 
     @validates_schema
     def ends_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -111,7 +116,7 @@ class YearSet(Schema):
     """The year's whole record as it now is: its first and last day and its 3 or 6 terms,
     in order, inside the year, not overlapping."""
 
-    year_id = fields.String(required=True, validate=validate.Regexp(YEAR_ID))
+    year_id = fields.String(required=True, validate=YEAR)
     starts = fields.Date(required=True)
     ends = fields.Date(required=True)
     terms = fields.List(fields.Nested(TermRecord), required=True)
@@ -122,7 +127,7 @@ class SchoolTermsSet(Schema):
     """A school's own terms for the year, whole; [] again follows the trust's terms."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=validate.Regexp(YEAR_ID))
+    year_id = fields.String(required=True, validate=YEAR)
     terms = fields.List(fields.Nested(TermRecord), required=True)
 
 
@@ -132,7 +137,7 @@ class ClosureAdded(Schema):
     INSET day (staff in, pupils not: no meeting for its staff either) or another closure."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=validate.Regexp(YEAR_ID))
+    year_id = fields.String(required=True, validate=YEAR)
     closure_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(CLOSURE_KINDS))
     starts = fields.Date(required=True)
@@ -144,5 +149,5 @@ class ClosureAdded(Schema):
 @registry.event("ClosureRemoved")
 class ClosureRemoved(Schema):
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=validate.Regexp(YEAR_ID))
+    year_id = fields.String(required=True, validate=YEAR)
     closure_id = fields.String(required=True)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from events.school_dates import within_school_years
 from services.trustyear.events import CLOSURE_KINDS, TermRecord
 
 
 class YearIn(Schema):
-    starts = fields.Date(required=True, metadata={"description": "the year's first day"})
-    ends = fields.Date(required=True, metadata={"description": "the year's last day"})
+    starts = fields.Date(
+        validate=within_school_years,
+        required=True,
+        metadata={"description": "the year's first day"},
+    )
+    ends = fields.Date(
+        validate=within_school_years, required=True, metadata={"description": "the year's last day"}
+    )
     terms = fields.List(
         fields.Nested(TermRecord),
         required=True,
@@ -27,8 +34,12 @@ class SchoolTermsIn(Schema):
 
 class ClosureIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(CLOSURE_KINDS))
-    starts = fields.Date(required=True)
-    ends = fields.Date(load_default=None, metadata={"description": "default: the first day"})
+    starts = fields.Date(validate=within_school_years, required=True)
+    ends = fields.Date(
+        validate=within_school_years,
+        load_default=None,
+        metadata={"description": "default: the first day"},
+    )
     label = fields.String(load_default="", validate=validate.Length(max=200))
 
 

@@ -31,3 +31,25 @@ def test_every_schema_accepts_exactly_its_vocabulary():
 
 def test_school_scoped_roles_are_roles():
     assert set(ROLES) >= SCHOOL_SCOPED_ROLES
+
+
+DOMAIN = "@" + ("a" * 60 + ".") * 4 + "b" * 12 + ".uk"
+"""An email's domain of 259 characters: 320 with 60 before it."""
+
+
+@pytest.mark.parametrize(
+    ("fact", "field", "kept", "refused"),
+    [
+        ("SchoolAdded", "urn", "143201", "143201\n"),
+        ("SchoolUpdated", "town", "x" * 100, "x" * 101),
+        ("PersonJoined", "name", "x" * 200, "x" * 201),
+        ("PersonUpdated", "job_title", "x" * 200, "x" * 201),
+        ("PersonRejoined", "email", "I" * 60 + DOMAIN, "İ" * 60 + DOMAIN),
+    ],
+)
+def test_a_fact_refuses_text_longer_than_its_read_model_keeps(fact, field, kept, refused):
+    """As the command schemas (the same constants): an email is kept lowercased too, and
+    "İ" lowercased is two characters."""
+    schema = getattr(events, fact)()
+    assert schema.validate({field: kept}, partial=True) == {}
+    assert list(schema.validate({field: refused}, partial=True)) == [field]

@@ -14,6 +14,7 @@ from tests.support.directory import (
     directory_service,
     log_length,
     person,
+    school,
 )
 from tests.support.identity import SECRET_KEY, signed, someone
 
@@ -288,3 +289,20 @@ def test_an_identity_is_linked_only_with_the_gateways_sign_in_proof(nats, trust)
     assert as_(ben, proof.sign(ben, "https://idp", "entra-amy")) == 409  # Amy's for good
     linked = [e.data for e in events_of(nats, trust) if e.type == "IdentityLinked"]
     assert linked == [{"person_id": amy, **link}]
+
+
+def test_text_longer_than_the_read_models_keep_is_a_422_naming_its_field(nats, trust):
+    """A URN a character longer than its column (6: a line break after it was let through),
+    and an email of 320 characters that is longer lowercased (the read model keeps that too,
+    in 320): PostgreSQL would refuse the event, which the log keeps for good, and the
+    projection would stop there. An imported row is checked the same."""
+    before = log_length(nats, trust.store)
+    urn = trust.post("/schools", json=school(urn="143299\n"), headers=as_admin())
+    assert urn.status_code == 422 and list(urn.json()["fields"]) == ["urn"]
+    email = "İ" * 60 + "@" + ("a" * 60 + ".") * 4 + "b" * 12 + ".uk"
+    assert len(email) == 320 and len(email.lower()) == 380
+    answer = trust.post("/people", json=person(trust.school_id, email=email), headers=as_admin())
+    assert answer.status_code == 422 and list(answer.json()["fields"]) == ["email"]
+    report = upload(trust, csv_file(f"Ida,Ince,{email},{URN},teaching"), "check").json()
+    assert [(b["line"], b["reasons"]) for b in report["bad_rows"]] == [(2, ["invalid email"])]
+    assert log_length(nats, trust.store) == before

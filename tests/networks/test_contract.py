@@ -73,3 +73,22 @@ def test_a_subject_that_is_not_the_networks_is_refused(subject):
 
 def test_the_store_and_a_service_put_the_prefix_before_the_same_tokens(store):
     assert store.subject(*meeting_subject("m1")).endswith(".networks.meeting.m1")
+
+
+@pytest.mark.parametrize(
+    ("fact", "field", "kept", "refused"),
+    [
+        ("PrioritiesSet", "year_id", "2026-27", "2026-027"),
+        ("MeetingScheduled", "starts", "16:00", "16:00\n"),
+        ("MeetingMoved", "ends", "17:00", "17:00\n"),
+        ("PollOpened", "title", "x" * 200, "x" * 201),
+        ("PollOpened", "venue", "x" * 200, "x" * 201),
+        ("SeriesPlanned", "join_link", "x" * 1000, "x" * 1001),
+    ],
+)
+def test_a_fact_refuses_text_longer_than_its_command_takes(fact, field, kept, refused):
+    """A fact carries the bound of the command field it comes from (the same constant), so
+    no append can hold text a read model could not store."""
+    schema = getattr(events, fact)()
+    assert schema.validate({field: kept}, partial=True) == {}
+    assert list(schema.validate({field: refused}, partial=True)) == [field]

@@ -270,3 +270,22 @@ def test_a_meeting_booked_on_a_saturday_is_booked_with_its_warning(client, netwo
     }
     booked = client.post(f"/networks/{network}/meetings", json=booking, headers=lead())
     assert booked.status_code == 201 and "Weekend" in booked.json()["warnings"]
+
+
+def test_text_longer_than_the_read_models_keep_is_a_422_naming_its_field(
+    client, network, nats, store
+):
+    """A plan's year (its path's) and a meeting's times a character longer than their
+    columns (7 and 5: a line break after "17:00" was let through): PostgreSQL would refuse
+    the event, which the log keeps for good, and the projection would stop there."""
+    before = nats.run(store.last_seq())
+    plan = {"priorities": [{"title": "Reading for pleasure"}]}
+    year = client.put("/plans/oak/2026-027", json=plan, headers=head("hal", "oak"))
+    assert year.status_code == 422 and list(year.json()["fields"]) == ["year_id"]
+    day = weekday_ahead(40).isoformat()
+    for field in ("starts", "ends"):
+        booking = {"title": "Extra", "date": day, "starts": "16:00", "ends": "17:00"}
+        booking[field] += "\n"
+        timed = client.post(f"/networks/{network}/meetings", json=booking, headers=lead())
+        assert timed.status_code == 422 and list(timed.json()["fields"]) == [field]
+    assert nats.run(store.last_seq()) == before

@@ -15,6 +15,7 @@ from events import Event
 from events.connection import NatsThread
 from events.reactor import Reactor
 from events.store import EventStore
+from events.text import ID_LENGTH
 from services.directory.events import TRUST_SUBJECT
 from services.networks.events import meeting_subject, network_subject, series_subject
 from services.networks.reactions import REACTIONS, SCHEDULE_SERIES
@@ -102,9 +103,10 @@ def test_a_series_schedules_each_occurrence_once(
 def test_a_dated_meeting_gets_the_template_and_earlier_open_actions(
     nats: NatsThread, store: EventStore, trust: Reactor
 ) -> None:
+    carried = "0190c2f0-0000-7000-8000-00000000a001"  # a whole UUID, as the service makes
     raised = {
         "meeting_id": "m0",
-        "action_id": "a1",
+        "action_id": carried,
         "text": "Share the reading audit",
         "owner_id": "sal",
         "school_ids": ["oak"],
@@ -125,8 +127,9 @@ def test_a_dated_meeting_gets_the_template_and_earlier_open_actions(
     assert [(i["title"], i["action_id"]) for i in agenda.data["items"]] == [
         ("Welcome", None),
         ("Updates", None),
-        ("Action: Share the reading audit", "a1"),
+        ("Action: Share the reading audit", carried),
     ]
+    assert all(len(item["item_id"]) <= ID_LENGTH for item in agenda.data["items"])  # storable
 
 
 def test_a_new_inset_day_alerts_the_meetings_of_its_staff(

@@ -26,3 +26,9 @@ def test_subjects_read_back() -> None:
     assert parse_subject("events." + ".".join(person_subject("amy"))) == "amy"
     with pytest.raises(ValueError):
         parse_subject("events.trustdays.day.d1")
+
+
+def test_a_message_s_cause_is_at_most_what_its_read_model_keeps() -> None:
+    queued = events.MessageQueued()
+    assert queued.validate({"cause_id": f"meeting:{'m' * 36}:2027-03-02T16:00"}, partial=True) == {}
+    assert list(queued.validate({"cause_id": "x" * 81}, partial=True)) == ["cause_id"]

@@ -49,3 +49,26 @@ def test_a_subject_that_is_not_the_trust_days_is_refused(subject):
 
 def test_the_store_and_a_service_put_the_prefix_before_the_same_tokens(store):
     assert store.subject(*slot_subject("d1", "s1")).endswith(".trustdays.day.d1.slot.s1")
+
+
+@pytest.mark.parametrize(
+    ("fact", "field", "kept", "refused"),
+    [
+        ("DayPlanned", "academic_year", "2026-27", "2026-27\n"),
+        ("DayUpdated", "title", "x" * 200, "x" * 201),
+        ("DayUpdated", "theme", "x" * 200, "x" * 201),
+        ("DayUpdated", "venue", "x" * 200, "x" * 201),
+        ("SlotAdded", "title", "x" * 200, "x" * 201),
+        ("SlotChanged", "starts", "09:00", "09:00\n"),
+        ("SlotChanged", "speaker", "x" * 200, "x" * 201),
+        ("SessionAdded", "title", "x" * 200, "x" * 201),
+        ("SessionUpdated", "room", "x" * 200, "x" * 201),
+        ("SessionAdded", "leader", {"name": "x" * 200}, {"name": "x" * 201}),
+    ],
+)
+def test_a_fact_refuses_text_longer_than_its_command_takes(fact, field, kept, refused):
+    """A fact carries the bound of the command field it comes from (the same constant), so
+    no append can hold text a read model could not store."""
+    schema = getattr(events, fact)()
+    assert schema.validate({field: kept}, partial=True) == {}
+    assert list(schema.validate({field: refused}, partial=True)) == [field]

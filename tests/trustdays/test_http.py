@@ -181,3 +181,20 @@ def test_a_dietary_note_no_read_model_can_store_is_422_and_appends_nothing(
     fine = {"attending": True, "dietary": "vegan,\nno nuts"}
     answer = client.put(f"/days/{day['day_id']}/attendance", json=fine, headers=staff("amy"))
     assert answer.status_code == 200
+
+
+def test_text_longer_than_the_read_models_keep_is_a_422_naming_its_field(client, nats, store):
+    """A day's year and a slot's time a character longer than their columns (7 and 5: a
+    line break after them was let through): PostgreSQL would refuse the event, which the
+    log keeps for good, and the projection would stop there."""
+    before = nats.run(store.last_seq())
+    year = client.post("/days", json=day_fields(academic_year="2026-27\n"), headers=manager())
+    assert year.status_code == 422 and list(year.json()["fields"]) == ["academic_year"]
+    for field in ("starts", "ends"):
+        slot = {"kind": "keynote", "title": "Keynote", "starts": "09:00", "ends": "10:00"}
+        slot[field] += "\n"
+        timed = client.post("/days", json=day_fields(slots=[slot]), headers=manager())
+        assert timed.status_code == 422 and timed.json()["fields"] == {
+            "slots": {"0": {field: ["Give a time as HH:MM."]}}
+        }
+    assert nats.run(store.last_seq()) == before

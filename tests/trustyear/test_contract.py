@@ -56,3 +56,12 @@ def test_englands_bank_holidays_for_a_school_year():
     assert len(found) == 9  # Boxing Day on a Saturday, and its substitute Monday
     assert date(2027, 3, 17) not in found  # St Patrick's Day: Northern Ireland's
     assert england_bank_holidays(date(2027, 1, 2), date(2027, 1, 1)) == {}
+
+
+@pytest.mark.parametrize("fact", ["YearSet", "SchoolTermsSet", "ClosureAdded", "ClosureRemoved"])
+def test_a_fact_s_year_is_seven_characters_as_its_read_model_keeps(fact):
+    schema = getattr(events, fact)()
+    assert schema.validate({"year_id": "2026-27"}, partial=True) == {}
+    for refused in ("2026-27\n", "2026-027", "2026-2027"):
+        assert list(schema.validate({"year_id": refused}, partial=True)) == ["year_id"]
+    assert events.year_span("2026-27\n") is None

@@ -73,6 +73,16 @@ def test_the_trust_sets_the_years_terms_and_nobody_else(service):
     assert service.get("/years/2030-31", headers=admin()).status_code == 404
 
 
+def test_a_year_or_a_date_no_school_has_is_a_422_not_a_failure(service):
+    """ "9999-00" would end in the year 10000, past what a date can hold."""
+    body = {"starts": "9999-09-01", "ends": "9999-12-31", "terms": TERMS}
+    for year in ("/years/9999-00", "/years/1999-00"):
+        assert service.put(year, json=body, headers=admin()).status_code == 422
+        assert service.get(year, headers=admin()).status_code == 422
+    far = service.put(YEAR, json=body, headers=admin())
+    assert far.status_code == 422 and set(far.json()["fields"]) == {"starts", "ends"}
+
+
 def test_a_school_keeps_its_own_dates_and_no_other_schools(service):
     inset = {"kind": "inset", "starts": "2026-11-02", "label": "INSET: reading"}
     assert service.post(f"{ASH}/closures", json=inset, headers=head("beech")).status_code == 403
