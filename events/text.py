@@ -9,7 +9,7 @@ Tab and line breaks are allowed everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -37,17 +37,8 @@ def text_errors(value: Any, depth: int = 0) -> dict[Any, Any]:
     index) for each string in `value` that holds an unstorable character; {} if none.
 
     Raises NestedTooDeep past MAX_DEPTH, so that no input can exhaust the stack."""
-    if depth > MAX_DEPTH:
-        raise NestedTooDeep(f"Nested deeper than {MAX_DEPTH} levels.")
-    items: Any
-    if isinstance(value, Mapping):
-        items = value.items()
-    elif isinstance(value, list | tuple):
-        items = enumerate(value)
-    else:
-        return {}
     errors: dict[Any, Any] = {}
-    for key, item in items:
+    for key, item in _items(value, depth):
         if isinstance(key, str) and UNSTORABLE.search(key):
             errors[storable(key)] = [MESSAGE]
         elif isinstance(item, str):
@@ -61,17 +52,8 @@ def text_errors(value: Any, depth: int = 0) -> dict[Any, Any]:
 def overlong_ids(value: Any, in_a_list_of_ids: bool = False, depth: int = 0) -> dict[Any, Any]:
     """Field errors shaped as `text_errors`' for each id in `value` longer than ID_LENGTH:
     a string named `*_id`, or an item of a list named `*_ids`."""
-    if depth > MAX_DEPTH:
-        raise NestedTooDeep(f"Nested deeper than {MAX_DEPTH} levels.")
-    items: Any
-    if isinstance(value, Mapping):
-        items = value.items()
-    elif isinstance(value, list | tuple):
-        items = enumerate(value)
-    else:
-        return {}
     errors: dict[Any, Any] = {}
-    for key, item in items:
+    for key, item in _items(value, depth):
         named = str(key)
         if isinstance(item, str):
             an_id = named.endswith("_id") or (in_a_list_of_ids and isinstance(key, int))
@@ -80,6 +62,17 @@ def overlong_ids(value: Any, in_a_list_of_ids: bool = False, depth: int = 0) -> 
         elif inner := overlong_ids(item, named.endswith("_ids"), depth + 1):
             errors[key] = inner
     return errors
+
+
+def _items(value: Any, depth: int) -> Iterable[tuple[Any, Any]]:
+    """A mapping's or a list's (key or index, item) pairs; none for anything else."""
+    if depth > MAX_DEPTH:
+        raise NestedTooDeep(f"Nested deeper than {MAX_DEPTH} levels.")
+    if isinstance(value, Mapping):
+        return value.items()
+    if isinstance(value, list | tuple):
+        return enumerate(value)
+    return ()
 
 
 def unstorable_fields(*places: Mapping[str, Any]) -> list[str]:
