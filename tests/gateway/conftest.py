@@ -21,6 +21,7 @@ from gateway.routes import Routes
 from gateway.signin import OidcSettings
 from readmodels import PACKAGE_DIR
 from services.directory import create_app as directory_app
+from tests.support import counter_service
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY
 from tests.support.stack import running_projector
@@ -63,6 +64,13 @@ def echo_service() -> Flask:
 def settings(nats_server, store, stream_settings, database_url, engine) -> Settings:
     migrate(engine, [PACKAGE_DIR])
     return Settings(nats_server.url, database_url, stream_settings, SECRET_KEY)
+
+
+@pytest.fixture
+def counter_url(settings: Settings) -> Iterator[str]:
+    """The counter service (tests.support.counter_service), built like every real one."""
+    with serve(counter_service.create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,14 +8,7 @@ import pytest
 
 from events.embedded import free_port
 from services import directory, trustdays
-from tests.support import counter_service
 from tests.support.http import serve
-
-
-@pytest.fixture
-def counter_url(settings) -> Iterator[str]:
-    with serve(counter_service.create_app(settings)) as url:
-        yield url
 
 
 def test_the_docs_page_lists_each_services_operations(make_gateway, counter_url):
@@ -26,6 +19,7 @@ def test_the_docs_page_lists_each_services_operations(make_gateway, counter_url)
     assert "Add to the counter" in page
     assert "<code>by</code>" in page and "<code>reason</code>" in page
     assert "Not answering now, so not listed: gone" in page
+    assert "<code>X-Staffroom-Check: only</code> a command is checked and not run" in page
     assert "<script" not in page  # self-hosted, and nothing to run
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.embedded import free_port
 from events.identity import IDENTITY_HEADER
 from gateway.routes import Routes
@@ -49,6 +50,18 @@ def test_api_goes_to_its_service_below_its_prefix_with_the_person(make_gateway, 
     }
     assert sorted(answer.headers.getlist("Set-Cookie"))[0].startswith("first=1")
     assert "Content-Security-Policy" in answer.headers
+
+
+def test_an_api_client_may_have_a_command_checked_and_not_run(
+    make_gateway, counter_url, engine, nats, store
+):
+    client = signed_in(make_gateway(counter=counter_url), enrol(engine, "grace@example.sch.uk"))
+    path = "/api/counter/counters/a/increments"
+    headers = {"X-CSRF-Token": "the-token", CHECK_HEADER: CHECK_ONLY}
+    assert client.post(path, json={"by": 1, "reason": "why"}, headers=headers).status_code == 204
+    wrong = client.post(path, json={"by": 0, "reason": "why"}, headers=headers)
+    assert wrong.status_code == 422 and set(wrong.get_json()["fields"]) == {"by"}
+    assert nats.run(store.last_seq()) == 0
 
 
 def test_nobody_signed_in_is_sent_to_sign_in_or_refused(make_gateway, echo):
