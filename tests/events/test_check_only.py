@@ -3,30 +3,17 @@ HTTP and NATS, then every route of every service."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from events.check_only import CHECK_HEADER, CHECK_ONLY
-from events.config import Settings
-from tests.support import counter_service
 from tests.support.every_service import every_service, path_of, routes
-from tests.support.http import serve
-from tests.support.identity import SECRET_KEY, signed, someone
+from tests.support.identity import signed, someone
 
 CHECK = {CHECK_HEADER: CHECK_ONLY}
 
 
 def admin() -> dict[str, str]:
     return signed(someone("trust_admin"))
-
-
-@pytest.fixture
-def service(nats_server, store, stream_settings) -> Iterator[httpx.Client]:
-    settings = Settings(nats_server.url, "sqlite://", stream_settings, SECRET_KEY)
-    with serve(counter_service.create_app(settings)) as url, httpx.Client(base_url=url) as client:
-        yield client
 
 
 def increment(service: httpx.Client, headers: dict[str, str], **body) -> httpx.Response:

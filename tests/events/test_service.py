@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import freezegun
 import httpx
 import pytest
 
-from events.config import Settings
 from events.identity import MAX_AGE_SECONDS, IdentitySigner, InvalidIdentity
 from events.openapi import PROBLEM
 from events.service import MAX_BODY, VerifiedHeaders
 from events.text import ID_LENGTH, ID_MESSAGE
-from tests.support import counter_service
 from tests.support.every_service import every_service, path_of, routes
-from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
 
 
 def admin() -> dict[str, str]:
     """Signed afresh for each request: a signed identity lives only a minute."""
     return signed(someone("trust_admin"))
-
-
-@pytest.fixture
-def service(nats_server, store, stream_settings) -> Iterator[httpx.Client]:
-    settings = Settings(nats_server.url, "sqlite://", stream_settings, SECRET_KEY)
-    with serve(counter_service.create_app(settings)) as url, httpx.Client(base_url=url) as client:
-        yield client
 
 
 def increment(service: httpx.Client, headers=None, **body) -> httpx.Response:
