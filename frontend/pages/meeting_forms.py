@@ -10,8 +10,8 @@ from datetime import date
 from typing import Any
 
 from frontend.commands import Refused
-from frontend.pages.plan_forms import flat
 from frontend.pages.poll_forms import Errors, Form, parse_date, text
+from frontend.pages.service_rules import flat
 
 NEW_ITEMS = 3
 """Blank rows the agenda form offers for new items."""

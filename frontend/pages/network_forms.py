@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, Row
 
 from frontend.commands import Refused
-from frontend.pages.plan_forms import flat
+from frontend.pages.service_rules import flat
 from readmodels.directory.queries import find_by_email
 from readmodels.networks.forming import emails_of
 from services.directory.events import POSTS

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Row
 
 from frontend.commands import Refused
+from frontend.pages.service_rules import flat
 from readmodels.directory.queries import PeopleQuery, identity_of, search_people
 from readmodels.networks import queries as network_queries
 
@@ -213,19 +214,6 @@ def refused_errors(refused: Refused, rows: list[str] | None = None) -> Errors:
     if not errors:
         errors[RULE_FIELDS.get(refused.rule, "")] = refused.message
     return errors
-
-
-def flat(fields: Any, path: str = "") -> dict[str, str]:
-    """`{"leader": {"name": ["…"]}}` as `{"leader.name": "…"}`."""
-    if isinstance(fields, dict):
-        return {
-            key: said
-            for name, inner in fields.items()
-            for key, said in flat(inner, f"{path}.{name}" if path else str(name)).items()
-        }
-    if isinstance(fields, list) and fields and isinstance(fields[0], str):
-        return {path: fields[0]}
-    return {}
 
 
 def form_field(name: str, rows: list[str]) -> str:

@@ -13,7 +13,8 @@ from sqlalchemy import Row
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.network_text import WEEKDAYS
-from frontend.pages.plan_forms import flat, parse_date
+from frontend.pages.plan_forms import parse_date
+from frontend.pages.service_rules import flat
 from readmodels.networks.compliance import terms_of
 from services.trustyear.events import year_of
 

@@ -16,7 +16,6 @@ from typing import Any
 from marshmallow.fields import Field
 
 from frontend.commands import Refused, what_the_service_says
-from frontend.pages.plan_forms import flat
 
 MISSING = Field.default_error_messages["required"]
 """What marshmallow says of a required field the body does not have."""
@@ -40,6 +39,19 @@ def at_the_same_names(refused: Refused) -> dict[str, str]:
     """The service's field errors at the form's fields of the same names; a list's or a
     nested record's at the field that holds it (`options.0.starts` at `options`)."""
     return {name.split(".")[0]: said for name, said in flat(refused.fields).items()}
+
+
+def flat(fields: Any, path: str = "") -> dict[str, str]:
+    """`{"leader": {"name": ["…"]}}` as `{"leader.name": "…"}`."""
+    if isinstance(fields, dict):
+        return {
+            key: said
+            for name, inner in fields.items()
+            for key, said in flat(inner, f"{path}.{name}" if path else str(name)).items()
+        }
+    if isinstance(fields, list) and fields and isinstance(fields[0], str):
+        return {path: fields[0]}
+    return {}
 
 
 def _sent(fields: Any) -> Any:

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from frontend.commands import Refused
-from frontend.pages.plan_forms import flat
+from frontend.pages.service_rules import flat
 from services.trustyear.events import CLOSURE_KINDS, year_span
 
 Form = Mapping[str, str]
