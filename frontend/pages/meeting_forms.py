@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from events.school_dates import school_date
 from frontend.commands import Refused
-from frontend.pages.poll_forms import Errors, Form, parse_date, text
+from frontend.pages.poll_forms import Errors, Form, text
 from frontend.pages.service_rules import flat
 
 NEW_ITEMS = 3
@@ -98,7 +99,7 @@ def action_body(
         errors["owner_id"] = "Choose who owns it."
     chosen = form.getlist("school_ids") if hasattr(form, "getlist") else []
     body["school_ids"] = [s for s in chosen if s in schools]
-    due = parse_date(text(form, "due"))
+    due = school_date(text(form, "due"))
     if due is None:
         errors["due"] = "Give the date it is due, like 2027-02-01."
     elif due < today:
@@ -128,7 +129,7 @@ def move_body(form: Form, today: date) -> tuple[dict[str, Any], Errors]:
     import re
 
     errors: Errors = {}
-    day = parse_date(text(form, "date"))
+    day = school_date(text(form, "date"))
     if day is None:
         errors["date"] = "Give the new date."
     elif day < today:

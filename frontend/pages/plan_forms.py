@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Row
 
+from events.school_dates import school_date, school_moment
 from frontend.commands import Refused
 from frontend.pages.service_rules import flat
 from readmodels.directory.queries import PeopleQuery, identity_of, search_people
@@ -60,20 +61,10 @@ def term(day: date) -> int:
     return {9: 1, 10: 1, 11: 2, 12: 2, 1: 3, 2: 3, 3: 4, 4: 4, 5: 5}.get(day.month, 6)
 
 
-def parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def uk_moment(value: str) -> datetime | None:
     """A `datetime-local` field in UK time, as an aware moment."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return None if moment.tzinfo else moment.replace(tzinfo=LONDON)
+    moment = school_moment(value)
+    return None if moment is None or moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
 def local_field(moment: datetime) -> str:
@@ -94,7 +85,7 @@ def day_body(form: Form) -> tuple[dict[str, Any], Errors]:
     """The day's details and booking window, blanks filled with their defaults."""
     errors: Errors = {}
     body: dict[str, Any] = {name: text(form, name) for name in ("title", "theme", "venue")}
-    day = parse_date(text(form, "date"))
+    day = school_date(text(form, "date"))
     if day is None:
         return body, {"date": "Give the day's date."}
     body["date"] = day.isoformat()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from events.school_dates import school_date, school_moment
+
 Form = Mapping[str, str]
 Errors = dict[str, str]
 SCHOOL_WEEKS = 39
@@ -27,13 +29,6 @@ ANSWER_PREFIX = "answer-"
 
 def text(form: Form, name: str) -> str:
     return (form.get(name) or "").strip()
-
-
-def parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def window_weeks(rule: str, count: int) -> int:
@@ -64,8 +59,8 @@ class Window:
 def window(form: Form, suggested: Window) -> tuple[Window, Errors]:
     """The finder's window and length from the query; blanks take the suggestion."""
     errors: Errors = {}
-    first = parse_date(text(form, "first")) if text(form, "first") else suggested.first
-    last = parse_date(text(form, "last")) if text(form, "last") else suggested.last
+    first = school_date(text(form, "first")) if text(form, "first") else suggested.first
+    last = school_date(text(form, "last")) if text(form, "last") else suggested.last
     if first is None:
         errors["first"] = "Give the first day, like 2027-01-11."
     if last is None:
@@ -94,9 +89,10 @@ def parse_option(value: str) -> dict[str, str] | None:
         starts, ends = times.split("-", 1)
         datetime.strptime(starts, "%H:%M")
         datetime.strptime(ends, "%H:%M")
-        return {"date": date.fromisoformat(day).isoformat(), "starts": starts, "ends": ends}
+        chosen = school_date(day)
     except ValueError:
         return None
+    return None if chosen is None else {"date": chosen.isoformat(), "starts": starts, "ends": ends}
 
 
 def default_deadline(now: datetime, earliest: date | None) -> datetime:
@@ -159,11 +155,8 @@ def poll_body(
 
 
 def parse_deadline(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return None if moment.tzinfo else moment.replace(second=0, microsecond=0)
+    moment = school_moment(value)
+    return None if moment is None or moment.tzinfo else moment.replace(second=0, microsecond=0)
 
 
 def vote_answers(form: Form, option_ids: Iterable[str], answers: Mapping[str, str]) -> dict:

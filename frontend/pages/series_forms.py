@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from events.school_dates import school_date
 from frontend.commands import Refused
 from frontend.database import engine
 from frontend.pages.network_text import WEEKDAYS
-from frontend.pages.plan_forms import parse_date
 from frontend.pages.service_rules import flat
 from readmodels.networks.compliance import terms_of
 from services.trustyear.events import year_of
@@ -85,7 +85,7 @@ def series_body(form: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
         body["weekday"] = int(weekday)
     times(form, body, errors)
     for name in ("first", "last"):
-        day = parse_date(text(form, name))
+        day = school_date(text(form, name))
         if day is None:
             errors[name] = "Give a date."
         else:
@@ -103,7 +103,7 @@ def move_body(form: Mapping[str, str], meeting: Row) -> tuple[dict[str, Any], Er
         "join_link": text(form, "join_link") or meeting.join_link,
         "reason": text(form, "reason"),
     }
-    day = parse_date(text(form, "date"))
+    day = school_date(text(form, "date"))
     if day is None:
         errors["date"] = "Give the new date."
     else:
@@ -127,7 +127,7 @@ def booking_body(form: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
     body: dict[str, Any] = {name: text(form, name) for name in ("title", "venue", "join_link")}
     if not body["title"]:
         errors["title"] = "Give the meeting a title."
-    day = parse_date(text(form, "date"))
+    day = school_date(text(form, "date"))
     if day is None:
         errors["date"] = "Give the meeting's date."
     else:

@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from events.school_dates import school_date
 from frontend.commands import Refused
 from frontend.pages.service_rules import flat
 from services.trustyear.events import CLOSURE_KINDS, year_span
@@ -44,11 +45,11 @@ def text(form: Form, name: str) -> str:
 
 def a_date(form: Form, name: str, errors: Errors, said: str = "Give a date.") -> str:
     value = text(form, name)
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
+    day = school_date(value)
+    if day is None:
         errors[name] = said
         return value
+    return day.isoformat()
 
 
 def filled_rows(form: Form) -> list[int]:

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from marshmallow import Schema, fields, validate
 
 from events import registry
+from events.school_dates import ACADEMIC_YEAR, TIME
 from services.directory.events import POSTS
 
 SERVICE = "networks"
@@ -118,17 +119,12 @@ def parse_subject(subject: str) -> SubjectRef:
     return SubjectRef(found.group(1), found.group(2))
 
 
-TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", error="Give a time as HH:MM.")
-"""Five characters, as the read models keep them (`\\Z`: `$` would let "17:00\\n" through)."""
 MINUTES = validate.Range(min=1, max=24 * 60)
 TEXT = validate.Length(max=20_000)
 TITLE = validate.Length(min=1, max=200)
 """A meeting's, a series' or an agenda item's title (the read models keep 200 characters)."""
 VENUE = validate.Length(max=200)
 JOIN_LINK = validate.Length(max=1000)
-YEAR = validate.Regexp(r"^[0-9]{4}-[0-9]{2}\Z", error="Give a year like 2026-27.")
-"""An academic year, as the trust year names it (services.trustyear.events.YEAR_ID): seven
-characters, as the read models keep it."""
 
 
 class Cadence(Schema):
@@ -413,6 +409,6 @@ class PrioritiesSet(Schema):
     """A school's improvement plan priorities for a year, the whole list as it now is."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=YEAR)
+    year_id = fields.String(required=True, validate=ACADEMIC_YEAR)
     """The academic year, like "2026-27" (from the request's path)."""
     priorities = fields.List(fields.Nested(Priority), required=True)

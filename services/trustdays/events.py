@@ -19,6 +19,7 @@ from typing import NamedTuple
 from marshmallow import Schema, fields, validate
 
 from events import registry
+from events.school_dates import ACADEMIC_YEAR, TIME
 
 SERVICE = "trustdays"
 STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
@@ -103,10 +104,6 @@ def parse_subject(subject: str) -> SubjectRef:
     return SubjectRef(day_id)
 
 
-TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", error="Give a time as HH:MM.")
-"""Five characters, as the read models keep them (`\\Z`: `$` would let "10:00\\n" through)."""
-ACADEMIC_YEAR = validate.Regexp(r"^[0-9]{4}-[0-9]{2}\Z", error="Like 2026-27.")
-"""Seven characters, as the read models keep them."""
 TEXT = validate.Length(min=1, max=200)
 """A day's title, theme and venue, a slot's or session's title, a room, a leader's name, as a
 command takes them; a fact carries them with KEPT (the read models keep 200 characters)."""

@@ -21,7 +21,13 @@ import holidays
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from events import registry
-from events.school_dates import FIRST_YEAR, LAST_YEAR, within_school_years
+from events.school_dates import (
+    ACADEMIC_YEAR,
+    ACADEMIC_YEAR_FORMAT,
+    FIRST_YEAR,
+    LAST_YEAR,
+    within_school_years,
+)
 
 SERVICE = "trustyear"
 CLOSURE_KINDS = {"holiday": "Holiday", "inset": "INSET day", "closure": "Closure"}
@@ -34,10 +40,6 @@ TERM_COUNTS = (3, 6)
 """A trust sets three terms or six (half terms)."""
 VOCABULARIES = {"kind": CLOSURE_KINDS, "source": SOURCES}
 """Each vocabulary, by the field that holds it, as value -> the label pages show."""
-YEAR_ID = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
-"""An academic year: "2026-27" (`\\Z`, not `$`, which lets a trailing line break through: a
-year_id the read models' seven characters could not store)."""
-YEAR = validate.Regexp(YEAR_ID, error="Give a year like 2026-27.")
 
 
 def year_subject(year_id: str) -> tuple[str, ...]:
@@ -81,7 +83,7 @@ def year_of(day: date) -> str:
 def year_span(year_id: str) -> tuple[date, date] | None:
     """The widest a year can be, 1 August of its first year to 31 August of the next; None
     for a string that is not a year like "2026-27"."""
-    found = YEAR_ID.match(year_id)
+    found = ACADEMIC_YEAR_FORMAT.match(year_id)
     if found is None or (int(found[1]) + 1) % 100 != int(found[2]):
         return None
     if not FIRST_YEAR <= int(found[1]) < LAST_YEAR:  # "9999-00" would end in the year 10000
@@ -116,7 +118,7 @@ class YearSet(Schema):
     """The year's whole record as it now is: its first and last day and its 3 or 6 terms,
     in order, inside the year, not overlapping."""
 
-    year_id = fields.String(required=True, validate=YEAR)
+    year_id = fields.String(required=True, validate=ACADEMIC_YEAR)
     starts = fields.Date(required=True)
     ends = fields.Date(required=True)
     terms = fields.List(fields.Nested(TermRecord), required=True)
@@ -127,7 +129,7 @@ class SchoolTermsSet(Schema):
     """A school's own terms for the year, whole; [] again follows the trust's terms."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=YEAR)
+    year_id = fields.String(required=True, validate=ACADEMIC_YEAR)
     terms = fields.List(fields.Nested(TermRecord), required=True)
 
 
@@ -137,7 +139,7 @@ class ClosureAdded(Schema):
     INSET day (staff in, pupils not: no meeting for its staff either) or another closure."""
 
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=YEAR)
+    year_id = fields.String(required=True, validate=ACADEMIC_YEAR)
     closure_id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(CLOSURE_KINDS))
     starts = fields.Date(required=True)
@@ -149,5 +151,5 @@ class ClosureAdded(Schema):
 @registry.event("ClosureRemoved")
 class ClosureRemoved(Schema):
     school_id = fields.String(required=True)
-    year_id = fields.String(required=True, validate=YEAR)
+    year_id = fields.String(required=True, validate=ACADEMIC_YEAR)
     closure_id = fields.String(required=True)

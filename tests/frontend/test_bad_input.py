@@ -2,7 +2,8 @@
 that may use it, gets each field of its forms (read from the pages' own HTML, so the test
 follows the forms as they change) and each query argument the pages read, filled with what
 an attacker sends: nothing, 10,000 characters, NUL and control characters, invalid UTF-8,
-words for numbers, huge and negative numbers, impossible dates and times, a field given
+words for numbers, huge and negative numbers, impossible dates and times, the first and
+last dates a calendar has, a field given
 twice, unknown ids; and every path parameter with odd characters. Never a 5xx; a 4xx is
 the house's error page or the form marking what is wrong; a refusal leaves the log as it
 was.
@@ -65,6 +66,9 @@ VALUES: tuple[Value, ...] = (
     "NaN",
     "2026-02-30",
     "99999-01-01",
+    "0001-01-01",  # dates a calendar has and no school: a day before it, or after, is none
+    "9999-12-31",
+    "0001-01-01T00:00",
     "25:61",
     "2026-13-01T25:61",
     "00000000-0000-7000-8000-000000000000",
