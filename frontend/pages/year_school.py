@@ -20,6 +20,7 @@ from frontend.answers import form_answer
 from frontend.clients import trustyear as service
 from frontend.commands import Refused
 from frontend.database import engine
+from frontend.numbers import whole_number
 from frontend.pages import year_forms as forms
 from frontend.pages.service_rules import with_the_services
 from frontend.pages.year import the_year
@@ -78,8 +79,8 @@ def done_said() -> str | None:
         return f"{added.label or CLOSURE_KINDS[added.kind]} is added."
     if request.args.get("removed"):
         return f"{request.args['removed'][:200]} is removed."
-    if request.args.get("imported", "").isdigit():
-        count = int(request.args["imported"])
+    count = whole_number(request.args.get("imported"))
+    if count is not None:
         return f"{count} date{'s' if count != 1 else ''} added from the file."
     return None
 
