@@ -1,5 +1,7 @@
-"""gunicorn's access log without secrets: a calendar feed's address holds its token, and
-anyone who reads the log could otherwise read that person's calendar."""
+"""gunicorn's access log without secrets: a calendar feed's address holds its token (anyone
+who reads the log could otherwise read that person's calendar), an email's signed link its
+signature (it acts for the person it names), the sign-in callback a one-time code. Every
+path of deploy/secret_paths.py has its next segment masked, and each query value it names."""
 
 from __future__ import annotations
 
@@ -10,14 +12,28 @@ from urllib.parse import unquote
 
 from gunicorn.glogging import Logger
 
-FEED_TOKEN = re.compile(r"(/+feeds/+)[^/?#\s]+", re.IGNORECASE)
+from deploy.secret_paths import SECRET_PATHS, SECRET_QUERY
+
 ATOM = re.compile(r"%\(([^)]*)\)")
 
 
+def _any_slashes(path: str) -> str:
+    """A path as a pattern matching it however many slashes stand between its parts."""
+    return "/+".join(re.escape(part) for part in path.split("/"))
+
+
+SECRET_SEGMENT = re.compile(
+    f"((?:{'|'.join(_any_slashes(path) for path in SECRET_PATHS)}))[^/?#\\s]+", re.IGNORECASE
+)
+SECRET_VALUE = re.compile(f"([?&](?:{'|'.join(SECRET_QUERY)})=)[^&#\\s]+", re.IGNORECASE)
+
+
 def masked(text: str) -> str:
-    """`text` with any feed token replaced; read as decoded, so `%66eeds` hides nothing."""
+    """`text` with any secret replaced; read as decoded, so `%66eeds` hides nothing."""
     plain = unquote(text)
-    return FEED_TOKEN.sub(r"\1[token]", plain) if FEED_TOKEN.search(plain) else text
+    if not (SECRET_SEGMENT.search(plain) or SECRET_VALUE.search(plain)):
+        return text
+    return SECRET_VALUE.sub(r"\1[secret]", SECRET_SEGMENT.sub(r"\1[token]", plain))
 
 
 class SecretsMasked(Logger):

@@ -21,10 +21,11 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from deploy.secret_paths import SECRET_PATHS
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
-from gateway.csrf import SIGNED_LINKS, check_csrf, csrf_token
+from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import database_unavailable, error, http_error
 from gateway.identities import HeaderSigner, IdentityCache
@@ -59,10 +60,10 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 """A year: a browser that has seen Staffroom over HTTPS never tries plain HTTP for it."""
-OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico", *SIGNED_LINKS)
-"""Reached without signing in: assets, calendar feeds (their URL holds a secret), health,
+OPEN_PATHS = ("/static/", "/healthz", "/favicon.ico", *SECRET_PATHS)
+"""Reached without signing in: assets, health, calendar feeds (their URL holds a secret),
 and the links of an email signed for one person (unsubscribe, an invitation's answer, a
-poll's personal link: gateway.csrf.SIGNED_LINKS)."""
+poll's personal link): deploy/secret_paths.py, whose secrets the access log masks."""
 
 
 def create_app(
