@@ -8,32 +8,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any
-from urllib.parse import unquote
 
 from gunicorn.glogging import Logger
 
-from deploy.secret_paths import SECRET_PATHS, SECRET_QUERY
+from deploy.secret_paths import masked
 
 ATOM = re.compile(r"%\(([^)]*)\)")
-
-
-def _any_slashes(path: str) -> str:
-    """A path as a pattern matching it however many slashes stand between its parts."""
-    return "/+".join(re.escape(part) for part in path.split("/"))
-
-
-SECRET_SEGMENT = re.compile(
-    f"((?:{'|'.join(_any_slashes(path) for path in SECRET_PATHS)}))[^/?#\\s]+", re.IGNORECASE
-)
-SECRET_VALUE = re.compile(f"([?&](?:{'|'.join(SECRET_QUERY)})=)[^&#\\s]+", re.IGNORECASE)
-
-
-def masked(text: str) -> str:
-    """`text` with any secret replaced; read as decoded, so `%66eeds` hides nothing."""
-    plain = unquote(text)
-    if not (SECRET_SEGMENT.search(plain) or SECRET_VALUE.search(plain)):
-        return text
-    return SECRET_VALUE.sub(r"\1[secret]", SECRET_SEGMENT.sub(r"\1[token]", plain))
 
 
 class SecretsMasked(Logger):

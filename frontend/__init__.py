@@ -11,6 +11,7 @@ from flask import Flask, Response, abort, g, request
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from deploy.secret_paths import mask_secrets_in
 from events.calendar import SCHOOL_TIME
 from events.config import Settings, service_urls
 from events.db import create_db_engine
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    mask_secrets_in(app.logger)  # an error on a feed or a signed link names its path
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     Htmx(app)
     # Only the gateway talks to the frontend: trust its X-Forwarded-* headers.

@@ -8,6 +8,7 @@ A service sees the path after /api/<service>, with that prefix in X-Forwarded-Pr
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -21,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from deploy.secret_paths import SECRET_PATHS
+from deploy.secret_paths import SECRET_PATHS, mask_secrets_in
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
@@ -79,6 +80,8 @@ def create_app(
     routes = routes or Routes.from_env()
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)  # /static/ is the frontend's
+    mask_secrets_in(app.logger)
+    mask_secrets_in(logging.getLogger("urllib3.connectionpool"))  # its retries name the URL
     app.config.update(
         SECRET_KEY=settings.require_secret_key(),
         SESSION_COOKIE_NAME="staffroom_session",

@@ -3,6 +3,7 @@ signed link nor a sign-in's one-time code."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from datetime import timedelta
@@ -16,8 +17,11 @@ from gunicorn.glogging import Logger, SafeAtoms
 
 from deploy.access_log import SIMPLE, SecretsMasked, masked, simple_atoms
 from deploy.secret_paths import SECRET_PATHS, SIGNED_LINKS
+from events.config import Settings
 from events.embedded import free_port
+from frontend import create_app as create_frontend
 from gateway import OPEN_PATHS
+from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.waiting import wait_until
 
 CONFIG = Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"
@@ -114,3 +118,29 @@ def test_gunicorn_logs_requests_without_feed_tokens_nor_signed_links(tmp_path):
     assert "s3cret-token" not in text
     assert '"GET /feeds/[token]/mine.ics HTTP/1.1" 200' in text
     assert '"GET /invitations/[token]?answer=accept HTTP/1.1" 200' in text
+
+
+def test_the_gateway_names_no_signed_link_when_the_frontend_does_not_answer(make_gateway, caplog):
+    """urllib3's error names the URL it failed on, and the gateway logs it."""
+    gateway = make_gateway(frontend=f"http://127.0.0.1:{free_port()}").test_client()
+    with caplog.at_level(logging.WARNING):
+        assert gateway.get("/invitations/s3cret-token?answer=accepted").status_code == 502
+        assert gateway.get("/feeds/s3cret-token/mine.ics").status_code == 502
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "is not answering" in logged and "s3cret-token" not in logged
+
+
+def test_the_frontend_names_no_feed_token_in_an_error(stream_settings, caplog):
+    """Flask logs an unhandled error as "Exception on <path>"."""
+    settings = Settings("nats://127.0.0.1:1", "sqlite://", stream_settings, SECRET_KEY)
+    app = create_frontend(settings)
+
+    def broken(token: str) -> str:
+        raise RuntimeError("broken")
+
+    app.add_url_rule("/feeds/<token>/broken.ics", view_func=broken)
+    with caplog.at_level(logging.ERROR):
+        answer = app.test_client().get("/feeds/s3cret-token/broken.ics", headers=signed(someone()))
+        assert answer.status_code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Exception on /feeds/[token]/broken.ics" in logged and "s3cret-token" not in logged
