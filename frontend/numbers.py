@@ -1,24 +1,12 @@
-"""Whole numbers a person typed (a form's field, a query string's value), read one way.
-
-Python's int() reads more than a person types and fails on some of what it is sent:
-str.isdigit() says yes to "²", which int() then refuses; int() reads "٣" (an Arabic-Indic
-three) as 3; and it raises ValueError on a string of more than 4,300 digits. Each such
-failure was a 500. Here a whole number is ASCII digits only, and no more of them than a
-field can mean; anything else is None, for the page to say what it wants.
-"""
+"""Whole numbers a person typed into a page (a form's field, a query string's value): ASCII
+digits only, no more of them than a field can mean (events/numbers.py says why); anything
+else is None, for the page to say what it wants."""
 
 from __future__ import annotations
 
-MAX_DIGITS = 9
-"""Enough for any count, capacity, length or page (a billion less one)."""
+from events.numbers import MAX_DIGITS, whole_number
 
-
-def whole_number(text: str | None, *, max_digits: int = MAX_DIGITS) -> int | None:
-    """The number `text` writes in ASCII digits (spaces around it allowed), or None."""
-    given = (text or "").strip()
-    if not 0 < len(given) <= max_digits or not (given.isascii() and given.isdigit()):
-        return None
-    return int(given)
+__all__ = ["MAX_DIGITS", "number_in", "whole_number"]
 
 
 def number_in(text: str | None, low: int, high: int) -> int | None:
