@@ -17,7 +17,7 @@ from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
-from events.text import unstorable_fields
+from events.text import unstorable_fields, unstorable_said
 from frontend.errors import answer_errors
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         if unstorable_fields(request.view_args or {}):
             abort(404, "There is no such page: its address holds a character no page uses.")
         if fields := unstorable_fields(request.args, request.form):
-            abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
+            abort(422, unstorable_said(fields))
 
     @app.before_request
     def refuse_unsendable_key() -> None:

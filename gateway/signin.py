@@ -38,7 +38,7 @@ from events.identity import (
     IdentitySigner,
     SignInProof,
 )
-from events.text import unstorable_fields
+from events.text import unstorable_fields, unstorable_said
 from gateway.csrf import csrf_token
 from gateway.identities import IdentityCache
 from readmodels.directory.queries import (
@@ -279,7 +279,7 @@ def refuse_unstorable_text() -> None:
     # `next` is not refused but made safe (safe_next): a bad link still signs you in.
     given = {k: v for k, v in request.form.lists() if k != "next"}
     if fields := unstorable_fields(given):
-        abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
+        abort(422, unstorable_said(fields))
 
 
 @signin.post("/sign-in/as")

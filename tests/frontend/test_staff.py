@@ -80,7 +80,11 @@ def test_wildcards_in_a_search_are_letters(client, engine):
 
 def test_a_search_holding_nul_is_a_422_not_a_500(client):
     """PostgreSQL refuses NUL in a query's parameters: every page refuses it first."""
-    assert page(client, someone("cpd_manager"), q="a\x00b")[0] == 422
+    status, html = page(client, someone("cpd_manager"), q="a\x00b")
+    assert status == 422 and "Q: holds a character that cannot be used." in html
+    spoofing = {"Your account is locked, call 0800 000 000": "\x00"}
+    status, html = page(client, someone("cpd_manager"), **spoofing)
+    assert status == 422 and "A field holds a character" in html and "0800" not in html
     assert page(client, someone("cpd_manager"), q="a\tb")[0] == 200
 
 
