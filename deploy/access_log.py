@@ -1,23 +1,19 @@
-"""gunicorn's access log without secrets: a calendar feed's address holds its token, and
-anyone who reads the log could otherwise read that person's calendar."""
+"""gunicorn's access log without secrets: a calendar feed's address holds its token (anyone
+who reads the log could otherwise read that person's calendar), an email's signed link its
+signature (it acts for the person it names), the sign-in callback a one-time code. Every
+path of deploy/secret_paths.py has its next segment masked, and each query value it names."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 from typing import Any
-from urllib.parse import unquote
 
 from gunicorn.glogging import Logger
 
-FEED_TOKEN = re.compile(r"(/+feeds/+)[^/?#\s]+", re.IGNORECASE)
+from deploy.secret_paths import masked
+
 ATOM = re.compile(r"%\(([^)]*)\)")
-
-
-def masked(text: str) -> str:
-    """`text` with any feed token replaced; read as decoded, so `%66eeds` hides nothing."""
-    plain = unquote(text)
-    return FEED_TOKEN.sub(r"\1[token]", plain) if FEED_TOKEN.search(plain) else text
 
 
 class SecretsMasked(Logger):

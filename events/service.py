@@ -140,8 +140,18 @@ def _signed_at(token: str) -> int:
     return bytes_to_int(base64_decode(token.rsplit(".", 2)[-2]))
 
 
+NOT_JSON = "The request body is not JSON we can read."
+
+
+class NotJson(ValueError):
+    """A JSON body that json cannot read: not JSON at all, or (ValueError, not
+    JSONDecodeError, so the schemas' parser let it through as a 500) holding an integer of
+    more than 4,300 digits, past Python's limit."""
+
+
 def refuse_unstorable_input() -> Response | None:
-    """Before any schema reads it: JSON nested too deep is 400; text that no read model
+    """Before any schema reads it: a JSON body json cannot read is 400, as is JSON nested
+    too deep; text that no read model
     could store (NUL, control characters, lone surrogates) and an id longer than any is
     (`events.text.ID_LENGTH`) are 422 naming their field, in the body, the query string or
     a form, for every command of every service; such an id in the path is 404."""
@@ -156,6 +166,8 @@ def refuse_unstorable_input() -> Response | None:
     except NestedTooDeep:
         message = f"The request body nests deeper than {MAX_DEPTH} levels."
         return problem(400, "bad_request", message)
+    except NotJson:
+        return problem(400, "bad_request", NOT_JSON)
     if fields:
         return problem(422, "invalid", "Some fields are not valid.", fields)
     return None
@@ -171,14 +183,16 @@ def _joined(fields: Any) -> dict[str, str]:
 
 
 def _json_body() -> Any:
-    if not request.is_json:
+    """The request's JSON body, read once here for every route (None without one: an empty
+    body is no body, as the schemas' parser has it); raises NotJson or NestedTooDeep."""
+    if not request.is_json or not request.get_data(cache=True).strip():
         return None
     try:
         return json.loads(request.get_data(cache=True))
     except RecursionError:
         raise NestedTooDeep from None
-    except ValueError:  # not JSON: the schema's parser answers 400 as it always has
-        return None
+    except ValueError:  # not JSON, not UTF-8, or a number of more than 4,300 digits
+        raise NotJson from None
 
 
 def identity() -> Identity:
@@ -209,7 +223,7 @@ def http_error(error: HTTPException) -> Response:
         fields = {field: errors for place in messages.values() for field, errors in place.items()}
         return problem(422, "invalid", "Some fields are not valid.", fields)
     if error.code == 400 and request.is_json:
-        return problem(400, "bad_request", "The request body is not valid JSON.")
+        return problem(400, "bad_request", NOT_JSON)
     response = problem(error.code or 500, code, error.description or error.name)
     return with_headers_of(error, response)
 

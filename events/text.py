@@ -75,6 +75,19 @@ def _items(value: Any, depth: int) -> Iterable[tuple[Any, Any]]:
     return ()
 
 
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,59}\Z")
+"""A name a form of ours may give a field (`leader_name`, `item-<uuid>-minutes`)."""
+
+
+def unstorable_said(fields: list[str]) -> str:
+    """A page's 422 for `unstorable_fields`: the fields by name if each is a name a form of
+    ours may use; else none named, since a name is the sender's to write, and would put
+    their words on our page ("?Your_account_is_locked=%00")."""
+    if fields and all(FIELD_NAME.match(name) for name in fields):
+        return f"{', '.join(fields)}: holds a character that cannot be used."
+    return "A field holds a character that cannot be used."
+
+
 def unstorable_fields(*places: Mapping[str, Any]) -> list[str]:
     """The names of the fields of a query string or form (werkzeug MultiDicts, or plain
     mappings) that hold an unstorable character: for a page's clear 422."""

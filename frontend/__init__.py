@@ -11,12 +11,13 @@ from flask import Flask, Response, abort, g, request
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from deploy.secret_paths import mask_secrets_in
 from events.calendar import SCHOOL_TIME
 from events.config import Settings, service_urls
 from events.db import create_db_engine
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
-from events.text import unstorable_fields
+from events.text import unstorable_fields, unstorable_said
 from frontend.errors import answer_errors
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    mask_secrets_in(app.logger)  # an error on a feed or a signed link names its path
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     Htmx(app)
     # Only the gateway talks to the frontend: trust its X-Forwarded-* headers.
@@ -110,7 +112,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         if unstorable_fields(request.view_args or {}):
             abort(404, "There is no such page: its address holds a character no page uses.")
         if fields := unstorable_fields(request.args, request.form):
-            abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
+            abort(422, unstorable_said(fields))
 
     @app.before_request
     def refuse_unsendable_key() -> None:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
+from frontend.numbers import whole_number
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -206,4 +207,5 @@ def _json(answer: urllib3.BaseHTTPResponse) -> dict[str, Any]:
 
 def _retry_after(answer: urllib3.BaseHTTPResponse) -> int:
     seconds = answer.headers.get("Retry-After", "")
-    return int(seconds) if seconds.isdigit() else 1
+    given = whole_number(seconds, max_digits=5)
+    return 1 if given is None else given

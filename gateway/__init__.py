@@ -8,6 +8,7 @@ A service sees the path after /api/<service>, with that prefix in X-Forwarded-Pr
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -21,10 +22,11 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
+from deploy.secret_paths import SECRET_PATHS, mask_secrets_in
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
-from gateway.csrf import SIGNED_LINKS, check_csrf, csrf_token
+from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import database_unavailable, error, http_error
 from gateway.identities import HeaderSigner, IdentityCache
@@ -59,10 +61,10 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 """A year: a browser that has seen Staffroom over HTTPS never tries plain HTTP for it."""
-OPEN_PATHS = ("/static/", "/feeds/", "/healthz", "/favicon.ico", *SIGNED_LINKS)
-"""Reached without signing in: assets, calendar feeds (their URL holds a secret), health,
+OPEN_PATHS = ("/static/", "/healthz", "/favicon.ico", *SECRET_PATHS)
+"""Reached without signing in: assets, health, calendar feeds (their URL holds a secret),
 and the links of an email signed for one person (unsubscribe, an invitation's answer, a
-poll's personal link: gateway.csrf.SIGNED_LINKS)."""
+poll's personal link): deploy/secret_paths.py, whose secrets the access log masks."""
 
 
 def create_app(
@@ -78,6 +80,8 @@ def create_app(
     routes = routes or Routes.from_env()
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)  # /static/ is the frontend's
+    mask_secrets_in(app.logger)
+    mask_secrets_in(logging.getLogger("urllib3.connectionpool"))  # its retries name the URL
     app.config.update(
         SECRET_KEY=settings.require_secret_key(),
         SESSION_COOKIE_NAME="staffroom_session",

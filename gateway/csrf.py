@@ -11,16 +11,11 @@ import secrets
 
 from flask import abort, request, session
 
+from deploy.secret_paths import SIGNED_LINKS
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"
-SIGNED_LINKS = ("/notifications/unsubscribe/", "/invitations/", "/polls/")
-"""Links in an email, signed for one person (services/notifications: unsubscribe.py,
-invitations.py), answered with no session and no CSRF token: one-click unsubscribe (RFC
-8058: the mail program posts), a meeting invitation's accept and decline, a date poll's
-personal link (a phone's mail app, not signed in). The signed link is the credential, and
-all it can do is what it names for the person it names: turn one kind of email off, answer
-one invitation, answer one poll. A forged one the frontend answers 404."""
 
 
 def csrf_token() -> str:

@@ -1,9 +1,9 @@
-"""The signed links of an email (gateway.csrf.SIGNED_LINKS) are reached without signing in:
-their token is the credential (an HMAC with the trust's secret key: not guessable), and the
-frontend answers a forged or damaged one 404. Guessing is slowed all the same, as failed
-sign-ins are: only the links that failed count, per address, so a whole school answering an
-invitation from one address is never slowed down; past the limit that address gets 429 on
-these links (and on them alone) until its window has passed."""
+"""The signed links of an email (deploy/secret_paths.py SIGNED_LINKS) are reached without
+signing in: their token is the credential (an HMAC with the trust's secret key: not
+guessable), and the frontend answers a forged or damaged one 404. Guessing is slowed all
+the same, as failed sign-ins are: only the links that failed count, per address, so a
+whole school answering an invitation from one address is never slowed down; past the limit
+that address gets 429 on these links (and on them alone) until its window has passed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
-from gateway.csrf import SIGNED_LINKS
+from deploy.secret_paths import SIGNED_LINKS
 from gateway.errors import error
 
 FORGED_LINKS_PER_ADDRESS = "30 per minute"

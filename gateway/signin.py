@@ -38,7 +38,7 @@ from events.identity import (
     IdentitySigner,
     SignInProof,
 )
-from events.text import unstorable_fields
+from events.text import unstorable_fields, unstorable_said
 from gateway.csrf import csrf_token
 from gateway.identities import IdentityCache
 from readmodels.directory.queries import (
@@ -177,6 +177,22 @@ def with_school_account() -> BaseResponse:
     return client.authorize_redirect(url_for("signin.callback", _external=True))
 
 
+PROVIDER_REFUSALS = {
+    "access_denied": "You, or your school, said no to signing in to Staffroom.",
+    "consent_required": "Your school has not allowed Staffroom to use its sign-in yet: ask "
+    "your school's IT team.",
+    "login_required": "Your school's sign-in asked you to sign in again: try again.",
+    "interaction_required": "Your school's sign-in needs something more from you: try again.",
+    "temporarily_unavailable": "Your school's sign-in is not answering just now: try again "
+    "in a few minutes.",
+    "mismatching_state": "The sign-in took too long, or was started in another window: try again.",
+}
+"""What the page says for a refusal it knows (OAuth 2.0's error codes, RFC 6749 4.1.2.1;
+OpenID Connect's; authlib's own for a callback not from this browser). A provider's own
+words (error_description) come from the query string, which anyone can write, and are
+never shown: any other refusal is the page's general sentence."""
+
+
 @signin.get("/sign-in/callback")
 def callback() -> BaseResponse | tuple[str, int]:
     if current_app.extensions["oidc"] is None:
@@ -187,7 +203,7 @@ def callback() -> BaseResponse | tuple[str, int]:
     try:
         claims = client.authorize_access_token()["userinfo"]
     except OAuthError as error:
-        return render_template("signin_failed.html", reason=error.description), 400
+        return render_template("signin_failed.html", reason=PROVIDER_REFUSALS.get(error.error)), 400
     email = work_email(claims)
     issuer = str(claims.get("iss") or current_app.extensions["oidc"].issuer)
     try:
@@ -263,7 +279,7 @@ def refuse_unstorable_text() -> None:
     # `next` is not refused but made safe (safe_next): a bad link still signs you in.
     given = {k: v for k, v in request.form.lists() if k != "next"}
     if fields := unstorable_fields(given):
-        abort(422, f"{', '.join(fields)}: holds a character that cannot be used.")
+        abort(422, unstorable_said(fields))
 
 
 @signin.post("/sign-in/as")

@@ -11,6 +11,7 @@ from typing import Any
 
 from events.school_dates import school_date
 from frontend.commands import Refused
+from frontend.numbers import number_in, whole_number
 from frontend.pages.poll_forms import Errors, Form, text
 from frontend.pages.service_rules import flat
 
@@ -18,11 +19,11 @@ NEW_ITEMS = 3
 """Blank rows the agenda form offers for new items."""
 PULLED_MINUTES = 5
 """An open action brought onto the agenda: a short review."""
-TIME_FORMAT = r"^([01]\d|2[0-3]):[0-5]\d$"
+TIME_FORMAT = r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z"
 
 
 def _minutes(value: str) -> int | None:
-    return int(value) if value.isdigit() and 0 < int(value) <= 600 else None
+    return number_in(value, 1, 600)
 
 
 def agenda_items(
@@ -81,7 +82,8 @@ def agenda_errors(refused: Refused, rows: list[str]) -> Errors:
     errors: Errors = {}
     for name, said in flat(refused.fields).items():
         _, index, field = [*name.split("."), "", ""][:3]
-        row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else ""
+        at = whole_number(index)
+        row = rows[at] if at is not None and at < len(rows) else ""
         errors[f"{row}-{field.removesuffix('_id')}" if row and field else "items"] = said
     return errors
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, Row
 
 from frontend.commands import Refused
+from frontend.numbers import number_in
 from frontend.pages.service_rules import flat
 from readmodels.directory.queries import find_by_email
 from readmodels.networks.forming import emails_of
@@ -56,20 +57,20 @@ def agenda_template(value: str) -> tuple[list[dict[str, Any]], str | None]:
         if not line:
             continue
         title, _, minutes = line.rpartition(",")
-        if not title or not minutes.strip().isdigit():
+        if not title or not minutes.strip().isdigit():  # any digits: a number, or refused
             title, minutes = line, str(TEMPLATE_MINUTES)
         title = title.strip()
         if len(title) > 200:
             return items, f"Keep each item to 200 characters: “{title[:40]}…”."
-        if not 1 <= int(minutes) <= 600:
+        length = number_in(minutes, 1, 600)
+        if length is None:
             return items, f"Give “{title}” between 1 and 600 minutes."
-        items.append({"title": title, "minutes": int(minutes)})
+        items.append({"title": title, "minutes": length})
     return items, None
 
 
 def number(form: Mapping[str, str], name: str, low: int, high: int) -> int | None:
-    given = text(form, name)
-    return int(given) if given.isdigit() and low <= int(given) <= high else None
+    return number_in(text(form, name), low, high)
 
 
 def network_body(form: Mapping[str, str], posts: list[str], engine: Engine) -> tuple[dict, Errors]:

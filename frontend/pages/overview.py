@@ -25,6 +25,7 @@ from events.identity import sees_staff, staff_visible_to
 from frontend.clients import planning
 from frontend.commands import Refused
 from frontend.database import engine
+from frontend.numbers import whole_number
 from frontend.pages import exports
 from frontend.pages.days import visible_day
 from readmodels.directory.queries import CENTRAL, school_choices
@@ -153,7 +154,7 @@ def said(totals: reports.SchoolFigures) -> str:
 def page(day_id: str) -> str:
     only = visible_schools()
     page = context(visible_day(day_id), only)
-    nudged = request.args.get("nudged", type=int)
+    nudged = whole_number(request.args.get("nudged"))
     if nudged and page["may_nudge"]:
         page["nudge_said"] = (
             f"Reminded {nudged}: each is emailed what they have still to book, "
@@ -173,7 +174,8 @@ def live(day_id: str) -> ResponseReturnValue:
     if reports.overview_stamp(engine(), day_id) == request.args.get("after"):
         return Response(status=204)
     now = context(day, only)
-    last_said, told = request.args.get("said", ""), request.args.get("told", 0.0, type=float)
+    last_said = request.args.get("said", "")
+    told = whole_number(request.args.get("told"), max_digits=12) or 0
     announce = now["said"] != last_said and time.time() - told >= ANNOUNCE_SECONDS
     if not announce:  # kept for the next change after the quiet time
         now |= {"told": told, "last_said": last_said}

@@ -26,6 +26,7 @@ from frontend.clients import people as people_client
 from frontend.clients import trustdays
 from frontend.database import engine
 from frontend.errors import attempt
+from frontend.numbers import number_in
 from frontend.pages.days import visible_day
 from frontend.pages.mycpd import attended
 from frontend.pages.nav import finds_people
@@ -75,8 +76,8 @@ def read_search(args: Any, readable: frozenset[str] | None) -> tuple[Any, int, d
     subject = args.get("subject", "")
     if len(subject) > TEXT_MAX:
         errors["subject"] = f"Keep the subject to {TEXT_MAX} characters."
-    page = args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= PAGES_MAX:
+    page = number_in(args.get("page", "1"), 1, PAGES_MAX)
+    if page is None:
         errors["page"] = "There is no such page."
     wanted = directory.PeopleQuery(
         text=text[:TEXT_MAX],
@@ -86,7 +87,7 @@ def read_search(args: Any, readable: frozenset[str] | None) -> tuple[Any, int, d
         subject=subject,
         include_left=args.get("left") == "1",
     )
-    return wanted, int(page) if not errors else 1, errors
+    return wanted, page if page is not None and not errors else 1, errors
 
 
 @people.get("/people")

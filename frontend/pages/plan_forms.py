@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Row
 
 from events.school_dates import school_date, school_moment
 from frontend.commands import Refused
+from frontend.numbers import whole_number
 from frontend.pages.service_rules import flat
 from readmodels.directory.queries import PeopleQuery, identity_of, search_people
 from readmodels.networks import queries as network_queries
@@ -90,8 +91,8 @@ def day_body(form: Form) -> tuple[dict[str, Any], Errors]:
         return body, {"date": "Give the day's date."}
     body["date"] = day.isoformat()
     body["academic_year"] = text(form, "academic_year") or academic_year(day)
-    chosen = text(form, "term")
-    body["term"] = int(chosen) if chosen.isdigit() else term(day)
+    chosen = whole_number(text(form, "term"))
+    body["term"] = term(day) if chosen is None else chosen
     opens, closes = default_window(day)
     for name, default in (("opens", opens), ("closes", closes)):
         given = text(form, name)
@@ -155,9 +156,9 @@ def session_body(form: Form, engine: Engine) -> tuple[dict[str, Any], Errors, li
         for name in ("title", "description", "community", "audience", "phase", "room", "mode")
     }
     errors: Errors = {}
-    capacity = text(form, "capacity")
-    if capacity.isdigit():
-        body["capacity"] = int(capacity)
+    capacity = whole_number(text(form, "capacity"))
+    if capacity is not None:
+        body["capacity"] = capacity
     else:
         errors["capacity"] = "Give the number of seats, like 30."
     if body["mode"] == "online":  # in person, a link left in the form is dropped
@@ -210,8 +211,9 @@ def refused_errors(refused: Refused, rows: list[str] | None = None) -> Errors:
 def form_field(name: str, rows: list[str]) -> str:
     """The form's field for a field of the service: `slots.1.starts` -> `breakout1_starts`."""
     parts = name.split(".")
-    if parts[0] == "slots" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(rows):
-        return f"{rows[int(parts[1])]}_{parts[2]}"
+    at = whole_number(parts[1]) if len(parts) == 3 else None
+    if parts[0] == "slots" and at is not None and at < len(rows):
+        return f"{rows[at]}_{parts[2]}"
     if parts[0] == "leader":
         return {"bio": "leader_bio", "name": "leader_name"}.get(parts[-1], "leader_q")
     return name.replace(".", "_")

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from events.school_dates import school_date, school_moment
+from frontend.numbers import number_in, whole_number
 
 Form = Mapping[str, str]
 Errors = dict[str, str]
@@ -69,13 +70,13 @@ def window(form: Form, suggested: Window) -> tuple[Window, Errors]:
         errors["last"] = "The last day comes on or after the first."
     if first and last and (last - first).days > 366:
         errors["last"] = "Look at most a year ahead."
-    minutes = text(form, "minutes") or str(suggested.minutes)
-    if not minutes.isdigit() or not MIN_MINUTES <= int(minutes) <= MAX_MINUTES:
+    minutes = number_in(text(form, "minutes") or str(suggested.minutes), MIN_MINUTES, MAX_MINUTES)
+    if minutes is None:
         errors["minutes"] = f"Give the meeting's length in minutes, {MIN_MINUTES} to {MAX_MINUTES}."
     if errors:
         return suggested, errors
-    assert first and last
-    return Window(first, last, int(minutes)), {}
+    assert first and last and minutes is not None
+    return Window(first, last, minutes), {}
 
 
 def option_value(day: date | str, starts: str, ends: str) -> str:
@@ -142,7 +143,7 @@ def poll_body(
         errors["deadline"] = "Close the poll before the earliest date it offers."
     body = {
         "title": text(form, "title"),
-        "minutes": int(m) if (m := text(form, "minutes")).isdigit() else 0,
+        "minutes": whole_number(text(form, "minutes")) or 0,
         "options": options,
         "invitees": invitees,
         "deadline": deadline.isoformat(timespec="minutes") if deadline else "",

@@ -118,9 +118,12 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
 
 
 @polls.get("/networks/<network_id>/find-dates")
-def find_dates(network_id: str) -> str:
+def find_dates(network_id: str) -> ResponseReturnValue:
+    """The finder's dates for the window asked; a window it cannot read is a 422, the form
+    marking what is wrong (as a search's)."""
     network = organised_network(network_id)
-    return render_template("find_dates.html", **finder_context(network, dict(request.args), {}))
+    context = finder_context(network, dict(request.args), {})
+    return render_template("find_dates.html", **context), 422 if context["errors"] else 200
 
 
 @polls.post("/networks/<network_id>/polls")

@@ -25,6 +25,7 @@ from frontend.commands import Refused
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.for_me import suits
+from frontend.numbers import whole_number
 from frontend.pages import programme_view as view
 from frontend.pages.days import visible_day
 from readmodels.directory.profiles import profile_of
@@ -107,7 +108,7 @@ def live(day_id: str) -> Response | str:
     on a button whose id is still there), the summary, and a waitlist place the page
     showed (`waiting`) that became a seat, announced."""
     day = visible_day(day_id)
-    after = request.args.get("after", type=int) or 0
+    after = whole_number(request.args.get("after"), max_digits=18) or 0
     if day.version <= after:
         return Response(status=204)
     now = context(day, view.Shown.of(request.args))

@@ -13,6 +13,7 @@ from sqlalchemy import Row
 from events.school_dates import school_date
 from frontend.commands import Refused
 from frontend.database import engine
+from frontend.numbers import number_in
 from frontend.pages.network_text import WEEKDAYS
 from frontend.pages.service_rules import flat
 from readmodels.networks.compliance import terms_of
@@ -75,10 +76,11 @@ def series_body(form: Mapping[str, str]) -> tuple[dict[str, Any], Errors]:
     if not body["title"]:
         errors["title"] = "Give the meetings a title."
     every, weekday = text(form, "every_weeks"), text(form, "weekday")
-    if not every.isdigit() or not 1 <= int(every) <= 8:
+    weeks = number_in(every, 1, 8)
+    if weeks is None:
         errors["every_weeks"] = "Give how many weeks apart, from 1 to 8."
     else:
-        body["every_weeks"] = int(every)
+        body["every_weeks"] = weeks
     if weekday not in WEEKDAY_CHOICES:
         errors["weekday"] = "Choose a weekday."
     else:

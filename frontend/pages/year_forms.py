@@ -10,6 +10,7 @@ from typing import Any
 
 from events.school_dates import school_date
 from frontend.commands import Refused
+from frontend.numbers import whole_number
 from frontend.pages.service_rules import flat
 from services.trustyear.events import CLOSURE_KINDS, year_span
 
@@ -129,8 +130,9 @@ def at_the_rows(terms: Mapping[str, Any], rows: Sequence[int]) -> Errors:
     errors: Errors = {}
     for key, said in flat(terms).items():
         index, _, name = key.partition(".")
-        known = index.isdigit() and int(index) < len(rows) and name in ("name", "starts", "ends")
-        errors[f"term{rows[int(index)]}_{name}" if known else "terms"] = said
+        at = whole_number(index)
+        known = at is not None and at < len(rows) and name in ("name", "starts", "ends")
+        errors[f"term{rows[at]}_{name}" if known and at is not None else "terms"] = said
     return errors
 
 

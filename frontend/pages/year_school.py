@@ -20,6 +20,7 @@ from frontend.answers import form_answer
 from frontend.clients import trustyear as service
 from frontend.commands import Refused
 from frontend.database import engine
+from frontend.numbers import whole_number
 from frontend.pages import year_forms as forms
 from frontend.pages.service_rules import with_the_services
 from frontend.pages.year import the_year
@@ -76,10 +77,11 @@ def done_said() -> str | None:
     added = queries.find_closure(engine(), request.args.get("added", ""))
     if added is not None:
         return f"{added.label or CLOSURE_KINDS[added.kind]} is added."
-    if request.args.get("removed"):
-        return f"{request.args['removed'][:200]} is removed."
-    if request.args.get("imported", "").isdigit():
-        count = int(request.args["imported"])
+    removed = request.args.get("removed", "")
+    if removed in CLOSURE_KINDS:  # a kind, never text of the query's: anyone can write that
+        return f"{CLOSURE_KINDS[removed]} is removed."
+    count = whole_number(request.args.get("imported"))
+    if count is not None:
         return f"{count} date{'s' if count != 1 else ''} added from the file."
     return None
 
@@ -131,8 +133,7 @@ def remove_closure(year_id: str, school_id: str, closure_id: str) -> ResponseRet
     def shown() -> str:
         return render_template("year_school.html", **context(year_id, school_id, said=said))
 
-    label = closure.label or CLOSURE_KINDS[closure.kind]
-    return form_answer(200, back(year_id, school_id, removed=label), shown, shown)
+    return form_answer(200, back(year_id, school_id, removed=closure.kind), shown, shown)
 
 
 # Importing a file of dates

@@ -38,14 +38,8 @@ def search_staff(
     if not include_left:
         query = query.where(people.c.status == "active")
     for word in text.split():
-        pattern = f"%{word.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(people.c.name).like(pattern),
-                people.c.email_key.like(pattern),
-                func.lower(people.c.job_title).like(pattern),
-            )
-        )
+        searched = (people.c.name, people.c.email_key, people.c.job_title)
+        query = query.where(or_(*(_contains(column, word) for column in searched)))
     with engine.connect() as connection:
         return connection.execute(query).all()
 
@@ -234,6 +228,8 @@ def _school_name() -> Any:
 
 
 def _contains(column: Any, word: str) -> Any:
+    """`column` holds `word` (in any case): LIKE's wildcards in it (% and _) and the escape
+    character are escaped, so they match only themselves. Every search's LIKE is this one."""
     escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 

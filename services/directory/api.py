@@ -30,7 +30,7 @@ from services.directory.domain import (
     Scope,
 )
 from services.directory.events import TRUST_SUBJECT, feed_subject
-from services.directory.importing import check_file
+from services.directory.importing import TOO_MANY, check_file, too_many_rows
 from services.directory.posts import LeavePost, TakePost
 from services.directory.schemas import (
     IdentityIn,
@@ -48,8 +48,6 @@ from services.directory.schemas import (
 blp = Blueprint("directory", __name__, description="Schools, people and their roles.")
 commands = Commands(DirectoryDecider())
 feed_keys = Commands(FeedKeyDecider())
-MAX_IMPORT_EVENTS = 2_000
-"""About 400 bytes an event: one import stays well inside NATS's 1 MB message."""
 
 
 def subject() -> str:
@@ -275,8 +273,11 @@ def import_staff(options: dict, upload: dict) -> Response:
     to do with a file that has bad rows."""
     me = identity()
     require(me.holds("trust_admin", *SCHOOL_LEADERS), "Only school leaders import staff.")
+    content = upload["file"].read()
+    if too_many_rows(content):
+        return problem(413, "file_too_large", TOO_MANY)
     try:
-        text = upload["file"].read().decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return problem(422, "invalid", "Save the file as CSV (UTF-8) and try again.")
     state = directory()
@@ -300,8 +301,6 @@ def import_staff(options: dict, upload: dict) -> Response:
         answer.status_code = 422
         return answer
     command = domain.ImportStaff(checked.good, frozenset(checked.schools), allowed)
-    if len(checked.good) > MAX_IMPORT_EVENTS:
-        return problem(413, "file_too_large", "Split the file by school and import each part.")
     return accepted(commands.execute(subject(), command), imported=True, **report)
 
 

@@ -17,6 +17,7 @@ from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import NotFound
 
+from events.numbers import WholeNumber
 from events.openapi import Blueprint
 from events.service import identity, require
 from services.networks.access import organises
@@ -35,7 +36,7 @@ blp = Blueprint("finding", __name__, description="The slot finder")
 LONGEST_WINDOW = 400
 """Days a finder window may span: a year and a little."""
 TIMES = validate.Regexp(
-    r"^([01]\d|2[0-3]):[0-5]\d(,([01]\d|2[0-3]):[0-5]\d){0,11}$",
+    r"^([01][0-9]|2[0-3]):[0-5][0-9](,([01][0-9]|2[0-3]):[0-5][0-9]){0,11}\Z",
     error="Give start times as HH:MM, separated by commas.",
 )
 SHOWN = 40
@@ -45,7 +46,7 @@ SHOWN = 40
 class FinderQuery(Schema):
     first = fields.Date(load_default=None)
     last = fields.Date(load_default=None)
-    minutes = fields.Integer(load_default=None, validate=validate.Range(min=10, max=8 * 60))
+    minutes = WholeNumber(load_default=None, validate=validate.Range(min=10, max=8 * 60))
     times = fields.String(load_default=None, validate=TIMES)
     """Start times to try, comma-separated: "09:30,16:00"."""
 

@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from events.answers import Accepted
+from events.numbers import WholeNumber
 from events.school_dates import within_school_years
 from services.networks import events
 from services.networks.events import ACTION_STATUSES, ANSWERS, MARKS, TIME
@@ -100,8 +101,8 @@ class MeetingIn(Placed):
 class SeriesDatesIn(Schema):
     """The dates a series would meet on, and those it would skip (a preview)."""
 
-    every_weeks = fields.Integer(load_default=2, validate=validate.Range(1, 52))
-    weekday = fields.Integer(
+    every_weeks = WholeNumber(load_default=2, validate=validate.Range(1, 52))
+    weekday = WholeNumber(
         required=True, validate=validate.Range(0, 6), metadata={"description": "0 Monday"}
     )
     first = fields.Date(validate=within_school_years, required=True)

@@ -7,6 +7,7 @@ calendar message")."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
@@ -15,6 +16,17 @@ import icalendar
 
 from events.calendar import PRODID, london, vevent
 from services.notifications.letters import Letter
+
+BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+"""Line breaks (CR, LF and Unicode's) and other control characters: none may stand in a
+header, where a line break would end it (the email package refuses one: the message
+would never be built, and the claimed message never sent)."""
+
+
+def one_line(text: str) -> str:
+    """`text` as a header may hold it: each run of line breaks and control characters
+    (tab too) one space. Every header's value, and each name in one, goes through it."""
+    return BREAKS.sub(" ", text).strip()
 
 
 def smtp_id(message_id: str, sender: str) -> str:
@@ -78,16 +90,8 @@ def email(
     unsubscribe: str | None = None,
 ) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = formataddr((letter.name, letter.to))
-    msg["Subject"] = letter.subject
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = smtp_id(message_id, sender)
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Staffroom-Message"] = message_id
-    if unsubscribe:
-        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in headers(letter, message_id, sender, now, unsubscribe):
+        msg[name] = value
     msg.set_content(as_text(letter))
     msg.add_alternative(as_html(letter), subtype="html")
     if letter.event is not None:
@@ -96,3 +100,26 @@ def email(
         msg.add_alternative(ics, maintype="text", subtype="calendar", params=params)
         msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
     return msg
+
+
+def headers(
+    letter: Letter,
+    message_id: str,
+    sender: str,
+    now: datetime,
+    unsubscribe: str | None,
+) -> list[tuple[str, str]]:
+    """Every header of the email, each value on one line (`one_line`)."""
+    found = [
+        ("From", sender),
+        ("To", formataddr((one_line(letter.name), one_line(letter.to)))),
+        ("Subject", letter.subject),
+        ("Date", format_datetime(now)),
+        ("Message-ID", smtp_id(message_id, sender)),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Staffroom-Message", message_id),
+    ]
+    if unsubscribe:
+        found.append(("List-Unsubscribe", f"<{unsubscribe}>"))
+        found.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    return [(name, one_line(value)) for name, value in found]

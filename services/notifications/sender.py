@@ -198,7 +198,8 @@ class Sender:
         if delivery.outcome is Outcome.SENT:
             self.sent += len(carried)
             smtp_id = message["Message-ID"]
-            outcome = [MarkSent(m, letter.to, letter.subject, smtp_id, now) for m in carried]
+            subject = mime.one_line(letter.subject)
+            outcome = [MarkSent(m, letter.to, subject, smtp_id, now) for m in carried]
         elif delivery.outcome is Outcome.FAILED:
             outcome = [Fail(m, delivery.detail, self.clock()) for m in carried]
         elif delivery.outcome is Outcome.BOUNCED:

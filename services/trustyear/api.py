@@ -19,7 +19,15 @@ from services.directory.events import TRUST_SUBJECT
 from services.trustyear import domain, events
 from services.trustyear.access import keeps_dates_of, sets_terms
 from services.trustyear.domain import Closure, SchoolYearDecider, Term, YearDecider
-from services.trustyear.importing import Checked, against, read_csv, read_ics
+from services.trustyear.importing import (
+    TOO_MANY,
+    Checked,
+    against,
+    file_kind,
+    read_csv,
+    read_ics,
+    too_many_dates,
+)
 from services.trustyear.schemas import (
     ClosureIn,
     ImportFile,
@@ -134,7 +142,10 @@ def import_dates(options: dict, upload: dict, school_id: str, year_id: str) -> R
     content = file.read(MAX_FILE_BYTES + 1)
     if len(content) > MAX_FILE_BYTES:
         return problem(413, "file_too_large", "A file of dates is at most 512 KB.")
-    checked, kind = read_file(getattr(file, "filename", "") or "", content, school_id, year_id)
+    kind = file_kind(getattr(file, "filename", "") or "", content)
+    if too_many_dates(content, kind):
+        return problem(413, "file_too_large", TOO_MANY)
+    checked = read_file(kind, content, school_id, year_id)
     if checked.problem:
         return problem(422, "unreadable_file", checked.problem)
     state = school_years.state(subject)
@@ -158,14 +169,14 @@ def import_dates(options: dict, upload: dict, school_id: str, year_id: str) -> R
     return accepted(outcome, saved=True, **report)
 
 
-def read_file(name: str, content: bytes, school_id: str, year_id: str) -> tuple[Checked, str]:
-    if name.lower().endswith(".ics") or content.lstrip().startswith(b"BEGIN:VCALENDAR"):
-        return read_ics(content, school_id, year_id), "ics"
+def read_file(kind: str, content: bytes, school_id: str, year_id: str) -> Checked:
+    if kind == "ics":
+        return read_ics(content, school_id, year_id)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Checked(problem="Save the file as CSV (UTF-8) or ICS and try again."), "csv"
-    return read_csv(text, school_id, year_id), "csv"
+        return Checked(problem="Save the file as CSV (UTF-8) or ICS and try again.")
+    return read_csv(text, school_id, year_id)
 
 
 def dated(value: Any) -> Any:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 CLOSURE_NAMESPACE = uuid.UUID("8a0e2a7c-5d1b-4f7e-9a34-2c6b1d0f4e55")
 MAX_ROWS = 500
+TOO_MANY = f"A file holds at most {MAX_ROWS} dates: split it."
 INSET_WORDS = re.compile(r"\b(inset|training day|staff development|teacher day|pd day)\b", re.I)
 HOLIDAY_WORDS = re.compile(
     r"\b(half[- ]?term|holiday|holidays|break|christmas|easter|summer|spring|bank)\b", re.I
@@ -107,11 +108,27 @@ def read_csv(text: str, school_id: str, year_id: str) -> Checked:
         if not any(cell.strip() for cell in cells):
             continue
         if number > MAX_ROWS + 1:
-            checked.problem = f"A file holds at most {MAX_ROWS} dates: split it."
+            checked.problem = TOO_MANY
             return checked
         values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         add_row(checked, number, values, school_id, year_id, (first, last), "csv")
     return checked
+
+
+def file_kind(name: str, content: bytes) -> str:
+    """ "ics" for a calendar (by its name, or its first line), else "csv"."""
+    ics = name.lower().endswith(".ics") or content.lstrip().startswith(b"BEGIN:VCALENDAR")
+    return "ics" if ics else "csv"
+
+
+def too_many_dates(content: bytes, kind: str) -> bool:
+    """More than MAX_ROWS dates, counted before anything is parsed: an ICS file's
+    BEGIN:VEVENT lines, a CSV's lines but its first and the blank ones. icalendar reads a
+    whole calendar before its events can be counted, and 512 KB holds thousands."""
+    lines = (line.strip(b" \t\r,") for line in content.splitlines())
+    if kind == "ics":
+        return sum(1 for line in lines if line.upper() == b"BEGIN:VEVENT") > MAX_ROWS
+    return sum(1 for line in lines if line) - 1 > MAX_ROWS
 
 
 def add_row(
@@ -171,7 +188,7 @@ def read_ics(content: bytes, school_id: str, year_id: str) -> Checked:
     year = bounds(year_id)
     events = list(calendar.walk("VEVENT"))
     if len(events) > MAX_ROWS:
-        checked.problem = f"A file holds at most {MAX_ROWS} dates: split it."
+        checked.problem = TOO_MANY
         return checked
     for index, event in enumerate(events):
         line = begins[index] if index < len(begins) else 0

@@ -7,6 +7,7 @@ import pytest
 from events.envelope import RecordedEvent
 from events.identity import SIGN_IN_HEADER, SignInProof
 from services.directory.events import TRUST_SUBJECT
+from services.directory.importing import MAX_ROWS, TOO_MANY
 from tests.support.directory import (
     add_person,
     add_school,
@@ -84,6 +85,17 @@ def test_a_file_with_bad_rows_is_reported_whole_and_nothing_is_imported(nats, tr
     ]
     assert log_length(nats, trust.store) == before
     assert upload(trust, content, "check").json()["imported"] is False
+    assert log_length(nats, trust.store) == before
+
+
+def test_a_file_of_too_many_people_is_413_before_a_row_is_checked(nats, trust):
+    before = log_length(nats, trust.store)
+    rows = [f"P{n},Q,p{n}@ash.sch.uk,{URN},teaching" for n in range(MAX_ROWS + 1)]
+    for mode in ("check", "all"):
+        answer = upload(trust, csv_file(*rows), mode)
+        assert answer.status_code == 413
+        assert answer.json() == {"error": "file_too_large", "message": TOO_MANY}
+    assert upload(trust, csv_file(*rows[:MAX_ROWS]), "check").status_code == 200
     assert log_length(nats, trust.store) == before
 
 

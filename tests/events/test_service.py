@@ -10,7 +10,7 @@ import pytest
 
 from events.identity import MAX_AGE_SECONDS, IdentitySigner, InvalidIdentity
 from events.openapi import PROBLEM
-from events.service import MAX_BODY, VerifiedHeaders
+from events.service import MAX_BODY, NOT_JSON, VerifiedHeaders
 from events.text import ID_LENGTH, ID_MESSAGE
 from tests.support.every_service import every_service, path_of, routes
 from tests.support.identity import SECRET_KEY, signed, someone
@@ -57,7 +57,7 @@ def test_bad_input_is_422_with_field_errors_and_changes_nothing(service):
         headers={**admin(), "Content-Type": "application/json"},
     )
     assert not_json.status_code == 400
-    assert not_json.json()["message"] == "The request body is not valid JSON."
+    assert not_json.json()["message"] == NOT_JSON
     assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
 
 
@@ -140,6 +140,28 @@ def test_json_nested_1000_deep_is_a_clear_400(service):
     assert "deeper" in answer.json()["message"]
     very_deep = "[" * 100_000 + "]" * 100_000
     assert send_json(service, "/counters/a/increments", very_deep).status_code == 400
+
+
+def test_json_with_a_number_past_what_python_reads_is_a_clear_400(service):
+    """Python's json refuses an integer of more than 4,300 digits (ValueError, not a
+    JSONDecodeError): the schema's parser let it through as a 500."""
+    huge = '{"by": ' + "9" * 5_000 + ', "reason": "t"}'
+    answer = send_json(service, "/counters/a/increments", huge)
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "bad_request", "message": NOT_JSON}
+    assert service.get("/counters/a", headers=admin()).json() == {"total": 0}
+
+
+def test_every_route_of_every_service_answers_unreadable_json_with_400(stream_settings):
+    huge, answered = '{"n": ' + "9" * 5_000 + "}", {}
+    for app in every_service(stream_settings):
+        client = app.test_client()
+        for rule, method in routes(app):
+            headers = {**admin(), "Content-Type": "application/json"}
+            answer = client.open(path_of(rule), method=method, data=huge, headers=headers)
+            answered[f"{method} {rule.rule}"] = answer.status_code
+    assert len(answered) > 40
+    assert {route: status for route, status in answered.items() if status != 400} == {}
 
 
 def test_openapi_documents_every_error_as_it_is_answered(service):

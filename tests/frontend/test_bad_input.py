@@ -2,7 +2,8 @@
 that may use it, gets each field of its forms (read from the pages' own HTML, so the test
 follows the forms as they change) and each query argument the pages read, filled with what
 an attacker sends: nothing, 10,000 characters, NUL and control characters, invalid UTF-8,
-words for numbers, huge and negative numbers, impossible dates and times, the first and
+words for numbers, huge and negative numbers, digits that are not ASCII ("²", "٣") and a
+number of 5,000 digits (past what int() reads), impossible dates and times, the first and
 last dates a calendar has, a field given
 twice, unknown ids; and every path parameter with odd characters. Never a 5xx; a 4xx is
 the house's error page or the form marking what is wrong; a refusal leaves the log as it
@@ -74,7 +75,13 @@ VALUES: tuple[Value, ...] = (
     "00000000-0000-7000-8000-000000000000",
     "<script>alert(1)</script>",
     "🙂 é 日本",
+    "²",  # str.isdigit() says yes, int() says no
+    "٣",  # int() reads it as 3
+    "9" * 5_000,  # past int()'s 4,300 digits
 )
+NOT_A_NUMBER = {"²", "٣", "9" * 5_000}
+"""What a number field (an input of type number) must refuse: a whole number is ASCII digits,
+and no more of them than it can mean (frontend/numbers.py)."""
 ERROR_MARKS = ("error-page", "field-error", 'role="alert"', "banner warning", "said-warning")
 """How a refusal shows: the house's error page, a field's error, an alert, a warning in the
 page's messages, a session card's warning."""
@@ -113,6 +120,8 @@ class Form:
     method: str
     action: str
     fields: list[tuple[str, str]] = field(default_factory=list)
+    numbers: set[str] = field(default_factory=set)
+    """The names of its number inputs."""
 
 
 class Forms(HTMLParser):
@@ -149,6 +158,8 @@ class Forms(HTMLParser):
             self.choice(at)
         elif tag in ("input", "textarea", "button"):
             self.found[-1].fields.append((at["name"], at.get("value", "")))
+            if at.get("type") == "number":
+                self.found[-1].numbers.add(at["name"])
 
     def choice(self, at: dict[str, str]) -> None:
         """A radio group sends its checked value, else (for the walk) its first; a checkbox
@@ -178,6 +189,8 @@ class Door:
     path: str
     who: str
     fields: list[tuple[str, str]]
+    numbers: frozenset[str] = frozenset()
+    """Its form's number inputs: each refuses NOT_A_NUMBER."""
 
 
 @dataclass
@@ -246,6 +259,10 @@ class Walk:
             self.quiet()
         if status < 400 and any(value in REFUSED_BY_THE_EDGE for _, value in fields):
             self.failures.append(f"unstorable text accepted: {said}")
+        if status < 400 and any(
+            name in door.numbers and value in NOT_A_NUMBER for name, value in fields
+        ):
+            self.failures.append(f"a number not in ASCII digits accepted: {said}")
 
 
 def doors(walk: Walk) -> list[Door]:
@@ -268,15 +285,22 @@ def doors(walk: Walk) -> list[Door]:
     return sorted(found.values(), key=lambda door: destructive(door.rule))
 
 
-def door_at(rule: str, method: str, action: str, who: str, fields: list) -> Door:
+def door_at(
+    rule: str,
+    method: str,
+    action: str,
+    who: str,
+    fields: list,
+    numbers: frozenset[str] = frozenset(),
+) -> Door:
     """A form as a person fills it in (FILLED where the page leaves a field empty); a GET
     form's action may hold a query of its own: its fields join the form's."""
     action = action.partition("#")[0]
     filled = [(name, value or FILLED.get(name, "")) for name, value in fields]
     path, _, query = action.partition("?")
     if method != "GET":
-        return Door(rule, method, action, who, filled)
-    return Door(rule, method, path, who, [*parse_qsl(query), *filled])
+        return Door(rule, method, action, who, filled, numbers)
+    return Door(rule, method, path, who, [*parse_qsl(query), *filled], numbers)
 
 
 def forms_on(walk: Walk, path: str, who: str) -> dict[tuple, Door]:
@@ -293,7 +317,10 @@ def forms_on(walk: Walk, path: str, who: str) -> dict[tuple, Door]:
             continue
         names = tuple(sorted({name for name, _ in form.fields}))
         key = (f"{form.method} {rule}", names)
-        found[key] = door_at(f"{form.method} {rule}", form.method, action, who, form.fields)
+        numbers = frozenset(form.numbers)
+        found[key] = door_at(
+            f"{form.method} {rule}", form.method, action, who, form.fields, numbers
+        )
     return found
 
 

@@ -68,9 +68,23 @@ def test_leavers_only_when_asked_and_search_narrows_the_rows(client):
     assert "Nobody matches." in page(client, lead, q="zebra")[1]
 
 
+def test_wildcards_in_a_search_are_letters(client, engine):
+    """LIKE reads % and _ as any text and any letter: escaped, they match only themselves."""
+    enrol(engine, "pct@ash.sch.uk", name="Ana 100%_Sure", school_id="school-a")
+    lead = someone(("school_cpd_lead", "school-a"))
+    for wildcard in ("%", "_", "%_"):
+        html = page(client, lead, q=wildcard)[1]
+        assert "Ana 100%_Sure" in html and "Amy Archer" not in html, wildcard
+    assert "Nobody matches." in page(client, lead, q="a_y")[1]
+
+
 def test_a_search_holding_nul_is_a_422_not_a_500(client):
     """PostgreSQL refuses NUL in a query's parameters: every page refuses it first."""
-    assert page(client, someone("cpd_manager"), q="a\x00b")[0] == 422
+    status, html = page(client, someone("cpd_manager"), q="a\x00b")
+    assert status == 422 and "Q: holds a character that cannot be used." in html
+    spoofing = {"Your account is locked, call 0800 000 000": "\x00"}
+    status, html = page(client, someone("cpd_manager"), **spoofing)
+    assert status == 422 and "A field holds a character" in html and "0800" not in html
     assert page(client, someone("cpd_manager"), q="a\tb")[0] == 200
 
 

@@ -109,7 +109,11 @@ def test_a_headteacher_keeps_the_schools_dates_and_a_teacher_reads_them(trust):
     closure = queries.closures_of(stack.engine, "ash", "2026-27")[0]
     assert teacher.post(f"{ASH}/closures/{closure.closure_id}/remove").status_code == 403
     removed = head.post(f"{ASH}/closures/{closure.closure_id}/remove", data={"key": ""})
-    assert removed.status_code == 303
+    assert removed.status_code == 303 and "removed=inset" in removed.headers["Location"]
+    said = text(head.get(removed.headers["Location"]).get_data(as_text=True))
+    assert "INSET day is removed." in said
+    spoofed = text(head.get(f"{ASH}?removed=Call+0800+000+000").get_data(as_text=True))
+    assert "0800" not in spoofed and "is removed" not in spoofed
     assert queries.closures_of(stack.engine, "ash", "2026-27") == []
     assert head.post(f"{ASH}/closures/nope/remove").status_code == 404
 

@@ -1,7 +1,9 @@
-"""gunicorn's access log, with our settings, never holds a calendar feed's token."""
+"""gunicorn's access log, with our settings, never holds a calendar feed's token, an email's
+signed link nor a sign-in's one-time code."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from datetime import timedelta
@@ -14,7 +16,12 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger, SafeAtoms
 
 from deploy.access_log import SIMPLE, SecretsMasked, masked, simple_atoms
+from deploy.secret_paths import SECRET_PATHS, SIGNED_LINKS
+from events.config import Settings
 from events.embedded import free_port
+from frontend import create_app as create_frontend
+from gateway import OPEN_PATHS
+from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.waiting import wait_until
 
 CONFIG = Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"
@@ -24,6 +31,12 @@ def hello(environ, start_response):
     """The smallest WSGI app, for gunicorn to log requests to."""
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"hello"]
+
+
+def test_every_path_holding_a_secret_is_open_without_a_session_and_masked_in_the_log():
+    for path in SECRET_PATHS:
+        assert path in OPEN_PATHS
+        assert masked(f"GET {path}abc.def HTTP/1.1") == f"GET {path}[token] HTTP/1.1"
 
 
 def test_a_feed_token_is_masked_however_it_is_written():
@@ -69,7 +82,7 @@ def test_the_atoms_made_for_the_default_format_are_gunicorns(status, sent):
     assert simple_atoms(answer, environ, took) == {key: gunicorns[key] for key in SIMPLE}
 
 
-def test_gunicorn_logs_requests_without_feed_tokens(tmp_path):
+def test_gunicorn_logs_requests_without_feed_tokens_nor_signed_links(tmp_path):
     port = free_port()
     log = tmp_path / "gunicorn.log"
     command = [
@@ -91,10 +104,43 @@ def test_gunicorn_logs_requests_without_feed_tokens(tmp_path):
         assert wait_until(answers, timeout=20)
         httpx.get(f"{url}/feeds/s3cret-token/mine.ics")
         httpx.get(f"{url}/%66eeds/s3cret-token/pd-days.ics")
-        assert wait_until(lambda: log.read_text().count("[token]") == 2, timeout=5)
+        for path in SIGNED_LINKS:  # an email's signed links, as a mail program opens them
+            httpx.get(f"{url}{path}s3cret-token?answer=accept")
+            httpx.post(f"{url}{path.upper()}s3cret-token")
+        httpx.get(f"{url}/sign-in/callback?state=s3cret-token&code=s3cret-token")
+        masked = 2 + 2 * len(SIGNED_LINKS)
+        assert wait_until(lambda: log.read_text().count("[token]") == masked, timeout=5)
+        assert wait_until(lambda: log.read_text().count("[secret]") == 2, timeout=5)
     finally:
         server.terminate()
         server.wait(10)
     text = log.read_text()
     assert "s3cret-token" not in text
     assert '"GET /feeds/[token]/mine.ics HTTP/1.1" 200' in text
+    assert '"GET /invitations/[token]?answer=accept HTTP/1.1" 200' in text
+
+
+def test_the_gateway_names_no_signed_link_when_the_frontend_does_not_answer(make_gateway, caplog):
+    """urllib3's error names the URL it failed on, and the gateway logs it."""
+    gateway = make_gateway(frontend=f"http://127.0.0.1:{free_port()}").test_client()
+    with caplog.at_level(logging.WARNING):
+        assert gateway.get("/invitations/s3cret-token?answer=accepted").status_code == 502
+        assert gateway.get("/feeds/s3cret-token/mine.ics").status_code == 502
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "is not answering" in logged and "s3cret-token" not in logged
+
+
+def test_the_frontend_names_no_feed_token_in_an_error(stream_settings, caplog):
+    """Flask logs an unhandled error as "Exception on <path>"."""
+    settings = Settings("nats://127.0.0.1:1", "sqlite://", stream_settings, SECRET_KEY)
+    app = create_frontend(settings)
+
+    def broken(token: str) -> str:
+        raise RuntimeError("broken")
+
+    app.add_url_rule("/feeds/<token>/broken.ics", view_func=broken)
+    with caplog.at_level(logging.ERROR):
+        answer = app.test_client().get("/feeds/s3cret-token/broken.ics", headers=signed(someone()))
+        assert answer.status_code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Exception on /feeds/[token]/broken.ics" in logged and "s3cret-token" not in logged

@@ -86,6 +86,20 @@ def test_a_forged_callback_is_refused(oidc_gateway):
         assert "Sign-in did not finish" in answer.text
 
 
+def test_a_providers_refusal_is_said_in_our_words_never_its_own(oidc_gateway):
+    """The callback's query string is anyone's to write: a link to it could put any text
+    on our page. Only a refusal we know has a sentence of its own."""
+    hostile = "Your account is locked: call 0800 000 000"
+    with httpx.Client(base_url=oidc_gateway) as browser:
+        for error, said in (("access_denied", "said no"), ("made_up", None)):
+            query = {"error": error, "error_description": hostile, "state": "s"}
+            answer = browser.get("/sign-in/callback", params=query)
+            assert answer.status_code == 400
+            assert "Sign-in did not finish" in answer.text
+            assert "0800" not in answer.text and error not in answer.text
+            assert said is None or said in answer.text
+
+
 def test_work_email_comes_from_email_or_the_entra_sign_in_name():
     assert work_email({"email": "a@school.uk", "email_verified": True}) == "a@school.uk"
     assert work_email({"preferred_username": "b@school.uk"}) == "b@school.uk"

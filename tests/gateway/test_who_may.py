@@ -50,8 +50,8 @@ GET /polls/<forged>                     F         F         F      F            
 POST /polls/<forged>, no CSRF           F         F         F      F             F
 """
 EXPECTED = {"A": range(200, 400), "N": (404,), "B": range(400, 404), "F": (404,)}
-"""F: an email's signed link (gateway.csrf.SIGNED_LINKS) goes through to the frontend with
-no sign-in and no CSRF token, which finds a forged one no link of ours: 404."""
+"""F: an email's signed link (deploy/secret_paths.py SIGNED_LINKS) goes through to the
+frontend with no sign-in and no CSRF token, which finds a forged one no link of ours: 404."""
 CSRF = "the-token"
 
 

@@ -138,6 +138,10 @@ def test_without_a_window_the_cadence_suggests_one(service: str) -> None:
         {"minutes": "lots"},
         {"times": "25:00"},
         {"times": "16:00;17:00"},
+        {"times": "0\u0669:30"},  # an Arabic-Indic nine: \\d matched it, int() read it
+        {"times": "16:00\n"},
+        {"minutes": "\u0663\u0660"},
+        {"minutes": "9" * 5_000},
     ],
 )
 def test_bad_parameters_are_a_422(service: str, params: dict[str, str]) -> None:

@@ -202,6 +202,10 @@ def test_a_series_is_previewed_then_planned_with_the_same_dates(client, network)
     query["weekday"] = str(first.weekday())
     preview = client.get(f"/networks/{network}/series-dates", params=query, headers=lead())
     assert preview.status_code == 200, preview.text
+    for odd in ("\u0661", "\u00b2", "9" * 5_000):  # an Arabic-Indic one: int() reads it
+        odd_query = {**query, "weekday": odd}
+        asked = client.get(f"/networks/{network}/series-dates", params=odd_query, headers=lead())
+        assert asked.status_code == 422 and "weekday" in asked.json()["fields"], odd
     dates = preview.json()["occurrences"]
     assert (
         dates and dates[0] == first.isoformat() and len(dates) + len(preview.json()["skipped"]) == 5

@@ -22,6 +22,7 @@ from tests.support.notifications import (
     place,
     session,
 )
+from tests.support.people import joined, record_facts
 from tests.support.trustdays import append
 from tests.support.waiting import wait_until
 
@@ -136,3 +137,24 @@ def test_a_cancelled_day_cancels_each_place_with_the_reason_and_no_reminder(
     assert text.startswith("Dear Grace Hopper,\n\nAutumn PD day was cancelled.")
     running.clock.ahead = timedelta(days=19)
     assert running.settled(sent=2, skipped=1)
+
+
+HOSTILE = "Title\r\nBcc: x@evil.example"
+
+
+def test_line_breaks_in_a_title_or_a_name_fold_to_spaces_in_every_header(
+    nats: NatsThread, store: EventStore, engine, mailbox: TestMailbox
+) -> None:
+    with notifications(nats, store, engine, mailbox) as running:
+        a_day(nats, store, "day-1", SOON)
+        nats.run(record_facts(store, [joined("amy", name="Grace\u2028Hopper\nBcc: x@evil")]))
+        retitled = Event("SessionUpdated", session("s1", title=HOSTILE))
+        append(store, nats, slot_subject("day-1", BREAKOUT), retitled)
+        place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+        [mail] = arrives(mailbox, "amy@example.sch.uk", 1)
+        assert mail.to == ["amy@example.sch.uk"]
+        assert mail.message["Subject"] == "Booked: Title Bcc: x@evil.example"
+        assert mail.message["To"] == '"Grace Hopper Bcc: x@evil" <amy@example.sch.uk>'
+        assert "Bcc" not in mail.message  # no header of its own
+        assert running.settled(sent=1, queued=1)  # nothing left claimed
+        assert len(mailbox.arrived) == 1

@@ -14,6 +14,7 @@ from events.config import Settings
 from events.store import EventStore, StreamSettings
 from services.directory.events import TRUST_SUBJECT
 from services.trustyear import create_app
+from services.trustyear.importing import MAX_ROWS, TOO_MANY
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.trustdays import append
@@ -144,3 +145,16 @@ def test_a_bad_file_is_a_422_naming_its_lines_and_adds_nothing(service):
     assert unreadable.status_code == 422
     no_header = upload(service, b"2026-09-01,2026-09-01\n", "dates.csv", "check")
     assert no_header.status_code == 422 and "Line 1" in no_header.json()["message"]
+
+
+def test_a_file_of_too_many_dates_is_413_before_it_is_parsed(service):
+    """Counted by its BEGIN:VEVENT lines (a CSV by its lines): this calendar is no calendar
+    at all (no BEGIN:VCALENDAR), and is refused for its size, not read."""
+    events = b"BEGIN:VEVENT\r\nSUMMARY:INSET day\r\nEND:VEVENT\r\n" * (MAX_ROWS + 1)
+    answer = upload(service, events, "dates.ics", "check")
+    assert answer.status_code == 413
+    assert answer.json() == {"error": "file_too_large", "message": TOO_MANY}
+    rows = b"kind,starts,ends,label\n" + b"inset,2026-09-01,,INSET\n" * (MAX_ROWS + 1)
+    assert upload(service, rows, "dates.csv", "check").status_code == 413
+    blank_lines = b"kind,starts,ends,label\n" + b"\n,,,\n" * MAX_ROWS
+    assert upload(service, blank_lines, "dates.csv", "check").status_code == 200
