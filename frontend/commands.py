@@ -3,7 +3,9 @@ service decides exactly as it does for the API; then the page waits, briefly and
 until its projection has read the write (the person who just booked sees the booking).
 
 When the service cannot say what happened (it timed out, NATS did not confirm, the answer
-was lost) the page says exactly that, never "nothing was changed": 503 NotConfirmed."""
+was lost) the page says exactly that, never "nothing was changed": 503 NotConfirmed when the
+service said so, 504 NoAnswer when no answer came. Only a request that never left (502
+NotAnswering) says nothing was done. The sentences are events.unknown_outcome's."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ import httpx
 import urllib3
 from flask import Response, after_this_request, current_app, request
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
-from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException, ServiceUnavailable
 
+from events import unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
@@ -35,15 +38,23 @@ _CHECKING: ContextVar[bool] = ContextVar("checking", default=False)
 
 
 class NotConfirmed(ServiceUnavailable):
-    """The command was sent but its outcome is unknown. The page keeps the form, and its
-    key, as it was: sending it again runs the command at most once."""
+    """The service answered that it could not confirm the command (NATS did not, or it
+    failed): its outcome is unknown. The page keeps the form, and its key, as it was:
+    sending it again runs the command at most once."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "We could not confirm this: it may or may not have been done. "
-            "Check the page before trying again.",
-            retry_after=2,
-        )
+        super().__init__(unknown_outcome.ON_A_PAGE, retry_after=int(unknown_outcome.RETRY_AFTER))
+
+
+class NoAnswer(GatewayTimeout):
+    """The command was sent but no answer came (the service too slow, paused, or the
+    connection dropped): its outcome is unknown, as NotConfirmed's."""
+
+    def __init__(self) -> None:
+        super().__init__(unknown_outcome.ON_A_PAGE)
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", unknown_outcome.RETRY_AFTER)]
 
 
 class Busy(ServiceUnavailable):
@@ -57,10 +68,10 @@ class NotAnswering(BadGateway):
     """The command never reached the service: nothing was done, try again."""
 
     def __init__(self, service: str) -> None:
-        super().__init__(f"The {service} service is not answering: try again.")
+        super().__init__(f"The {service} service is not answering. {unknown_outcome.NOTHING_DONE}")
 
     def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
-        return [*super().get_headers(*args, **kwargs), ("Retry-After", "2")]
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", unknown_outcome.RETRY_AFTER)]
 
 
 class Refused(Exception):
@@ -111,11 +122,11 @@ def send(
     except MaxRetryError as error:  # the connection failed twice: never sent
         if isinstance(error.reason, ConnectTimeoutError):  # NewConnectionError too
             raise NotAnswering(service) from None
-        raise NotConfirmed() from None
+        raise NoAnswer() from None
     except ConnectTimeoutError:
         raise NotAnswering(service) from None
     except HTTPError:  # sent, but no answer came back
-        raise NotConfirmed() from None
+        raise NoAnswer() from None
     problem = _json(answer) if answer.status >= 400 else {}
     if answer.status >= 500 and problem.get("error") == BUSY:
         raise Busy(problem.get("message", "Busy: try again."), _retry_after(answer))

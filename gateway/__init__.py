@@ -26,11 +26,11 @@ from events.db import create_db_engine
 from events.identity import IdentitySigner
 from gateway.csrf import SIGNED_LINKS, check_csrf, csrf_token
 from gateway.docs import docs
-from gateway.errors import database_unavailable, error, http_error
+from gateway.errors import database_unavailable, error, http_error, no_answer, not_sent
 from gateway.identities import HeaderSigner, IdentityCache
 from gateway.in_process import serve
 from gateway.limits import MAX_BODY, limit_body, too_large
-from gateway.proxy import TooSlow, Unreachable, Upstreams, relay
+from gateway.proxy import NoAnswer, NotSent, Upstreams, relay
 from gateway.routes import Routes
 from gateway.signed_links import FORGED_LINKS_PER_ADDRESS, limit_forged_links
 from gateway.signin import (
@@ -140,13 +140,12 @@ def create_app(
             return serve(frontend, request, header)
         try:
             upstream = upstreams.send(request, target, header)
-        except TooSlow as slow:
-            app.logger.warning("%s did not answer in time: %s", target.label, slow)
-            return error(504, "gateway_timeout", f"{target.label} did not answer in time.")
-        except Unreachable as unreachable:
-            app.logger.warning("%s is not answering: %s", target.label, unreachable)
-            message = f"{target.label} is not answering: it may be starting or stopped."
-            return error(502, "bad_gateway", message)
+        except NotSent as why:
+            app.logger.warning("%s is not answering: %s", target.label, why)
+            return not_sent(target)
+        except NoAnswer as why:
+            app.logger.warning("%s did not answer: %s", target.label, why)
+            return no_answer(target)
         return relay(upstream)
 
     limit_forged_links(

@@ -11,8 +11,7 @@ from urllib.parse import quote
 
 import urllib3
 from flask import Request, Response
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
-from urllib3.exceptions import TimeoutError as UpstreamTimeout
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from urllib3.util import parse_url
 
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
@@ -62,7 +61,7 @@ class Upstreams:
         """Per base URL, its pool and its path (usually empty)."""
 
     def send(self, request: Request, target: Target, identity: str | None) -> Answer:
-        """The target's answer, its body not yet read. Raises Unreachable or TooSlow."""
+        """The target's answer, its body not yet read. Raises NotSent or NoAnswer."""
         known = self.pools.get(target.base_url)
         if known is None:
             pool = self.manager.connection_from_url(target.base_url)
@@ -87,18 +86,21 @@ class Upstreams:
 Answer = urllib3.BaseHTTPResponse
 
 
-class Unreachable(Exception):
-    """The target did not take the request, or broke off its answer."""
+class NotSent(Exception):
+    """The connection to the target could not be made: the request never left."""
 
 
-class TooSlow(Unreachable):
-    """The target did not answer in time."""
+class NoAnswer(Exception):
+    """The request was sent but no answer came (too slow, paused, or the connection dropped):
+    what it did is unknown."""
 
 
-def _why(error: Exception | None) -> Unreachable:
-    # urllib3 counts a refused connection as a connect timeout too: it is not one
-    too_slow = isinstance(error, UpstreamTimeout) and not isinstance(error, NewConnectionError)
-    return TooSlow(repr(error)) if too_slow else Unreachable(repr(error))
+def _why(error: Exception | None) -> NotSent | NoAnswer:
+    # A refused connection, a name not found and a connect timeout are all ConnectTimeoutError
+    # to urllib3: the request was never written. Anything later, it may have been acted on.
+    if isinstance(error, ConnectTimeoutError):
+        return NotSent(repr(error))
+    return NoAnswer(repr(error))
 
 
 def target_path(request: Request, target: Target, base_path: str = "") -> str:
