@@ -25,6 +25,7 @@ from events import unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
+from frontend import not_shown_yet
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -170,9 +171,12 @@ def what_the_service_says(command: Callable[[], object]) -> Refused | None:
 
 def read_your_write(projection: str, seq: int) -> None:
     """Wait until the projection has applied `seq` (bounded), and say how long it took in
-    the answer's Server-Timing (make bench reads it; so do a browser's developer tools)."""
+    the answer's Server-Timing (make bench reads it; so do a browser's developer tools).
+    When the wait runs out the command is still done: the page says it does not show it
+    yet (frontend/not_shown_yet.py)."""
     started = time.perf_counter()
-    wait_for(current_app.extensions["engine"], projection, seq, READ_YOUR_WRITES_TIMEOUT)
+    if not wait_for(current_app.extensions["engine"], projection, seq, READ_YOUR_WRITES_TIMEOUT):
+        not_shown_yet.note(projection, seq)
     waited = (time.perf_counter() - started) * 1000
 
     @after_this_request

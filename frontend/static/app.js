@@ -82,7 +82,10 @@
   // an earlier message that belonged to no card, goes back to only speaking.
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.id === "messages") target.classList.remove("shown");
+    // A write not shown yet (frontend/not_shown_yet.py) belongs to no card: shown.
+    if (target && target.id === "messages") {
+      target.classList.toggle("shown", !!target.querySelector(".not-shown-yet"));
+    }
   });
 
   // Another person's booking swaps whole cards and slots in (the live poll, a tap's answer):
