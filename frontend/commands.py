@@ -21,9 +21,10 @@ from flask import Response, after_this_request, current_app, request
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException, ServiceUnavailable
 
-from events import unknown_outcome
+from events import in_flight, unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
+from events.in_flight import Full
 from events.projection import wait_for
 from frontend import not_shown_yet
 
@@ -32,6 +33,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before the request left, through httpx (the trust year's client): the service
 never saw the command."""
 COMMAND_POOL = "command_pool"
+IN_FLIGHT = "commands_in_flight"
 BUSY = "busy"
 """The one 5xx that still says for sure that nothing was done."""
 _CHECKING: ContextVar[bool] = ContextVar("checking", default=False)
@@ -119,7 +121,13 @@ def send(
     if _CHECKING.get():
         headers[CHECK_HEADER] = CHECK_ONLY
     try:
-        answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
+        with _in_flight().holding(service):
+            answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
+    except Full:
+        message = f"The {service} service is not answering the requests it has. "
+        raise Busy(
+            message + unknown_outcome.NOTHING_DONE, int(unknown_outcome.RETRY_AFTER)
+        ) from None
     except MaxRetryError as error:  # the connection failed twice: never sent
         if isinstance(error.reason, ConnectTimeoutError):  # NewConnectionError too
             raise NotAnswering(service) from None
@@ -209,6 +217,11 @@ def _commands() -> urllib3.PoolManager:
             ),
         )
     return pool
+
+
+def _in_flight() -> in_flight.InFlight:
+    """This app's count of commands waiting on each service (events.in_flight)."""
+    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.from_env())
 
 
 def _json(answer: urllib3.BaseHTTPResponse) -> dict[str, Any]:

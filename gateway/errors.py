@@ -66,3 +66,9 @@ def no_answer(target: Target) -> Response:
 def _retry_soon(response: Response) -> Response:
     response.headers["Retry-After"] = unknown_outcome.RETRY_AFTER
     return response
+
+
+def too_many_waiting(target: Target) -> Response:
+    """`target` has as many requests waiting as the gateway lets it hold: not sent."""
+    message = f"{target.label} is not answering the requests it has. {unknown_outcome.NOTHING_DONE}"
+    return _retry_soon(error(503, "busy", message))

@@ -15,6 +15,7 @@ from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from urllib3.util import parse_url
 
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
+from events.in_flight import InFlight
 from gateway.routes import Target
 
 # Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
@@ -48,7 +49,8 @@ class Upstreams:
     """Keep-alive connections to the frontend and the services, shared by a worker's threads:
     a pool per target, found by its base URL (not PoolManager's parse of every URL)."""
 
-    def __init__(self, timeout: float, connections: int = 32):
+    def __init__(self, timeout: float, in_flight: InFlight, connections: int = 32):
+        self.in_flight = in_flight
         self.manager = urllib3.PoolManager(
             num_pools=32,
             maxsize=connections,
@@ -59,6 +61,21 @@ class Upstreams:
         )
         self.pools: dict[str, tuple[urllib3.HTTPConnectionPool, str]] = {}
         """Per base URL, its pool and its path (usually empty)."""
+
+    def relayed(self, request: Request, target: Target, identity: str | None) -> Response:
+        """The target's answer, relayed. A service with `in_flight`'s limit of requests
+        already waiting, one too long, is not sent this one: Full (the pages are not
+        counted)."""
+        if target.is_frontend:
+            return relay(self.send(request, target, identity))
+        token = self.in_flight.take(target.base_url)
+        try:
+            relayed = relay(self.send(request, target, identity))
+        except BaseException:
+            self.in_flight.give_back(target.base_url, token)
+            raise
+        relayed.call_on_close(lambda: self.in_flight.give_back(target.base_url, token))
+        return relayed
 
     def send(self, request: Request, target: Target, identity: str | None) -> Answer:
         """The target's answer, its body not yet read. Raises NotSent or NoAnswer."""

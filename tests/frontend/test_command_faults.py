@@ -4,7 +4,9 @@ page says the outcome is unknown (504), never that nothing changed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import urllib3
@@ -12,6 +14,7 @@ from flask import Flask, jsonify
 
 from events import unknown_outcome
 from events.config import Settings
+from events.in_flight import STUCK_AFTER
 from events.store import StreamSettings
 from frontend import create_app
 from frontend.commands import COMMAND_POOL, send
@@ -74,3 +77,22 @@ def test_a_connection_dropped_after_sending_is_504_and_not_sent_again(app, servi
     assert unknown_outcome.ON_A_PAGE in said(answer)
     counted = app.test_client().post("/sends/count", headers=signed(someone()))
     assert counted.get_json()["count"] == 2  # the drop, once, and this
+
+
+def test_a_paused_service_holds_no_more_than_its_share_of_the_pages_threads(
+    app, service, monkeypatch
+):
+    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", "1")
+    app.extensions[COMMAND_POOL] = urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=2.0, read=4), retries=urllib3.Retry(0)
+    )
+    service.pause()
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(app.test_client().post, "/sends/things", headers=signed(someone()))
+        time.sleep(STUCK_AFTER + 0.3)  # the first command has waited too long
+        refused = app.test_client().post("/sends/things", headers=signed(someone()))
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "2"
+        assert unknown_outcome.NOTHING_DONE in said(refused)
+        assert waiting.result().status_code == 504
+    assert app.test_client().post("/sends/things", headers=signed(someone())).status_code == 504

@@ -4,9 +4,13 @@ connection: 502 "nothing was done" only when the request never left; once it was
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from events import unknown_outcome
+from events.in_flight import STUCK_AFTER
 from tests.support.gateway import signed_in
 from tests.support.people import enrol
 from tests.support.standin import standin
@@ -83,3 +87,23 @@ def test_a_paused_frontend_tells_a_person_in_the_pages_words(make_gateway, engin
     text = page.get_data(as_text=True)
     assert "We could not confirm this: it may or may not have been done." in text
     assert "Idempotency-Key" not in text
+
+
+def test_a_paused_service_holds_no_more_than_its_share_of_the_gateways_threads(
+    make_gateway, engine, standin_service, echo, monkeypatch
+):
+    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", "1")
+    gateway = make_gateway(timeout=4, standin=standin_service.url, echo=echo[1])
+    person = enrol(engine, "grace@example.sch.uk")
+    standin_service.pause()
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(signed_in(gateway, person).get, "/api/standin/things")
+        time.sleep(STUCK_AFTER + 0.3)  # the first request has waited too long
+        refused = signed_in(gateway, person).post("/api/standin/things", json={}, headers=KEYED)
+        assert (refused.status_code, refused.get_json()["error"]) == (503, "busy")
+        assert refused.headers["Retry-After"] == "2"
+        assert unknown_outcome.NOTHING_DONE in refused.get_json()["message"]
+        assert signed_in(gateway, person).get("/api/echo/x").status_code == 200  # others go on
+        assert waiting.result().status_code == 504
+    again = signed_in(gateway, person).get("/api/standin/things")
+    assert again.status_code == 504  # its place was given back: sent, and timed out
