@@ -153,6 +153,7 @@ def send(
     if _CHECKING.get():
         raise _Passed
     outcome = _json(answer)
+    not_shown_yet.done()
     if read_in:
         read_your_write(read_in, int(outcome.get("seq", 0)))
     return outcome

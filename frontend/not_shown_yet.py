@@ -1,6 +1,7 @@
 """When read-your-writes runs out: the command was done, but its projection had not read it
 within the wait (the projector paused, stopped or far behind). The page then says so, not
-an error and not the old state as if nothing had happened.
+an error and not the old state as if nothing had happened; and if the read models cannot
+be read at all after a command was done, the error says it was done.
 
 To htmx the answer carries the sentence out of band into #messages; a plain form's redirect
 carries `behind=<projection>:<seq>` to the page it lands on, which says it while that
@@ -17,12 +18,26 @@ from markupsafe import Markup
 from events.projection import checkpoint
 
 SENTENCE = "It is done, but this page does not show it yet: reload it in a moment."
+CANNOT_SHOW = (
+    "It is done, but this page cannot show it: the calendar's records cannot be read just "
+    "now. Reload it in a minute."
+)
+"""A command done, then the read models away (frontend.errors.database_unavailable)."""
 PARAM = "behind"
 BEHIND = re.compile(r"([a-z0-9_]{1,64}):([0-9]{1,18})\Z")
 OUT_OF_BAND = Markup(
     '<div hx-swap-oob="beforeend:#messages"><p class="banner warning not-shown-yet" '
     'role="status">{}</p></div>'
 )
+
+
+def done() -> None:
+    """A command of this request was done (whatever the page can show of it after)."""
+    g.command_done = True
+
+
+def was_done() -> bool:
+    return bool(g.get("command_done"))
 
 
 def note(projection: str, seq: int) -> None:

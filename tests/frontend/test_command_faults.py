@@ -4,6 +4,7 @@ page says the outcome is unknown (504), never that nothing changed."""
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +16,9 @@ from flask import Flask, jsonify
 from events import unknown_outcome
 from events.config import Settings
 from events.in_flight import STUCK_AFTER
+from events.projection import checkpoint
 from events.store import StreamSettings
-from frontend import create_app
+from frontend import create_app, not_shown_yet
 from frontend.commands import COMMAND_POOL, send
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.pages import text
@@ -45,7 +47,7 @@ def app(service: StandIn) -> Iterator[Flask]:
 
 
 def said(answer) -> str:
-    return text(answer.get_data(as_text=True))
+    return html.unescape(text(answer.get_data(as_text=True)))
 
 
 def test_a_killed_service_is_502_and_nothing_was_done(app, service):
@@ -96,3 +98,23 @@ def test_a_paused_service_holds_no_more_than_its_share_of_the_pages_threads(
         assert unknown_outcome.NOTHING_DONE in said(refused)
         assert waiting.result().status_code == 504
     assert app.test_client().post("/sends/things", headers=signed(someone())).status_code == 504
+
+
+def test_a_command_done_when_the_records_cannot_be_read_says_it_was_done(service, tmp_path):
+    """The service did it; the read models (a database file without its tables) cannot
+    be read, neither to wait for the write nor to show the page."""
+    tables_away = f"sqlite:///{tmp_path / 'away.db'}"
+    app = create_app(Settings("nats://127.0.0.1:1", tables_away, StreamSettings(), SECRET_KEY))
+
+    @app.post("/sends-and-shows")
+    def sends_and_shows():
+        send("standin", "POST", "/things", {}, key="k1", read_in="trustdays")
+        return str(checkpoint(app.extensions["engine"], "trustdays"))
+
+    app.extensions["services"] = {"standin": service.url}
+    try:
+        answer = app.test_client().post("/sends-and-shows", headers={**signed(someone()), **HTMX})
+    finally:
+        app.extensions["engine"].dispose()
+    assert answer.status_code == 503
+    assert not_shown_yet.CANNOT_SHOW in said(answer)
