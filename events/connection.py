@@ -35,13 +35,28 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
     forever. (nats-py applies an unlimited reconnect count to the first connection too, so
     the wait is bounded here.) Raises NoServersError when no server answered in time."""
     connected = False
+    reconnecting = False
+    made: list[NATS] = []
 
     async def report_error(error: Exception) -> None:
-        # Before the first connection the caller hears of it once, through the exception.
-        log.log(logging.WARNING if connected else logging.DEBUG, "NATS: %s", error)
+        # Before the first connection the caller hears of it once, through the exception;
+        # while reconnecting, each attempt that fails (4 a second) only at debug level: the
+        # disconnect and the reconnect say the outage in two lines.
+        level = logging.WARNING if connected and not reconnecting else logging.DEBUG
+        log.log(level, "NATS: %s", error)
 
     async def report_disconnect() -> None:
-        log.info("NATS: disconnected from %s", without_credentials(url))
+        nonlocal reconnecting
+        if made and (made[0].is_closed or made[0].is_draining):
+            log.info("NATS: disconnected from %s", without_credentials(url))  # closed by us
+            return
+        reconnecting = True
+        log.warning("NATS: disconnected from %s; reconnecting", without_credentials(url))
+
+    async def report_reconnect() -> None:
+        nonlocal reconnecting
+        reconnecting = False
+        log.warning("NATS: reconnected to %s", without_credentials(url))
 
     connecting = nats.connect(
         # Several servers (a cluster) comma-separated: nats-py wants them as a list.
@@ -54,12 +69,14 @@ async def connect(url: str, name: str = "staffroom", wait: float = 10.0) -> NATS
         connect_timeout=2,
         error_cb=report_error,
         disconnected_cb=report_disconnect,
+        reconnected_cb=report_reconnect,
     )
     try:
         nc = await asyncio.wait_for(connecting, wait)
     except TimeoutError:
         raise nats.errors.NoServersError() from None
     connected = True
+    made.append(nc)
     return nc
 
 

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy.exc
@@ -103,6 +103,29 @@ class Status:
     last_seq: int
     failed_seq: int | None = None
     failure: str | None = None
+    updated_at: datetime | None = field(default=None, compare=False)
+    """When the checkpoint last moved (None before the projection's first batch)."""
+
+    def progress(self, last_seq: int, unread_since: datetime | None, now: datetime) -> str:
+        """ "stopped", "up to date", "catching up", or "not moving": behind the log's
+        `last_seq` with neither its checkpoint nor the first message it has not read
+        (appended at `unread_since`) newer than NOT_MOVING_AFTER. A stack that was idle for
+        an hour is not "not moving" the moment a new event comes: that event is new."""
+        if self.failed_seq:
+            return "stopped"
+        if self.last_seq >= last_seq:
+            return "up to date"
+        known = [_aware(at) for at in (self.updated_at, unread_since) if at is not None]
+        if known and now - max(known) >= NOT_MOVING_AFTER:
+            return "not moving"
+        return "catching up"
+
+
+NOT_MOVING_AFTER = timedelta(seconds=30)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps no time zone
 
 
 @dataclass(frozen=True)
@@ -149,7 +172,7 @@ def status(engine: Engine, name: str) -> Status:
     c = checkpoints.c
     with engine.connect() as connection:
         row = connection.execute(
-            select(c.last_seq, c.failed_seq, c.failure).where(c.name == name)
+            select(c.last_seq, c.failed_seq, c.failure, c.updated_at).where(c.name == name)
         ).first()
     return Status(name, 0) if row is None else Status(name, *row)
 

@@ -28,6 +28,7 @@ from events.config import Settings
 from events.consumers import Following, named, reading_log, stop_on_signals
 from events.db import create_db_engine, writing
 from events.envelope import Batch
+from events.outage import Outage
 from events.projection import GapInLog, Projection, ProjectionStopped, apply_all, checkpoint
 from events.store import EventStore
 
@@ -65,6 +66,7 @@ class Projector:
         self.validate = validate
         """Whether each event's data is validated again by its schema. The log holds only
         what appends validated: by default it is read without (events.trusted)."""
+        self.outage = Outage(log, "projector")
 
     async def run(self, stop: asyncio.Event) -> None:
         for projection in self.projections:
@@ -101,13 +103,14 @@ class Projector:
                 alone.add(asyncio.create_task(self._follow([leaving], stop, alone)))
             except GapInLog as gap:
                 log.warning("%s; resuming from the checkpoint", gap)
-            except Exception:  # NATS or SQL away, a handler's bug: log it, resume, retry
+            except Exception as error:  # NATS or SQL away, a handler's bug: resume, retry
                 names = ", ".join(p.name for p in group)
-                log.exception("projections %s failed; resuming from the checkpoints", names)
+                self.outage.failed(error, f"projections {names} (resuming from the checkpoints)")
                 await asyncio.sleep(1.0)
 
     async def _consume(self, group: list[Projection], stop: asyncio.Event) -> None:
         following = await self._following(group)
+        self.outage.worked()
         connection = self.writer.connect()
         """The batches' connection, kept (a failure closes it: the next is a new one)."""
         unwritten: Batch | None = None

@@ -28,6 +28,7 @@ from events.config import Settings
 from events.consumers import fetch, named, reading_log, stop_on_signals
 from events.decider import Command, CommandLoop, CommandRejected, Decider, State
 from events.envelope import Metadata, RecordedEvent
+from events.outage import Outage
 from events.store import EventStore
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class Reactor:
         """Seconds before an event taken but not acked (a crash) is delivered again."""
         self.retry = retry
         self._loops: dict[str, CommandLoop[Any, Any]] = {}
+        self.outage = Outage(log, "reactor")
+        """Shared by the reactions: one line for an outage, not one each."""
 
     async def run(self, stop: asyncio.Event) -> None:
         await asyncio.gather(*(self._follow(reaction, stop) for reaction in self.reactions))
@@ -91,13 +94,14 @@ class Reactor:
         while not stop.is_set():
             try:
                 await self._consume(reaction, stop)
-            except Exception:  # NATS away, a command that failed: the event comes again
-                log.exception("reaction %s failed; retrying in %gs", reaction.name, self.retry)
+            except Exception as error:  # NATS away, a command that failed: it comes again
+                self.outage.failed(error, f"reaction {reaction.name}")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.retry)
 
     async def _consume(self, reaction: Reaction, stop: asyncio.Event) -> None:
         subscription = await self.subscribe(reaction)
+        self.outage.worked()
         try:
             while not stop.is_set():
                 batch = await fetch(subscription, 10, self.idle_wait)

@@ -24,6 +24,7 @@ from itsdangerous.encoding import base64_decode, bytes_to_int
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from events import unknown_outcome
 from events.answers import Accepted as Accepted  # services' apis import it from here
 from events.check_only import answer_checks_without_arguments
 from events.config import Settings
@@ -255,17 +256,11 @@ def log_unavailable(error: Exception) -> Response:
     have been done, and only a retry with the same key can tell without doing it twice."""
     if request.method in ("GET", "HEAD"):
         response = problem(503, "log_unavailable", "The event log is not answering: try again.")
-    elif request.headers.get("Idempotency-Key"):
-        response = problem(503, "not_confirmed", NOT_CONFIRMED + RETRY_WITH_THE_KEY)
     else:
-        response = problem(503, "not_confirmed", NOT_CONFIRMED + CHECK_FIRST)
-    response.headers["Retry-After"] = "2"
+        key = request.headers.get("Idempotency-Key")
+        response = problem(503, "not_confirmed", unknown_outcome.for_a_client(key))
+    response.headers["Retry-After"] = unknown_outcome.RETRY_AFTER
     return response
-
-
-NOT_CONFIRMED = "This could not be confirmed: the outcome is unknown (it may have been done). "
-RETRY_WITH_THE_KEY = "Retry with the same Idempotency-Key: it will not be done twice."
-CHECK_FIRST = "Check before retrying: without an Idempotency-Key a retry may do it twice."
 
 
 def idempotency_key() -> str | None:

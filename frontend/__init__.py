@@ -18,6 +18,7 @@ from events.db import create_db_engine
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity, sees_staff
 from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields, unstorable_said
+from frontend import not_shown_yet
 from frontend.errors import answer_errors
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
@@ -120,6 +121,10 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         # header can carry (non-ASCII, a space, a line break) was a 500 before it was sent.
         if any(not IDEMPOTENCY_KEY.fullmatch(key) for key in request.form.getlist("key") if key):
             abort(422, "key: not a key this page gave; reload the page and send the form again.")
+
+    app.before_request(not_shown_yet.refuse_a_bad_mark)
+    app.after_request(not_shown_yet.say_so)
+    app.context_processor(not_shown_yet.still_behind)
 
     @app.context_processor
     def signed_in() -> dict:

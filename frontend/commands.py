@@ -3,7 +3,9 @@ service decides exactly as it does for the API; then the page waits, briefly and
 until its projection has read the write (the person who just booked sees the booking).
 
 When the service cannot say what happened (it timed out, NATS did not confirm, the answer
-was lost) the page says exactly that, never "nothing was changed": 503 NotConfirmed."""
+was lost) the page says exactly that, never "nothing was changed": 503 NotConfirmed when the
+service said so, 504 NoAnswer when no answer came. Only a request that never left (502
+NotAnswering) says nothing was done. The sentences are events.unknown_outcome's."""
 
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ import httpx
 import urllib3
 from flask import Response, after_this_request, current_app, request
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
-from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException, ServiceUnavailable
 
+from events import in_flight, unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
+from events.in_flight import Full
 from events.projection import wait_for
+from frontend import not_shown_yet
 from frontend.numbers import whole_number
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
@@ -29,6 +34,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before the request left, through httpx (the trust year's client): the service
 never saw the command."""
 COMMAND_POOL = "command_pool"
+IN_FLIGHT = "commands_in_flight"
 BUSY = "busy"
 """The one 5xx that still says for sure that nothing was done."""
 _CHECKING: ContextVar[bool] = ContextVar("checking", default=False)
@@ -36,15 +42,23 @@ _CHECKING: ContextVar[bool] = ContextVar("checking", default=False)
 
 
 class NotConfirmed(ServiceUnavailable):
-    """The command was sent but its outcome is unknown. The page keeps the form, and its
-    key, as it was: sending it again runs the command at most once."""
+    """The service answered that it could not confirm the command (NATS did not, or it
+    failed): its outcome is unknown. The page keeps the form, and its key, as it was:
+    sending it again runs the command at most once."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "We could not confirm this: it may or may not have been done. "
-            "Check the page before trying again.",
-            retry_after=2,
-        )
+        super().__init__(unknown_outcome.ON_A_PAGE, retry_after=int(unknown_outcome.RETRY_AFTER))
+
+
+class NoAnswer(GatewayTimeout):
+    """The command was sent but no answer came (the service too slow, paused, or the
+    connection dropped): its outcome is unknown, as NotConfirmed's."""
+
+    def __init__(self) -> None:
+        super().__init__(unknown_outcome.ON_A_PAGE)
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", unknown_outcome.RETRY_AFTER)]
 
 
 class Busy(ServiceUnavailable):
@@ -58,10 +72,10 @@ class NotAnswering(BadGateway):
     """The command never reached the service: nothing was done, try again."""
 
     def __init__(self, service: str) -> None:
-        super().__init__(f"The {service} service is not answering: try again.")
+        super().__init__(f"The {service} service is not answering. {unknown_outcome.NOTHING_DONE}")
 
     def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
-        return [*super().get_headers(*args, **kwargs), ("Retry-After", "2")]
+        return [*super().get_headers(*args, **kwargs), ("Retry-After", unknown_outcome.RETRY_AFTER)]
 
 
 class Refused(Exception):
@@ -108,15 +122,21 @@ def send(
     if _CHECKING.get():
         headers[CHECK_HEADER] = CHECK_ONLY
     try:
-        answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
+        with _in_flight().holding(service):
+            answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
+    except Full:
+        message = f"The {service} service is not answering the requests it has. "
+        raise Busy(
+            message + unknown_outcome.NOTHING_DONE, int(unknown_outcome.RETRY_AFTER)
+        ) from None
     except MaxRetryError as error:  # the connection failed twice: never sent
         if isinstance(error.reason, ConnectTimeoutError):  # NewConnectionError too
             raise NotAnswering(service) from None
-        raise NotConfirmed() from None
+        raise NoAnswer() from None
     except ConnectTimeoutError:
         raise NotAnswering(service) from None
     except HTTPError:  # sent, but no answer came back
-        raise NotConfirmed() from None
+        raise NoAnswer() from None
     problem = _json(answer) if answer.status >= 400 else {}
     if answer.status >= 500 and problem.get("error") == BUSY:
         raise Busy(problem.get("message", "Busy: try again."), _retry_after(answer))
@@ -134,6 +154,7 @@ def send(
     if _CHECKING.get():
         raise _Passed
     outcome = _json(answer)
+    not_shown_yet.done()
     if read_in:
         read_your_write(read_in, int(outcome.get("seq", 0)))
     return outcome
@@ -160,9 +181,12 @@ def what_the_service_says(command: Callable[[], object]) -> Refused | None:
 
 def read_your_write(projection: str, seq: int) -> None:
     """Wait until the projection has applied `seq` (bounded), and say how long it took in
-    the answer's Server-Timing (make bench reads it; so do a browser's developer tools)."""
+    the answer's Server-Timing (make bench reads it; so do a browser's developer tools).
+    When the wait runs out the command is still done: the page says it does not show it
+    yet (frontend/not_shown_yet.py)."""
     started = time.perf_counter()
-    wait_for(current_app.extensions["engine"], projection, seq, READ_YOUR_WRITES_TIMEOUT)
+    if not wait_for(current_app.extensions["engine"], projection, seq, READ_YOUR_WRITES_TIMEOUT):
+        not_shown_yet.note(projection, seq)
     waited = (time.perf_counter() - started) * 1000
 
     @after_this_request
@@ -195,6 +219,11 @@ def _commands() -> urllib3.PoolManager:
             ),
         )
     return pool
+
+
+def _in_flight() -> in_flight.InFlight:
+    """This app's count of commands waiting on each service (events.in_flight)."""
+    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.from_env())
 
 
 def _json(answer: urllib3.BaseHTTPResponse) -> dict[str, Any]:

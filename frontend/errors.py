@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from events.status_titles import title_of
+from frontend import not_shown_yet
 from frontend.commands import Refused
 
 ANSWERED_IN_PLACE = (409, 422)
@@ -29,9 +30,11 @@ MESSAGE_PART = Markup('<p class="banner warning" role="alert">{}</p>')
 
 
 class DatabaseUnavailable(ServiceUnavailable):
-    def __init__(self) -> None:
+    def __init__(self, done: bool = False) -> None:
         super().__init__(
-            "The calendar's records cannot be read just now. Please try again in a minute.",
+            not_shown_yet.CANNOT_SHOW
+            if done
+            else "The calendar's records cannot be read just now. Please try again in a minute.",
             retry_after=10,
         )
 
@@ -90,7 +93,7 @@ def refusal(refused: Refused) -> Response:
 def database_unavailable(error: Exception) -> Response:
     # Locked, unreachable or out of connections: say so at once rather than a 500.
     current_app.logger.warning("read models unavailable: %s", error)
-    return http_error(DatabaseUnavailable())
+    return http_error(DatabaseUnavailable(done=not_shown_yet.was_done()))
 
 
 def answer_errors(app: Flask) -> None:

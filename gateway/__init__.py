@@ -23,16 +23,25 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from deploy.secret_paths import SECRET_PATHS, mask_secrets_in
+from events import in_flight
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
+from events.in_flight import Full
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
-from gateway.errors import database_unavailable, error, http_error
+from gateway.errors import (
+    database_unavailable,
+    error,
+    http_error,
+    no_answer,
+    not_sent,
+    too_many_waiting,
+)
 from gateway.identities import HeaderSigner, IdentityCache
 from gateway.in_process import serve
 from gateway.limits import MAX_BODY, limit_body, too_large
-from gateway.proxy import TooSlow, Unreachable, Upstreams, relay
+from gateway.proxy import NoAnswer, NotSent, Upstreams
 from gateway.routes import Routes
 from gateway.signed_links import FORGED_LINKS_PER_ADDRESS, limit_forged_links
 from gateway.signin import (
@@ -93,7 +102,7 @@ def create_app(
     )
     app.before_request(limit_body)  # first of all: nothing reads an oversize body
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    upstreams = Upstreams(timeout)
+    upstreams = Upstreams(timeout, in_flight.from_env())
     client = httpx.Client(  # for the gateway's own calls (linking a sign-in in the directory)
         timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -143,15 +152,16 @@ def create_app(
         if frontend is not None and target.is_frontend:
             return serve(frontend, request, header)
         try:
-            upstream = upstreams.send(request, target, header)
-        except TooSlow as slow:
-            app.logger.warning("%s did not answer in time: %s", target.label, slow)
-            return error(504, "gateway_timeout", f"{target.label} did not answer in time.")
-        except Unreachable as unreachable:
-            app.logger.warning("%s is not answering: %s", target.label, unreachable)
-            message = f"{target.label} is not answering: it may be starting or stopped."
-            return error(502, "bad_gateway", message)
-        return relay(upstream)
+            return upstreams.relayed(request, target, header)
+        except Full:
+            app.logger.warning("%s: too many requests waiting on it", target.label)
+            return too_many_waiting(target)
+        except NotSent as why:
+            app.logger.warning("%s is not answering: %s", target.label, why)
+            return not_sent(target)
+        except NoAnswer as why:
+            app.logger.warning("%s did not answer: %s", target.label, why)
+            return no_answer(target)
 
     limit_forged_links(
         app,

@@ -6,7 +6,11 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from events import unknown_outcome
 from events.status_titles import title_of
+from gateway.routes import Target
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def error(status: int, code: str, message: str) -> Response:
@@ -39,3 +43,32 @@ def database_unavailable(exception: Exception) -> Response:
     response = error(503, "unavailable", message)
     response.headers["Retry-After"] = "5"
     return response
+
+
+def not_sent(target: Target) -> Response:
+    """The connection to `target` could not be made: the request never left."""
+    message = f"{target.label} is not answering. {unknown_outcome.NOTHING_DONE}"
+    return _retry_soon(error(502, "bad_gateway", message))
+
+
+def no_answer(target: Target) -> Response:
+    """`target` had the request but gave no answer: a read is simply tried again; a change
+    may or may not have been done, and only the same key tells without doing it twice."""
+    late = f"{target.label} did not answer in time."
+    if request.method in SAFE_METHODS:
+        return _retry_soon(error(504, "gateway_timeout", f"{late} Try again."))
+    if target.is_frontend:
+        return _retry_soon(error(504, "not_confirmed", unknown_outcome.ON_A_PAGE))
+    key = request.headers.get("Idempotency-Key")
+    return _retry_soon(error(504, "not_confirmed", f"{late} {unknown_outcome.for_a_client(key)}"))
+
+
+def _retry_soon(response: Response) -> Response:
+    response.headers["Retry-After"] = unknown_outcome.RETRY_AFTER
+    return response
+
+
+def too_many_waiting(target: Target) -> Response:
+    """`target` has as many requests waiting as the gateway lets it hold: not sent."""
+    message = f"{target.label} is not answering the requests it has. {unknown_outcome.NOTHING_DONE}"
+    return _retry_soon(error(503, "busy", message))

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import urllib3
 from flask import Request, Response
-from urllib3.exceptions import HTTPError, MaxRetryError, NewConnectionError
-from urllib3.exceptions import TimeoutError as UpstreamTimeout
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from urllib3.util import parse_url
 
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
+from events.in_flight import InFlight
 from gateway.routes import Target
 
 # Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
@@ -49,7 +49,8 @@ class Upstreams:
     """Keep-alive connections to the frontend and the services, shared by a worker's threads:
     a pool per target, found by its base URL (not PoolManager's parse of every URL)."""
 
-    def __init__(self, timeout: float, connections: int = 32):
+    def __init__(self, timeout: float, in_flight: InFlight, connections: int = 32):
+        self.in_flight = in_flight
         self.manager = urllib3.PoolManager(
             num_pools=32,
             maxsize=connections,
@@ -61,8 +62,23 @@ class Upstreams:
         self.pools: dict[str, tuple[urllib3.HTTPConnectionPool, str]] = {}
         """Per base URL, its pool and its path (usually empty)."""
 
+    def relayed(self, request: Request, target: Target, identity: str | None) -> Response:
+        """The target's answer, relayed. A service with `in_flight`'s limit of requests
+        already waiting, one too long, is not sent this one: Full (the pages are not
+        counted)."""
+        if target.is_frontend:
+            return relay(self.send(request, target, identity))
+        token = self.in_flight.take(target.base_url)
+        try:
+            relayed = relay(self.send(request, target, identity))
+        except BaseException:
+            self.in_flight.give_back(target.base_url, token)
+            raise
+        relayed.call_on_close(lambda: self.in_flight.give_back(target.base_url, token))
+        return relayed
+
     def send(self, request: Request, target: Target, identity: str | None) -> Answer:
-        """The target's answer, its body not yet read. Raises Unreachable or TooSlow."""
+        """The target's answer, its body not yet read. Raises NotSent or NoAnswer."""
         known = self.pools.get(target.base_url)
         if known is None:
             pool = self.manager.connection_from_url(target.base_url)
@@ -87,18 +103,21 @@ class Upstreams:
 Answer = urllib3.BaseHTTPResponse
 
 
-class Unreachable(Exception):
-    """The target did not take the request, or broke off its answer."""
+class NotSent(Exception):
+    """The connection to the target could not be made: the request never left."""
 
 
-class TooSlow(Unreachable):
-    """The target did not answer in time."""
+class NoAnswer(Exception):
+    """The request was sent but no answer came (too slow, paused, or the connection dropped):
+    what it did is unknown."""
 
 
-def _why(error: Exception | None) -> Unreachable:
-    # urllib3 counts a refused connection as a connect timeout too: it is not one
-    too_slow = isinstance(error, UpstreamTimeout) and not isinstance(error, NewConnectionError)
-    return TooSlow(repr(error)) if too_slow else Unreachable(repr(error))
+def _why(error: Exception | None) -> NotSent | NoAnswer:
+    # A refused connection, a name not found and a connect timeout are all ConnectTimeoutError
+    # to urllib3: the request was never written. Anything later, it may have been acted on.
+    if isinstance(error, ConnectTimeoutError):
+        return NotSent(repr(error))
+    return NoAnswer(repr(error))
 
 
 def target_path(request: Request, target: Target, base_path: str = "") -> str:

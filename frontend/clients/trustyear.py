@@ -15,7 +15,15 @@ from flask import current_app, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from events.identity import IDENTITY_HEADER
-from frontend.commands import NOT_SENT, NotAnswering, NotConfirmed, Refused, read_your_write, send
+from frontend.commands import (
+    NOT_SENT,
+    NoAnswer,
+    NotAnswering,
+    NotConfirmed,
+    Refused,
+    read_your_write,
+    send,
+)
 from readmodels.trustyear.projection import trustyear as projection
 
 SERVICE = "trustyear"
@@ -75,8 +83,8 @@ def import_dates(
         )
     except NOT_SENT:
         raise NotAnswering(SERVICE) from None
-    except httpx.TransportError:
-        raise NotConfirmed() from None
+    except httpx.TransportError:  # sent, but no answer came back
+        raise NoAnswer() from None
     if answer.status_code >= 500:
         raise NotConfirmed()
     report = (

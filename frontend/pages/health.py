@@ -27,6 +27,8 @@ class ProjectionHealth:
     failed_seq: int | None = None
     """The event this projection stopped at (it could not apply it), and why."""
     failure: str | None = None
+    progress: str = "up to date"
+    """Status.progress: up to date, catching up, not moving or stopped."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,24 @@ def stream_last_seq(settings: Settings) -> tuple[bool, int | None]:
         return False, None
 
 
-def projection_health(now: Status, last_seq: int | None) -> ProjectionHealth:
+def projection_health(
+    now: Status, last_seq: int | None, unread_since: datetime | None = None
+) -> ProjectionHealth:
     lag = None if last_seq is None else max(last_seq - now.last_seq, 0)
-    return ProjectionHealth(now.name, now.last_seq, lag, now.failed_seq, now.failure)
+    progress = now.progress(last_seq or 0, unread_since, datetime.now(UTC))
+    return ProjectionHealth(now.name, now.last_seq, lag, now.failed_seq, now.failure, progress)
+
+
+def appended_at(settings: Settings, seq: int) -> datetime | None:
+    """When message `seq` was appended to the log (None if NATS cannot say now)."""
+    try:
+        nats = process_connection(settings.nats_url, name="frontend")
+        store = EventStore(nats.nc, settings.stream)
+        message = nats.run(store.js.get_msg(store.stream, seq), timeout=2)
+    except Exception:  # reconnecting, timed out: unknown, and the page says catching up
+        return None
+    at = message.time
+    return datetime.fromisoformat(at) if isinstance(at, str) else at
 
 
 def read_health(settings: Settings, engine: Engine) -> Health:
@@ -78,5 +95,7 @@ def read_health(settings: Settings, engine: Engine) -> Health:
         counts = list(event_counts(engine))
     except SQLAlchemyError:
         return Health(settings.stream.name, nats_ok, last_seq, db_ok=False)
-    projections = [projection_health(s, last_seq) for s in applied]
+    unread = {s.last_seq + 1 for s in applied if last_seq and s.last_seq < last_seq}
+    since = {seq: appended_at(settings, seq) for seq in unread}
+    projections = [projection_health(s, last_seq, since.get(s.last_seq + 1)) for s in applied]
     return Health(settings.stream.name, nats_ok, last_seq, True, projections, counts)

@@ -23,7 +23,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from events.calendar import SCHOOL_TIME
 from frontend.answers import form_answer
 from frontend.clients import networks as service
-from frontend.commands import NotAnswering
+from frontend.commands import NoAnswer, NotAnswering
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages import poll_forms as forms
@@ -84,7 +84,7 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
         except service.Refused as refused:
             errors |= at_the_same_names(refused)
             errors.setdefault("first", refused.message)
-        except (NotAnswering, ServiceUnavailable):
+        except (NotAnswering, NoAnswer, ServiceUnavailable):
             finder_down = True
     if not asked and proposal["window"]:
         window = forms.Window(**proposal["window"])
@@ -290,7 +290,7 @@ def confirm_context(meeting: Any, option_id: str, **extra: Any) -> dict[str, Any
     option = tally.option
     try:
         warnings = service.warnings_for(meeting.network_id, option.date, meeting.minutes)
-    except (NotAnswering, ServiceUnavailable):
+    except (NotAnswering, NoAnswer, ServiceUnavailable):
         warnings = ["The date could not be checked again: the finder is not answering."]
     except service.Refused as refused:
         warnings = [f"The date could not be checked again: {refused.message}"]

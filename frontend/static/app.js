@@ -34,11 +34,14 @@
   var UNCONFIRMED = "We could not confirm this: it may or may not have been done. " +
     "Check the page before trying again.";
 
-  // A refusal (4xx) from the frontend comes with its own sentence, shaped as a banner for
-  // #messages (frontend/errors.py): show that. A 5xx keeps the sentences here, which never
-  // say more than is known; so does anything else (a proxy's page, an empty answer).
+  // A refusal (4xx) or a fault (502, 503, 504) from the frontend comes with its own
+  // sentence, shaped as a banner for #messages (frontend/errors.py; a fault's sentences are
+  // events/unknown_outcome.py's, "nothing was done" only when nothing was sent, and "it is
+  // done" when it was): show that. A 500 (a bug, after which anything may be true) keeps the
+  // sentences here, which never say more than is known; so does anything else (a proxy's
+  // page, an empty answer).
   function refusalSaid(xhr) {
-    if (xhr.status >= 500) return null;
+    if (xhr.status === 500 || xhr.status > 504) return null;
     if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") !== 0) return null;
     var answer = document.createElement("template");
     answer.innerHTML = xhr.responseText;
@@ -82,7 +85,10 @@
   // an earlier message that belonged to no card, goes back to only speaking.
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.id === "messages") target.classList.remove("shown");
+    // A write not shown yet (frontend/not_shown_yet.py) belongs to no card: shown.
+    if (target && target.id === "messages") {
+      target.classList.toggle("shown", !!target.querySelector(".not-shown-yet"));
+    }
   });
 
   // Another person's booking swaps whole cards and slots in (the live poll, a tap's answer):

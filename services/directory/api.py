@@ -9,7 +9,6 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import NotFound
 
-from events.envelope import new_id
 from events.identity import (
     SCHOOL_LEADERS,
     SIGN_IN_HEADER,
@@ -17,6 +16,7 @@ from events.identity import (
     sees_staff,
     staff_visible_to,
 )
+from events.made_ids import made_id
 from events.openapi import Blueprint
 from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory import domain
@@ -116,7 +116,7 @@ def list_schools() -> list[School]:
 def add_school(school: dict) -> Response:
     """Add a school (trust admins)."""
     require(identity().holds("trust_admin"))
-    school_id = new_id()
+    school_id = made_id("school")
     outcome = commands.execute(subject(), domain.AddSchool(School(school_id=school_id, **school)))
     return accepted(outcome, 201, id=school_id)
 
@@ -192,7 +192,7 @@ def link_identity(link: dict) -> Response:
 def add_person(person: dict) -> Response:
     """Add a member of staff (trust admins; school leaders for their own school)."""
     require(may_keep_staff_of(person["school_id"]), "You add your own school's staff only.")
-    person_id = new_id()
+    person_id = made_id("person")
     new = Person(person_id=person_id, **{**person, "subjects": tuple(person["subjects"])})
     command = domain.AddPerson(new, keeper_scope())
     return accepted(commands.execute(subject(), command), 201, id=person_id)

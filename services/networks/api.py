@@ -10,12 +10,12 @@ from flask_smorest import abort
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
+from events.made_ids import made_id
 from events.openapi import Blueprint
 from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import runs_networks, sets_priorities
 from services.networks.domain import Cadence, NetworkRecord, Occurrence, Skipped, TemplateItem
-from services.networks.ids import made_id
 from services.networks.lookups import (
     may_organise,
     network_commands,

@@ -12,12 +12,12 @@ from werkzeug.exceptions import NotFound
 
 from events import CommandRejected
 from events.decider import Outcome
+from events.made_ids import made_id
 from events.openapi import Blueprint
 from events.service import Accepted, accepted, identity, require
 from services.networks import domain
 from services.networks.access import answers_for, changes_action
 from services.networks.domain import AgendaItem, Mark, Meeting, Option
-from services.networks.ids import made_id
 from services.networks.lookups import (
     invitees_or_members,
     may_organise,

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from events.decider import CommandLoop, CommandRejected
 from events.envelope import Metadata, new_id, utcnow
+from events.outage import Outage
 from events.store import EventStore
 from readmodels.notifications import queries
 from services.notifications import digest, letters, mime, unsubscribe
@@ -91,14 +92,17 @@ class Sender:
         """Message to the row version last acted on: a read model a moment behind does
         not make the sender judge the same row again."""
         self.sent = 0
+        self.outage = Outage(log, "sender")
 
     async def run(self, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
                 try:
                     done = await self.once()
-                except Exception:  # NATS or the database away a moment: try again
-                    log.exception("sending failed; trying again")
+                    if done:  # it claimed and recorded through NATS: NATS answers
+                        self.outage.worked()
+                except Exception as error:  # NATS or the database away a moment: try again
+                    self.outage.failed(error, "sending")
                     done = 0
                 if not done:
                     with contextlib.suppress(TimeoutError):

@@ -10,7 +10,8 @@ from flask import Response
 from werkzeug.exceptions import NotFound
 
 from events.decider import Outcome
-from events.envelope import new_id, utcnow
+from events.envelope import utcnow
+from events.made_ids import made_id
 from events.openapi import Blueprint
 from events.service import Accepted, accepted, idempotency_key, identity, require
 from services.trustdays import domain
@@ -74,8 +75,8 @@ releases any seat a stale read gave meanwhile (a closed slot refuses it)."""
 def plan_day(fields: dict) -> Response:
     """Plan a PD day, in draft, with its timetable (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager plans PD days.")
-    day_id = new_id()
-    timetable = [Slot(slot_id=new_id(), **slot) for slot in fields.pop("slots")]
+    day_id = made_id("day")
+    timetable = [Slot(slot_id=made_id(f"slot:{n}"), **s) for n, s in enumerate(fields.pop("slots"))]
     command = domain.PlanDay(day_record(day_id, fields), timetable)
     return accepted(days.execute(day_subject(day_id), command), 201, id=day_id)
 
@@ -112,7 +113,7 @@ def update_day(fields: dict, day_id: str) -> Response:
 def add_slot(slot: dict, day_id: str) -> Response:
     """Add a slot to the timetable (CPD manager)."""
     require(plans_days(identity()), "Only the CPD manager changes the timetable.")
-    slot_id = new_id()
+    slot_id = made_id("slot")
     command = domain.AddSlot(Slot(slot_id=slot_id, **slot))
     return accepted(days.execute(day_subject(day_id), command), 201, id=slot_id)
 
@@ -209,7 +210,7 @@ def add_session(fields: dict, day_id: str, slot_id: str) -> Response:
     require(identity().holds(*ORGANISERS), "Only the CPD manager and network leads add sessions.")
     the_slot(the_day(day_id), slot_id)
     may_organise(fields)
-    session_id = new_id()
+    session_id = made_id("session")
     command = domain.AddSession(session_of(session_id, session_leader(fields)))
     return accepted(slots.execute(slot_subject(day_id, slot_id), command), 201, id=session_id)
 

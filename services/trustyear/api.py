@@ -11,8 +11,8 @@ from flask import Response, jsonify
 from werkzeug.exceptions import NotFound
 
 from events import CommandRejected
-from events.envelope import new_id
 from events.foreign import ForeignFacts
+from events.made_ids import made_id
 from events.openapi import Blueprint
 from events.service import Accepted, Commands, accepted, identity, problem, require
 from services.directory.events import TRUST_SUBJECT
@@ -111,7 +111,7 @@ def set_school_terms(body: dict, school_id: str, year_id: str) -> Response:
 def add_closure(body: dict, school_id: str, year_id: str) -> Response:
     """A holiday, INSET day or closure of the school, from its first to its last day."""
     require(keeps_dates_of(identity(), school_id), "You keep your own school's dates only.")
-    closure_id = new_id()
+    closure_id = made_id("closure")
     ends = body["ends"] or body["starts"]
     label = body["label"] or events.CLOSURE_KINDS[body["kind"]]
     closure = Closure(closure_id, body["kind"], body["starts"], ends, label, "page")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from events import unknown_outcome
 from events.config import Settings
 from events.connection import NatsThread, NotConfirmed
 from events.store import EventStore, StreamSettings
@@ -63,8 +64,9 @@ def test_a_command_nats_cannot_confirm_is_503_and_its_retry_with_the_key_runs_on
     assert unconfirmed.headers["Retry-After"].isdigit()
     problem = unconfirmed.json()
     assert problem["error"] == "not_confirmed"
-    assert "outcome is unknown" in problem["message"]
-    assert "Retry with the same Idempotency-Key" in problem["message"]
+    assert problem["message"] == unknown_outcome.for_a_client("once")
+    assert "may or may not have been done" in problem["message"]
+    assert "same Idempotency-Key: it will be done at most once" in problem["message"]
     read = service.get("/counters/a", headers=admin())
     assert read.status_code == 503 and read.json()["error"] == "log_unavailable"
 

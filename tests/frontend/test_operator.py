@@ -5,16 +5,17 @@ place; the trust admin's alone."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from events import Event, registry
+from events import Event, projection, registry
 from events.embedded import free_port
 from events.envelope import Batch, RecordedEvent
 from events.projection import ProjectionStopped, apply, checkpoint, rebuild
@@ -58,6 +59,25 @@ def test_health_shows_the_last_sequence_and_the_lag_of_each_projection(client, n
     page = text(client.get(OPERATOR).get_data(as_text=True))
     assert "log_stats 2 up to date" in page
     assert "TestCounterIncremented 3 2" in page  # three events, the last at sequence 2
+
+
+def test_a_projection_behind_is_catching_up_then_not_moving_and_idle_up_to_date_is_running(
+    client, nats, store, engine, monkeypatch
+):
+    subject = store.subject("counter", "a")
+    nats.run(store.append(subject, [increment(1)], 0))
+    page = text(client.get(OPERATOR).get_data(as_text=True))
+    assert "log_stats 0 1 Catching up" in page  # appended a moment ago
+
+    monkeypatch.setattr(projection, "NOT_MOVING_AFTER", timedelta(seconds=0.5))
+    time.sleep(0.6)
+    page = text(client.get(OPERATOR).get_data(as_text=True))
+    assert "log_stats 0 1 Not moving" in page
+
+    nats.run(rebuild(store, engine, log_stats))
+    time.sleep(0.6)  # idle and up to date: no alarm however long it has been
+    page = text(client.get(OPERATOR).get_data(as_text=True))
+    assert "log_stats 1 up to date Running" in page  # the others, never run, are not moving
 
 
 def test_health_shows_a_projection_that_stopped_at_an_event_and_why(client, engine):

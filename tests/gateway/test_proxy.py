@@ -99,7 +99,7 @@ def test_a_service_that_is_down_is_502_json(make_gateway, engine):
     assert answer.status_code == 502
     assert answer.get_json() == {
         "error": "bad_gateway",
-        "message": "The gone service is not answering: it may be starting or stopped.",
+        "message": "The gone service is not answering. Nothing was done; try again.",
     }
 
 

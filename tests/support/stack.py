@@ -63,8 +63,15 @@ def running_projector(nats: NatsThread, store: EventStore, engine: Engine) -> It
 
 @contextmanager
 def pd_stack(
-    nats: NatsThread, nats_url: str, store: EventStore, database_url: str, engine: Engine
+    nats: NatsThread,
+    nats_url: str,
+    store: EventStore,
+    database_url: str,
+    engine: Engine,
+    projector: bool = True,
 ) -> Iterator[Stack]:
+    """The frontend with every service, the trust days' reactor and (unless told otherwise:
+    a test then runs `running_projector` itself, for a while) the projector."""
     migrate(engine, [PACKAGE_DIR])
     settings = Settings(nats_url, database_url, store.settings, SECRET_KEY)
     with ExitStack() as stack:
@@ -75,7 +82,8 @@ def pd_stack(
             "networks": stack.enter_context(serve(networks_app(settings))),
             "notifications": stack.enter_context(serve(notifications_app(settings))),
         }
-        stack.enter_context(running_projector(nats, store, engine))
+        if projector:
+            stack.enter_context(running_projector(nats, store, engine))
         stack.enter_context(running_reactor(nats, store, TRUSTDAYS_REACTIONS))
         app = create_app(settings, services)
         yield Stack(app, engine, services)

@@ -12,7 +12,15 @@ from events.envelope import Metadata
 from services.trustdays import domain
 from services.trustdays.events import day_subject, slot_subject
 from tests.support.people import join
-from tests.support.trustdays import MANAGER_ID, manager, open_day, staff, trustdays
+from tests.support.trustdays import (
+    MANAGER_ID,
+    day_fields,
+    manager,
+    open_day,
+    session_fields,
+    staff,
+    trustdays,
+)
 from tests.support.waiting import wait_until
 
 
@@ -123,3 +131,18 @@ def test_a_second_cancel_with_another_key_is_refused_and_the_slots_are_closed_al
     assert refused.status_code == 409 and refused.json()["error"] == "day_cancelled"
     assert wait_until(lambda: seats_taken(client, booked_day) == 0, 30)
     assert all_closed(nats, store, booked_day)
+
+
+def test_a_create_sent_again_with_its_key_names_the_same_thing_and_is_done_once(client):
+    plan = {"json": day_fields(), "headers": with_key(manager(), "plan-1")}
+    first, again = client.post("/days", **plan), client.post("/days", **plan)
+    assert (first.status_code, again.status_code) == (201, 201), first.text
+    assert again.json()["id"] == first.json()["id"]
+    assert (again.json()["seq"], again.json()["events"]) == (first.json()["seq"], [])
+    day_url = f"/days/{first.json()['id']}"
+    slot_id = client.get(day_url, headers=manager()).json()["slots"][1]["slot_id"]
+    add = {"json": session_fields("Phonics", 5), "headers": with_key(manager(), "session-1")}
+    made = [client.post(f"{day_url}/slots/{slot_id}/sessions", **add) for _ in range(2)]
+    assert made[0].json()["id"] == made[1].json()["id"], made[0].text
+    slot = client.get(day_url, headers=manager()).json()["slots"][1]
+    assert [s["session_id"] for s in slot["sessions"]] == [made[0].json()["id"]]
