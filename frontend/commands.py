@@ -22,6 +22,7 @@ from werkzeug.exceptions import BadGateway, HTTPException, ServiceUnavailable
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.projection import wait_for
+from frontend.plain_words import plain_fields
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -122,7 +123,7 @@ def send(
     if answer.status >= 500:
         raise NotConfirmed()
     if answer.status >= 400:
-        fields = problem.get("fields") or {}
+        fields = plain_fields(problem.get("fields") or {}, body)
         message = problem.get("message", "That was refused.")
         raise Refused(
             answer.status,

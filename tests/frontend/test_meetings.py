@@ -131,7 +131,7 @@ def test_a_move_with_mistakes_also_says_what_the_service_would_refuse(trust):
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert 'id="move-date-error">Give the new date.' in html
-    assert 'id="move-reason-error">Length must be between 1 and 500.' in html
+    assert 'id="move-reason-error">Write between 1 and 500 characters.' in html
     meeting = queries.find_meeting(trust.stack.engine, meeting_id)
     assert meeting is not None and (meeting.date, meeting.starts) == (day, "16:00")
 
