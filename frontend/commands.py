@@ -28,6 +28,7 @@ from events.in_flight import Full
 from events.projection import wait_for
 from frontend import not_shown_yet
 from frontend.numbers import whole_number
+from frontend.plain_words import plain_fields
 
 READ_YOUR_WRITES_TIMEOUT = 2.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -143,7 +144,7 @@ def send(
     if answer.status >= 500:
         raise NotConfirmed()
     if answer.status >= 400:
-        fields = problem.get("fields") or {}
+        fields = plain_fields(problem.get("fields") or {}, body)
         message = problem.get("message", "That was refused.")
         raise Refused(
             answer.status,

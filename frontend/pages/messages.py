@@ -22,6 +22,7 @@ from services.notifications.access import READS_ANYONES, reads_messages, runs_th
 from services.notifications.events import UK, UNKNOWN_AFTER, VOCABULARIES
 
 messages = Blueprint("messages", __name__)
+messages.add_app_template_global(reads_messages, "may_read_messages")  # the route's rule
 
 
 def shown(template: str, **values: object) -> str:

@@ -16,9 +16,11 @@ from typing import Any
 from marshmallow.fields import Field
 
 from frontend.commands import Refused, what_the_service_says
+from frontend.plain_words import plain
 
-MISSING = Field.default_error_messages["required"]
-"""What marshmallow says of a required field the body does not have."""
+MISSING = plain(str(Field.default_error_messages["required"]))
+"""What marshmallow says of a required field the body does not have, as the page hears it
+(frontend.plain_words)."""
 
 
 def with_the_services(

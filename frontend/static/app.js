@@ -129,6 +129,36 @@
   document.addEventListener("htmx:oobBeforeSwap", keepWhatIsOpen);
   document.addEventListener("htmx:afterSettle", putBackWhatWasOpen);
 
+  // Back to a page htmx keeps in its history: the snapshot is the page's HTML, which holds
+  // the values fields were drawn with, not what the person typed, ticked or chose since (a
+  // filter set, then a result opened, then back: the filter was gone, its results not).
+  // Each field's current value is written into its markup just before the snapshot.
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var root = event.detail.historyElt || document.body;
+    root.querySelectorAll("input, textarea, select").forEach(function (field) {
+      if (field.tagName === "SELECT") {
+        field.querySelectorAll("option").forEach(function (option) {
+          option.toggleAttribute("selected", option.selected);
+        });
+      } else if (field.tagName === "TEXTAREA") {
+        field.textContent = field.value;
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.toggleAttribute("checked", field.checked);
+      } else if (["hidden", "password", "file"].indexOf(field.type) === -1) {
+        field.setAttribute("value", field.value);
+      }
+    });
+  });
+
+  // A search box searches as the person types (its form's "input changed delay:…" trigger)
+  // and on Enter (submit); its "change", when focus leaves it, searched again for what is
+  // already shown: a flicker, the scroll lost, a result being tapped replaced. A form's
+  // "change" trigger is for its selects and boxes to tick, so a search box's stops here.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("input[type=search]")) event.stopPropagation();
+  }, true);
+
   // A calendar address copied with one tap (the button is there only with this script).
   function copied(button) {
     var field = document.getElementById(button.getAttribute("data-copy"));

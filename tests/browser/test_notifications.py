@@ -99,6 +99,7 @@ def test_a_waitlist_promotion_sends_exactly_one_email_with_a_valid_invitation(tr
 
     admin = signed_in_page(browser, trust["base"], TRUST_ADMIN)
     admin.goto("/operator")
+    accessible(admin, "operator", SCREENSHOTS)
     admin.click("a:has-text('the embedded mailbox')")
     admin.click(f"a:has-text('{promoted}')")
     expect(admin.locator("main")).to_contain_text("METHOD:REQUEST")

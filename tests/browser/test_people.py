@@ -177,3 +177,41 @@ def test_on_a_phone_the_person_page_and_a_headteachers_search_fit_and_pass_axe(t
     priya.set_viewport_size(WIDTHS["desktop"])
     priya.goto("/people")
     accessible(priya, "people-search-all-desktop")
+
+
+def test_back_from_a_person_finds_the_search_as_it_was_typed_and_chosen(trust, browser):
+    """htmx's history keeps the page's HTML: what was typed and chosen is written into it
+    before it is kept (app.js), so back from a person shows the filters of the results."""
+    teacher, school = trust["teacher"], trust["school"]
+    priya = person(browser, trust, MANAGER, "desktop")
+    priya.goto("/people")
+    settled(priya)
+    with priya.expect_response(lambda answer: "/people?" in answer.url):
+        priya.select_option("#people-school", school["school_id"])
+    settled(priya)
+    typed(priya, "#people-q", teacher["name"])
+    priya.click(f"#found-{teacher['person_id']} a")
+    expect(priya.locator("h1")).to_have_text(teacher["name"], timeout=ANSWERED_WITHIN)
+    priya.go_back()
+    expect(priya.locator(f"#found-{teacher['person_id']}")).to_be_visible()
+    expect(priya.locator("#people-q")).to_have_value(teacher["name"])
+    expect(priya.locator("#people-school")).to_have_value(school["school_id"])
+
+
+def test_leaving_the_search_box_does_not_search_again(trust, browser):
+    """The box searched as it was typed in: its change on leaving it is not a second search
+    (which redrew the results under a person reaching for one)."""
+    teacher = trust["teacher"]
+    priya = person(browser, trust, MANAGER, "desktop")
+    priya.goto("/people")
+    settled(priya)
+    typed(priya, "#people-q", teacher["name"])
+    asked: list[str] = []
+    priya.on(
+        "request", lambda request: asked.append(request.url) if "/people?" in request.url else None
+    )
+    priya.keyboard.press("Tab")  # to the next filter: the box's change fires
+    priya.wait_for_timeout(1500)
+    assert asked == []
+    with priya.expect_response(lambda answer: "/people?" in answer.url):
+        priya.select_option("#people-role", index=1)  # a select still searches on change

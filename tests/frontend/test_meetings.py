@@ -5,6 +5,7 @@ organiser's; a bad form is a 422 at its fields and sends nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ from frontend import create_app
 from frontend.commands import Refused
 from frontend.pages import meeting_forms as forms
 from readmodels.networks import polls_view as queries
-from readmodels.networks.tables import network_clashes
+from readmodels.networks.tables import network_agenda, network_clashes
 from tests.support.databases import DATABASES
 from tests.support.identity import someone
 from tests.support.meetings import a_network, a_poll
@@ -131,7 +132,7 @@ def test_a_move_with_mistakes_also_says_what_the_service_would_refuse(trust):
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert 'id="move-date-error">Give the new date.' in html
-    assert 'id="move-reason-error">Length must be between 1 and 500.' in html
+    assert 'id="move-reason-error">Write between 1 and 500 characters.' in html
     meeting = queries.find_meeting(trust.stack.engine, meeting_id)
     assert meeting is not None and (meeting.date, meeting.starts) == (day, "16:00")
 
@@ -214,3 +215,59 @@ def test_a_clash_found_after_the_date_was_set_is_shown_to_the_organiser_alone(wo
     path = f"/meetings/{world['meeting']}"
     assert "added an INSET day" in text(client(world, "lead").get(path).get_data(as_text=True))
     assert "added an INSET day" not in text(client(world, "amy").get(path).get_data(as_text=True))
+
+
+def test_every_agenda_row_shows_each_of_its_errors_at_its_field(world, engine):
+    """A new row's title and an existing row's minutes were errors the form never showed
+    (each kind of row showed only one field's); every field of every row shows its own,
+    tied to it for a screen reader, and keeps what was typed."""
+    row = {"meeting_id": world["meeting"], "item_id": "i1", "position": 0, "title": "Welcome"}
+    with engine.begin() as connection:
+        connection.execute(insert(network_agenda).values(**row, minutes=5))
+    form = {"item-i1-title": "Welcome", "item-i1-minutes": "0", "new-0-minutes": "x", "key": "k"}
+    form |= {"new-0-title": "T" * 10, "new-1-title": "Phonics", "new-1-minutes": "999"}
+    form |= {"item-i1-owner": "", "new-0-owner": ""}
+    answer = client(world, "lead").post(f"/meetings/{world['meeting']}/agenda", data=form)
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    for field in ("item-i1-minutes", "new-0-minutes", "new-1-minutes"):
+        assert f'id="{field}-error">Give its minutes, 1 to 600.' in html, field
+        tag = re.search(f'<input[^>]*id="{field}"[^>]*>', html)
+        assert tag and 'aria-invalid="true"' in tag[0], field
+        assert f'aria-describedby="{field}-error"' in tag[0], field
+    assert re.search('<input[^>]*id="item-i1-minutes"[^>]*value="0"', html)
+    cleared = {**form, "item-i1-title": "", "item-i1-minutes": "5", "new-0-minutes": "10"}
+    cleared |= {"new-1-minutes": "10"}
+    answer = client(world, "lead").post(f"/meetings/{world['meeting']}/agenda", data=cleared)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'id="item-i1-title-error">' in html
+    tag = re.search('<input[^>]*id="item-i1-title"[^>]*>', html)
+    assert tag and 'aria-invalid="true"' in tag[0]
+
+
+def test_a_new_rows_title_the_service_refuses_shows_with_an_old_rows_minutes(trust):
+    """A new row's title too long for the service and an existing row's minutes out of
+    range: both at their fields, each tied to its input."""
+    sil = trust.client("sil")
+    day = inset_day(datetime.now(LONDON).date()) + timedelta(days=28)
+    booking = {"title": "Agenda", "date": day.isoformat(), "starts": "16:00", "ends": "17:00"}
+    booked = sil.post(f"/networks/{trust.network_id}/meetings", data=booking | {"key": "a"})
+    meeting_id = booked.headers["Location"].rsplit("/", 1)[1]
+    first = {"new-0-title": "Welcome", "new-0-minutes": "5", "key": "agenda-a"}
+    assert sil.post(f"/meetings/{meeting_id}/agenda", data=first).status_code == 303
+    (item,) = queries.agenda(trust.stack.engine, meeting_id)
+    old = f"item-{item.item_id}"
+    form = {f"{old}-title": "Welcome", f"{old}-minutes": "0", "new-0-title": "T" * 300}
+    answer = sil.post(f"/meetings/{meeting_id}/agenda", data=form | {"key": "agenda-b"})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    said = {
+        f"{old}-minutes": "Give its minutes, 1 to 600.",
+        "new-0-title": "Write between 1 and 200 characters.",
+    }
+    for field, sentence in said.items():
+        assert f'id="{field}-error">{sentence}' in html, field
+        tag = re.search(f'<(?:input|select)[^>]*id="{field}"[^>]*>', html)
+        assert tag and 'aria-invalid="true"' in tag[0], field
+        assert f'aria-describedby="{field}-error"' in tag[0], field
+    assert [i.title for i in queries.agenda(trust.stack.engine, meeting_id)] == ["Welcome"]

@@ -82,7 +82,7 @@ def test_a_series_form_with_mistakes_also_says_what_the_service_would_refuse(tru
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert 'id="series-title-error">Give the meetings a title.' in html
-    assert 'id="series-venue-error">Longer than maximum length 200.' in html
+    assert 'id="series-venue-error">Write no more than 200 characters.' in html
     assert 'id="series-join_link-error">Give the link as https://...' in html
     assert len(queries.series_of(trust.stack.engine, trust.network_id)) == before
 

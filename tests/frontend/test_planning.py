@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Row, func, select
 
+from frontend.pages.service_rules import MISSING
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays.tables import pd_days, pd_sessions
 from tests.support.identity import someone
@@ -368,7 +369,7 @@ def test_a_form_with_mistakes_also_says_what_the_service_would_refuse(trust):
     undated = boss.post("/plan", data=new_day(date="someday", venue="V" * 300))
     said = shown_errors(undated)
     assert said["new-day-date"] == "Give the day&#39;s date."
-    assert said["new-day-venue"] == "Length must be between 1 and 200."
+    assert said["new-day-venue"] == "Write between 1 and 200 characters."
     assert count(stack, pd_days) == days_before
 
     day_id = plan(boss)
@@ -377,7 +378,7 @@ def test_a_form_with_mistakes_also_says_what_the_service_would_refuse(trust):
     form = session_form("T" * 300, leader_kind="staff", leader_q="nobody at all")
     said = shown_errors(add_session(boss, day_id, slot_id, form))
     assert said["session-leader_q"].startswith("Nobody in the trust matches")
-    assert said["session-title"] == "Length must be between 1 and 200."
+    assert said["session-title"] == "Write between 1 and 200 characters."
     assert count(stack, pd_sessions) == sessions_before
 
 
@@ -385,7 +386,7 @@ def shown_errors(answer) -> dict[str, str]:
     """A 422's field errors by field id, none of them a field the form left out."""
     assert answer.status_code == 422
     said = dict(re.findall(r'id="([^"]+)-error">([^<]*)', answer.get_data(as_text=True)))
-    assert "Missing data for required field." not in said.values(), said
+    assert MISSING not in said.values(), said
     return said
 
 

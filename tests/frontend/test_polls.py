@@ -305,7 +305,7 @@ def test_a_poll_with_mistakes_also_says_what_the_service_would_refuse(served):
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
     assert 'id="options-error">Tick at least one date to offer.' in html
-    assert 'id="poll-venue-error">Longer than maximum length 200.' in html
+    assert 'id="poll-venue-error">Write no more than 200 characters.' in html
     assert 'id="poll-join_link-error">Give the link as https://...' in html
     engine = served["app"].extensions["engine"]
     assert meetings_of(engine, served["network"]) == []

@@ -78,3 +78,18 @@ def test_the_meeting_page_links_to_it_for_its_organiser_only(
     assert organiser.status_code == 200 and f'href="{PAGE}"' in organiser.get_data(as_text=True)
     invitee = stack.client(someone(person_id="amy")).get("/meetings/m1")
     assert invitee.status_code == 200 and PAGE not in invitee.get_data(as_text=True)
+
+
+def test_a_name_links_to_their_messages_only_for_who_may_read_them(
+    world: tuple[Stack, Running],
+) -> None:
+    """The organiser may not read Amy's messages (403), so her name is plain text to them;
+    the CPD manager may, and follows the link."""
+    stack, _ = world
+    amy = 'href="/people/amy/messages"'
+    organiser = stack.client(someone(person_id="sil")).get(PAGE).get_data(as_text=True)
+    assert "Amy Archer" in organiser and amy not in organiser
+    manager = stack.client(someone("cpd_manager"))
+    assert amy in manager.get(PAGE).get_data(as_text=True)
+    assert manager.get("/people/amy/messages").status_code == 200
+    assert stack.client(someone(person_id="sil")).get("/people/amy/messages").status_code == 403

@@ -207,14 +207,20 @@ def signed_in_page(browser: Browser, base: str, email: str, width: str = "deskto
     return page
 
 
+HELD_MODERATE = ("region", "landmark-unique")
+"""Moderate axe-core findings held as strictly as serious ones: content outside every
+landmark (a screen reader's "skip to region" misses it) and two landmarks of one name."""
+
+
 def accessible(page: Page, name: str, folder: Path = SCREENSHOTS) -> None:
-    """No serious or critical axe-core finding; a screenshot of the whole page in `folder`."""
+    """No serious or critical axe-core finding, nor one of HELD_MODERATE; a screenshot of the
+    whole page in `folder`."""
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run()")
     serious = [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]})"
         for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in ("serious", "critical") or v["id"] in HELD_MODERATE
     ]
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
