@@ -119,11 +119,15 @@ def finder_context(network: Any, values: dict[str, str], errors: forms.Errors) -
 
 @polls.get("/networks/<network_id>/find-dates")
 def find_dates(network_id: str) -> ResponseReturnValue:
-    """The finder's dates for the window asked; a window it cannot read is a 422, the form
-    marking what is wrong (as a search's)."""
+    """The finder's dates for the window asked; a window asked that it cannot read is a 422,
+    the form marking what is wrong (as a search's). Nothing asked is never the person's
+    mistake: what the finder says of the suggested window is shown at 200."""
     network = organised_network(network_id)
+    asked = {name: value for name, value in request.args.items() if value}
     context = finder_context(network, dict(request.args), {})
-    return render_template("find_dates.html", **context), 422 if context["errors"] else 200
+    return render_template("find_dates.html", **context), 422 if context[
+        "errors"
+    ] and asked else 200
 
 
 @polls.post("/networks/<network_id>/polls")
