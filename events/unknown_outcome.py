@@ -24,6 +24,16 @@ NOTHING_DONE = "Nothing was done; try again."
 """Only when the request never left: the connection could not be made."""
 
 
+def not_sent(who: str) -> str:
+    """`who` (a service, by name) could not be reached: the request never left."""
+    return f"{who} is not answering. {NOTHING_DONE}"
+
+
+def too_many_waiting(who: str) -> str:
+    """`who` holds as many requests as it may, the oldest too long: this one was not sent."""
+    return f"{who} is not answering the requests it has. {NOTHING_DONE}"
+
+
 def for_a_client(key: str | None) -> str:
     """The unknown outcome, told to an API client that sent `key` (or none)."""
     return f"{NOT_CONFIRMED} {WITH_THE_KEY if key else WITHOUT_A_KEY}"

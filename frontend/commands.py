@@ -73,7 +73,7 @@ class NotAnswering(BadGateway):
     """The command never reached the service: nothing was done, try again."""
 
     def __init__(self, service: str) -> None:
-        super().__init__(f"The {service} service is not answering. {unknown_outcome.NOTHING_DONE}")
+        super().__init__(unknown_outcome.not_sent(f"The {service} service"))
 
     def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
         return [*super().get_headers(*args, **kwargs), ("Retry-After", unknown_outcome.RETRY_AFTER)]
@@ -126,10 +126,8 @@ def send(
         with _in_flight().holding(service):
             answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
     except Full:
-        message = f"The {service} service is not answering the requests it has. "
-        raise Busy(
-            message + unknown_outcome.NOTHING_DONE, int(unknown_outcome.RETRY_AFTER)
-        ) from None
+        message = unknown_outcome.too_many_waiting(f"The {service} service")
+        raise Busy(message, int(unknown_outcome.RETRY_AFTER)) from None
     except MaxRetryError as error:  # the connection failed twice: never sent
         if isinstance(error.reason, ConnectTimeoutError):  # NewConnectionError too
             raise NotAnswering(service) from None

@@ -47,7 +47,7 @@ def database_unavailable(exception: Exception) -> Response:
 
 def not_sent(target: Target) -> Response:
     """The connection to `target` could not be made: the request never left."""
-    message = f"{target.label} is not answering. {unknown_outcome.NOTHING_DONE}"
+    message = unknown_outcome.not_sent(target.label)
     return _retry_soon(error(502, "bad_gateway", message))
 
 
@@ -70,5 +70,5 @@ def _retry_soon(response: Response) -> Response:
 
 def too_many_waiting(target: Target) -> Response:
     """`target` has as many requests waiting as the gateway lets it hold: not sent."""
-    message = f"{target.label} is not answering the requests it has. {unknown_outcome.NOTHING_DONE}"
+    message = unknown_outcome.too_many_waiting(target.label)
     return _retry_soon(error(503, "busy", message))
