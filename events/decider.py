@@ -13,13 +13,13 @@ import hashlib
 import logging
 import random
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Protocol, TypeVar
 
 from events.envelope import Event, Metadata, RecordedEvent
+from events.registry import WireData
 from events.snapshots import Snapshots, written
 from events.store import ConcurrencyConflict, EventStore
 
@@ -97,6 +97,44 @@ class TooMuchContention(Exception):
     """The command lost the race for its subject more times than the loop allows."""
 
 
+MAX_GROUP = 64
+"""At most this many commands of one subject are appended as one message."""
+MAX_GROUP_EVENTS = 200
+"""A command joins a group only while the group's events stay within this (a command of
+more events is appended alone): a message stays far under the server's payload limit."""
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """A command waiting for its group's append, and its caller's answer."""
+
+    command: Any
+    key: str | None
+    meta: Metadata
+    outcome: asyncio.Future[Outcome]
+
+    def settle(self, outcome: Outcome) -> None:
+        if not self.outcome.done():
+            self.outcome.set_result(outcome)
+
+    def fail(self, error: BaseException) -> None:
+        if self.outcome.done():
+            return
+        if isinstance(error, asyncio.CancelledError):
+            self.outcome.cancel()
+        else:
+            self.outcome.set_exception(error)
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """A command of a group, its events and their envelopes (checked by their schemas)."""
+
+    waiting: _Waiting
+    events: list[Event]
+    envelopes: list[WireData]
+
+
 @dataclass(frozen=True)
 class Aggregate(Generic[State]):
     """An aggregate's state as of stream sequence `seq`, and the commands it has seen."""
@@ -148,25 +186,9 @@ class CommandLoop(Generic[State, Command]):
         self.snapshot_every = snapshot_every if snapshots else 0
         self._unsnapshotted: dict[str, int] = {}
         """Per cached subject, the messages folded since its last snapshot."""
-        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
-        """Per subject: its lock, and how many commands hold or await it."""
-
-    @asynccontextmanager
-    async def _turn(self, subject: str) -> AsyncIterator[None]:
-        """One command at a time per subject in this process: in a rush, commands queue
-        here instead of racing each other to the log and retrying (across processes, the
-        log's expected sequence still decides)."""
-        lock, users = self._turns.get(subject, (asyncio.Lock(), 0))
-        self._turns[subject] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._turns[subject]
-            if users == 1:
-                del self._turns[subject]
-            else:
-                self._turns[subject] = (lock, users - 1)
+        self._queues: dict[str, deque[_Waiting]] = {}
+        """Per subject, the commands waiting for their group (while its leader runs)."""
+        self._leaders: set[asyncio.Future[None]] = set()
 
     def recent(self, subject: str, max_age: float) -> Aggregate[State] | None:
         """The cached aggregate if it was the head of the log at most `max_age` s ago. Safe
@@ -249,39 +271,66 @@ class CommandLoop(Generic[State, Command]):
         idempotency_key: str | None = None,
         meta: Metadata | None = None,
     ) -> Outcome:
-        async with self._turn(subject):
-            return await self._execute(subject, command, idempotency_key, meta)
-
-    async def _execute(
-        self,
-        subject: str,
-        command: Command,
-        idempotency_key: str | None,
-        meta: Metadata | None,
-    ) -> Outcome:
+        """Decide `command` on the subject's aggregate and append its events. Commands for
+        one subject queue in this process and are committed in groups (see `_lead`)."""
         meta = meta or Metadata()
         key = command_id(subject, meta.actor, idempotency_key) if idempotency_key else None
         if key:  # the command's id: recorded as the cause of its events
             meta = replace(meta, causation_id=key)
+        waiting = _Waiting(command, key, meta, asyncio.get_running_loop().create_future())
+        queue = self._queues.get(subject)
+        if queue is None:
+            queue = self._queues[subject] = deque()
+            leader = asyncio.ensure_future(self._lead(subject, queue))
+            self._leaders.add(leader)
+            leader.add_done_callback(self._leaders.discard)
+        queue.append(waiting)
+        return await waiting.outcome
+
+    async def _lead(self, subject: str, queue: deque[_Waiting]) -> None:
+        """Commit the subject's waiting commands, a group at a time, until none is left.
+
+        A group is the commands waiting when the last append was acknowledged: each decided
+        in turn on the state the ones before it leave, their events appended as one message
+        with the sequence the first was decided on. In a rush a subject's commands no longer
+        wait one append each (about 60 a second for a PD day's slot under load); every
+        guarantee of one command's append holds for the group, which lands whole or not at
+        all."""
+        try:
+            while queue:
+                group = [queue.popleft() for _ in range(min(len(queue), MAX_GROUP))]
+                try:
+                    later = await self._commit(subject, group)
+                except BaseException as error:  # NATS away, too much contention: each is told
+                    for waiting in group:
+                        waiting.fail(error)
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                queue.extendleft(reversed(later))
+        finally:
+            del self._queues[subject]
+            for waiting in queue:  # the leader cancelled (the loop closing)
+                waiting.outcome.cancel()
+
+    async def _commit(self, subject: str, group: list[_Waiting]) -> list[_Waiting]:
+        """Decide and append the group; those to decide again after it, once it has landed
+        (refused, or deciding nothing, on the events of others before them in the group)."""
         cached = self._cache.get(subject)
         fresh = cached is None
         aggregate = await self.load(subject) if cached is None else cached
         for attempt in range(self.max_attempts):
-            if key and key in aggregate.commands:
-                return Outcome(aggregate.commands[key], [])
-            try:
-                events = list(self.decider.decide(command, aggregate.state))
-            except CommandRejected:
-                if fresh:
-                    raise
-                events = []
-            if not events:
-                if fresh:
-                    return Outcome(aggregate.seq, [])
+            decided = self._decide_in_turn(subject, group, aggregate, fresh)
+            if decided is None:  # refused on a cached state: never without the log's word
                 aggregate, fresh = await self._catch_up(subject, aggregate), True
                 continue
+            joined, later = decided
+            if not joined:
+                return later
+            envelopes = [envelope for taken in joined for envelope in taken.envelopes]
+            key = joined[0].waiting.key if len(joined) == 1 else None
             try:
-                appended = await self.store.append(subject, events, aggregate.seq, key, meta)
+                appended = await self.store.append_envelopes(subject, envelopes, aggregate.seq, key)
             except ConcurrencyConflict:
                 if attempt:  # the first retry goes at once: the other writer has just finished
                     await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
@@ -289,18 +338,73 @@ class CommandLoop(Generic[State, Command]):
                 continue
             if appended.duplicate:
                 self._cache.pop(subject, None)
-                return Outcome(appended.seq, [])
-            self._remember(subject, self._evolved(aggregate, events, appended.seq, meta))
-            return Outcome(appended.seq, events)
+                for taken in joined:
+                    taken.waiting.settle(Outcome(appended.seq, []))
+                return later
+            self._remember(subject, self._evolved(aggregate, joined, appended.seq))
+            for taken in joined:
+                taken.waiting.settle(Outcome(appended.seq, taken.events))
+            return later
         raise TooMuchContention(f"{subject}: gave up after {self.max_attempts} attempts")
 
+    def _decide_in_turn(
+        self, subject: str, group: list[_Waiting], aggregate: Aggregate[State], fresh: bool
+    ) -> tuple[list[_Decided], list[_Waiting]] | None:
+        """Each waiting command decided on the state the ones before it leave: those that
+        join the append, and those to decide again after it. None when the first to decide
+        was refused (or decided nothing) on a cached state: catch up and decide again.
+        Commands settled here (a repeat, a refusal on the log's state, a mistake in an
+        event) are told at once."""
+        joined: list[_Decided] = []
+        later: list[_Waiting] = []
+        state, keys = aggregate.state, set(aggregate.commands)
+        for waiting in group:
+            if waiting.outcome.done():  # its caller gave up waiting
+                continue
+            if waiting.key in aggregate.commands:
+                waiting.settle(Outcome(aggregate.commands[waiting.key], []))
+                continue
+            if waiting.key and waiting.key in keys:  # the same command twice in one group
+                later.append(waiting)
+                continue
+            refusal: CommandRejected | None = None
+            try:
+                events = list(self.decider.decide(waiting.command, state))
+            except CommandRejected as refused:
+                events, refusal = [], refused
+            except Exception as error:  # a decider's bug: this command's alone
+                waiting.fail(error)
+                continue
+            if not events:
+                if joined:
+                    later.append(waiting)
+                elif not fresh:
+                    return None
+                elif refusal is not None:
+                    waiting.fail(refusal)
+                else:
+                    waiting.settle(Outcome(aggregate.seq, []))
+                continue
+            if joined and sum(len(t.events) for t in joined) + len(events) > MAX_GROUP_EVENTS:
+                later.append(waiting)
+                continue
+            try:
+                envelopes = self.store.envelopes(subject, events, waiting.meta)
+            except Exception as error:  # an event its schema refuses: nothing of it appended
+                waiting.fail(error)
+                continue
+            joined.append(_Decided(waiting, events, envelopes))
+            state = self.decider.fold(events, state)
+            if waiting.key:
+                keys.add(waiting.key)
+        return joined, later
+
     def _evolved(
-        self, aggregate: Aggregate[State], events: Sequence[Event], seq: int, meta: Metadata
+        self, aggregate: Aggregate[State], joined: Sequence[_Decided], seq: int
     ) -> Aggregate[State]:
-        commands = aggregate.commands
-        if meta.causation_id:
-            commands = {**commands, meta.causation_id: seq}
-        state = self.decider.fold(events, aggregate.state)
+        commands = dict(aggregate.commands)
+        commands.update({t.waiting.key: seq for t in joined if t.waiting.key})
+        state = self.decider.fold([e for t in joined for e in t.events], aggregate.state)
         return Aggregate(state, seq, commands, time.monotonic())
 
     async def _catch_up(self, subject: str, aggregate: Aggregate[State]) -> Aggregate[State]:

@@ -25,7 +25,7 @@ from nats.js import api
 from nats.js.errors import APIError, NotFoundError
 
 from events.envelope import Batch, Event, Metadata, RecordedEvent
-from events.registry import EventRegistry, registry
+from events.registry import EventRegistry, WireData, registry
 
 Wanted = Callable[[str], bool]
 """Which event types a reader wants decoded."""
@@ -191,8 +191,23 @@ class EventStore:
         """
         if not events:
             raise ValueError("append needs at least one event")
-        meta = meta or Metadata()
-        envelopes = [self.registry.envelope(event, subject, meta) for event in events]
+        envelopes = self.envelopes(subject, events, meta or Metadata())
+        return await self.append_envelopes(subject, envelopes, expected_seq, idempotency_key)
+
+    def envelopes(self, subject: str, events: Sequence[Event], meta: Metadata) -> list[WireData]:
+        """The events stamped with their envelopes; InvalidEvent when one fails its schema."""
+        return [self.registry.envelope(event, subject, meta) for event in events]
+
+    async def append_envelopes(
+        self,
+        subject: str,
+        envelopes: Sequence[WireData],
+        expected_seq: int,
+        idempotency_key: str | None = None,
+    ) -> Appended:
+        """`append` for stamped events, of one command or of several (the command loop's
+        group: each event's envelope names its own command). Without a key the message's id
+        is its first event's: unique, and the same when a lost answer is retried."""
         key = idempotency_key or envelopes[0]["id"]
         headers = {EXPECTED_LAST_SUBJECT_SEQ: str(expected_seq), MSG_ID: key}
         payload = json.dumps(envelopes).encode()

@@ -8,6 +8,8 @@ import zlib
 import pytest
 
 from events import CommandLoop, CommandRejected, EventStore
+from events.decider import command_id
+from events.registry import InvalidEvent
 from tests.support.counter import CounterDecider, Increment
 from tests.support.log_fill import DirectGets, publish_many
 
@@ -72,6 +74,64 @@ def test_rejected_command_appends_nothing(nats, store: EventStore):
         nats.run(loop.execute(subject, Increment(by=3, limit=2)))
     assert refused.value.rule == "counter_limit"
     assert nats.run(store.last_seq()) == 0
+
+
+async def together(loop: CommandLoop, subject: str, *sent: tuple[Increment, str | None]) -> list:
+    """The commands sent at once, as concurrent requests would: their outcomes or errors."""
+    running = (loop.execute(subject, command, key) for command, key in sent)
+    return await asyncio.gather(*running, return_exceptions=True)
+
+
+def test_commands_waiting_for_one_subject_are_appended_as_one_message(nats, store):
+    """A group commit: thirty commands sent at once cost one append, each told its own
+    events, each event recording its own command."""
+    loop = CommandLoop(store, CounterDecider())
+    subject = store.subject("counter", "group")
+    sent = [(Increment(reason=f"r{n}"), f"k-{n}") for n in range(30)]
+    outcomes = nats.run(together(loop, subject, *sent))
+    assert [[e.data["reason"] for e in o.events] for o in outcomes] == [
+        [f"r{n}"] for n in range(30)
+    ]
+    assert len({o.seq for o in outcomes}) == 1
+    events, _ = nats.run(store.load(subject))
+    assert [e.seq for e in events] == [o.seq for o in outcomes]
+    assert [e.causation_id for e in events] == [command_id(subject, "system", k) for _, k in sent]
+    again = nats.run(CommandLoop(store, CounterDecider()).execute(subject, Increment(), "k-7"))
+    assert again.events == [] and again.seq == outcomes[7].seq
+
+
+def test_a_refusal_is_decided_on_the_log_not_on_the_group_before_it(nats, store):
+    """The second would pass the limit after the first, but the third brings the counter
+    down again: it is decided again once the group has landed, and then done. A command
+    refused on the log's state is refused."""
+    loop = CommandLoop(store, CounterDecider())
+    subject = store.subject("counter", "refused")
+    sent = [(Increment(by=2, limit=2), None), (Increment(by=1, limit=2), None)]
+    first, second, third = nats.run(together(loop, subject, *sent, (Increment(by=-2), None)))
+    assert first.seq == third.seq < second.seq and second.events
+    refused = nats.run(together(loop, subject, *[(Increment(by=1, limit=2), None)] * 2))
+    assert refused[0].events and isinstance(refused[1], CommandRejected)
+    assert nats.run(CommandLoop(store, CounterDecider()).load(subject)).state == 2
+
+
+def test_one_command_twice_in_a_group_is_done_once(nats, store):
+    loop = CommandLoop(store, CounterDecider())
+    subject = store.subject("counter", "twice")
+    sent = [(Increment(), "k-1"), (Increment(), "k-1"), (Increment(), "k-2")]
+    outcomes = nats.run(together(loop, subject, *sent))
+    assert [len(o.events) for o in outcomes] == [1, 0, 1]
+    assert outcomes[0].seq == outcomes[1].seq
+    assert nats.run(CommandLoop(store, CounterDecider()).load(subject)).state == 2
+
+
+def test_a_command_whose_event_its_schema_refuses_leaves_the_rest_of_its_group(nats, store):
+    loop = CommandLoop(store, CounterDecider())
+    subject = store.subject("counter", "invalid")
+    sent = [(Increment(by=1), None), (Increment(by=0), None), (Increment(by=2), None)]
+    one, zero, two = nats.run(together(loop, subject, *sent))
+    assert isinstance(zero, InvalidEvent)
+    assert one.seq == two.seq
+    assert nats.run(CommandLoop(store, CounterDecider()).load(subject)).state == 3
 
 
 class SnapshottingCounter(CounterDecider):
