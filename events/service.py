@@ -24,7 +24,7 @@ from itsdangerous.encoding import base64_decode, bytes_to_int
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from events import unknown_outcome
+from events import timeouts, unknown_outcome
 from events.answers import Accepted as Accepted  # services' apis import it from here
 from events.check_only import answer_checks_without_arguments
 from events.config import Settings
@@ -57,9 +57,10 @@ SUBJECT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
 MAX_BODY = 1024 * 1024
 """Bytes of a request body: far more than any command sends."""
-NATS_DEADLINE = 7.0
+NATS_DEADLINE = timeouts.NATS_DEADLINE
 """Seconds a request may wait on NATS in all: less than the gateway's and the frontend's
-10 s, so the caller hears the honest 503 rather than a timeout of its own."""
+wait for a service (events/timeouts.py), so the caller hears the honest 503 rather than a
+timeout of its own."""
 
 
 def create_service(

@@ -12,6 +12,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deploy.secret_paths import mask_secrets_in
+from events import timeouts
 from events.calendar import SCHOOL_TIME
 from events.config import Settings, service_urls
 from events.db import create_db_engine
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.extensions["engine"] = create_db_engine(settings.database_url)
     app.extensions["services"] = service_urls() if services is None else services
     app.extensions["service_client"] = httpx.Client(
-        timeout=httpx.Timeout(10.0, connect=2.0), limits=httpx.Limits(max_keepalive_connections=20)
+        timeout=httpx.Timeout(timeouts.SERVICE_CALL, connect=timeouts.CONNECT),
+        limits=httpx.Limits(max_keepalive_connections=20),
     )
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["long_date"] = long_date

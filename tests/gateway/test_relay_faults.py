@@ -78,7 +78,7 @@ def test_a_connection_dropped_after_sending_is_not_confirmed_and_not_sent_again(
 
 
 def test_a_paused_frontend_tells_a_person_in_the_pages_words(make_gateway, engine, standin_service):
-    gateway = make_gateway(frontend=standin_service.url, timeout=0.5)
+    gateway = make_gateway(frontend=standin_service.url, frontend_timeout=0.5)
     client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
     standin_service.pause()
     page = client.post("/days/1/book", data={"key": "k"}, headers={**CSRF, "Accept": "text/html"})
