@@ -21,6 +21,7 @@ from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields, unstorable_said
 from frontend import not_shown_yet
 from frontend.errors import answer_errors
+from frontend.query import refuse_overlong_query
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
 SIGNED_LINKS = {
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         if any(not IDEMPOTENCY_KEY.fullmatch(key) for key in request.form.getlist("key") if key):
             abort(422, "key: not a key this page gave; reload the page and send the form again.")
 
+    app.before_request(refuse_overlong_query)
     app.before_request(not_shown_yet.refuse_a_bad_mark)
     app.after_request(not_shown_yet.say_so)
     app.context_processor(not_shown_yet.still_behind)
