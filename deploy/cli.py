@@ -15,7 +15,7 @@ import click
 import nats.errors
 from nats.js.errors import NotFoundError
 
-from events.config import Settings
+from events.config import MissingSetting, Settings
 from events.nats_access import without_credentials
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class Staffroom(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except MissingSetting as error:  # a setting missing or not one it can take
+            fail(str(error))
         except NotFoundError:
             settings = Settings.from_env()
             fail(

@@ -224,7 +224,8 @@ def command_pool() -> urllib3.PoolManager:
 
 def _in_flight() -> in_flight.InFlight:
     """This app's count of commands waiting on each service (events.in_flight)."""
-    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.from_env())
+    limit = current_app.extensions["settings"].in_flight_per_service
+    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.InFlight(limit))
 
 
 def _json(answer: urllib3.BaseHTTPResponse) -> dict[str, Any]:

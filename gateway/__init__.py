@@ -23,11 +23,11 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from deploy.secret_paths import SECRET_PATHS, mask_secrets_in
-from events import in_flight, timeouts
+from events import timeouts
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
-from events.in_flight import Full
+from events.in_flight import Full, InFlight
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import (
@@ -105,7 +105,9 @@ def create_app(
     )
     app.before_request(limit_body)  # first of all: nothing reads an oversize body
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    upstreams = Upstreams(timeout, in_flight.from_env(), frontend_timeout=frontend_timeout)
+    upstreams = Upstreams(
+        timeout, InFlight(settings.in_flight_per_service), frontend_timeout=frontend_timeout
+    )
     client = httpx.Client(  # for the gateway's own calls (linking a sign-in in the directory)
         timeout=httpx.Timeout(timeout, connect=min(timeout, timeouts.CONNECT)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

@@ -497,3 +497,10 @@ def test_projections_status_says_catching_up_and_not_moving_as_the_operator_page
         "log_stats: not moving, at sequence 0 of 1: behind the log, and no event read for "
         "0.5 s: is the projector running?"
     ) in stuck.output.splitlines()
+
+
+def test_a_setting_it_cannot_take_is_one_sentence(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "STAFFROOM_IN_FLIGHT_PER_SERVICE": "0"}
+    result = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("Set STAFFROOM_IN_FLIGHT_PER_SERVICE to a whole number from 1")

@@ -14,6 +14,7 @@ from flask import Flask, Response, jsonify, request
 from events.config import Settings
 from events.db import migrate
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
+from events.in_flight import DEFAULT_LIMIT
 from events.timeouts import FRONTEND_RELAY
 from frontend import create_app as create_frontend
 from gateway import create_app as create_gateway
@@ -121,6 +122,7 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         oidc: OidcSettings | None = None,
         in_process: Flask | None = None,
         frontend_timeout: float = FRONTEND_RELAY,
+        in_flight_per_service: int = DEFAULT_LIMIT,
         **services: str,
     ) -> Flask:
         """A gateway relaying pages to `frontend` over HTTP, or serving them with the app
@@ -129,7 +131,7 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         identities = IdentityCache(clock=clock)
         app = create_gateway(
             routes,
-            replace(settings, dev=dev),
+            replace(settings, dev=dev, in_flight_per_service=in_flight_per_service),
             oidc,
             timeout,
             identities,
