@@ -226,6 +226,10 @@ def http_error(error: HTTPException) -> Response:
         return problem(422, "invalid", "Some fields are not valid.", fields)
     if error.code == 400 and request.is_json:
         return problem(400, "bad_request", NOT_JSON)
+    if error.code == 500 and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # a bug after the command may have been appended: never the general "went wrong"
+        said = unknown_outcome.after_a_fault(request.headers.get("Idempotency-Key"))
+        return with_headers_of(error, problem(500, "not_confirmed", said))
     response = problem(error.code or 500, code, error.description or error.name)
     return with_headers_of(error, response)
 
