@@ -15,7 +15,7 @@ import click
 import nats.errors
 from nats.js.errors import NotFoundError
 
-from events.config import Settings
+from events.config import MissingSetting, Settings
 from events.nats_access import without_credentials
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ class Staffroom(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except MissingSetting as error:  # a setting missing or not one it can take
+            fail(str(error))
         except NotFoundError:
             settings = Settings.from_env()
             fail(
@@ -276,26 +278,45 @@ def rebuild_one(
 
 @projections.command("status")
 def status_command() -> None:
-    """Where each projection is, and which stopped at an event it cannot apply, and why."""
+    """Where each projection is against the log, as the operator page says it: running,
+    catching up, not moving (exit 1) or stopped at an event it cannot apply, and why (exit 1)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from events.connection import NatsThread
     from events.db import create_db_engine
-    from events.projection import status
+    from events.projection_health import projections_health, stream_last_seq
     from readmodels.registry import PROJECTIONS
 
-    engine = create_db_engine(Settings.from_env().database_url)
+    settings = Settings.from_env()
+    made: list[NatsThread] = []
+
+    def nats() -> NatsThread:
+        if not made:
+            made.append(NatsThread(settings.nats_url, name="staffroom"))
+        return made[0]
+
+    engine = create_db_engine(settings.database_url)
     try:
-        now = [status(engine, projection.name) for projection in PROJECTIONS]
+        nats_ok, last_seq = stream_last_seq(settings, nats)
+        names = [projection.name for projection in PROJECTIONS]
+        now = projections_health(settings, engine, names, last_seq, nats)
     except SQLAlchemyError:
         fail("The database cannot be read: is it up, and its schema made (`staffroom db upgrade`)?")
     finally:
         engine.dispose()
+        for connection in made:
+            connection.close()
+    if not nats_ok:
+        click.echo(
+            f"NATS is not answering at {where(settings)}: the log's end is unknown.", err=True
+        )
     for each in now:
-        if each.failed_seq:
-            click.echo(f"{each.name}: stopped at sequence {each.failed_seq}: {each.failure}")
-        else:
-            click.echo(f"{each.name}: running, at sequence {each.last_seq}")
-    if any(each.failed_seq for each in now):
+        said = each.state[:1].lower() + each.state[1:]
+        if not each.failed_seq:
+            behind = f" of {last_seq}" if each.lag else ""
+            said += f", at sequence {each.checkpoint}{behind}"
+        click.echo(f"{each.name}: {said}: {each.why}" if each.why else f"{each.name}: {said}")
+    if any(each.down for each in now):
         sys.exit(1)
 
 

@@ -230,10 +230,10 @@ def step(
 
 def up(port: int, nats_port: int, demo_trust: bool = False) -> None:
     check_ports(port, nats_port)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         settings.require_secret_key()
-    except MissingSetting as error:
+    except MissingSetting as error:  # a BadSetting too
         raise LaunchError(str(error)) from None
     procfile = dict(parse_procfile(PROCFILE.read_text()).processes)
     processes = frontend_inside_gateway(procfile)

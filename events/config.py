@@ -11,7 +11,9 @@ from pathlib import Path
 
 from nats.js import api
 
+from events.in_flight import DEFAULT_LIMIT
 from events.nats_access import ADMIN, with_credentials
+from events.numbers import whole_number
 from events.store import StreamSettings
 
 VAR_DIR = Path(os.environ.get("STAFFROOM_VAR", "var")).resolve()
@@ -34,6 +36,22 @@ class MissingSetting(Exception):
     """A setting production must be given; the message says which."""
 
 
+class BadSetting(MissingSetting):
+    """A setting given a value it cannot take; the message says which and what it takes."""
+
+
+def whole_setting(env: Mapping[str, str], name: str, default: int, low: int = 1) -> int:
+    """Environment variable `name` as a whole number from `low` (ASCII digits, at most nine:
+    events.numbers), `default` when unset or empty; anything else is BadSetting."""
+    given = env.get(name, "")
+    if not given:
+        return default
+    number = whole_number(given)
+    if number is None or number < low:
+        raise BadSetting(f"Set {name} to a whole number from {low} (it is {given[:20]!r}).")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     nats_url: str
@@ -43,6 +61,9 @@ class Settings:
     """Signs sessions, identity headers and CSRF tokens: the same in every process."""
     dev: bool = False
     """Development and demo: "sign in as" anyone, cookies without Secure."""
+    in_flight_per_service: int = DEFAULT_LIMIT
+    """Requests one process lets wait on a service that has stopped answering
+    (events/in_flight.py): STAFFROOM_IN_FLIGHT_PER_SERVICE."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +81,9 @@ class Settings:
             ),
             secret_key=env.get("STAFFROOM_SECRET_KEY") or (_local_secret_key() if dev else None),
             dev=dev,
+            in_flight_per_service=whole_setting(
+                env, "STAFFROOM_IN_FLIGHT_PER_SERVICE", DEFAULT_LIMIT
+            ),
         )
 
     def require_secret_key(self) -> str:

@@ -2,11 +2,11 @@
 service would otherwise hold every worker thread of the front door (each request waiting
 for its timeout) and stop the pages of every other service too. Past the limit, while the
 oldest has waited too long, a request is refused at once, before it is sent: nothing was
-done."""
+done. The limit is a setting (events.config.Settings.in_flight_per_service,
+STAFFROOM_IN_FLIGHT_PER_SERVICE)."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -59,8 +59,3 @@ class InFlight:
             yield
         finally:
             self.give_back(target, token)
-
-
-def from_env() -> InFlight:
-    """The limit of `STAFFROOM_IN_FLIGHT_PER_SERVICE`, else DEFAULT_LIMIT."""
-    return InFlight(int(os.environ.get("STAFFROOM_IN_FLIGHT_PER_SERVICE", DEFAULT_LIMIT)))

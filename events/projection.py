@@ -9,7 +9,7 @@ reads and decodes each message once for all of them); each still moves its own c
 
 An event a handler cannot apply (text the database refuses, a handler's bug) stops that
 projection just before it, and the checkpoint row records where and why: the others go on,
-and the health page and `staffroom projections status` show it.
+and the operator page and `staffroom projections status` show it (events/projection_health.py).
 """
 
 from __future__ import annotations

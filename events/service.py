@@ -24,7 +24,7 @@ from itsdangerous.encoding import base64_decode, bytes_to_int
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound, UnprocessableEntity
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from events import unknown_outcome
+from events import timeouts, unknown_outcome
 from events.answers import Accepted as Accepted  # services' apis import it from here
 from events.check_only import answer_checks_without_arguments
 from events.config import Settings
@@ -57,9 +57,10 @@ SUBJECT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 OPEN_ENDPOINTS = {"api-docs.openapi_json", "health"}
 MAX_BODY = 1024 * 1024
 """Bytes of a request body: far more than any command sends."""
-NATS_DEADLINE = 7.0
+NATS_DEADLINE = timeouts.NATS_DEADLINE
 """Seconds a request may wait on NATS in all: less than the gateway's and the frontend's
-10 s, so the caller hears the honest 503 rather than a timeout of its own."""
+wait for a service (events/timeouts.py), so the caller hears the honest 503 rather than a
+timeout of its own."""
 
 
 def create_service(
@@ -225,6 +226,10 @@ def http_error(error: HTTPException) -> Response:
         return problem(422, "invalid", "Some fields are not valid.", fields)
     if error.code == 400 and request.is_json:
         return problem(400, "bad_request", NOT_JSON)
+    if error.code == 500 and request.method not in ("GET", "HEAD", "OPTIONS"):
+        # a bug after the command may have been appended: never the general "went wrong"
+        said = unknown_outcome.after_a_fault(request.headers.get("Idempotency-Key"))
+        return with_headers_of(error, problem(500, "not_confirmed", said))
     response = problem(error.code or 500, code, error.description or error.name)
     return with_headers_of(error, response)
 

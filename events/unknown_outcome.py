@@ -20,6 +20,16 @@ ON_A_PAGE = (
     "Check the page before trying again."
 )
 """The pages' own: a person has no key to think of (static/app.js says the same)."""
+A_FAULT_ON_A_PAGE = (
+    "Something went wrong on our side, and what you asked may have been done. "
+    "Reload the page and check before trying again."
+)
+"""A bug (500) while a change was being done: anything may be true, so never "nothing"."""
+DONE_THEN_A_FAULT = (
+    "It is done, but something went wrong on our side before this page could show it. "
+    "Reload the page to see it."
+)
+"""A bug (500) after the change was done: reloading shows it; sending it again is not needed."""
 NOTHING_DONE = "Nothing was done; try again."
 """Only when the request never left: the connection could not be made."""
 
@@ -37,3 +47,8 @@ def too_many_waiting(who: str) -> str:
 def for_a_client(key: str | None) -> str:
     """The unknown outcome, told to an API client that sent `key` (or none)."""
     return f"{NOT_CONFIRMED} {WITH_THE_KEY if key else WITHOUT_A_KEY}"
+
+
+def after_a_fault(key: str | None) -> str:
+    """A bug (500) while a change was being done, told to an API client that sent `key`."""
+    return f"Something went wrong on our side. {for_a_client(key)}"

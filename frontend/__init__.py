@@ -12,6 +12,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from deploy.secret_paths import mask_secrets_in
+from events import timeouts
 from events.calendar import SCHOOL_TIME
 from events.config import Settings, service_urls
 from events.db import create_db_engine
@@ -20,6 +21,7 @@ from events.service import IDEMPOTENCY_KEY, VerifiedHeaders
 from events.text import unstorable_fields, unstorable_said
 from frontend import not_shown_yet
 from frontend.errors import answer_errors
+from frontend.query import refuse_overlong_query
 from services.trustdays.events import VOCABULARIES as TRUSTDAYS_LABELS
 
 SIGNED_LINKS = {
@@ -81,7 +83,8 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
     app.extensions["engine"] = create_db_engine(settings.database_url)
     app.extensions["services"] = service_urls() if services is None else services
     app.extensions["service_client"] = httpx.Client(
-        timeout=httpx.Timeout(10.0, connect=2.0), limits=httpx.Limits(max_keepalive_connections=20)
+        timeout=httpx.Timeout(timeouts.SERVICE_CALL, connect=timeouts.CONNECT),
+        limits=httpx.Limits(max_keepalive_connections=20),
     )
     app.jinja_env.filters["school_time"] = school_time
     app.jinja_env.filters["long_date"] = long_date
@@ -122,6 +125,7 @@ def create_app(settings: Settings | None = None, services: dict[str, str] | None
         if any(not IDEMPOTENCY_KEY.fullmatch(key) for key in request.form.getlist("key") if key):
             abort(422, "key: not a key this page gave; reload the page and send the form again.")
 
+    app.before_request(refuse_overlong_query)
     app.before_request(not_shown_yet.refuse_a_bad_mark)
     app.after_request(not_shown_yet.say_so)
     app.context_processor(not_shown_yet.still_behind)

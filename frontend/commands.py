@@ -21,7 +21,7 @@ from flask import Response, after_this_request, current_app, request
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException, ServiceUnavailable
 
-from events import in_flight, unknown_outcome
+from events import in_flight, timeouts, unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.in_flight import Full
@@ -30,7 +30,7 @@ from frontend import not_shown_yet
 from frontend.numbers import whole_number
 from frontend.plain_words import plain_fields
 
-READ_YOUR_WRITES_TIMEOUT = 2.0
+READ_YOUR_WRITES_TIMEOUT = timeouts.READ_YOUR_WRITES
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before the request left, through httpx (the trust year's client): the service
 never saw the command."""
@@ -124,7 +124,9 @@ def send(
         headers[CHECK_HEADER] = CHECK_ONLY
     try:
         with _in_flight().holding(service):
-            answer = _commands().request(method, url.rstrip("/") + path, json=body, headers=headers)
+            answer = command_pool().request(
+                method, url.rstrip("/") + path, json=body, headers=headers
+            )
     except Full:
         message = unknown_outcome.too_many_waiting(f"The {service} service")
         raise Busy(message, int(unknown_outcome.RETRY_AFTER)) from None
@@ -200,7 +202,7 @@ def _identity_header(acting_for: Identity | None) -> str:
     return IdentitySigner(current_app.extensions["settings"].require_secret_key()).sign(acting_for)
 
 
-def _commands() -> urllib3.PoolManager:
+def command_pool() -> urllib3.PoolManager:
     """Keep-alive connections to the services, for commands: urllib3's pool, not httpx (as
     the gateway's relay: about a third of the CPU of a call, a tenth of a tap's answer).
     A connection that fails before anything was sent is tried once more; nothing is ever
@@ -213,7 +215,7 @@ def _commands() -> urllib3.PoolManager:
             urllib3.PoolManager(
                 num_pools=16,
                 maxsize=32,
-                timeout=urllib3.Timeout(connect=2.0, read=10.0),
+                timeout=urllib3.Timeout(connect=timeouts.CONNECT, read=timeouts.SERVICE_CALL),
                 retries=urllib3.Retry(total=1, connect=1, read=0, other=0, status=0, redirect=0),
             ),
         )
@@ -222,7 +224,8 @@ def _commands() -> urllib3.PoolManager:
 
 def _in_flight() -> in_flight.InFlight:
     """This app's count of commands waiting on each service (events.in_flight)."""
-    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.from_env())
+    limit = current_app.extensions["settings"].in_flight_per_service
+    return current_app.extensions.setdefault(IN_FLIGHT, in_flight.InFlight(limit))
 
 
 def _json(answer: urllib3.BaseHTTPResponse) -> dict[str, Any]:

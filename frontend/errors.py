@@ -5,7 +5,9 @@ status. A form answers a 409 or 422 in place, with its sentence (base.html's htm
 swaps those); any other refusal (403, 404…) is answered like every HTTP error and every
 fault (502 not answering, 503 not confirmed, busy or the database away, with Retry-After):
 the house's error page with its title, a sentence and a way back; to htmx, the sentence
-for the page's message area; JSON to a client that asks for it."""
+for the page's message area; JSON to a client that asks for it. A bug (500) on a request
+that changes something says that it may have been done (or that it was), and to reload and
+check before trying again (events/unknown_outcome.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from events import unknown_outcome
 from events.status_titles import title_of
 from frontend import not_shown_yet
 from frontend.commands import Refused
@@ -25,6 +28,8 @@ ANSWERED_IN_PLACE = (409, 422)
 """Refusals a form shows in place, with the form as it was sent."""
 NO_WAY_TO_THE_DAY = (401, 403, 404)
 """Errors after which the day itself may not be there for the person: back home instead."""
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+"""Requests that change nothing: a bug there is only a page that did not load."""
 MESSAGE_PART = Markup('<p class="banner warning" role="alert">{}</p>')
 """Shaped as static/app.js's own messages in #messages."""
 
@@ -86,6 +91,17 @@ def http_error(error: HTTPException) -> Response:
     return answer(error.code or 500, code, error.description or "", error.get_headers())
 
 
+def internal_error(error: InternalServerError) -> Response:
+    """A bug (500). On a request that changes something its command may have been done,
+    or surely was (frontend.not_shown_yet.was_done): the page, htmx's banner and JSON say
+    so, and to reload and check before trying again, never the general "went wrong"."""
+    if request.method in SAFE_METHODS:
+        return http_error(error)
+    if not_shown_yet.was_done():
+        return answer(500, "done_then_a_fault", unknown_outcome.DONE_THEN_A_FAULT, [])
+    return answer(500, "not_confirmed", unknown_outcome.A_FAULT_ON_A_PAGE, [])
+
+
 def refusal(refused: Refused) -> Response:
     return answer(refused.status, refused.rule, refused.message, [])
 
@@ -98,6 +114,7 @@ def database_unavailable(error: Exception) -> Response:
 
 def answer_errors(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(InternalServerError, internal_error)
     app.register_error_handler(Refused, refusal)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(SQLAlchemyTimeoutError, database_unavailable)

@@ -23,11 +23,11 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from deploy.secret_paths import SECRET_PATHS, mask_secrets_in
-from events import in_flight
+from events import timeouts
 from events.config import Settings
 from events.db import create_db_engine
 from events.identity import IdentitySigner
-from events.in_flight import Full
+from events.in_flight import Full, InFlight
 from gateway.csrf import check_csrf, csrf_token
 from gateway.docs import docs
 from gateway.errors import (
@@ -80,12 +80,15 @@ def create_app(
     routes: Routes | None = None,
     settings: Settings | None = None,
     oidc: OidcSettings | None = None,
-    timeout: float = 10.0,
+    timeout: float = timeouts.SERVICE_CALL,
     identities: IdentityCache | None = None,
     frontend: WSGIApplication | None = None,
+    frontend_timeout: float = timeouts.FRONTEND_RELAY,
 ) -> Flask:
     """The gateway; with `frontend`, that WSGI app serves the pages in this process instead
-    of the frontend at `routes.frontend` over HTTP (gateway/in_process.py)."""
+    of the frontend at `routes.frontend` over HTTP (gateway/in_process.py). A service is
+    waited for `timeout` seconds, the frontend over HTTP `frontend_timeout`: longer than
+    its own bounded waits (events/timeouts.py)."""
     routes = routes or Routes.from_env()
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)  # /static/ is the frontend's
@@ -102,9 +105,11 @@ def create_app(
     )
     app.before_request(limit_body)  # first of all: nothing reads an oversize body
     app.register_error_handler(RequestEntityTooLarge, too_large)
-    upstreams = Upstreams(timeout, in_flight.from_env())
+    upstreams = Upstreams(
+        timeout, InFlight(settings.in_flight_per_service), frontend_timeout=frontend_timeout
+    )
     client = httpx.Client(  # for the gateway's own calls (linking a sign-in in the directory)
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+        timeout=httpx.Timeout(timeout, connect=min(timeout, timeouts.CONNECT)),
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
     )
     oidc = oidc or OidcSettings.from_env()
@@ -114,6 +119,7 @@ def create_app(
             "settings": settings,
             "engine": create_db_engine(settings.database_url),
             "routes": routes,
+            "gateway.upstreams": upstreams,
             "gateway.client": client,
             "oidc": oidc,
             "oauth": oauth,

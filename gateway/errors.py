@@ -26,9 +26,17 @@ def error(status: int, code: str, message: str) -> Response:
 
 
 def http_error(exception: HTTPException) -> Response:
-    """werkzeug's error in our shape, with its own headers (a 405's Allow)."""
+    """werkzeug's error in our shape, with its own headers (a 405's Allow). A bug (500) on a
+    request that changes something may have come after it was relayed and done: said so."""
     code = (exception.name or "error").lower().replace(" ", "_")
-    response = error(exception.code or 500, code, exception.description or "")
+    said = exception.description or ""
+    if exception.code == 500 and request.method not in SAFE_METHODS:
+        code = "not_confirmed"
+        if request.path.startswith("/api/"):
+            said = unknown_outcome.after_a_fault(request.headers.get("Idempotency-Key"))
+        else:
+            said = unknown_outcome.A_FAULT_ON_A_PAGE
+    response = error(exception.code or 500, code, said)
     for header, value in exception.get_headers():
         if header.lower() != "content-type":
             response.headers[header] = value

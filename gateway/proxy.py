@@ -14,6 +14,7 @@ from flask import Request, Response
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
 from urllib3.util import parse_url
 
+from events import timeouts
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
 from events.in_flight import InFlight
 from gateway.routes import Target
@@ -47,14 +48,30 @@ who has just signed in."""
 
 class Upstreams:
     """Keep-alive connections to the frontend and the services, shared by a worker's threads:
-    a pool per target, found by its base URL (not PoolManager's parse of every URL)."""
+    a pool per target, found by its base URL (not PoolManager's parse of every URL).
 
-    def __init__(self, timeout: float, in_flight: InFlight, connections: int = 32):
+    A service is waited for `timeout` seconds; the frontend `frontend_timeout`, which must
+    outlast what the frontend itself waits on in one request (events/timeouts.py)."""
+
+    def __init__(
+        self,
+        timeout: float,
+        in_flight: InFlight,
+        connections: int = 32,
+        frontend_timeout: float = timeouts.FRONTEND_RELAY,
+    ):
         self.in_flight = in_flight
+        self.timeouts = {
+            False: urllib3.Timeout(connect=min(timeout, timeouts.CONNECT), read=timeout),
+            True: urllib3.Timeout(
+                connect=min(frontend_timeout, timeouts.CONNECT), read=frontend_timeout
+            ),
+        }
+        """By whether the target is the frontend."""
         self.manager = urllib3.PoolManager(
             num_pools=32,
             maxsize=connections,
-            timeout=urllib3.Timeout(connect=min(timeout, 2.0), read=timeout),
+            timeout=self.timeouts[False],
             # Only a connection that failed before the request was sent is tried again (a
             # kept-alive one the target had just closed): nothing is ever sent twice.
             retries=urllib3.Retry(total=1, connect=1, read=0, other=0, status=0, redirect=0),
@@ -77,11 +94,19 @@ class Upstreams:
         relayed.call_on_close(lambda: self.in_flight.give_back(target.base_url, token))
         return relayed
 
+    def read_timeout(self, target: Target) -> float:
+        """Seconds this relay waits for `target`'s answer."""
+        read = self.timeouts[target.is_frontend].read_timeout
+        assert isinstance(read, float | int)
+        return float(read)
+
     def send(self, request: Request, target: Target, identity: str | None) -> Answer:
         """The target's answer, its body not yet read. Raises NotSent or NoAnswer."""
         known = self.pools.get(target.base_url)
         if known is None:
-            pool = self.manager.connection_from_url(target.base_url)
+            pool = self.manager.connection_from_url(
+                target.base_url, pool_kwargs={"timeout": self.timeouts[target.is_frontend]}
+            )
             known = self.pools[target.base_url] = (pool, parse_url(target.base_url).path or "")
         pool, base_path = known
         try:

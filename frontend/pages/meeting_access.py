@@ -4,7 +4,7 @@ networks service's (services/networks/access.py); this module finds the rows the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from flask import abort, g
@@ -55,8 +55,23 @@ def reads(who: Identity, meeting: Any) -> bool:
     and the meeting's organiser among them); any other meeting, everyone signed in."""
     if not meeting.private:
         return True
-    readers = members(meeting.network_id) | {meeting.organiser_id, meeting.facilitator_id}
-    return access.reads_content(who, True, readers)
+    return reads_meetings_of(who, meeting, members(meeting.network_id), meeting.organiser_id)
+
+
+def reads_meetings_of(
+    who: Identity, network: Any, members: Collection[str], organiser_id: str = ""
+) -> bool:
+    """`reads`, of a meeting of `network` (its members given) organised by `organiser_id`
+    ("": by any of them, as a member reads them all)."""
+    readers = {*members, organiser_id, network.facilitator_id} - {""}
+    return access.reads_content(who, network.private, readers)
+
+
+def sees_network(who: Identity, meeting: Any) -> bool:
+    """Whether the meeting's reader may open its network's page (services/networks/
+    access.py): a one-to-one's organiser who is not one of its members may not."""
+    shown = members(meeting.network_id) if meeting.private else ()
+    return access.sees_network(who, meeting.private, meeting.agenda_lead_id, shown)
 
 
 def answers_for(who: Identity, person: view.Invited) -> bool:

@@ -31,6 +31,7 @@ from frontend.pages.meeting_access import (
     organised_meeting,
     organises_meeting,
     reads_meeting_messages,
+    sees_network,
     the_meeting,
 )
 from frontend.pages.polls import now
@@ -63,6 +64,7 @@ def context(meeting: Any, **extra: Any) -> dict[str, Any]:
         "meeting": meeting,
         "organiser": organiser,
         "reads_messages": reads_meeting_messages(g.identity, meeting),
+        "sees_network": sees_network(g.identity, meeting),
         "agenda": view.agenda(engine(), meeting.meeting_id),
         "pulled": view.open_actions_before(engine(), meeting) if organiser else [],
         "actions": actions,

@@ -15,7 +15,7 @@ from events.envelope import utcnow
 from frontend.clients import notifications as client
 from frontend.database import engine
 from frontend.pages.days import visible_day
-from frontend.pages.meeting_access import reads_meeting_messages
+from frontend.pages.meeting_access import reads, reads_meeting_messages
 from readmodels.networks import polls_view
 from readmodels.notifications import queries
 from services.notifications.access import READS_ANYONES, reads_messages, runs_the_mail
@@ -84,7 +84,8 @@ def of_meeting(meeting_id: str) -> str:
     if not reads_meeting_messages(g.identity, meeting):
         abort(403, "What a meeting's people were told is for its organisers and the CPD manager.")
     rows = queries.told_about_meeting(engine(), meeting_id)
-    return shown("meeting_messages.html", meeting=meeting, rows=rows)
+    reads_it = reads(g.identity, meeting)  # the CPD manager may not read a one-to-one's
+    return shown("meeting_messages.html", meeting=meeting, rows=rows, reads_meeting=reads_it)
 
 
 @messages.get("/operator/messages")

@@ -27,6 +27,7 @@ from frontend.database import engine
 from frontend.errors import ANSWERED_IN_PLACE
 from frontend.pages import network_forms as forms
 from frontend.pages import network_text
+from frontend.pages.meeting_access import reads_meetings_of
 from frontend.pages.programme_view import today_at_school
 from frontend.pages.service_rules import with_the_services
 from readmodels.networks import queries
@@ -34,7 +35,7 @@ from readmodels.networks.compliance import compliance
 from readmodels.networks.forming import facilitator_choices
 from readmodels.networks.network_page import current_clashes
 from services.directory.events import POSTS
-from services.networks.access import organises, runs_networks
+from services.networks.access import organises, runs_networks, sees_network
 from services.networks.events import VOCABULARIES
 from services.trustyear.events import year_of
 
@@ -60,11 +61,8 @@ def year_bounds(today: date) -> tuple[date, date]:
 
 
 def sees(network: Row, members: set[str]) -> bool:
-    """A private network only its members and the network leaders see."""
-    who = g.identity
-    if not network.private or runs_networks(who):
-        return True
-    return who.person_id in members or who.person_id == network.agenda_lead_id
+    """A private network only its members, its agenda lead and the network leaders see."""
+    return sees_network(g.identity, network.private, network.agenda_lead_id, members)
 
 
 def the_network(network_id: str) -> tuple[Row, set[str]]:
@@ -135,6 +133,12 @@ def page(network_id: str) -> str:
     names = queries.people_named(engine(), {network.facilitator_id, network.agenda_lead_id or ""})
     meetings = queries.meetings_of(engine(), network_id, first, last)
     organiser = organised_by_me(network, members)
+    member_reads = reads_meetings_of(g.identity, network, members)
+    readable = {  # a private network's leaders and agenda lead may not read its meetings
+        m.meeting_id
+        for m in meetings
+        if member_reads or reads_meetings_of(g.identity, network, members, m.organiser_id)
+    }
     return render_template(
         "network.html",
         network=network,
@@ -151,6 +155,8 @@ def page(network_id: str) -> str:
         series=queries.series_of(engine(), network_id),
         year=this_year(network, today) if network.status == "open" else None,
         organiser=organiser,
+        reads_meetings=member_reads,
+        readable=readable,
         posts=queries.network_posts_of(engine(), network_id),
         labels=LABELS,
         today=today,

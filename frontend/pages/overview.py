@@ -28,6 +28,7 @@ from frontend.database import engine
 from frontend.numbers import whole_number
 from frontend.pages import exports
 from frontend.pages.days import visible_day
+from frontend.query import bounded
 from readmodels.directory.queries import CENTRAL, school_choices
 from readmodels.trustdays import queries as pd_queries
 from readmodels.trustdays import reports
@@ -42,6 +43,9 @@ ANNOUNCE_SECONDS = 30
 """A screen reader hears the new figures at most this often: on booking morning they
 change every few seconds, and the page must not talk over everything else."""
 SCHOOL_TIME = ZoneInfo("Europe/London")
+SAID_MAX = 100
+"""Characters of what the live part announces (`said`: four figures and their words, 81 at
+most), which its poll sends back to be compared: longer is not one of ours (422)."""
 SORTS = {"time": "Time", "fill": "Fullest first", "waiting": "Most waiting first"}
 
 
@@ -171,11 +175,11 @@ def live(day_id: str) -> ResponseReturnValue:
     day = visible_day(day_id)
     if not request.htmx:
         return render_template("overview.html", **context(day, only))
+    last_said = bounded("said", SAID_MAX)  # refused before anything is compared
+    told = whole_number(request.args.get("told"), max_digits=12) or 0
     if reports.overview_stamp(engine(), day_id) == request.args.get("after"):
         return Response(status=204)
     now = context(day, only)
-    last_said = request.args.get("said", "")
-    told = whole_number(request.args.get("told"), max_digits=12) or 0
     announce = now["said"] != last_said and time.time() - told >= ANNOUNCE_SECONDS
     if not announce:  # kept for the next change after the quiet time
         now |= {"told": told, "last_said": last_said}

@@ -21,6 +21,7 @@ from frontend.clients import networks as service
 from frontend.database import engine
 from frontend.errors import attempt
 from frontend.pages import poll_forms as forms
+from frontend.pages.meeting_access import sees_network
 from frontend.pages.polls import now
 from readmodels.networks import polls_view as view
 from services.networks.events import ANSWERS, VOCABULARIES
@@ -65,6 +66,8 @@ def link_context(token: str, **extra: Any) -> dict[str, Any]:
         "vote_url": url_for(".vote", token=token),
         "colleagues": [],
         "organiser": False,
+        "sees_network": not meeting.private
+        or (viewer is not None and sees_network(viewer, meeting)),
         "open": meeting.status == "polling" and not deadline_passed,
         "deadline_passed": deadline_passed,
         "answers": ANSWERS,

@@ -33,6 +33,7 @@ from frontend.pages.meeting_access import (
     organised_meeting,
     organised_network,
     organises_meeting,
+    sees_network,
     the_meeting,
 )
 from frontend.pages.service_rules import at_the_same_names, with_the_services
@@ -184,6 +185,7 @@ def poll_context(meeting: Any, **extra: Any) -> dict[str, Any]:
         "missing": missing,
         "missing_required": [p for p in missing if p.required],
         "organiser": organises_meeting(g.identity, meeting),
+        "sees_network": sees_network(g.identity, meeting),
         "voter_is_me": voter is not None and voter.person_id == g.identity.person_id,
         "vote_url": url_for("polls.vote", meeting_id=meeting.meeting_id),
         "by_link": False,

@@ -37,11 +37,12 @@
   // A refusal (4xx) or a fault (502, 503, 504) from the frontend comes with its own
   // sentence, shaped as a banner for #messages (frontend/errors.py; a fault's sentences are
   // events/unknown_outcome.py's, "nothing was done" only when nothing was sent, and "it is
-  // done" when it was): show that. A 500 (a bug, after which anything may be true) keeps the
-  // sentences here, which never say more than is known; so does anything else (a proxy's
-  // page, an empty answer).
-  function refusalSaid(xhr) {
-    if (xhr.status === 500 || xhr.status > 504) return null;
+  // done" when it was): show that. A 500 (a bug) to a change says the same of it: "it may
+  // have been done", or "it is done" when it was. A 500 to a read, and anything else (a
+  // proxy's page, an empty answer), keeps the sentences here, which never say more than is
+  // known.
+  function refusalSaid(xhr, change) {
+    if ((xhr.status === 500 && !change) || xhr.status > 504) return null;
     if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") !== 0) return null;
     var answer = document.createElement("template");
     answer.innerHTML = xhr.responseText;
@@ -59,7 +60,7 @@
 
   function failed(event) {
     var status = event.detail.xhr.status;
-    var said = refusalSaid(event.detail.xhr);
+    var said = refusalSaid(event.detail.xhr, isChange(event));
     if (said) return said;
     if (status === 403) {
       return "This page has expired or you may not do that: reload the page and try again.";

@@ -29,6 +29,15 @@ def sees_compliance(who: Identity) -> bool:
     return who.holds(*NETWORK_LEADERS)
 
 
+def sees_network(
+    who: Identity, private: bool, agenda_lead_id: str | None, members: Collection[str]
+) -> bool:
+    """A network's page: a private network (a one-to-one) only its members (its facilitator
+    among them), its agenda lead and the network leaders see; to anyone else it does not
+    exist (404), and no page links them to it."""
+    return not private or runs_networks(who) or who.person_id in (*members, agenda_lead_id)
+
+
 def reads_content(who: Identity, private: bool, members: Collection[str]) -> bool:
     """A private network's agenda, minutes and actions only its members (its facilitator
     among them) read: the CEO's one-to-one with a head is the two of theirs alone."""

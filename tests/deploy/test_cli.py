@@ -9,7 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -21,7 +23,7 @@ from deploy import demo
 from deploy.cli import main
 from deploy.launcher import PROCFILE
 from deploy.together import SERVICES
-from events import Event
+from events import Event, projection
 from events.db import create_db_engine, migrate
 from events.embedded import free_port, port_in_use
 from events.projection import checkpoint
@@ -472,3 +474,33 @@ def test_projections_status_without_a_database_says_so_in_one_sentence(tmp_path)
     result = CliRunner().invoke(main, ["projections", "status"], env=env)
     assert result.exit_code == 1
     assert result.output.startswith("The database cannot be read")
+
+
+def test_projections_status_says_catching_up_and_not_moving_as_the_operator_page_does(
+    nats, nats_server, store, stream_settings, database_url, engine, monkeypatch
+):
+    """A projection behind the log: "catching up" while the event is new, "not moving" once
+    nothing was read for NOT_MOVING_AFTER (the operator page's rule, Status.progress), exit 1."""
+    migrate(engine, [PACKAGE_DIR])
+    nats.run(store.append(store.subject("counter", "a"), increments(1), 0))
+    env = stream_env(nats_server, stream_settings, database_url)
+
+    catching_up = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert "log_stats: catching up, at sequence 0 of 1" in catching_up.output.splitlines()
+    assert catching_up.exit_code == 0, catching_up.output
+
+    monkeypatch.setattr(projection, "NOT_MOVING_AFTER", timedelta(seconds=0.5))
+    time.sleep(0.6)
+    stuck = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert stuck.exit_code == 1
+    assert (
+        "log_stats: not moving, at sequence 0 of 1: behind the log, and no event read for "
+        "0.5 s: is the projector running?"
+    ) in stuck.output.splitlines()
+
+
+def test_a_setting_it_cannot_take_is_one_sentence(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "STAFFROOM_IN_FLIGHT_PER_SERVICE": "0"}
+    result = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("Set STAFFROOM_IN_FLIGHT_PER_SERVICE to a whole number from 1")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.in_flight import Full, InFlight
+from events.config import BadSetting, Settings
+from events.in_flight import DEFAULT_LIMIT, Full, InFlight
 
 
 class Clock:
@@ -34,3 +35,17 @@ def test_past_the_limit_with_one_waiting_too_long_the_next_is_refused_until_it_e
     in_flight.take("networks")  # another service is not held up
     in_flight.give_back("trustdays", stuck)
     in_flight.take("trustdays")
+
+
+def test_the_limit_is_a_setting_read_with_the_others(monkeypatch):
+    monkeypatch.delenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", raising=False)
+    assert Settings.from_env().in_flight_per_service == DEFAULT_LIMIT
+    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", "3")
+    assert Settings.from_env().in_flight_per_service == 3
+
+
+@pytest.mark.parametrize("given", ["0", "two", "-1", "٣", "1" * 5000, " "])
+def test_a_limit_that_is_not_a_whole_number_from_1_is_refused_by_name(monkeypatch, given):
+    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", given)
+    with pytest.raises(BadSetting, match="STAFFROOM_IN_FLIGHT_PER_SERVICE"):
+        Settings.from_env()

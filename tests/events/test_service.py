@@ -8,11 +8,15 @@ import freezegun
 import httpx
 import pytest
 
+from events import unknown_outcome
+from events.config import Settings
 from events.identity import MAX_AGE_SECONDS, IdentitySigner, InvalidIdentity
 from events.openapi import PROBLEM
 from events.service import MAX_BODY, NOT_JSON, VerifiedHeaders
 from events.text import ID_LENGTH, ID_MESSAGE
+from tests.support import counter_service
 from tests.support.every_service import every_service, path_of, routes
+from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
 
 
@@ -213,3 +217,26 @@ def test_a_header_like_one_checked_before_is_checked_on_its_own():
     for bad in (forged, header + "x", "", None):
         with pytest.raises(InvalidIdentity):
             headers.verify(bad)
+
+
+def test_a_bug_on_a_command_says_it_may_have_been_done_and_what_the_key_does(
+    nats_server, stream_settings
+):
+    """A 500 after a command may have been appended: the API never answers the general
+    "internal error" to a change, but the unknown outcome and the key's promise."""
+    settings = Settings(nats_server.url, "sqlite://", stream_settings, SECRET_KEY)
+    app = counter_service.create_app(settings)
+
+    @app.route("/bug", methods=["GET", "POST"])
+    def bug() -> str:
+        raise RuntimeError("a bug after the append")
+
+    with serve(app) as url, httpx.Client(base_url=url) as client:
+        keyed = client.post("/bug", headers={**signed(someone()), "Idempotency-Key": "k1"})
+        assert (keyed.status_code, keyed.json()["error"]) == (500, "not_confirmed")
+        assert keyed.json()["message"] == unknown_outcome.after_a_fault("k1")
+        assert unknown_outcome.WITH_THE_KEY in keyed.json()["message"]
+        unkeyed = client.post("/bug", headers=signed(someone()))
+        assert unknown_outcome.WITHOUT_A_KEY in unkeyed.json()["message"]
+        read = client.get("/bug", headers=signed(someone()))
+        assert read.status_code == 500 and read.json()["error"] == "internal_server_error"

@@ -8,6 +8,7 @@ import html
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 import urllib3
@@ -81,10 +82,8 @@ def test_a_connection_dropped_after_sending_is_504_and_not_sent_again(app, servi
     assert counted.get_json()["count"] == 2  # the drop, once, and this
 
 
-def test_a_paused_service_holds_no_more_than_its_share_of_the_pages_threads(
-    app, service, monkeypatch
-):
-    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", "1")
+def test_a_paused_service_holds_no_more_than_its_share_of_the_pages_threads(app, service):
+    app.extensions["settings"] = replace(app.extensions["settings"], in_flight_per_service=1)
     app.extensions[COMMAND_POOL] = urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=2.0, read=4), retries=urllib3.Retry(0)
     )

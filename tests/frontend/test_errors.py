@@ -9,15 +9,19 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, request
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from events import unknown_outcome
 from events.config import Settings
 from events.connection import NatsThread
 from events.store import EventStore, StreamSettings
 from frontend import create_app
+from frontend.clients import directory
 from frontend.commands import NoAnswer, NotAnswering, NotConfirmed, Refused
 from frontend.errors import attempt
+from readmodels.directory.tables import feed_tokens
 from tests.support.http import serve
 from tests.support.identity import SECRET_KEY, signed, someone
 from tests.support.pages import text
@@ -173,3 +177,49 @@ def test_a_new_feed_token_the_directory_cannot_confirm_is_503_not_500(
             own_nats_server.start()
     finally:
         nats.close()
+
+
+def test_a_bug_after_a_change_was_asked_says_it_may_be_done_not_the_general_page(
+    nats, nats_server, store, database_url, engine
+):
+    """A 500 (a bug) on a POST: after its command was done, the page says so and to reload;
+    before, that it may have been done and to check before trying again; to htmx the same
+    sentence. A 500 on a GET keeps the general page."""
+    with pd_stack(nats, nats_server.url, store, database_url, engine) as stack:
+        add_school(engine, "school-a", "Ash Grove Primary")
+        amy = enrol(engine, "amy@ash.sch.uk", name="Amy", school_id="school-a")
+        join(nats, store, amy)
+
+        @stack.app.post("/test/done-then-a-bug")
+        def done_then_a_bug() -> str:
+            directory.new_feed_token(request.form.get("key"))
+            raise RuntimeError("a bug after the command")
+
+        @stack.app.route("/test/a-bug", methods=["GET", "POST"])
+        def a_bug() -> str:
+            raise RuntimeError("a bug")
+
+        browser = stack.client(someone(person_id=amy, name="Amy"))
+        before = token_of(engine, amy)
+        for headers in ({}, HTMX):
+            answer = browser.post(
+                "/test/done-then-a-bug", data={"key": uuid.uuid4().hex}, headers=headers
+            )
+            assert answer.status_code == 500
+            said = text(answer.get_data(as_text=True))
+            assert unknown_outcome.DONE_THEN_A_FAULT in said
+            assert ("<html" in answer.get_data(as_text=True)) == (headers == {})
+        assert token_of(engine, amy) != before  # it was done
+
+        for headers in ({}, HTMX):
+            answer = browser.post("/test/a-bug", data={"key": "k"}, headers=headers)
+            assert answer.status_code == 500
+            assert unknown_outcome.A_FAULT_ON_A_PAGE in text(answer.get_data(as_text=True))
+        read = text(browser.get("/test/a-bug").get_data(as_text=True))
+        assert "may have been done" not in read and "It is done" not in read
+
+
+def token_of(engine, person_id: str) -> str | None:
+    with engine.connect() as connection:
+        query = select(feed_tokens.c.token).where(feed_tokens.c.person_id == person_id)
+        return connection.scalar(query)

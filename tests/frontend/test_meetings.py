@@ -24,7 +24,7 @@ from tests.support.databases import DATABASES
 from tests.support.identity import someone
 from tests.support.meetings import a_network, a_poll
 from tests.support.network_pages import LONDON, Trust, a_trust, inset_day
-from tests.support.pages import signed_in, text
+from tests.support.pages import links_refused, signed_in, text
 from tests.support.people import add_school, enrol
 
 AWAY = {"networks": "http://127.0.0.1:9"}
@@ -271,3 +271,28 @@ def test_a_new_rows_title_the_service_refuses_shows_with_an_old_rows_minutes(tru
         assert tag and 'aria-invalid="true"' in tag[0], field
         assert f'aria-describedby="{field}-error"' in tag[0], field
     assert [i.title for i in queries.agenda(trust.stack.engine, meeting_id)] == ["Welcome"]
+
+
+def test_no_page_of_a_private_network_links_a_reader_to_a_page_they_may_not_open(world, engine):
+    """Amy organised a meeting of the CEO's one-to-one without belonging to it: she reads
+    the meeting and its poll, but the network's page is not hers (404), so it is named
+    without a link. The network lead sees the network's page, but not its meetings (403):
+    they are listed without links."""
+    ids = world["ids"]
+    one_to_one = queries.find_meeting(engine, world["private"]).network_id
+    hers, _ = a_poll(engine, one_to_one, ids["amy"], [(ids["head"], True)], status="polling")
+    amy, lead, head = client(world, "amy"), client(world, "lead"), client(world, "head")
+    assert amy.get(f"/networks/{one_to_one}").status_code == 404
+    for path in (f"/meetings/{hers}", f"/meetings/{hers}/poll"):
+        page = amy.get(path)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "CEO and Hal" in text(html)
+        assert links_refused(amy, html) == []
+        assert f'href="/networks/{one_to_one}"' in head.get(path).get_data(as_text=True)
+
+    network = lead.get(f"/networks/{one_to_one}")
+    assert network.status_code == 200
+    assert links_refused(lead, network.get_data(as_text=True)) == []
+    member = head.get(f"/networks/{one_to_one}").get_data(as_text=True)
+    assert f'href="/meetings/{world["private"]}"' in member

@@ -15,6 +15,8 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from frontend.pages.overview import SAID_MAX
+from frontend.query import QUERY_MAX
 from readmodels.trustdays import queries as pd_queries
 from tests.support.identity import someone
 from tests.support.pages import HTMX, details_without_an_id, text
@@ -371,3 +373,30 @@ def test_a_printable_register_lists_names_with_a_column_to_sign(trust):
     led = printable.replace(session_id, day["paths"]["Session 1"].rsplit("/", 1)[1])
     assert stack.client(someone("session_leader", person_id=ids["lee"])).get(led).status_code == 200
     assert boss(stack).get(printable.replace(session_id, "no-such")).status_code == 404
+
+
+def test_an_overlong_said_or_any_overlong_query_value_is_a_422_that_changes_nothing(trust):
+    """The live part compares `said` with what it would announce and writes it back into its
+    next poll: longer than any sentence it writes is a 422 naming it, never taken back. Any
+    query value longer than any this site writes is refused the same way, on every page."""
+    stack, day, _, _ = trust
+    manager_client = boss(stack)
+    html = page_of(manager_client, day)
+    live = re.search(r'id="overview-live" hx-get="([^"]+)"', html)[1].replace("&amp;", "&")
+    said = re.search(r"said=([^&]*)", live)[1]
+    longest = re.sub(r"said=[^&]*", "said=" + "9" * SAID_MAX, live)
+    assert manager_client.get(longest, headers=HTMX).status_code in (200, 204)
+
+    overlong = re.sub(r"said=[^&]*", "said=" + "9" * (SAID_MAX + 1), live)
+    refused = manager_client.get(overlong, headers=HTMX)
+    assert refused.status_code == 422
+    assert f"said: keep it to {SAID_MAX} characters" in refused.get_data(as_text=True).lower()
+    assert "9" * (SAID_MAX + 1) not in refused.get_data(as_text=True)
+    assert f"said={said}" in page_of(manager_client, day)  # as it was
+
+    for path in (f"/days/{day['day_id']}/overview", "/networks", "/my-cpd"):
+        answer = manager_client.get(path, query_string={"sort": "x" * 10_000, "kind": "y"})
+        assert answer.status_code == 422, path
+        page = answer.get_data(as_text=True)
+        assert f"sort: keep it to {QUERY_MAX} characters" in page.lower()
+        assert "x" * (QUERY_MAX + 1) not in page

@@ -30,6 +30,7 @@ from tests.support.identity import SECRET_KEY
 from tests.support.matrix import cells
 from tests.support.meetings import a_network, a_poll
 from tests.support.network_rows import a_series, an_action
+from tests.support.pages import links_of
 from tests.support.world import WITHOUT_IDENTITY, World, a_world
 
 LONDON = ZoneInfo("Europe/London")
@@ -903,3 +904,26 @@ def test_who_may(world, route, who, mark):
         assert answer.status_code == (401 if who in WITHOUT_IDENTITY else 403), said
     else:
         assert answer.status_code in EXPECTED[mark], f"{answer.status_code}: {said}"
+
+
+def test_no_page_links_its_reader_to_a_page_they_may_not_open(world):
+    """Every page a role may open (an A of the matrix) links that reader only to pages they
+    may open: no breadcrumb to a private network's page (404) for a meeting's organiser who
+    is not one of its members, no meeting (403) on the network page of a network leader who
+    is not, no overview (403) on a session leader's printable register."""
+    refused: dict[str, list[tuple[str, int]]] = {}
+    followed: dict[tuple[str, str], int] = {}
+    for route, who, mark in parse(MATRIX):
+        if mark != "A" or who in WITHOUT_IDENTITY or not route.startswith("GET "):
+            continue
+        method, path, options = REQUESTS[route][1](world, who)
+        page = world.client(who).open(path, method=method, **options)
+        if page.mimetype != "text/html" or page.status_code != 200:
+            continue
+        html = page.get_data(as_text=True)
+        for link in sorted(links_of(html)):
+            if (who, link) not in followed:
+                followed[who, link] = world.client(who).get(link).status_code
+            if followed[who, link] in (403, 404):
+                refused.setdefault(f"{route} ({who})", []).append((link, followed[who, link]))
+    assert refused == {}

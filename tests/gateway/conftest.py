@@ -14,6 +14,8 @@ from flask import Flask, Response, jsonify, request
 from events.config import Settings
 from events.db import migrate
 from events.identity import IDENTITY_HEADER, IdentitySigner, InvalidIdentity
+from events.in_flight import DEFAULT_LIMIT
+from events.timeouts import FRONTEND_RELAY
 from frontend import create_app as create_frontend
 from gateway import create_app as create_gateway
 from gateway.identities import IdentityCache
@@ -119,6 +121,8 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         dev: bool = False,
         oidc: OidcSettings | None = None,
         in_process: Flask | None = None,
+        frontend_timeout: float = FRONTEND_RELAY,
+        in_flight_per_service: int = DEFAULT_LIMIT,
         **services: str,
     ) -> Flask:
         """A gateway relaying pages to `frontend` over HTTP, or serving them with the app
@@ -126,7 +130,13 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         routes = Routes(frontend, services)
         identities = IdentityCache(clock=clock)
         app = create_gateway(
-            routes, replace(settings, dev=dev), oidc, timeout, identities, in_process
+            routes,
+            replace(settings, dev=dev, in_flight_per_service=in_flight_per_service),
+            oidc,
+            timeout,
+            identities,
+            in_process,
+            frontend_timeout=frontend_timeout,
         )
         made.append(app)
         return app

@@ -15,8 +15,8 @@ import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger, SafeAtoms
 
-from deploy.access_log import SIMPLE, SecretsMasked, masked, simple_atoms
-from deploy.secret_paths import SECRET_PATHS, SIGNED_LINKS
+from deploy.access_log import SIMPLE, SecretsMasked, simple_atoms
+from deploy.secret_paths import SECRET_PATHS, SIGNED_LINKS, masked
 from events.config import Settings
 from events.embedded import free_port
 from frontend import create_app as create_frontend
@@ -144,3 +144,65 @@ def test_the_frontend_names_no_feed_token_in_an_error(stream_settings, caplog):
         assert answer.status_code == 500
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Exception on /feeds/[token]/broken.ics" in logged and "s3cret-token" not in logged
+
+
+def atoms_of(log_format: str, environ: dict, headers: list[tuple[str, str]]) -> dict:
+    config = Config()
+    config.set("access_log_format", log_format)
+    request = SimpleNamespace(headers=headers)
+    answer = SimpleNamespace(status="200 OK", sent=5, headers=[])
+    return SecretsMasked(config).atoms(answer, request, {**ENVIRON, **environ}, timedelta(0))
+
+
+ENVIRON = {"REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "10.0.0.7"}
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        ("/feeds/ab%20cd/mine.ics", "/feeds/[token]/mine.ics"),
+        ("/feeds/ab%2Fcd/mine.ics", "/feeds/[token]/cd/mine.ics"),
+        (
+            "/sign-in/callback?code=a%20b&state=s%26t",
+            "/sign-in/callback?code=[secret]&state=[secret]",
+        ),
+        (
+            "/sign-in/callback?%63ode=abc&STATE=def",
+            "/sign-in/callback?%63ode=[secret]&STATE=[secret]",
+        ),
+        ("/sign-in/callback?code=a+b;state=c", "/sign-in/callback?code=[secret];state=[secret]"),
+        (
+            "http://staffroom.test/feeds/abc/mine.ics",
+            "http://staffroom.test/feeds/[token]/mine.ics",
+        ),
+        ("//polls//abc?x=1", "//polls//[token]?x=1"),
+    ],
+)
+def test_no_secret_of_a_request_line_is_missed_however_it_is_written(target, shown):
+    atoms = atoms_of('"%(r)s" %(s)s', {"RAW_URI": target}, [])
+    assert atoms["r"] == f"GET {shown} HTTP/1.1"
+
+
+def test_only_the_request_and_its_referer_are_masked_as_urls_nothing_else_is_mangled():
+    """A search for a path that looks like a secret, a user agent naming one, a page whose
+    path holds "feeds" deeper down: none is a secret, each is logged as it came."""
+    log_format = '"%(r)s" %(U)s %(q)s "%(f)s" %({referer}i)s "%(a)s" %({user-agent}i)s'
+    search = "/people?q=%2Ffeeds%2Fabc%26code%3Dx"
+    agent = "Agent/1.0 (+https://x.test/feeds/abc)"
+    referer = "https://x.test/days/feeds/abc?q=/polls/x"
+    environ = {"RAW_URI": search, "PATH_INFO": "/people", "QUERY_STRING": search[8:]}
+    environ |= {"HTTP_USER_AGENT": agent, "HTTP_REFERER": referer}
+    headers = [("User-Agent", agent), ("Referer", referer)]
+    atoms = atoms_of(log_format, environ, headers)
+    assert atoms["r"] == f"GET {search} HTTP/1.1"
+    assert atoms["q"] == search[8:]
+    assert atoms["a"] == atoms["{user-agent}i"] == agent
+    assert atoms["f"] == atoms["{referer}i"] == referer
+
+    referer = "https://x.test/feeds/abc/mine.ics"
+    environ = {"RAW_URI": "/polls/abc?code=1", "PATH_INFO": "/polls/abc", "QUERY_STRING": "code=1"}
+    environ |= {"HTTP_REFERER": referer}
+    atoms = atoms_of(log_format, environ, [("Referer", referer)])
+    assert atoms["r"] == "GET /polls/[token]?code=[secret] HTTP/1.1"
+    assert (atoms["U"], atoms["q"]) == ("/polls/[token]", "code=[secret]")
+    assert atoms["f"] == atoms["{referer}i"] == "https://x.test/feeds/[token]/mine.ics"

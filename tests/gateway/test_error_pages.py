@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from events import unknown_outcome
 from events.embedded import free_port
 from events.status_titles import title_of
 from tests.support.gateway import signed_in
@@ -43,3 +44,25 @@ def test_a_page_form_refused_at_the_gateway_is_the_house_page(make_gateway):
     page = make_gateway().test_client().post("/register", data={"x": "1"}, headers=PAGE)
     assert page.status_code == 403
     assert_house_page(page.get_data(as_text=True), 403)
+
+
+def test_a_bug_in_the_gateway_on_a_change_says_it_may_have_been_done(make_gateway, engine):
+    gateway = make_gateway()
+
+    @gateway.route("/api/bug", methods=["GET", "POST"])
+    @gateway.route("/bug", methods=["GET", "POST"])
+    def bug() -> str:
+        raise RuntimeError("a bug after relaying")
+
+    client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
+    csrf = {"X-CSRF-Token": "the-token"}
+    page = client.post("/bug", headers={**csrf, "Accept": "text/html"})
+    assert page.status_code == 500
+    assert unknown_outcome.A_FAULT_ON_A_PAGE in page.get_data(as_text=True)
+    api = client.post("/api/bug", headers={**csrf, "Idempotency-Key": "k1"})
+    assert api.get_json() == {
+        "error": "not_confirmed",
+        "message": unknown_outcome.after_a_fault("k1"),
+    }
+    read = client.get("/bug", headers={"Accept": "text/html"})
+    assert read.status_code == 500 and "may have been done" not in read.get_data(as_text=True)

@@ -78,7 +78,7 @@ def test_a_connection_dropped_after_sending_is_not_confirmed_and_not_sent_again(
 
 
 def test_a_paused_frontend_tells_a_person_in_the_pages_words(make_gateway, engine, standin_service):
-    gateway = make_gateway(frontend=standin_service.url, timeout=0.5)
+    gateway = make_gateway(frontend=standin_service.url, frontend_timeout=0.5)
     client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
     standin_service.pause()
     page = client.post("/days/1/book", data={"key": "k"}, headers={**CSRF, "Accept": "text/html"})
@@ -90,10 +90,11 @@ def test_a_paused_frontend_tells_a_person_in_the_pages_words(make_gateway, engin
 
 
 def test_a_paused_service_holds_no_more_than_its_share_of_the_gateways_threads(
-    make_gateway, engine, standin_service, echo, monkeypatch
+    make_gateway, engine, standin_service, echo
 ):
-    monkeypatch.setenv("STAFFROOM_IN_FLIGHT_PER_SERVICE", "1")
-    gateway = make_gateway(timeout=4, standin=standin_service.url, echo=echo[1])
+    gateway = make_gateway(
+        timeout=4, in_flight_per_service=1, standin=standin_service.url, echo=echo[1]
+    )
     person = enrol(engine, "grace@example.sch.uk")
     standin_service.pause()
     with ThreadPoolExecutor(1) as pool:

@@ -50,3 +50,23 @@ def act(client, day: dict, session_id: str, action: str, headers=HTMX):
     """Book, cancel or move on a session of the day's programme, with a key of its own."""
     url = f"/days/{day['day_id']}/sessions/{session_id}/{action}"
     return client.post(url, data={"key": f"{action}-{session_id}-{id(client)}"}, headers=headers)
+
+
+GATEWAYS_OWN = ("/static/", "/api/", "/sign-in", "/sign-out", "/healthz")
+"""Paths the gateway answers itself: the frontend alone does not have them."""
+
+
+def links_of(html: str) -> set[str]:
+    """The page's links to pages of ours (not the gateway's own), without their #part."""
+    links = {
+        href.replace("&amp;", "&").partition("#")[0]
+        for href in re.findall(r'<a\b[^>]*\bhref="(/[^"]*)"', html)
+    }
+    return {link for link in links if link and not link.startswith(GATEWAYS_OWN)}
+
+
+def links_refused(client: FlaskClient, html: str) -> list[tuple[str, int]]:
+    """Each link of the page (to a page of ours) that answers this reader 403 or 404: a
+    link shown to someone who may not open it."""
+    answers = {link: client.get(link).status_code for link in sorted(links_of(html))}
+    return [(link, status) for link, status in answers.items() if status in (403, 404)]
