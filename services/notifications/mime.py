@@ -2,20 +2,39 @@
 text/html and, for a booking, text/calendar with the `method` parameter equal to the
 body's METHOD) and the same calendar as an attachment, invite.ics (iTIP over email, RFC
 6047: Outlook refuses a method that disagrees, and without one shows "not supported
-calendar message")."""
+calendar message").
+
+Built with the email package's MIME classes and its compat32 policy, each header encoded
+here: EmailMessage parsed every header it was given and every part's again, 2.7 ms of
+CPU an email (make bench: a third of the workers' CPU when a rush's confirmations go)."""
 
 from __future__ import annotations
 
 import html
 import re
 from datetime import datetime
-from email.message import EmailMessage
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
+from typing import cast
 
 import icalendar
 
 from events.calendar import PRODID, london, vevent
 from services.notifications.letters import Letter
+
+WIRE = compat32.clone(linesep="\r\n", max_line_length=998)
+"""How an email is written for SMTP: CRLF line ends; a header folded only past SMTP's line
+limit (folded at 78, a long link in List-Unsubscribe went to a line of its own, and a
+reader kept the space before it)."""
+UTF8 = Charset("utf-8")
+UTF8.body_encoding = QP  # text parts stay readable as they travel
 
 BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 """Line breaks (CR, LF and Unicode's) and other control characters: none may stand in a
@@ -88,18 +107,56 @@ def email(
     sender: str,
     now: datetime,
     unsubscribe: str | None = None,
-) -> EmailMessage:
-    msg = EmailMessage()
-    for name, value in headers(letter, message_id, sender, now, unsubscribe):
-        msg[name] = value
-    msg.set_content(as_text(letter))
-    msg.add_alternative(as_html(letter), subtype="html")
+) -> Message:
+    body = MIMEMultipart("alternative")
+    body.attach(text_part(as_text(letter), "plain"))
+    body.attach(text_part(as_html(letter), "html"))
+    msg: Message = body
     if letter.event is not None:
         ics = itip(letter, sender)
-        params = {"method": letter.method, "charset": "UTF-8"}
-        msg.add_alternative(ics, maintype="text", subtype="calendar", params=params)
-        msg.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+        calendar = calendar_part(ics, "text", "calendar")
+        calendar.set_param("method", letter.method)
+        body.attach(calendar)
+        msg = MIMEMultipart("mixed")
+        msg.attach(body)
+        attachment = calendar_part(ics, "application", "ics")
+        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        msg.attach(attachment)
+    for name, value in headers(letter, message_id, sender, now, unsubscribe):
+        # The email package takes a Header for a value (typeshed says only str).
+        msg[name] = value if value.isascii() else cast(str, EncodedWords(value, header_name=name))
     return msg
+
+
+class EncodedWords(Header):
+    """A header with more than ASCII, as RFC 2047 words (UTF-8) on lines of at most 76
+    characters, whatever line length the email is written with."""
+
+    def __init__(self, value: str, header_name: str):
+        super().__init__(value, "utf-8", header_name=header_name)
+
+    def encode(
+        self, splitchars: str = ";, \t", maxlinelen: int | None = None, linesep: str = "\n"
+    ) -> str:
+        return super().encode(splitchars, 76, linesep)
+
+
+def text_part(text: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(text, UTF8)
+    return part
+
+
+def calendar_part(ics: bytes, maintype: str, subtype: str) -> MIMEBase:
+    part = MIMEBase(maintype, subtype, charset="UTF-8")
+    part.set_payload(ics)
+    encoders.encode_base64(part)
+    return part
+
+
+def wire(msg: Message) -> bytes:
+    """The email as SMTP carries it."""
+    return msg.as_bytes(policy=WIRE)
 
 
 def headers(
@@ -111,8 +168,8 @@ def headers(
 ) -> list[tuple[str, str]]:
     """Every header of the email, each value on one line (`one_line`)."""
     found = [
-        ("From", sender),
-        ("To", formataddr((one_line(letter.name), one_line(letter.to)))),
+        ("From", formataddr(parseaddr(one_line(sender)), charset="utf-8")),
+        ("To", formataddr((one_line(letter.name), one_line(letter.to)), charset="utf-8")),
         ("Subject", letter.subject),
         ("Date", format_datetime(now)),
         ("Message-ID", smtp_id(message_id, sender)),

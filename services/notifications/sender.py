@@ -19,7 +19,6 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from email.policy import SMTP
 
 from sqlalchemy import Engine
 
@@ -196,7 +195,7 @@ class Sender:
         now = self.clock()
         link = unsubscribe.link(self.config.base_url, self.config.secret_key, person, kind)
         message = mime.email(letter, email_id, self.config.sender, now, link)
-        raw = message.as_bytes(policy=SMTP)
+        raw = mime.wire(message)
         delivery: Delivery = await asyncio.to_thread(mailer.send, letter.to, raw)
         outcome: list[OutboxCommand]
         if delivery.outcome is Outcome.SENT:

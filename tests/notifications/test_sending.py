@@ -3,6 +3,7 @@ structure, and its calendar read by icalendar and vobject (which must agree)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -137,6 +138,29 @@ def test_a_cancelled_day_cancels_each_place_with_the_reason_and_no_reminder(
     assert text.startswith("Dear Grace Hopper,\n\nAutumn PD day was cancelled.")
     running.clock.ahead = timedelta(days=19)
     assert running.settled(sent=2, skipped=1)
+
+
+LONG_TITLE = "Phonics — Zoë's session for the early years, with a title far longer than a line"
+
+
+def test_a_name_and_title_beyond_ascii_arrive_as_written_on_lines_smtp_carries(
+    nats: NatsThread, store: EventStore, engine, mailbox: TestMailbox
+) -> None:
+    with notifications(nats, store, engine, mailbox) as running:
+        a_day(nats, store, "day-1", SOON)
+        nats.run(record_facts(store, [joined("amy", name="Zoë Brontë-Ngũgĩ")]))
+        retitled = Event("SessionUpdated", session("s1", title=LONG_TITLE))
+        append(store, nats, slot_subject("day-1", BREAKOUT), retitled)
+        place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+        [mail] = arrives(mailbox, "amy@example.sch.uk", 1)
+        assert mail.message["Subject"] == f"Booked: {LONG_TITLE}"
+        assert mail.message["To"].addresses[0].display_name == "Zoë Brontë-Ngũgĩ"
+        assert mail.raw.isascii()
+        assert max(len(line) for line in mail.raw.split(b"\r\n")) <= 998
+        assert all(len(word) <= 75 for word in re.findall(rb"=\?utf-8\?[qb]\?[^?]*\?=", mail.raw))
+        text = mail.message.get_body(("plain",)).get_content()
+        assert text.startswith("Dear Zoë Brontë-Ngũgĩ,")
+        assert running.settled(sent=1, queued=1)
 
 
 HOSTILE = "Title\r\nBcc: x@evil.example"
