@@ -135,6 +135,25 @@ class _Decided:
     envelopes: list[WireData]
 
 
+@dataclass
+class _Group(Generic[State]):
+    """The commands of a group decided so far, and the state they leave."""
+
+    state: State
+    joined: list[_Decided] = field(default_factory=list)
+    later: list[_Waiting] = field(default_factory=list)
+    """To decide again once the group has landed."""
+    keys: set[str] = field(default_factory=set)
+    events: int = 0
+
+    def join(self, decided: _Decided, state: State) -> None:
+        self.joined.append(decided)
+        self.state = state
+        self.events += len(decided.events)
+        if decided.waiting.key:
+            self.keys.add(decided.waiting.key)
+
+
 @dataclass(frozen=True)
 class Aggregate(Generic[State]):
     """An aggregate's state as of stream sequence `seq`, and the commands it has seen."""
@@ -324,7 +343,7 @@ class CommandLoop(Generic[State, Command]):
             if decided is None:  # refused on a cached state: never without the log's word
                 aggregate, fresh = await self._catch_up(subject, aggregate), True
                 continue
-            joined, later = decided
+            joined, later = decided.joined, decided.later
             if not joined:
                 return later
             envelopes = [envelope for taken in joined for envelope in taken.envelopes]
@@ -341,71 +360,64 @@ class CommandLoop(Generic[State, Command]):
                 for taken in joined:
                     taken.waiting.settle(Outcome(appended.seq, []))
                 return later
-            self._remember(subject, self._evolved(aggregate, joined, appended.seq))
+            self._remember(subject, self._evolved(aggregate, decided, appended.seq))
             for taken in joined:
                 taken.waiting.settle(Outcome(appended.seq, taken.events))
             return later
         raise TooMuchContention(f"{subject}: gave up after {self.max_attempts} attempts")
 
     def _decide_in_turn(
-        self, subject: str, group: list[_Waiting], aggregate: Aggregate[State], fresh: bool
-    ) -> tuple[list[_Decided], list[_Waiting]] | None:
+        self, subject: str, waiting: list[_Waiting], aggregate: Aggregate[State], fresh: bool
+    ) -> _Group[State] | None:
         """Each waiting command decided on the state the ones before it leave: those that
         join the append, and those to decide again after it. None when the first to decide
         was refused (or decided nothing) on a cached state: catch up and decide again.
         Commands settled here (a repeat, a refusal on the log's state, a mistake in an
         event) are told at once."""
-        joined: list[_Decided] = []
-        later: list[_Waiting] = []
-        state, keys = aggregate.state, set(aggregate.commands)
-        for waiting in group:
-            if waiting.outcome.done():  # its caller gave up waiting
+        group: _Group[State] = _Group(aggregate.state)
+        for one in waiting:
+            if one.outcome.done():  # its caller gave up waiting
                 continue
-            if waiting.key in aggregate.commands:
-                waiting.settle(Outcome(aggregate.commands[waiting.key], []))
+            if one.key in aggregate.commands:
+                one.settle(Outcome(aggregate.commands[one.key], []))
                 continue
-            if waiting.key and waiting.key in keys:  # the same command twice in one group
-                later.append(waiting)
+            if one.key in group.keys:  # the same command twice in one group
+                group.later.append(one)
                 continue
             refusal: CommandRejected | None = None
             try:
-                events = list(self.decider.decide(waiting.command, state))
+                events = list(self.decider.decide(one.command, group.state))
             except CommandRejected as refused:
                 events, refusal = [], refused
             except Exception as error:  # a decider's bug: this command's alone
-                waiting.fail(error)
+                one.fail(error)
                 continue
             if not events:
-                if joined:
-                    later.append(waiting)
+                if group.joined:
+                    group.later.append(one)
                 elif not fresh:
                     return None
                 elif refusal is not None:
-                    waiting.fail(refusal)
+                    one.fail(refusal)
                 else:
-                    waiting.settle(Outcome(aggregate.seq, []))
+                    one.settle(Outcome(aggregate.seq, []))
                 continue
-            if joined and sum(len(t.events) for t in joined) + len(events) > MAX_GROUP_EVENTS:
-                later.append(waiting)
+            if group.joined and group.events + len(events) > MAX_GROUP_EVENTS:
+                group.later.append(one)
                 continue
             try:
-                envelopes = self.store.envelopes(subject, events, waiting.meta)
+                envelopes = self.store.envelopes(subject, events, one.meta)
             except Exception as error:  # an event its schema refuses: nothing of it appended
-                waiting.fail(error)
+                one.fail(error)
                 continue
-            joined.append(_Decided(waiting, events, envelopes))
-            state = self.decider.fold(events, state)
-            if waiting.key:
-                keys.add(waiting.key)
-        return joined, later
+            group.join(_Decided(one, events, envelopes), self.decider.fold(events, group.state))
+        return group
 
     def _evolved(
-        self, aggregate: Aggregate[State], joined: Sequence[_Decided], seq: int
+        self, aggregate: Aggregate[State], group: _Group[State], seq: int
     ) -> Aggregate[State]:
-        commands = dict(aggregate.commands)
-        commands.update({t.waiting.key: seq for t in joined if t.waiting.key})
-        state = self.decider.fold([e for t in joined for e in t.events], aggregate.state)
-        return Aggregate(state, seq, commands, time.monotonic())
+        commands = {**aggregate.commands, **dict.fromkeys(group.keys, seq)}
+        return Aggregate(group.state, seq, commands, time.monotonic())
 
     async def _catch_up(self, subject: str, aggregate: Aggregate[State]) -> Aggregate[State]:
         recorded, seq = await self.store.load(subject, after=aggregate.seq)
