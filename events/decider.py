@@ -3,7 +3,9 @@
 A decider is three pure parts: an initial state, `decide(command, state) -> events` and
 `evolve(state, event) -> state`. The command loop loads the aggregate, decides, and appends
 with the version it decided on; when another writer got there first it catches up and
-decides again, a bounded number of times with jittered waits.
+decides again, a bounded number of times with jittered waits. The commands that wait for
+one subject while an append is on its way are decided in turn and appended together (a
+group commit: `CommandLoop._lead`).
 """
 
 from __future__ import annotations
