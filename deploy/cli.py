@@ -93,7 +93,6 @@ def up(port: int, nats_port: int, demo_trust: bool) -> None:
 def run_projector() -> None:
     """Keep the read models up to date (until SIGTERM or Ctrl-C)."""
     from deploy.lease import Lease, exclusive
-    from deploy.probe import probe_port
     from events import projector
     from readmodels.registry import PROJECTIONS
 
@@ -101,10 +100,10 @@ def run_projector() -> None:
     settings = Settings.from_env()
     # One projector at a time (a standby waits for the lease); probes if deployed so.
     lease = Lease()
-    if port := probe_port():
+    if settings.probe_port:
         from deploy.follower_probe import projector_probe
 
-        projector_probe(settings, PROJECTIONS, lease, port)
+        projector_probe(settings, PROJECTIONS, lease, settings.probe_port)
     with exclusive(settings.database_url, f"projector {settings.stream.name}", lease):
         asyncio.run(projector.run(settings, PROJECTIONS))
 
@@ -115,19 +114,19 @@ def run_reactor(reactions: tuple[str, ...]) -> None:
     """Turn events into follow-up commands (until SIGTERM or Ctrl-C): REACTIONS are each
     `module:name` of a reaction or a list of them, e.g.
     services.trustdays.reactions:REACTIONS."""
-    from deploy.probe import probe_port
     from events import reactor
 
+    settings = Settings.from_env()
     try:
         chosen = [each for path in reactions for each in reactor.load_reactions(path)]
     except (ImportError, AttributeError, TypeError) as error:
         fail(f"There are no such reactions: {error}.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if port := probe_port():
+    if settings.probe_port:
         from deploy.follower_probe import reactor_probe
 
-        reactor_probe(Settings.from_env(), chosen, port)
-    asyncio.run(reactor.run(Settings.from_env(), chosen))
+        reactor_probe(settings, chosen, settings.probe_port)
+    asyncio.run(reactor.run(settings, chosen))
 
 
 @main.command("sender")

@@ -93,7 +93,7 @@ def projector_probe(
         "nats": reader.connected,
         "database": database_answers(settings.database_url),
     }
-    serve(port, checks, metrics)
+    serve(port, checks, metrics, settings.metrics_token)
 
 
 def reactor_probe(settings: Settings, reactions: Sequence[Reaction], port: int) -> None:
@@ -111,4 +111,4 @@ def reactor_probe(settings: Settings, reactions: Sequence[Reaction], port: int) 
             *append_metrics(),
         ]
 
-    serve(port, {"nats": reader.connected}, metrics)
+    serve(port, {"nats": reader.connected}, metrics, settings.metrics_token)

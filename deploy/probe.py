@@ -6,6 +6,9 @@
 - `/metrics`: Prometheus text, with `Authorization: Bearer $STAFFROOM_METRICS_TOKEN` when
   that is set (the gateway's port is public).
 
+Both settings, the token and STAFFROOM_PROBE_PORT, are read and checked with the others by
+events.config.Settings; the probes are given them.
+
 Web processes (gateway, frontend, services) get them from `ProbeMiddleware`, which
 gunicorn.conf.py wraps around the app in each worker: HTTP requests by method and status
 (a command is a POST, PUT, PATCH or DELETE), and the worker's appends to the log (events.
@@ -25,9 +28,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from events.store import APPENDS
+
+if TYPE_CHECKING:
+    from events.config import Settings
 
 Metric = tuple[str, str, str, list[tuple[dict[str, str], float]]]
 """(name, type, help, [(labels, value)])."""
@@ -69,9 +75,13 @@ def append_metrics() -> list[Metric]:
     ]
 
 
-def allowed(authorization: str | None) -> bool:
-    token = os.environ.get("STAFFROOM_METRICS_TOKEN")
-    return not token or hmac.compare_digest(authorization or "", f"Bearer {token}")
+def allowed(authorization: str | None, token: str | None) -> bool:
+    """Without a token, anyone; with one, its bearer. Compared as bytes: a header of other
+    characters is refused, never a TypeError (compare_digest takes ASCII text only)."""
+    if not token:
+        return True
+    given = (authorization or "").encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given, f"Bearer {token}".encode())
 
 
 def readiness(checks: dict[str, Check]) -> tuple[int, str]:
@@ -86,11 +96,8 @@ def safely(check: Check) -> bool:
         return False
 
 
-def web_checks() -> dict[str, Check]:
+def web_checks(settings: Settings) -> dict[str, Check]:
     """What a web process needs: NATS (if it has a NATS user) and SQL (if it reads any)."""
-    from events.config import Settings  # after the fork: settings as the worker sees them
-
-    settings = Settings.from_env()
     checks: dict[str, Check] = {}
     if os.environ.get("NATS_URL"):
         checks["nats"] = lambda: nats_connected(settings.nats_url)
@@ -125,15 +132,16 @@ def respond(
     authorization: str | None,
     checks: dict[str, Check],
     metrics: Callable[[], list[Metric]],
+    token: str | None,
 ) -> tuple[int, str, str]:
-    """The status, body and content type of a probe's answer."""
+    """The status, body and content type of a probe's answer; /metrics asks for `token`."""
     if path == "/healthz":
         return 200, "ok\n", "text/plain"
     if path == "/readyz":
         return (*readiness(checks), "text/plain")
     if path != "/metrics":
         return 404, "not found\n", "text/plain"
-    if not allowed(authorization):
+    if not allowed(authorization, token):
         return 401, "a bearer token is needed\n", "text/plain"
     return 200, render(metrics()), TEXT
 
@@ -143,9 +151,19 @@ class ProbeMiddleware:
 
     PATHS = ("/healthz", "/readyz", "/metrics")
 
-    def __init__(self, app: Callable[..., Any], checks: dict[str, Check] | None = None):
+    def __init__(
+        self,
+        app: Callable[..., Any],
+        checks: dict[str, Check] | None = None,
+        settings: Settings | None = None,
+    ):
+        if settings is None:
+            from events.config import Settings  # after the fork: as the worker sees them
+
+            settings = Settings.from_env()
         self.app = app
-        self.checks = checks if checks is not None else web_checks()
+        self.checks = checks if checks is not None else web_checks(settings)
+        self.token = settings.metrics_token
         self.requests: Counter[tuple[str, str]] = Counter()
         self.lock = threading.Lock()
 
@@ -164,7 +182,7 @@ class ProbeMiddleware:
         return self.app(environ, counting)
 
     def answer(self, path: str, authorization: str | None) -> tuple[str, str, str]:
-        code, body, kind = respond(path, authorization, self.checks, self.metrics)
+        code, body, kind = respond(path, authorization, self.checks, self.metrics, self.token)
         return f"{code} {HTTPStatus(code).phrase}", body, kind
 
     def metrics(self) -> list[Metric]:
@@ -177,14 +195,16 @@ class ProbeMiddleware:
         return [(*counted, requests), *append_metrics()]
 
 
-def serve(port: int, checks: dict[str, Check], metrics: Callable[[], list[Metric]]) -> None:
+def serve(
+    port: int, checks: dict[str, Check], metrics: Callable[[], list[Metric]], token: str | None
+) -> None:
     """/healthz, /readyz and /metrics on `port`, in a thread, for a process without HTTP
-    of its own (the projector, a reactor)."""
+    of its own (the projector, a reactor); /metrics asks for `token`."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             authorization = self.headers.get("Authorization")
-            status, body, kind = respond(self.path, authorization, checks, metrics)
+            status, body, kind = respond(self.path, authorization, checks, metrics, token)
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.end_headers()
@@ -195,11 +215,6 @@ def serve(port: int, checks: dict[str, Check], metrics: Callable[[], list[Metric
 
     server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
     threading.Thread(target=server.serve_forever, name="probe", daemon=True).start()
-
-
-def probe_port() -> int | None:
-    port = os.environ.get("STAFFROOM_PROBE_PORT")
-    return int(port) if port else None
 
 
 class Cached:

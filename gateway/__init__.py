@@ -9,7 +9,6 @@ A service sees the path after /api/<service>, with that prefix in X-Forwarded-Pr
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -43,10 +42,8 @@ from gateway.in_process import serve
 from gateway.limits import MAX_BODY, limit_body, too_large
 from gateway.proxy import NoAnswer, NotSent, Upstreams
 from gateway.routes import Routes
-from gateway.signed_links import FORGED_LINKS_PER_ADDRESS, limit_forged_links
+from gateway.signed_links import limit_forged_links
 from gateway.signin import (
-    FAILED_SIGN_INS_PER_ACCOUNT,
-    FAILED_SIGN_INS_PER_ADDRESS,
     OidcSettings,
     current_identity,
     init_oidc,
@@ -130,14 +127,14 @@ def create_app(
     limiter = Limiter(
         get_remote_address,
         app=app,
-        storage_uri=os.environ.get("STAFFROOM_RATE_LIMIT_STORAGE", "memory://"),
+        storage_uri=settings.rate_limit_storage,
     )
     app.register_blueprint(signin)
     limit_failed_sign_ins(
         app,
         limiter,
-        os.environ.get("STAFFROOM_SIGNIN_RATE_LIMIT", FAILED_SIGN_INS_PER_ADDRESS),
-        os.environ.get("STAFFROOM_SIGNIN_ACCOUNT_RATE_LIMIT", FAILED_SIGN_INS_PER_ACCOUNT),
+        settings.signin_rate_limit,
+        settings.signin_account_rate_limit,
     )
     limits_for_blueprint(app, "signin")
     app.register_blueprint(docs)
@@ -169,11 +166,7 @@ def create_app(
             app.logger.warning("%s did not answer: %s", target.label, why)
             return no_answer(target)
 
-    limit_forged_links(
-        app,
-        limiter,
-        os.environ.get("STAFFROOM_SIGNED_LINK_RATE_LIMIT", FORGED_LINKS_PER_ADDRESS),
-    )
+    limit_forged_links(app, limiter, settings.signed_link_rate_limit)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(SQLAlchemyTimeoutError, database_unavailable)

@@ -19,7 +19,6 @@ from limits import parse
 from deploy.secret_paths import SIGNED_LINKS
 from gateway.errors import error
 
-FORGED_LINKS_PER_ADDRESS = "30 per minute"
 SCOPE = "signed-links"
 
 

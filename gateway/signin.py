@@ -55,8 +55,6 @@ if TYPE_CHECKING:
     from flask import Flask
 
 signin = Blueprint("signin", __name__)
-FAILED_SIGN_INS_PER_ADDRESS = "30 per minute"
-FAILED_SIGN_INS_PER_ACCOUNT = "10 per minute"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Send what is due until SIGINT or SIGTERM (or `stop`, shared with the other parts of
     `staffroom workers`)."""
     stop = stop_on_signals() if stop is None else stop
-    smtp = SmtpSettings.from_env()
-    config = SenderConfig.from_env(settings.require_secret_key(), smtp.sender)
+    smtp = SmtpSettings.from_settings(settings)
+    config = SenderConfig.from_settings(settings)
     engine = create_db_engine(settings.database_url)
     try:
         async with reading_log(settings, "notifications_sender") as store:

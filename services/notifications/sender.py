@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
 
+from events.config import Settings
 from events.decider import CommandLoop, CommandRejected
 from events.envelope import Metadata, new_id, utcnow
 from events.outage import Outage
@@ -56,9 +56,10 @@ class SenderConfig:
     """The From header (STAFFROOM_MAIL_FROM)."""
 
     @classmethod
-    def from_env(cls, secret_key: str, sender: str) -> SenderConfig:
-        base = os.environ.get("STAFFROOM_PUBLIC_URL", "http://127.0.0.1:8000/")
-        return cls(base if base.endswith("/") else base + "/", secret_key, sender)
+    def from_settings(cls, settings: Settings) -> SenderConfig:
+        """STAFFROOM_PUBLIC_URL (ending in /) and STAFFROOM_MAIL_FROM as Settings read and
+        checked them; the secret key that signs the links."""
+        return cls(settings.public_url, settings.require_secret_key(), settings.mail_from)
 
 
 WORKERS = 8

@@ -4,7 +4,8 @@ could not be reached, or answered 4xx: try again later); the address refused for
 handed over: SMTP cannot be asked whether it arrived, so it is never sent again blindly).
 
 STAFFROOM_SMTP_URL: smtp://user:password@host:587?starttls=1 (or smtps://host:465 for TLS
-from the first byte); STAFFROOM_MAIL_FROM: "Staffroom <staffroom@trust.example>".
+from the first byte); STAFFROOM_MAIL_FROM: "Staffroom <staffroom@trust.example>". Both are
+read and checked with the other settings by events.config.Settings.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from events.config import DEFAULT_FROM, Settings, smtp_url_setting
+
 log = logging.getLogger(__name__)
 
-LOCAL_SMTP = "smtp://127.0.0.1:8025"
-DEFAULT_FROM = "Staffroom <staffroom@localhost>"
 TIMEOUT = 30.0
 
 
@@ -39,11 +39,8 @@ class SmtpSettings:
 
     @classmethod
     def from_url(cls, url: str, sender: str = DEFAULT_FROM) -> SmtpSettings:
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError(
-                f"STAFFROOM_SMTP_URL must be smtp://host:port or smtps://…, not {url!r}"
-            )
+        parts = urlsplit(smtp_url_setting(url))  # BadSetting naming STAFFROOM_SMTP_URL
+        assert parts.hostname
         query = parse_qs(parts.query)
         tls = parts.scheme == "smtps"
         return cls(
@@ -57,9 +54,9 @@ class SmtpSettings:
         )
 
     @classmethod
-    def from_env(cls) -> SmtpSettings:
-        url = os.environ.get("STAFFROOM_SMTP_URL") or LOCAL_SMTP
-        return cls.from_url(url, os.environ.get("STAFFROOM_MAIL_FROM") or DEFAULT_FROM)
+    def from_settings(cls, settings: Settings) -> SmtpSettings:
+        """STAFFROOM_SMTP_URL and STAFFROOM_MAIL_FROM, as Settings read and checked them."""
+        return cls.from_url(settings.smtp_url, settings.mail_from)
 
     @property
     def address(self) -> str:

@@ -504,3 +504,43 @@ def test_a_setting_it_cannot_take_is_one_sentence(tmp_path):
     result = CliRunner().invoke(main, ["projections", "status"], env=env)
     assert result.exit_code == 1
     assert result.output.startswith("Set STAFFROOM_IN_FLIGHT_PER_SERVICE to a whole number from 1")
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "said"),
+    [
+        ("STAFFROOM_SIGNIN_RATE_LIMIT", "5 per fortnight", "a rate limit such as '30 per minute'"),
+        ("STAFFROOM_SIGNED_LINK_RATE_LIMIT", "abc", "one rate limit such as '30 per minute'"),
+        ("STAFFROOM_RATE_LIMIT_STORAGE", "redis//cache", "where flask-limiter counts"),
+        ("STAFFROOM_SMTP_URL", "relay.trust.example:587", "smtp://host:port"),
+        ("STAFFROOM_MAIL_FROM", "Staffroom", "one address such as"),
+        ("STAFFROOM_PUBLIC_URL", "staffroom.trust.example", "an absolute http:// or https://"),
+        ("STAFFROOM_METRICS_TOKEN", "two words", "visible ASCII characters"),
+        ("STAFFROOM_PROBE_PORT", "65536", "a whole number from 1 to 65535"),
+    ],
+)
+def test_each_setting_it_cannot_take_is_one_sentence_naming_it(tmp_path, name, given, said):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", name: given}
+    result = CliRunner().invoke(main, ["projections", "status"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Set {name} to ")
+    assert said in result.output
+    assert result.output.count("\n") == 1
+
+
+def test_up_refuses_a_setting_it_cannot_take_before_starting_anything(tmp_path):
+    ports = ["--port", str(free_port()), "--nats-port", str(free_port())]
+    result = subprocess.run(
+        [STAFFROOM, "up", *ports],
+        env=environment(
+            STAFFROOM_VAR=str(tmp_path / "var"), STAFFROOM_SIGNIN_RATE_LIMIT="5 per fortnight"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Set STAFFROOM_SIGNIN_RATE_LIMIT to a rate limit such as")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "var").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import oidc_provider_mock
 import pytest
@@ -123,15 +124,18 @@ def make_gateway(settings: Settings, frontend_url: str, clock: Clock) -> Iterato
         in_process: Flask | None = None,
         frontend_timeout: float = FRONTEND_RELAY,
         in_flight_per_service: int = DEFAULT_LIMIT,
+        settings_changed: dict[str, Any] | None = None,
         **services: str,
     ) -> Flask:
         """A gateway relaying pages to `frontend` over HTTP, or serving them with the app
-        `in_process` inside its own (as `staffroom up` does: deploy/front_door.py)."""
+        `in_process` inside its own (as `staffroom up` does: deploy/front_door.py); its
+        Settings as the fixture's, with `settings_changed` (a rate limit, say)."""
         routes = Routes(frontend, services)
         identities = IdentityCache(clock=clock)
+        changed = {"dev": dev, "in_flight_per_service": in_flight_per_service}
         app = create_gateway(
             routes,
-            replace(settings, dev=dev, in_flight_per_service=in_flight_per_service),
+            replace(settings, **changed, **(settings_changed or {})),
             oidc,
             timeout,
             identities,

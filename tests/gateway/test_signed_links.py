@@ -11,9 +11,11 @@ from tests.support.identity import SECRET_KEY
 
 
 @pytest.fixture
-def anonymous(make_gateway, echo, monkeypatch):
-    monkeypatch.setenv("STAFFROOM_SIGNED_LINK_RATE_LIMIT", "3 per minute")
-    return make_gateway(echo=echo[1]).test_client()
+def anonymous(make_gateway, echo):
+    """A gateway whose Settings allow 3 forged links a minute (STAFFROOM_SIGNED_LINK_RATE_LIMIT
+    is read and checked by events.config.Settings, never by the gateway)."""
+    changed = {"signed_link_rate_limit": "3 per minute"}
+    return make_gateway(echo=echo[1], settings_changed=changed).test_client()
 
 
 def test_forged_links_past_the_limit_get_429_and_working_links_do_not_count(anonymous):

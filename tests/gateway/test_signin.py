@@ -213,6 +213,41 @@ def test_a_whole_school_signs_in_from_one_address_but_failures_are_limited(make_
     assert person
 
 
+def test_the_sign_in_limits_are_the_gateway_s_settings(make_gateway, engine, monkeypatch):
+    """STAFFROOM_SIGNIN_RATE_LIMIT and _ACCOUNT_RATE_LIMIT are read and checked by Settings:
+    the gateway takes them from its Settings, whatever the environment says."""
+    monkeypatch.setenv("STAFFROOM_SIGNIN_RATE_LIMIT", "30 per minute")
+    monkeypatch.setenv("STAFFROOM_SIGNIN_ACCOUNT_RATE_LIMIT", "10 per minute")
+    changed = {"signin_rate_limit": "3 per minute", "signin_account_rate_limit": "2/minute"}
+    client = make_gateway(dev=True, settings_changed=changed).test_client()
+
+    def sign_in_as(email: str, address: str) -> int:
+        with client.session_transaction() as session:
+            session["csrf"] = "t"
+        form = {"email": email, "csrf_token": "t"}
+        return client.post(
+            "/sign-in/as", data=form, environ_base={"REMOTE_ADDR": address}
+        ).status_code
+
+    assert [sign_in_as("nobody@example.sch.uk", f"10.2.0.{n}") for n in range(3)] == [
+        422,
+        422,
+        429,
+    ]  # per account, from any address
+    assert [sign_in_as(f"guess{n}@example.sch.uk", "10.3.0.1") for n in range(4)] == [
+        422,
+        422,
+        422,
+        429,
+    ]  # per address
+
+
+def test_the_rate_limits_are_counted_where_the_settings_say(make_gateway):
+    app = make_gateway(settings_changed={"rate_limit_storage": "memory://?counted=here"})
+    (limiter,) = app.extensions["limiter"]
+    assert limiter._storage_uri == "memory://?counted=here"
+
+
 def test_sign_out_ends_the_session_on_the_server(make_gateway, engine):
     gateway = make_gateway()
     client = signed_in(gateway, enrol(engine, "grace@example.sch.uk"))
