@@ -15,8 +15,9 @@ import click
 import nats.errors
 from nats.js.errors import NotFoundError
 
-from events.config import MissingSetting, Settings
+from events.config import Settings
 from events.nats_access import without_credentials
+from events.setting_checks import MissingSetting
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

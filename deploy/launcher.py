@@ -27,10 +27,11 @@ from deploy.together import (
     services_inside,
     workers_together,
 )
-from events.config import NATS_PASSWORDS, VAR_DIR, MissingSetting, Settings
+from events.config import NATS_PASSWORDS, VAR_DIR, Settings
 from events.connection import connect, disconnect
 from events.embedded import EmbeddedNats, EmbeddedNatsError, free_port, port_in_use
 from events.nats_access import ADMIN, WORKERS, NatsUser, local_passwords, users
+from events.setting_checks import MissingSetting
 from events.store import EventStore
 
 DEPLOY_DIR = Path(__file__).parent

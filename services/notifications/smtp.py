@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from events.config import DEFAULT_FROM, Settings, smtp_url_setting
+from events.config import DEFAULT_FROM, Settings
+from events.setting_checks import smtp_url
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,9 @@ class SmtpSettings:
 
     @classmethod
     def from_url(cls, url: str, sender: str = DEFAULT_FROM) -> SmtpSettings:
-        parts = urlsplit(smtp_url_setting(url))  # BadSetting naming STAFFROOM_SMTP_URL
+        parts = urlsplit(
+            smtp_url("STAFFROOM_SMTP_URL", url)
+        )  # BadSetting naming STAFFROOM_SMTP_URL
         assert parts.hostname
         query = parse_qs(parts.query)
         tls = parts.scheme == "smtps"

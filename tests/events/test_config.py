@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.config import BadSetting, Settings
+from events.config import Settings
+from events.setting_checks import BadSetting
 
 SETTINGS = (
     "STAFFROOM_RATE_LIMIT_STORAGE",
@@ -18,6 +19,9 @@ SETTINGS = (
     "STAFFROOM_PUBLIC_URL",
     "STAFFROOM_METRICS_TOKEN",
     "STAFFROOM_PROBE_PORT",
+    "STAFFROOM_STREAM_REPLICAS",
+    "STAFFROOM_DUPLICATE_WINDOW",
+    "STAFFROOM_STREAM_STORAGE",
 )
 
 
@@ -52,6 +56,8 @@ def test_unset_or_empty_each_has_the_default_it_had(env):
     assert unset.public_url == "http://127.0.0.1:8000/"
     assert unset.metrics_token is None
     assert unset.probe_port is None
+    assert (unset.stream.replicas, unset.stream.duplicate_window) == (1, 300.0)
+    assert unset.stream.storage.value == "file"
 
 
 def test_the_values_it_can_take_are_taken_as_given(env):
@@ -181,3 +187,29 @@ def test_a_metrics_token_a_header_cannot_carry_exactly_is_refused_without_showin
 def test_a_probe_port_is_a_whole_number_from_1_to_65535(env, given):
     said = refused(env, "STAFFROOM_PROBE_PORT", given)
     assert "a whole number from 1 to 65535" in said
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "takes"),
+    [
+        ("STAFFROOM_STREAM_REPLICAS", "three", "a whole number from 1 to 5"),
+        ("STAFFROOM_STREAM_REPLICAS", "0", "a whole number from 1 to 5"),
+        ("STAFFROOM_STREAM_REPLICAS", "7", "a whole number from 1 to 5"),
+        ("STAFFROOM_DUPLICATE_WINDOW", "5m", "a number of seconds above 0"),
+        ("STAFFROOM_DUPLICATE_WINDOW", "0", "a number of seconds above 0"),
+        ("STAFFROOM_DUPLICATE_WINDOW", "nan", "a number of seconds above 0"),
+        ("STAFFROOM_DUPLICATE_WINDOW", "1e400", "a number of seconds above 0"),
+        ("STAFFROOM_STREAM_STORAGE", "disk", "file or memory"),
+    ],
+)
+def test_the_streams_settings_are_checked_as_the_others_are(env, name, given, takes):
+    """They were int(), float() and StorageType() where they were read: a traceback."""
+    assert takes in refused(env, name, given)
+
+
+def test_the_streams_settings_it_can_take(env):
+    env.setenv("STAFFROOM_STREAM_REPLICAS", "3")
+    env.setenv("STAFFROOM_DUPLICATE_WINDOW", "120.5")
+    env.setenv("STAFFROOM_STREAM_STORAGE", "memory")
+    stream = Settings.from_env().stream
+    assert (stream.replicas, stream.duplicate_window, stream.storage.value) == (3, 120.5, "memory")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from events.config import BadSetting, Settings
+from events.config import Settings
 from events.in_flight import DEFAULT_LIMIT, Full, InFlight
+from events.setting_checks import BadSetting
 
 
 class Clock:

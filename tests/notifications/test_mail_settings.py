@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.config import BadSetting, Settings
+from events.config import Settings
+from events.setting_checks import BadSetting
 from events.store import StreamSettings
 from services.notifications.sender import SenderConfig
 from services.notifications.smtp import SmtpSettings
