@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
 
 from events.db import create_db_engine
@@ -192,17 +193,20 @@ def test_sign_out_needs_the_csrf_token(make_gateway, engine):
     assert client.get("/").status_code == 302
 
 
+def dev_sign_in(client: FlaskClient, email: str, address: str) -> int:
+    """ "Sign in as" `email` from client address `address`: the answer's status."""
+    with client.session_transaction() as session:
+        session["csrf"] = "t"
+    form = {"email": email, "csrf_token": "t"}
+    return client.post("/sign-in/as", data=form, environ_base={"REMOTE_ADDR": address}).status_code
+
+
 def test_a_whole_school_signs_in_from_one_address_but_failures_are_limited(make_gateway, engine):
     person = enrol(engine, "grace@example.sch.uk")
     client = make_gateway(dev=True).test_client()
 
     def sign_in_as(email: str, address: str = "10.0.0.1") -> int:
-        with client.session_transaction() as session:
-            session["csrf"] = "t"
-        form = {"email": email, "csrf_token": "t"}
-        return client.post(
-            "/sign-in/as", data=form, environ_base={"REMOTE_ADDR": address}
-        ).status_code
+        return dev_sign_in(client, email, address)
 
     assert [sign_in_as("grace@example.sch.uk") for _ in range(200)] == [302] * 200
     failures = [sign_in_as(f"guess{n}@example.sch.uk") for n in range(31)]
@@ -222,12 +226,7 @@ def test_the_sign_in_limits_are_the_gateway_s_settings(make_gateway, engine, mon
     client = make_gateway(dev=True, settings_changed=changed).test_client()
 
     def sign_in_as(email: str, address: str) -> int:
-        with client.session_transaction() as session:
-            session["csrf"] = "t"
-        form = {"email": email, "csrf_token": "t"}
-        return client.post(
-            "/sign-in/as", data=form, environ_base={"REMOTE_ADDR": address}
-        ).status_code
+        return dev_sign_in(client, email, address)
 
     assert [sign_in_as("nobody@example.sch.uk", f"10.2.0.{n}") for n in range(3)] == [
         422,

@@ -13,7 +13,7 @@ from events import Event
 from events.connection import NatsThread
 from events.store import EventStore
 from services.trustdays.events import day_subject, slot_subject
-from tests.support.mailbox import TestMailbox, invitation
+from tests.support.mailbox import Arrived, TestMailbox, invitation
 from tests.support.notifications import (
     BREAKOUT,
     Running,
@@ -140,6 +140,18 @@ def test_a_cancelled_day_cancels_each_place_with_the_reason_and_no_reminder(
     assert running.settled(sent=2, skipped=1)
 
 
+def booked_as(running: Running, name: str, title: str) -> Arrived:
+    """Amy, named `name`, books session s1 of a day soon, titled `title`: her confirmation."""
+    nats, store = running.nats, running.store
+    a_day(nats, store, "day-1", SOON)
+    nats.run(record_facts(store, [joined("amy", name=name)]))
+    retitled = Event("SessionUpdated", session("s1", title=title))
+    append(store, nats, slot_subject("day-1", BREAKOUT), retitled)
+    place(nats, store, "day-1", "SessionBooked", "amy", "s1")
+    [mail] = arrives(running.mailbox, "amy@example.sch.uk", 1)
+    return mail
+
+
 LONG_TITLE = "Phonics — Zoë's session for the early years, with a title far longer than a line"
 
 
@@ -147,12 +159,7 @@ def test_a_name_and_title_beyond_ascii_arrive_as_written_on_lines_smtp_carries(
     nats: NatsThread, store: EventStore, engine, mailbox: TestMailbox
 ) -> None:
     with notifications(nats, store, engine, mailbox) as running:
-        a_day(nats, store, "day-1", SOON)
-        nats.run(record_facts(store, [joined("amy", name="Zoë Brontë-Ngũgĩ")]))
-        retitled = Event("SessionUpdated", session("s1", title=LONG_TITLE))
-        append(store, nats, slot_subject("day-1", BREAKOUT), retitled)
-        place(nats, store, "day-1", "SessionBooked", "amy", "s1")
-        [mail] = arrives(mailbox, "amy@example.sch.uk", 1)
+        mail = booked_as(running, "Zoë Brontë-Ngũgĩ", LONG_TITLE)
         assert mail.message["Subject"] == f"Booked: {LONG_TITLE}"
         assert mail.message["To"].addresses[0].display_name == "Zoë Brontë-Ngũgĩ"
         assert mail.raw.isascii()
@@ -170,12 +177,7 @@ def test_line_breaks_in_a_title_or_a_name_fold_to_spaces_in_every_header(
     nats: NatsThread, store: EventStore, engine, mailbox: TestMailbox
 ) -> None:
     with notifications(nats, store, engine, mailbox) as running:
-        a_day(nats, store, "day-1", SOON)
-        nats.run(record_facts(store, [joined("amy", name="Grace\u2028Hopper\nBcc: x@evil")]))
-        retitled = Event("SessionUpdated", session("s1", title=HOSTILE))
-        append(store, nats, slot_subject("day-1", BREAKOUT), retitled)
-        place(nats, store, "day-1", "SessionBooked", "amy", "s1")
-        [mail] = arrives(mailbox, "amy@example.sch.uk", 1)
+        mail = booked_as(running, "Grace\u2028Hopper\nBcc: x@evil", HOSTILE)
         assert mail.to == ["amy@example.sch.uk"]
         assert mail.message["Subject"] == "Booked: Title Bcc: x@evil.example"
         assert mail.message["To"] == '"Grace Hopper Bcc: x@evil" <amy@example.sch.uk>'
