@@ -79,12 +79,19 @@ FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,59}\Z")
 """A name a form of ours may give a field (`leader_name`, `item-<uuid>-minutes`)."""
 
 
-def unstorable_said(fields: list[str]) -> str:
-    """A page's 422 for `unstorable_fields`: the fields by name if each is a name a form of
-    ours may use; else none named, since a name is the sender's to write, and would put
-    their words on our page ("?Your_account_is_locked=%00")."""
+def our_names(fields: list[str]) -> str | None:
+    """The fields' names for a page's sentence, if each is a name a form of ours may use;
+    else None: a name is the sender's to write, and would put their words on our page
+    ("?Your_account_is_locked=%00")."""
     if fields and all(FIELD_NAME.match(name) for name in fields):
-        return f"{', '.join(fields)}: holds a character that cannot be used."
+        return ", ".join(fields)
+    return None
+
+
+def unstorable_said(fields: list[str]) -> str:
+    """A page's 422 for `unstorable_fields`, naming them where `our_names` may."""
+    if named := our_names(fields):
+        return f"{named}: holds a character that cannot be used."
     return "A field holds a character that cannot be used."
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from events.text import FIELD_NAME
+from events.text import our_names
 
 QUERY_MAX = 200
 """Characters of any query value: more than any link or form of ours writes (a search is
@@ -14,10 +14,10 @@ at most 100, an id 36, a stamp or an announcement under 100)."""
 
 
 def too_long(fields: list[str], limit: int) -> str:
-    """A page's 422 for overlong `fields`: named if each is a name a form of ours may give
-    (a name is the sender's to write), never with the value."""
-    if fields and all(FIELD_NAME.match(name) for name in fields):
-        return f"{', '.join(fields)}: keep it to {limit} characters; open the page without it."
+    """A page's 422 for overlong `fields`, naming them where `our_names` may, never with
+    the value."""
+    if named := our_names(fields):
+        return f"{named}: keep it to {limit} characters; open the page without it."
     return f"A field is longer than {limit} characters; open the page without it."
 
 
