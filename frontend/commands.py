@@ -18,13 +18,14 @@ from typing import Any
 import httpx
 import urllib3
 from flask import Response, after_this_request, current_app, request
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
+from urllib3.exceptions import HTTPError
 from werkzeug.exceptions import BadGateway, GatewayTimeout, HTTPException, ServiceUnavailable
 
 from events import in_flight, timeouts, unknown_outcome
 from events.check_only import CHECK_HEADER, CHECK_ONLY
 from events.identity import IDENTITY_HEADER, Identity, IdentitySigner
 from events.in_flight import Full
+from events.never_sent import never_sent
 from events.projection import wait_for
 from frontend import not_shown_yet
 from frontend.numbers import whole_number
@@ -130,14 +131,8 @@ def send(
     except Full:
         message = unknown_outcome.too_many_waiting(f"The {service} service")
         raise Busy(message, int(unknown_outcome.RETRY_AFTER)) from None
-    except MaxRetryError as error:  # the connection failed twice: never sent
-        if isinstance(error.reason, ConnectTimeoutError):  # NewConnectionError too
-            raise NotAnswering(service) from None
-        raise NoAnswer() from None
-    except ConnectTimeoutError:
-        raise NotAnswering(service) from None
-    except HTTPError:  # sent, but no answer came back
-        raise NoAnswer() from None
+    except HTTPError as error:
+        raise (NotAnswering(service) if never_sent(error) else NoAnswer()) from None
     problem = _json(answer) if answer.status >= 400 else {}
     if answer.status >= 500 and problem.get("error") == BUSY:
         raise Busy(problem.get("message", "Busy: try again."), _retry_after(answer))

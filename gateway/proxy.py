@@ -11,12 +11,13 @@ from urllib.parse import quote
 
 import urllib3
 from flask import Request, Response
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError
+from urllib3.exceptions import HTTPError
 from urllib3.util import parse_url
 
 from events import timeouts
 from events.identity import IDENTITY_HEADER, SIGN_IN_HEADER
 from events.in_flight import InFlight
+from events.never_sent import never_sent
 from gateway.routes import Target
 
 # Headers about one connection, not the message: never passed on (RFC 9110, 7.6.1).
@@ -119,10 +120,8 @@ class Upstreams:
                 decode_content=False,
                 redirect=False,
             )
-        except MaxRetryError as failed:
-            raise _why(failed.reason) from None
         except HTTPError as error:
-            raise _why(error) from None
+            raise (NotSent if never_sent(error) else NoAnswer)(repr(error)) from None
 
 
 Answer = urllib3.BaseHTTPResponse
@@ -135,14 +134,6 @@ class NotSent(Exception):
 class NoAnswer(Exception):
     """The request was sent but no answer came (too slow, paused, or the connection dropped):
     what it did is unknown."""
-
-
-def _why(error: Exception | None) -> NotSent | NoAnswer:
-    # A refused connection, a name not found and a connect timeout are all ConnectTimeoutError
-    # to urllib3: the request was never written. Anything later, it may have been acted on.
-    if isinstance(error, ConnectTimeoutError):
-        return NotSent(repr(error))
-    return NoAnswer(repr(error))
 
 
 def target_path(request: Request, target: Target, base_path: str = "") -> str:
